@@ -1,0 +1,104 @@
+#include "gx_arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { GX_ARENA_BLOCK = 64 * 1024, GX_ARENA_ALIGN = 16 };
+
+typedef struct gx_block {
+    struct gx_block *next;
+    size_t used, size;
+    _Alignas(16) unsigned char data[];
+} gx_block;
+
+struct gx_arena {
+    gx_block *head;
+};
+
+static void *gx_xmalloc(size_t size)
+{
+    void *p = malloc(size);
+    if (!p) {
+        fputs("glyphoxa-deploy: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+gx_arena *gx_arena_new(void)
+{
+    gx_arena *arena = gx_xmalloc(sizeof *arena);
+    arena->head = NULL;
+    return arena;
+}
+
+void gx_arena_free(gx_arena *arena)
+{
+    if (!arena)
+        return;
+    gx_block *b = arena->head;
+    while (b) {
+        gx_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(arena);
+}
+
+void *gx_arena_alloc(gx_arena *arena, size_t size)
+{
+    size = (size + GX_ARENA_ALIGN - 1) & ~(size_t)(GX_ARENA_ALIGN - 1);
+    if (size == 0)
+        size = GX_ARENA_ALIGN;
+    gx_block *b = arena->head;
+    if (!b || b->size - b->used < size) {
+        size_t cap = size > GX_ARENA_BLOCK / 4 ? size : GX_ARENA_BLOCK;
+        gx_block *nb = gx_xmalloc(sizeof *nb + cap);
+        nb->used = 0;
+        nb->size = cap;
+        if (cap == size && b) {
+            /* a large allocation gets its own block behind the current one */
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            arena->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *gx_arena_strndup(gx_arena *arena, const char *s, size_t len)
+{
+    char *d = gx_arena_alloc(arena, len + 1);
+    if (len)
+        memcpy(d, s, len);
+    d[len] = '\0';
+    return d;
+}
+
+char *gx_arena_strdup(gx_arena *arena, const char *s)
+{
+    return s ? gx_arena_strndup(arena, s, strlen(s)) : NULL;
+}
+
+char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *d = gx_arena_alloc(arena, (size_t)n + 1);
+    vsnprintf(d, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return d;
+}

@@ -1,0 +1,93 @@
+/* gx_types — the runtime types shared by hand-written code and the code that
+ * gen/ writes from the schema (struct gx_config, the field table, components,
+ * targets). Depends on nothing but libc.
+ *
+ * Generated files include this header and check GX_RUNTIME_VERSION, so a
+ * generator and a runtime of different versions never build together. */
+#ifndef GX_TYPES_H
+#define GX_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GX_RUNTIME_VERSION 1
+
+/* Value types of SPEC §2. */
+typedef enum gx_type {
+    GX_T_STRING,
+    GX_T_INT,
+    GX_T_BOOL,
+    GX_T_ENUM,
+    GX_T_QUANTITY,
+    GX_T_MAP,  /* string -> string */
+    GX_T_LIST, /* of strings */
+    GX_T_YAML  /* structured value of a declared shape */
+} gx_type;
+
+/* A string map, keys sorted bytewise ascending and unique. */
+typedef struct gx_map {
+    size_t count;
+    const char **keys;
+    const char **values;
+} gx_map;
+
+/* A list of strings in the order given. */
+typedef struct gx_list {
+    size_t count;
+    const char **items;
+} gx_list;
+
+struct gx_node; /* gx_node.h: a parsed YAML tree */
+
+/* Declared shapes of yaml-typed values (V15). */
+typedef enum gx_shape {
+    GX_SHAPE_NONE,
+    GX_SHAPE_TOLERATIONS, /* list of Kubernetes tolerations */
+    GX_SHAPE_OPTIONS,     /* map of string keys to any YAML value */
+    GX_SHAPE_MCP_SERVERS, /* list of MCP servers */
+    GX_SHAPE_NPCS         /* list of NPCs */
+} gx_shape;
+
+/* One row of the field table: everything known about one path. */
+typedef struct gx_field {
+    const char *path;         /* "gateway/replica-count" */
+    gx_type type;
+    size_t offset;            /* offset of the value inside struct gx_config */
+    const char *section;      /* "Gateway" */
+    const char *display;      /* "Replica count" */
+    const char *description;
+    const char *placeholder;  /* NULL when none */
+    const char *const *choices; /* enum choices, in enum order; NULL otherwise */
+    size_t choice_count;
+    bool has_min, has_max;
+    int64_t min, max;         /* ints: value range; strings: length range */
+    int pattern;              /* GX_PATTERN_* or 0 (none) */
+    const char *pattern_name; /* "quantity", or NULL */
+    bool secret;
+    int component;            /* GX_C_* or -1 when the path belongs to no component */
+    gx_shape shape;           /* yaml type only */
+    const char *default_text;      /* schema default as YAML text ("" for empty) */
+    const char *default_shared;    /* topology defaults as YAML text, NULL when none */
+    const char *default_dedicated;
+} gx_field;
+
+/* One row of the components table. */
+typedef struct gx_component_info {
+    const char *name;     /* "mcp-gateway" */
+    const char *prefix;   /* "mcp-gateway/" */
+    bool mandatory;
+    bool default_on;
+    const char *description;
+} gx_component_info;
+
+/* One row of the targets table (SPEC §5). */
+typedef struct gx_target_info {
+    const char *name;     /* "default", "infrastructure", ... */
+    const char *script;   /* "apply.sh" */
+    bool pre_export;
+    int timeout_seconds;
+    const char *description;
+} gx_target_info;
+
+#endif
