@@ -1,0 +1,124 @@
+#include "gx_cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "gx_files.h"
+
+const char *gx_cli_path(gx_cli *cli, const char *name)
+{
+    if (!strcmp(cli->workspace, "."))
+        return name;
+    return gx_arena_printf(cli->arena, "%s/%s", cli->workspace, name);
+}
+
+void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags)
+{
+    (void)cli;
+    gx_diags_print(diags, stderr);
+}
+
+void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(cli->color_err ? "glyphoxa-deploy: \033[31merror\033[0m: " : "glyphoxa-deploy: error: ",
+          stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    if (hint)
+        fprintf(stderr, "  hint: %s\n", hint);
+    va_end(ap);
+}
+
+bool gx_cli_read_values(gx_cli *cli, gx_layer *layer)
+{
+    const char *path = gx_cli_path(cli, "values.yaml");
+    gx_layer_init(layer, GX_LAYER_VALUES, path);
+    gx_diags diags = GX_DIAGS_INIT;
+    bool ok = gx_layer_read_file(cli->arena, layer, path, true, &diags);
+    if (!ok)
+        gx_cli_print_diags(cli, &diags);
+    gx_diags_free(&diags);
+    return ok;
+}
+
+bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer)
+{
+    gx_buf out = GX_BUF_INIT;
+    gx_buf_puts(&out, "# glyphoxa-deploy values: only what differs from the defaults.\n"
+                      "# Edit with `glyphoxa-deploy set PATH=VALUE`; see `glyphoxa-deploy list paths`.\n");
+    gx_layer_write(layer, &out);
+    gx_diags diags = GX_DIAGS_INIT;
+    bool ok = gx_file_write_atomic(gx_cli_path(cli, "values.yaml"), out.data, out.len, 0600, true,
+                                   &diags);
+    if (!ok)
+        gx_cli_print_diags(cli, &diags);
+    gx_diags_free(&diags);
+    gx_buf_free(&out);
+    return ok;
+}
+
+bool gx_cli_load(gx_cli *cli, gx_model *model)
+{
+    size_t count = 1 + cli->value_file_count + (cli->set_count ? 1 : 0);
+    gx_layer **layers = gx_arena_alloc(cli->arena, count * sizeof *layers);
+    gx_diags diags = GX_DIAGS_INIT;
+    bool ok = true;
+    size_t n = 0;
+
+    gx_layer *values = gx_arena_alloc(cli->arena, sizeof *values);
+    const char *values_path = gx_cli_path(cli, "values.yaml");
+    gx_layer_init(values, GX_LAYER_VALUES, values_path);
+    if (!gx_layer_read_file(cli->arena, values, values_path, true, &diags))
+        ok = false;
+    layers[n++] = values;
+
+    for (size_t i = 0; i < cli->value_file_count; i++) {
+        gx_layer *overlay = gx_arena_alloc(cli->arena, sizeof *overlay);
+        gx_layer_init(overlay, GX_LAYER_OVERLAY, cli->value_files[i]);
+        if (!gx_layer_read_file(cli->arena, overlay, cli->value_files[i], false, &diags))
+            ok = false;
+        layers[n++] = overlay;
+    }
+    if (cli->set_count) {
+        gx_layer *sets = gx_arena_alloc(cli->arena, sizeof *sets);
+        gx_layer_init(sets, GX_LAYER_SET, NULL);
+        for (size_t i = 0; i < cli->set_count; i++) {
+            if (!cli->set_is_file[i]) {
+                if (!gx_layer_set_arg(cli->arena, sets, cli->sets[i], &diags))
+                    ok = false;
+                continue;
+            }
+            const char *arg = cli->sets[i];
+            const char *eq = strchr(arg, '=');
+            if (!eq || eq == arg || !eq[1]) {
+                gx_diags_add(&diags, NULL, 0, 0, "write --set-file PATH=FILE",
+                             "'%.80s' is not PATH=FILE", arg);
+                ok = false;
+                continue;
+            }
+            char *data;
+            size_t len;
+            if (!gx_file_read(cli->arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, &diags)) {
+                ok = false;
+                continue;
+            }
+            if (strlen(data) != len) {
+                gx_diags_add(&diags, eq + 1, 0, 0, NULL, "the file holds a NUL byte");
+                ok = false;
+                continue;
+            }
+            char *joined = gx_arena_printf(cli->arena, "%.*s=%s", (int)(eq - arg), arg, data);
+            if (!gx_layer_set_arg(cli->arena, sets, joined, &diags))
+                ok = false;
+        }
+        layers[n++] = sets;
+    }
+    if (ok)
+        gx_model_build(model, (const gx_layer *const *)layers, n);
+    else
+        gx_cli_print_diags(cli, &diags);
+    gx_diags_free(&diags);
+    return ok;
+}

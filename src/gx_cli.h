@@ -1,0 +1,54 @@
+/* gx_cli — what every command of the command line shares: the parsed global
+ * options (-C, -f, --set, --set-file), loading the workspace into a model, and
+ * output helpers (colour, secret redaction). Depends on gx_model, gx_files,
+ * gx_diag, gx_arena. Only the command line prints; library modules return. */
+#ifndef GX_CLI_H
+#define GX_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "gx_arena.h"
+#include "gx_diag.h"
+#include "gx_model.h"
+
+enum { GX_EXIT_OK = 0, GX_EXIT_FAIL = 1, GX_EXIT_USAGE = 2 };
+
+typedef struct gx_cli {
+    gx_arena *arena;
+    const char *workspace;       /* -C DIR, default "." */
+    const char **value_files;    /* -f/--values, in order */
+    size_t value_file_count;
+    const char **sets;           /* --set PATH=VALUE and --set-file PATH=FILE, in order */
+    bool *set_is_file;
+    size_t set_count;
+    const char *command;
+    const char **args;           /* the command's arguments (options included), in order */
+    size_t arg_count;
+    bool color_out, color_err;   /* colour only on a terminal and never with NO_COLOR */
+} gx_cli;
+
+/* "<workspace>/<name>" in the arena. */
+const char *gx_cli_path(gx_cli *cli, const char *name);
+
+/* Loads values.yaml (missing is fine), each -f file and each --set into layers
+ * and builds the model. On failure prints the diagnostics and returns false. */
+bool gx_cli_load(gx_cli *cli, gx_model *model);
+
+/* Reads just the workspace's values.yaml into layer (missing gives an empty
+ * layer). Prints diagnostics and returns false on failure. */
+bool gx_cli_read_values(gx_cli *cli, gx_layer *layer);
+
+/* Writes layer as the workspace's values.yaml: atomic, durable, mode 0600. */
+bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer);
+
+/* Prints diags to stderr, prefixed with the program name when they carry no file. */
+void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags);
+
+/* Prints "glyphoxa-deploy: error: <message>" (and a hint line) to stderr. */
+void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+
+#endif
