@@ -69,6 +69,15 @@ const char *gx_field_suggest(const char *path)
     for (int i = 0; i < GX_FIELD_COUNT; i++) {
         const char *candidate = gx_fields[i].path;
         size_t d = gx_edit_distance(path, candidate);
+        /* a shortened key ("gateway/replica" for "gateway/replica-count") */
+        if (strlen(candidate) > len && len < 256) {
+            char head[256];
+            memcpy(head, candidate, len);
+            head[len] = '\0';
+            size_t hd = gx_edit_distance(path, head) + 1;
+            if (hd < d)
+                d = hd;
+        }
         /* a branch of the candidate (e.g. "gateway/port" for "gateway/ports/admin") */
         const char *slash = candidate;
         while ((slash = strchr(slash + 1, '/')) != NULL) {

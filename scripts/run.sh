@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job: set up, build, then initialise (if absent), validate and export a
+# demo workspace in demo/, and list what was written.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh build
+tool=build/glyphoxa-deploy
+file "$tool"
+if [ ! -f demo/values.yaml ]; then
+    "$tool" -C demo init --topology shared --with-postgresql
+fi
+"$tool" -C demo validate
+if "$tool" --help | grep -q '^  export'; then
+    "$tool" -C demo export
+    echo "demo workspace: $(pwd)/demo"
+    find demo/generated demo/scripts -type f -printf '%m %p\n' | sort -k2
+else
+    echo "demo workspace: $(pwd)/demo (export is not built yet)"
+fi

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test of glyphoxa-deploy:
+#   1. the cmocka suites (ctest) of a -Werror build, and the static-binary check;
+#   2. golden renders compared byte for byte, Kubernetes schema conformance of every
+#      rendered manifest (kubernetes-models), shellcheck of every rendered script;
+#   3. the CLI and hostile-input suites;
+#   4. the whole cmocka suite again under AddressSanitizer + UBSan, and the CLI tests
+#      under valgrind.
+# Exits non-zero on any failure; the last line reads "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./scripts/setup.sh || exit 1
+
+passed=0
+failed=0
+failures=()
+step() { # step NAME COMMAND...
+    local name=$1
+    shift
+    echo "=== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "--- ok: $name"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "--- FAILED: $name"
+    fi
+}
+
+step "build (warnings as errors)" ./scripts/build.sh build
+step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically linked"'
+step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
+step "conformance checker self-test" tests/conformance/selftest.sh
+step "sanitizer build" ./scripts/build.sh build-asan -DGX_SANITIZE=ON
+step "cmocka suites under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+
+echo
+if ((failed)); then
+    printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
