@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# Helpers shared by tests/golden/check.sh and scripts/bless-golden.sh.
+
+# golden_cases DIR: the names of the cases (subdirectories with a values.yaml), sorted.
+golden_cases() {
+    local d
+    for d in "$1"/*/; do
+        if [[ -f $d/values.yaml ]]; then
+            basename "$d"
+        fi
+    done | LC_ALL=C sort
+}
+
+# golden_render BIN VALUES OUT: exports VALUES in a fresh workspace OUT/ws and
+# leaves OUT/tree holding its generated/ and scripts/ (empty directories
+# dropped: git keeps none) and OUT/modes.txt listing "MODE PATH" of each file.
+golden_render() {
+    local bin=$1 values=$2 out=$3
+    rm -rf "$out"
+    mkdir -p "$out/ws" "$out/tree"
+    cp "$values" "$out/ws/values.yaml"
+    chmod 600 "$out/ws/values.yaml"
+    "$bin" -C "$out/ws" export >"$out/export.log" || {
+        cat "$out/export.log" >&2
+        return 1
+    }
+    local sub
+    for sub in generated scripts; do
+        if [[ -d $out/ws/$sub ]]; then
+            cp -R "$out/ws/$sub" "$out/tree/$sub"
+        fi
+    done
+    find "$out/tree" -mindepth 1 -type d -empty -delete
+    (cd "$out/tree" && find . -type f -printf '%m %P\n' | LC_ALL=C sort) >"$out/modes.txt"
+}
