@@ -1,0 +1,221 @@
+/* gx_render — helpers for compiled templates. See gx_render.h. */
+#include "gx_render.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gx_node.h"
+#include "gx_shell.h"
+#include "gx_yamlout.h"
+
+void gx_render_template(gx_render *r, const gx_template *t)
+{
+    r->context = t->context;
+    t->render(r);
+}
+
+bool gx_render_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+void gx_render_text(gx_render *r, const char *s, size_t len) { gx_buf_put(&r->out, s, len); }
+
+static void gx_render_bytes(gx_render *r, const char *s, size_t len)
+{
+    if (r->context == GX_CTX_SHELL)
+        gx_shell_word(&r->out, s, len);
+    else
+        gx_yaml_scalar(&r->out, s, len);
+}
+
+void gx_render_str(gx_render *r, const char *s)
+{
+    s = gx_render_nn(s);
+    gx_render_bytes(r, s, strlen(s));
+}
+
+void gx_render_int(gx_render *r, int64_t v)
+{
+    char text[32];
+    int n = snprintf(text, sizeof text, "%" PRId64, v);
+    if (r->context == GX_CTX_SHELL)
+        gx_shell_word(&r->out, text, (size_t)n);
+    else
+        gx_buf_put(&r->out, text, (size_t)n);
+}
+
+void gx_render_bool(gx_render *r, bool v)
+{
+    const char *text = v ? "true" : "false";
+    if (r->context == GX_CTX_SHELL)
+        gx_shell_word(&r->out, text, strlen(text));
+    else
+        gx_buf_puts(&r->out, text);
+}
+
+const char *gx_render_itoa(gx_render *r, int64_t v)
+{
+    return gx_arena_printf(r->arena, "%" PRId64, v);
+}
+
+const char *gx_render_concat(gx_render *r, size_t n, const char *const *parts)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += parts[i] ? strlen(parts[i]) : 0;
+    char *out = gx_arena_alloc(r->arena, total + 1);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!parts[i])
+            continue;
+        size_t len = strlen(parts[i]);
+        memcpy(out + at, parts[i], len);
+        at += len;
+    }
+    out[at] = '\0';
+    return out;
+}
+
+const char *gx_render_nn(const char *s) { return s ? s : ""; }
+
+bool gx_render_streq(const char *a, const char *b)
+{
+    return strcmp(gx_render_nn(a), gx_render_nn(b)) == 0;
+}
+
+const char *gx_render_choice(const gx_field *f, int v)
+{
+    if (!f || !f->choices || v < 0 || (size_t)v >= f->choice_count)
+        return "";
+    return f->choices[v];
+}
+
+bool gx_render_str_truthy(const char *s) { return s && *s; }
+
+bool gx_render_node_truthy(const struct gx_node *n)
+{
+    if (!n)
+        return false;
+    if (n->kind == GX_NODE_SCALAR)
+        return !gx_node_is_null(n);
+    return n->count > 0;
+}
+
+void gx_render_yaml_node(gx_render *r, const struct gx_node *n, int indent, bool after_key)
+{
+    gx_yaml_node(&r->out, n, indent, after_key);
+}
+
+void gx_render_yaml_map(gx_render *r, const gx_map *m, int indent, bool after_key)
+{
+    gx_yaml_map(&r->out, m, indent, after_key);
+}
+
+void gx_render_yaml_list(gx_render *r, const gx_list *l, int indent, bool after_key)
+{
+    gx_yaml_list(&r->out, l, indent, after_key);
+}
+
+/* Length of the UTF-8 sequence at s (len bytes left) and its code point;
+ * 0 when it is not well-formed (overlong, surrogate, beyond U+10FFFF, cut). */
+static size_t gx_utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n > len)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+bool gx_render_block_ok(const char *s, size_t len)
+{
+    if (!s || len == 0)
+        return false;
+    if (s[0] == ' ' || s[0] == '\t' || s[0] == '\n')
+        return false;
+    /* at most one final newline */
+    if (len >= 2 && s[len - 1] == '\n' && s[len - 2] == '\n')
+        return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = u[i];
+        if (c == '\n') {
+            if (i > 0 && (u[i - 1] == ' ' || u[i - 1] == '\t'))
+                return false; /* trailing white space on a line */
+            i++;
+            continue;
+        }
+        if (c == '\t') {
+            i++;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F)
+            return false;
+        uint32_t cp;
+        size_t n = gx_utf8_seq(u + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+            cp == 0xFFFE || cp == 0xFFFF)
+            return false;
+        i += n;
+    }
+    /* the last line, when not newline-terminated, must not end in white space */
+    if (s[len - 1] == ' ' || s[len - 1] == '\t')
+        return false;
+    return true;
+}
+
+void gx_render_block(gx_render *r, const char *s, int indent)
+{
+    s = gx_render_nn(s);
+    size_t len = strlen(s);
+    if (indent < 0)
+        indent = 0;
+    if (!gx_render_block_ok(s, len)) {
+        gx_buf_putc(&r->out, ' ');
+        gx_yaml_scalar(&r->out, s, len);
+        gx_buf_putc(&r->out, '\n');
+        return;
+    }
+    bool final_newline = s[len - 1] == '\n';
+    gx_buf_puts(&r->out, final_newline ? " |\n" : " |-\n");
+    size_t body = final_newline ? len - 1 : len;
+    size_t start = 0;
+    while (start <= body) {
+        const char *nl = memchr(s + start, '\n', body - start);
+        size_t stop = nl ? (size_t)(nl - s) : body;
+        if (stop > start) {
+            gx_buf_indent(&r->out, indent + 2);
+            gx_buf_put(&r->out, s + start, stop - start);
+        }
+        gx_buf_putc(&r->out, '\n');
+        start = stop + 1;
+    }
+}
