@@ -484,4 +484,5 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
                               (long long)cfg->mcp_gateway.ports.mcp)
             : "";
     out->api_server_port_extra = cfg->network_policy.api_server_port != 443;
+    out->no_secrets = false; /* set by the exporter for export --no-secrets */
 }
