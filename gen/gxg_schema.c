@@ -553,6 +553,26 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
             }
         }
     }
+    /* the fields of one branch stand together, so that a values file written in
+     * schema order opens each branch once */
+    for (size_t i = 1; i < s->field_count; i++) {
+        const char *path = s->fields[i].path;
+        for (const char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+            size_t blen = (size_t)(slash - path) + 1;
+            if (strncmp(s->fields[i - 1].path, path, blen) == 0)
+                continue;
+            for (size_t j = 0; j + 1 < i; j++)
+                if (strncmp(s->fields[j].path, path, blen) == 0) {
+                    fprintf(stderr,
+                            "%s:%d:%d: error: '%s' must follow the other paths under '%.*s' "
+                            "(first at line %d)\n",
+                            s->file, s->fields[i].line, s->fields[i].col, path, (int)blen, path,
+                            s->fields[j].line);
+                    s->errors++;
+                    break;
+                }
+        }
+    }
     for (size_t c = 0; c < s->component_count; c++) {
         bool used = false;
         for (size_t i = 0; i < s->field_count; i++)
