@@ -1,0 +1,352 @@
+/* Tests of gx_derived: percent-encoding and base64, the derived DSN, the
+ * Secret's keys, the application config.yaml (keys, omissions, hostile text
+ * read back), config-is-secret, the PDB condition, merged node selectors and
+ * tolerations, the worker profile and GPU values, determinism. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gx_derived.h"
+#include "gx_model.h"
+#include "gx_node.h"
+
+typedef struct fixture {
+    gx_arena *arena;
+    gx_model model;
+    struct gx_derived d;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->arena = gx_arena_new();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gx_arena_free(f->arena);
+    free(f);
+    return 0;
+}
+
+/* Builds the model from values text and derives. */
+static void derive(fixture *f, const char *values)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_layer *layer = gx_arena_alloc(f->arena, sizeof *layer);
+    gx_layer_init(layer, GX_LAYER_VALUES, "values.yaml");
+    if (!gx_layer_read(f->arena, layer, values, strlen(values), &diags)) {
+        gx_diags_print(&diags, stderr);
+        fail_msg("values did not load");
+    }
+    gx_diags_free(&diags);
+    const gx_layer *layers[] = {layer};
+    gx_model_build(&f->model, layers, 1);
+    gx_derive(&f->model.cfg, f->arena, &f->d);
+}
+
+static const char *map_get(const gx_map *m, const char *key)
+{
+    for (size_t i = 0; i < m->count; i++)
+        if (strcmp(m->keys[i], key) == 0)
+            return m->values[i];
+    return NULL;
+}
+
+static void assert_sorted(const gx_map *m)
+{
+    for (size_t i = 1; i < m->count; i++)
+        assert_true(strcmp(m->keys[i - 1], m->keys[i]) < 0);
+}
+
+static const gx_node *parse(fixture *f, const char *text)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_node *root = NULL;
+    if (!gx_node_parse(f->arena, "config.yaml", text, strlen(text), &root, &diags)) {
+        gx_diags_print(&diags, stderr);
+        fail_msg("derived text does not parse:\n%s", text);
+    }
+    gx_diags_free(&diags);
+    return root;
+}
+
+static const char *scalar_at(const gx_node *n, const char *a, const char *b)
+{
+    n = gx_node_get(n, a);
+    if (b)
+        n = gx_node_get(n, b);
+    assert_non_null(n);
+    assert_int_equal(n->kind, GX_NODE_SCALAR);
+    return n->text;
+}
+
+static void test_encoders(void **state)
+{
+    (void)state;
+    gx_buf b = GX_BUF_INIT;
+    gx_percent_encode(&b, "p@ss:w/rd% ~-._Az9ü");
+    assert_string_equal(b.data, "p%40ss%3Aw%2Frd%25%20~-._Az9%C3%BC");
+    static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    static const char *const out[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < 7; i++) {
+        gx_buf_reset(&b);
+        gx_base64_encode(&b, in[i], strlen(in[i]));
+        assert_string_equal(b.data ? b.data : "", out[i]);
+    }
+    gx_buf_reset(&b);
+    gx_base64_encode(&b, "\xff\xfe\x00", 3);
+    assert_string_equal(b.data, "//4A");
+    gx_buf_free(&b);
+}
+
+static void test_dsn(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {release-name: gx, namespace: games}\n"
+              "postgresql: {postgres-password: \"p@ss:w/rd%\", database: \"my db\"}\n"
+              "components: {postgresql: true}\n");
+    assert_string_equal(f->d.database_dsn,
+                        "postgres://postgres:p%40ss%3Aw%2Frd%25@gx-postgresql.games.svc:5432/"
+                        "my%20db?sslmode=disable");
+    assert_true(f->d.has_database_dsn);
+    /* an explicit DSN wins, also with postgresql on */
+    derive(f, "database: {dsn: \"postgres://a:b@h/d\"}\ncomponents: {postgresql: true}\n");
+    assert_string_equal(f->d.database_dsn, "postgres://a:b@h/d");
+    /* neither: empty, and no Secret key */
+    derive(f, "gateway: {admin-key: k}\n");
+    assert_string_equal(f->d.database_dsn, "");
+    assert_false(f->d.has_database_dsn);
+    assert_null(map_get(&f->d.secret_data, "database-dsn"));
+}
+
+static void test_secret_data(void **state)
+{
+    fixture *f = *state;
+    derive(f, "gateway: {admin-key: foobar}\ndatabase: {dsn: foo}\n");
+    assert_int_equal(f->d.secret_data.count, 2);
+    assert_string_equal(map_get(&f->d.secret_data, "admin-key"), "Zm9vYmFy");
+    assert_string_equal(map_get(&f->d.secret_data, "database-dsn"), "Zm9v");
+    assert_false(f->d.has_vault_token);
+    derive(f, "vault: {token: \"a\\nb\"}\n");
+    assert_int_equal(f->d.secret_data.count, 1);
+    assert_string_equal(map_get(&f->d.secret_data, "vault-token"), "YQpi");
+    assert_false(f->d.has_admin_key);
+    assert_true(f->d.has_vault_token);
+}
+
+static void test_app_config_defaults(void **state)
+{
+    fixture *f = *state;
+    derive(f, "gateway: {ports: {admin: 8000, observe: 9100}}\n");
+    assert_string_equal(f->d.app_config, "server:\n"
+                                         "  listen_addr: \":8000\"\n"
+                                         "  observe_addr: \":9100\"\n"
+                                         "  log_level: info\n"
+                                         "memory:\n"
+                                         "  embedding_dimensions: 1536\n");
+    assert_false(f->d.config_is_secret);
+    assert_int_equal(strlen(f->d.config_checksum), 64);
+    /* sha256 of the text above, computed independently (sha256sum) */
+    assert_string_equal(f->d.config_checksum,
+                        "b859aa999aa750e5563700417e6ad4430351150a5040f694f2f7b2d6b48372ec");
+}
+
+static void test_app_config_full(void **state)
+{
+    fixture *f = *state;
+    derive(f, "config:\n"
+              "  server: {log-level: debug}\n"
+              "  campaign: {name: \"The \\\"Crown\\\"\\nof 'Ash' # x\", system: \"- a\"}\n"
+              "  transcript: {llm-correction: true}\n"
+              "  providers:\n"
+              "    llm: {name: openai, model: \"0123\", options: {temperature: 0.5, \"y\": \"n\"}}\n"
+              "    vad: {base-url: \"$(id)\"}\n"
+              "  mcp-servers: [{name: dice, transport: stdio, command: /bin/dice}]\n"
+              "  npcs: [{name: \"null\", engine: cascaded, voice: {pitch_shift: -2}}]\n");
+    const gx_node *root = parse(f, f->d.app_config);
+    assert_int_equal(root->kind, GX_NODE_MAP);
+    static const char *const order[] = {"server", "providers", "npcs", "memory", "mcp",
+                                        "campaign", "transcript"};
+    assert_int_equal(root->count, 7);
+    for (size_t i = 0; i < 7; i++)
+        assert_string_equal(root->keys[i]->text, order[i]);
+    assert_string_equal(scalar_at(root, "server", "log_level"), "debug");
+    assert_string_equal(scalar_at(root, "campaign", "name"), "The \"Crown\"\nof 'Ash' # x");
+    assert_string_equal(scalar_at(root, "campaign", "system"), "- a");
+    assert_string_equal(scalar_at(root, "transcript", "llm_correction"), "true");
+    const gx_node *providers = gx_node_get(root, "providers");
+    assert_int_equal(providers->count, 2); /* llm and vad only */
+    assert_string_equal(scalar_at(providers, "llm", "model"), "0123");
+    assert_false(gx_node_get(gx_node_get(providers, "llm"), "model")->plain);
+    assert_null(gx_node_get(gx_node_get(providers, "llm"), "api_key"));
+    assert_string_equal(scalar_at(providers, "vad", "base_url"), "$(id)");
+    assert_true(gx_node_equal(gx_node_get(gx_node_get(providers, "llm"), "options"),
+                              f->model.cfg.config.providers.llm.options));
+    assert_true(gx_node_equal(gx_node_get(root, "npcs"), f->model.cfg.config.npcs));
+    assert_true(gx_node_equal(gx_node_get(gx_node_get(root, "mcp"), "servers"),
+                              f->model.cfg.config.mcp_servers));
+    assert_false(f->d.config_is_secret);
+}
+
+static void test_config_is_secret(void **state)
+{
+    fixture *f = *state;
+    derive(f, "config: {providers: {tts: {name: elevenlabs, api-key: k}}}\n");
+    assert_true(f->d.config_is_secret);
+    assert_string_equal(scalar_at(gx_node_get(parse(f, f->d.app_config), "providers"), "tts",
+                                  "api_key"),
+                        "k");
+    derive(f, "config: {mcp-servers: [{name: a, transport: streamable-http, url: u, "
+              "auth: {token: t}}]}\n");
+    assert_true(f->d.config_is_secret);
+    derive(f, "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {T: x}}]}\n");
+    assert_true(f->d.config_is_secret);
+    derive(f, "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {}}]}\n");
+    assert_false(f->d.config_is_secret);
+}
+
+static void test_pdb(void **state)
+{
+    fixture *f = *state;
+    derive(f, "gateway: {replica-count: 2}\n");
+    assert_true(f->d.gateway_pdb);
+    derive(f, "gateway: {replica-count: 1}\n");
+    assert_false(f->d.gateway_pdb);
+    derive(f, "gateway: {replica-count: 1}\ncomponents: {autoscaling: true}\n");
+    assert_true(f->d.gateway_pdb);
+    derive(f, "gateway: {replica-count: 3, disruption-budget: false}\n");
+    assert_false(f->d.gateway_pdb);
+    derive(f, "core: {topology: dedicated}\n");
+    assert_false(f->d.gateway_pdb);
+}
+
+static void test_labels(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {release-name: voice, image-tag: \"0123\"}\n");
+    assert_int_equal(f->d.labels.count, 5);
+    assert_null(map_get(&f->d.labels, "app.kubernetes.io/component"));
+    assert_int_equal(f->d.labels_worker.count, 6);
+    assert_string_equal(map_get(&f->d.labels_worker, "app.kubernetes.io/version"), "0123");
+    assert_string_equal(map_get(&f->d.labels_mcp_gateway, "app.kubernetes.io/component"),
+                        "mcp-gateway");
+    assert_int_equal(f->d.selector_gateway.count, 3);
+    assert_string_equal(map_get(&f->d.selector_gateway, "app.kubernetes.io/instance"), "voice");
+    assert_null(map_get(&f->d.selector_gateway, "app.kubernetes.io/version"));
+    const gx_map *maps[] = {&f->d.labels, &f->d.labels_gateway, &f->d.labels_worker,
+                            &f->d.labels_mcp_gateway, &f->d.selector_gateway,
+                            &f->d.selector_worker, &f->d.selector_mcp_gateway};
+    for (size_t i = 0; i < 7; i++)
+        assert_sorted(maps[i]);
+    assert_string_equal(f->d.image, "ghcr.io/mrwong99/glyphoxa:0123");
+}
+
+static void test_scheduling(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {topology: dedicated}\n"
+              "gateway:\n"
+              "  node-selector: {z.example/a: b, glyphoxa.io/tier: custom}\n"
+              "  tolerations: [{key: glyphoxa.io/tier, operator: Equal, value: dedicated, "
+              "effect: NoSchedule}, {key: x, operator: Exists}]\n");
+    assert_int_equal(f->d.gateway_node_selector.count, 2);
+    assert_sorted(&f->d.gateway_node_selector);
+    assert_string_equal(map_get(&f->d.gateway_node_selector, "glyphoxa.io/tier"), "custom");
+    /* the tier toleration is already there: not added twice */
+    assert_int_equal(f->d.gateway_tolerations->count, 2);
+
+    derive(f, "core: {tier-scheduling: false}\n");
+    assert_int_equal(f->d.gateway_node_selector.count, 0);
+    assert_int_equal(f->d.gateway_tolerations->kind, GX_NODE_SEQ);
+    assert_int_equal(f->d.gateway_tolerations->count, 0);
+    assert_int_equal(f->d.worker_tolerations->count, 0);
+
+    /* cloud profile: GPU values ignored */
+    derive(f, "worker: {node-selector: {pool: a}}\n");
+    assert_false(f->d.gpu_merged);
+    assert_int_equal(f->d.worker_gpu_count, 0);
+    assert_int_equal(f->d.worker_node_selector.count, 2);
+    assert_string_equal(map_get(&f->d.worker_node_selector, "glyphoxa.io/tier"), "shared");
+    assert_int_equal(f->d.worker_tolerations->count, 1);
+    assert_string_equal(f->d.worker_requests_cpu, "500m");
+    assert_string_equal(f->d.worker_limits_memory, "768Mi");
+
+    derive(f, "worker:\n"
+              "  resource-profile: local-llm\n"
+              "  node-selector: {pool: gpu, nvidia.com/gpu: \"false\"}\n"
+              "  gpu: {count: 2}\n");
+    assert_true(f->d.gpu_merged);
+    assert_int_equal(f->d.worker_gpu_count, 2);
+    assert_int_equal(f->d.worker_node_selector.count, 3);
+    assert_sorted(&f->d.worker_node_selector);
+    assert_string_equal(map_get(&f->d.worker_node_selector, "nvidia.com/gpu"), "false");
+    assert_int_equal(f->d.worker_tolerations->count, 2);
+    assert_string_equal(f->d.worker_tolerations->items[1]->items[0]->text, "nvidia.com/gpu");
+    assert_string_equal(f->d.worker_requests_cpu, "4");
+    assert_string_equal(f->d.worker_limits_memory, "8Gi");
+
+    derive(f, "worker: {resource-profile: local-llm, gpu: {enabled: false}}\n");
+    assert_false(f->d.gpu_merged);
+    assert_int_equal(f->d.worker_gpu_count, 0);
+    assert_int_equal(f->d.worker_node_selector.count, 1);
+
+    derive(f, "worker: {resource-profile: whisper-native}\n");
+    assert_string_equal(f->d.worker_requests_memory, "1Gi");
+    assert_string_equal(f->d.worker_limits_cpu, "4");
+}
+
+static void test_addresses(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {release-name: r, namespace: n}\n"
+              "gateway: {ports: {grpc: 7000}}\nmcp-gateway: {ports: {mcp: 8181}}\n"
+              "network-policy: {api-server-port: 443}\n");
+    assert_string_equal(f->d.worker_gateway_addr, "r-gateway.n.svc:7000");
+    assert_string_equal(f->d.mcp_gateway_url, "http://r-mcp-gateway.n.svc:8181/mcp");
+    assert_false(f->d.api_server_port_extra);
+    derive(f, "components: {mcp-gateway: false}\n");
+    assert_string_equal(f->d.mcp_gateway_url, "");
+    assert_true(f->d.api_server_port_extra);
+}
+
+static void test_deterministic(void **state)
+{
+    fixture *f = *state;
+    static const char values[] = "config: {npcs: [{name: a, engine: s2s}], "
+                                 "providers: {llm: {options: {b: 1, a: 2}}}}\n";
+    derive(f, values);
+    char *first = strdup(f->d.app_config);
+    char *sum = strdup(f->d.config_checksum);
+    derive(f, values);
+    assert_string_equal(first, f->d.app_config);
+    assert_string_equal(sum, f->d.config_checksum);
+    free(first);
+    free(sum);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_encoders),
+        cmocka_unit_test_setup_teardown(test_dsn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_config_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_config_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_is_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scheduling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
