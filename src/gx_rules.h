@@ -47,6 +47,9 @@ void gx_result_add(gx_results *out, gx_arena *arena, const char *rule, const cha
                    gx_severity severity, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* "blocking" or "warning" (for printing and --json). */
+const char *gx_severity_name(gx_severity severity);
+
 /* Compares two Kubernetes quantities; returns false when either does not parse.
  * *cmp is <0, 0, >0 as a is less than, equal to, greater than b. */
 bool gx_quantity_compare(const char *a, const char *b, int *cmp);

@@ -1,0 +1,1781 @@
+/* gx_rules — validation (SPEC §3). See gx_rules.h for the contract.
+ *
+ * Layout: results and small helpers; Kubernetes quantities (exact comparison);
+ * label keys/values; one static function per rule id (gx_rule_v1 … gx_rule_v20);
+ * the rule table; gx_validate.
+ *
+ * Conventions of every rule:
+ *  - A result's path is a schema path ("gateway/admin-key"). Results about a
+ *    part of a structured value name that part at the start of the message
+ *    ("config/npcs[2].voice.speed_factor: …"), and the position in the values
+ *    file when the value came from one.
+ *  - Messages say what is wrong and what to do. A secret's value never appears
+ *    in a message; other values appear quoted, escaped and shortened.
+ *  - Paths of a disabled component are not looked at (gx_active); gateway and
+ *    worker are mandatory and always on. core/, database/, vault/ and config/
+ *    belong to no component and are always checked. */
+#include "gx_rules.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gx_node.h"
+
+/* ---- results ------------------------------------------------------------------ */
+
+static void gx_result_addv(gx_results *out, gx_arena *arena, const char *rule, const char *path,
+                           gx_severity severity, const char *fmt, va_list ap)
+{
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 16;
+        gx_result *items = gx_arena_alloc(arena, cap * sizeof *items);
+        if (out->count)
+            memcpy(items, out->items, out->count * sizeof *items);
+        out->items = items;
+        out->cap = cap;
+    }
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0)
+        n = 0;
+    char *msg = gx_arena_alloc(arena, (size_t)n + 1);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+
+    gx_result *r = &out->items[out->count++];
+    r->rule = rule;
+    r->path = path;
+    r->severity = severity;
+    r->message = msg;
+    if (severity == GX_BLOCKING)
+        out->blocking++;
+    else
+        out->warnings++;
+}
+
+void gx_result_add(gx_results *out, gx_arena *arena, const char *rule, const char *path,
+                   gx_severity severity, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gx_result_addv(out, arena, rule, path, severity, fmt, ap);
+    va_end(ap);
+}
+
+const char *gx_severity_name(gx_severity severity)
+{
+    return severity == GX_BLOCKING ? "blocking" : "warning";
+}
+
+/* ---- field access ------------------------------------------------------------- */
+
+static const void *gx_fptr(const struct gx_config *cfg, int f)
+{
+    return (const char *)cfg + gx_fields[f].offset;
+}
+
+static const char *gx_fstr(const struct gx_config *cfg, int f)
+{
+    const char *s = *(const char *const *)gx_fptr(cfg, f);
+    return s ? s : "";
+}
+
+static int64_t gx_fint(const struct gx_config *cfg, int f)
+{
+    return *(const int64_t *)gx_fptr(cfg, f);
+}
+
+static int gx_fenum(const struct gx_config *cfg, int f)
+{
+    return *(const int *)gx_fptr(cfg, f);
+}
+
+static const gx_map *gx_fmap(const struct gx_config *cfg, int f)
+{
+    return (const gx_map *)gx_fptr(cfg, f);
+}
+
+static const gx_node *gx_fnode(const struct gx_config *cfg, int f)
+{
+    return *(const gx_node *const *)gx_fptr(cfg, f);
+}
+
+/* True when the field's component is on (or it belongs to none). */
+static bool gx_active(const struct gx_config *cfg, int f)
+{
+    int c = gx_fields[f].component;
+    return c < 0 || c >= GX_COMPONENT_COUNT || cfg->enabled[c];
+}
+
+/* ---- text helpers ------------------------------------------------------------- */
+
+enum { GX_QUOTE_MAX = 60 };
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
+static size_t gx_utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len;
+    unsigned min;
+    unsigned cp;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        len = 2, cp = s[0] & 0x1f, min = 0x80;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        len = 3, cp = s[0] & 0x0f, min = 0x800;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        len = 4, cp = s[0] & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* s (len bytes) as a double-quoted, escaped string for a message: printable
+ * ASCII and valid UTF-8 as is, '"' and '\\' escaped, anything else as \xNN;
+ * cut after about GX_QUOTE_MAX bytes with "…". Never used for secrets. */
+static const char *gx_quote_n(gx_arena *arena, const char *s, size_t len)
+{
+    char *d = gx_arena_alloc(arena, GX_QUOTE_MAX * 4 + 16);
+    size_t o = 0;
+    d[o++] = '"';
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (i >= GX_QUOTE_MAX) {
+            memcpy(d + o, "\"…", sizeof "\"…" - 1);
+            o += sizeof "\"…" - 1;
+            d[o] = '\0';
+            return d;
+        }
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            d[o++] = '\\';
+            d[o++] = (char)c;
+            i++;
+        } else if (c >= 0x20 && c < 0x7f) {
+            d[o++] = (char)c;
+            i++;
+        } else if (c >= 0x80 && gx_utf8_len(u + i, len - i)) {
+            size_t n = gx_utf8_len(u + i, len - i);
+            memcpy(d + o, u + i, n);
+            o += n;
+            i += n;
+        } else {
+            o += (size_t)snprintf(d + o, 5, "\\x%02x", c);
+            i++;
+        }
+    }
+    d[o++] = '"';
+    d[o] = '\0';
+    return d;
+}
+
+static const char *gx_quote(gx_arena *arena, const char *s)
+{
+    return gx_quote_n(arena, s, strlen(s));
+}
+
+/* " (at FILE:LINE:COL)" for a node read from a file, else "". */
+static const char *gx_at(gx_arena *arena, const gx_node *node)
+{
+    if (!node || !node->file || node->line <= 0)
+        return "";
+    return gx_arena_printf(arena, " (at %s:%d:%d)", node->file, node->line, node->col);
+}
+
+static bool gx_has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
+static bool gx_is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+static bool gx_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* ---- Kubernetes quantities ------------------------------------------------------ */
+
+/* A parsed quantity: sign × digits × 10^exp, exactly. digits has no leading or
+ * trailing zeros; n == 0 means zero. Binary suffixes are multiplied in. */
+typedef struct gx_qty {
+    int sign;
+    char *digits; /* '0'..'9', not NUL-terminated */
+    size_t n;
+    int64_t exp;
+} gx_qty;
+
+enum { GX_QTY_MAX_EXP = 1000000000 };
+
+/* Parses s by the quantity grammar of gx_patterns (sign, digits, optional
+ * fraction, one suffix: Ki..Ei, n u m k M G T P E, or e/E exponent). */
+static bool gx_qty_parse(gx_arena *arena, const char *s, gx_qty *q)
+{
+    size_t len = strlen(s), i = 0;
+    q->sign = 1;
+    if (s[i] == '+' || s[i] == '-')
+        q->sign = s[i++] == '-' ? -1 : 1;
+
+    /* room for the digits and up to 6 multiplications by 1024 (4 digits each) */
+    char *d = gx_arena_alloc(arena, len + 32);
+    size_t n = 0, int_digits = 0, frac_digits = 0;
+    while (s[i] >= '0' && s[i] <= '9')
+        d[n++] = s[i++], int_digits++;
+    if (s[i] == '.') {
+        i++;
+        while (s[i] >= '0' && s[i] <= '9')
+            d[n++] = s[i++], frac_digits++;
+    }
+    if (int_digits + frac_digits == 0)
+        return false;
+    int64_t exp = -(int64_t)frac_digits;
+    int bin = 0;
+
+    const char *suf = s + i;
+    static const char *const bin_suffix[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    static const struct {
+        char c;
+        int exp;
+    } dec_suffix[] = {{'n', -9}, {'u', -6}, {'m', -3}, {'k', 3},  {'M', 6},
+                      {'G', 9},  {'T', 12}, {'P', 15}, {'E', 18}};
+    bool matched = *suf == '\0';
+    for (size_t k = 0; !matched && k < sizeof bin_suffix / sizeof *bin_suffix; k++) {
+        if (strcmp(suf, bin_suffix[k]) == 0) {
+            bin = (int)k + 1;
+            matched = true;
+        }
+    }
+    if (!matched && (suf[0] == 'e' || suf[0] == 'E') && suf[1] != '\0') {
+        size_t j = 1;
+        int esign = 1;
+        if (suf[j] == '+' || suf[j] == '-')
+            esign = suf[j++] == '-' ? -1 : 1;
+        if (!(suf[j] >= '0' && suf[j] <= '9'))
+            return false;
+        int64_t e = 0;
+        for (; suf[j] >= '0' && suf[j] <= '9'; j++) {
+            e = e * 10 + (suf[j] - '0');
+            if (e > GX_QTY_MAX_EXP)
+                return false;
+        }
+        if (suf[j] != '\0')
+            return false;
+        exp += esign * e;
+        matched = true;
+    }
+    for (size_t k = 0; !matched && k < sizeof dec_suffix / sizeof *dec_suffix; k++) {
+        if (suf[0] == dec_suffix[k].c && suf[1] == '\0') {
+            exp += dec_suffix[k].exp;
+            matched = true;
+        }
+    }
+    if (!matched)
+        return false;
+
+    /* strip leading zeros */
+    size_t lead = 0;
+    while (lead < n && d[lead] == '0')
+        lead++;
+    d += lead;
+    n -= lead;
+    /* multiply by 1024 per binary step; d has room for 4 more digits per step */
+    for (int b = 0; b < bin && n > 0; b++) {
+        unsigned carry = 0;
+        for (size_t k = n; k-- > 0;) {
+            unsigned v = (unsigned)(d[k] - '0') * 1024u + carry;
+            d[k] = (char)('0' + v % 10);
+            carry = v / 10;
+        }
+        char pre[8];
+        size_t np = 0;
+        while (carry) {
+            pre[np++] = (char)('0' + carry % 10);
+            carry /= 10;
+        }
+        memmove(d + np, d, n);
+        for (size_t k = 0; k < np; k++)
+            d[k] = pre[np - 1 - k];
+        n += np;
+    }
+    /* strip trailing zeros into the exponent */
+    while (n > 0 && d[n - 1] == '0') {
+        n--;
+        exp++;
+    }
+    q->digits = d;
+    q->n = n;
+    q->exp = exp;
+    if (n == 0)
+        q->sign = 1;
+    return true;
+}
+
+static int gx_qty_cmp(const gx_qty *a, const gx_qty *b)
+{
+    if (a->n == 0 && b->n == 0)
+        return 0;
+    int sa = a->n == 0 ? 0 : a->sign, sb = b->n == 0 ? 0 : b->sign;
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    /* same sign, both non-zero: compare magnitudes, then apply the sign */
+    int mag;
+    int64_t ma = (int64_t)a->n + a->exp, mb = (int64_t)b->n + b->exp;
+    if (ma != mb) {
+        mag = ma < mb ? -1 : 1;
+    } else {
+        size_t m = a->n < b->n ? a->n : b->n;
+        int c = memcmp(a->digits, b->digits, m);
+        if (c != 0)
+            mag = c < 0 ? -1 : 1;
+        else
+            mag = a->n == b->n ? 0 : (a->n < b->n ? -1 : 1);
+    }
+    return sa * mag;
+}
+
+bool gx_quantity_compare(const char *a, const char *b, int *cmp)
+{
+    if (!a || !b)
+        return false;
+    gx_arena *arena = gx_arena_new();
+    gx_qty qa, qb;
+    bool ok = gx_qty_parse(arena, a, &qa) && gx_qty_parse(arena, b, &qb);
+    if (ok && cmp)
+        *cmp = gx_qty_cmp(&qa, &qb);
+    gx_arena_free(arena);
+    return ok;
+}
+
+/* ---- label keys and values ----------------------------------------------------- */
+
+#define GX_LABEL_KEY_HELP                                                                   \
+    "a label key is an optional DNS-subdomain prefix and '/', then a name of at most 63 "  \
+    "letters, digits, '-', '_' and '.' that starts and ends with a letter or digit, e.g. " \
+    "glyphoxa.io/tier or disktype"
+#define GX_LABEL_VALUE_HELP                                                                \
+    "a label value is empty or at most 63 letters, digits, '-', '_' and '.' that starts " \
+    "and ends with a letter or digit, e.g. \"true\" or dedicated"
+
+/* What is wrong with s (len bytes) as a Kubernetes label key, or NULL. */
+static const char *gx_label_key_problem(gx_arena *arena, const char *s, size_t len)
+{
+    if (strlen(s) != len)
+        return "contains a NUL character";
+    if (len == 0)
+        return "is empty";
+    const char *name = s;
+    const char *slash = strchr(s, '/');
+    if (slash) {
+        if (strchr(slash + 1, '/'))
+            return "has more than one '/'";
+        size_t plen = (size_t)(slash - s);
+        if (plen == 0)
+            return "has an empty prefix before '/'";
+        if (plen > 253)
+            return "has a prefix longer than 253 characters";
+        char *prefix = gx_arena_strndup(arena, s, plen);
+        bool ok = gx_pattern_match(GX_PATTERN_LABEL_PREFIX, prefix);
+        for (const char *p = prefix; ok && *p;) {
+            size_t seg = strcspn(p, ".");
+            if (seg > 63)
+                ok = false;
+            p += seg + (p[seg] == '.');
+        }
+        if (!ok)
+            return "has a prefix that is not a DNS subdomain (lowercase letters, digits, '-' "
+                   "and '.', each part at most 63 characters)";
+        name = slash + 1;
+    }
+    size_t nlen = strlen(name);
+    if (nlen == 0)
+        return "has an empty name after '/'";
+    if (nlen > 63)
+        return "has a name longer than 63 characters";
+    if (!gx_pattern_match(GX_PATTERN_LABEL_NAME, name))
+        return "has a name that is not letters, digits, '-', '_' and '.' starting and ending "
+               "with a letter or digit";
+    return NULL;
+}
+
+static bool gx_label_value_ok(const char *s, size_t len)
+{
+    return strlen(s) == len && len <= 63 && gx_pattern_match(GX_PATTERN_LABEL_VALUE, s);
+}
+
+/* ---- YAML scalar helpers ------------------------------------------------------- */
+
+static bool gx_text_is(const gx_node *n, const char *s)
+{
+    return n && n->kind == GX_NODE_SCALAR && n->len == strlen(s) && memcmp(n->text, s, n->len) == 0;
+}
+
+/* A key or absent value: NULL node or a null scalar. */
+static bool gx_absent(const gx_node *n)
+{
+    return !n || gx_node_is_null(n);
+}
+
+/* The text of a string-ish scalar ("" for null), or NULL when n is no scalar. */
+static const char *gx_scalar_text(const gx_node *n, size_t *len)
+{
+    if (!n || gx_node_is_null(n)) {
+        if (len)
+            *len = 0;
+        return n ? "" : NULL;
+    }
+    if (n->kind != GX_NODE_SCALAR)
+        return NULL;
+    if (len)
+        *len = n->len;
+    return n->text;
+}
+
+static bool gx_untagged_plain(const gx_node *n)
+{
+    return n->kind == GX_NODE_SCALAR && n->plain && !n->tag;
+}
+
+static bool gx_tag_is(const gx_node *n, const char *tag)
+{
+    return n->tag && strcmp(n->tag, tag) == 0;
+}
+
+static bool gx_match_any(const char *s, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp(s, *set) == 0)
+            return true;
+    return false;
+}
+
+/* Decimal integer: [-+]?[0-9]+ */
+static bool gx_is_decimal_int(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* Decimal number of YAML 1.2's core schema (no .inf / .nan, no 0x / 0o). */
+static bool gx_is_decimal_number(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    size_t digits = 0;
+    while (*s >= '0' && *s <= '9')
+        s++, digits++;
+    if (*s == '.') {
+        s++;
+        while (*s >= '0' && *s <= '9')
+            s++, digits++;
+    }
+    if (digits == 0)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+static const char *const gx_yaml_bools_12[] = {"true", "True", "TRUE", "false", "False", "FALSE",
+                                               NULL};
+static const char *const gx_yaml_bools_11[] = {"y",  "Y",  "yes", "Yes", "YES", "n",   "N",
+                                               "no", "No", "NO",  "on",  "On",  "ON",  "off",
+                                               "Off", "OFF", NULL};
+
+/* True when a YAML 1.1 or 1.2 reader would take the plain scalar n for
+ * something other than a string (null, bool, int, float). */
+static bool gx_reads_as_non_string(const gx_node *n)
+{
+    if (n->kind != GX_NODE_SCALAR)
+        return true;
+    if (n->tag)
+        return strcmp(n->tag, "!!str") != 0 && strcmp(n->tag, "!") != 0;
+    if (!n->plain)
+        return false;
+    const char *s = n->text;
+    if (gx_node_is_null(n) || gx_match_any(s, gx_yaml_bools_12) ||
+        gx_match_any(s, gx_yaml_bools_11))
+        return true;
+    if (gx_is_decimal_number(s))
+        return true;
+    if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) || strcmp(s, ".inf") == 0 ||
+        strcmp(s, "-.inf") == 0 || strcmp(s, ".nan") == 0 || strcmp(s, ".Inf") == 0 ||
+        strcmp(s, ".NaN") == 0)
+        return true;
+    return false;
+}
+
+static bool gx_is_yaml_number(const gx_node *n)
+{
+    if (n->kind != GX_NODE_SCALAR || strlen(n->text) != n->len)
+        return false;
+    if (gx_untagged_plain(n) || gx_tag_is(n, "!!int") || gx_tag_is(n, "!!float"))
+        return gx_is_decimal_number(n->text);
+    return false;
+}
+
+static bool gx_is_yaml_int(const gx_node *n)
+{
+    if (n->kind != GX_NODE_SCALAR || strlen(n->text) != n->len)
+        return false;
+    if (gx_untagged_plain(n) || gx_tag_is(n, "!!int"))
+        return gx_is_decimal_int(n->text);
+    return false;
+}
+
+static bool gx_is_yaml_bool(const gx_node *n)
+{
+    if (n->kind != GX_NODE_SCALAR)
+        return false;
+    if (gx_untagged_plain(n) || gx_tag_is(n, "!!bool"))
+        return gx_match_any(n->text, gx_yaml_bools_12);
+    return false;
+}
+
+/* ---- V1: per-field values ---------------------------------------------------------- */
+
+static const char *gx_pattern_help(int pattern)
+{
+    switch (pattern) {
+    case GX_PATTERN_DNS_LABEL:
+        return "an RFC 1123 DNS label: at most 63 lowercase letters, digits and '-', starting "
+               "and ending with a letter or digit";
+    case GX_PATTERN_QUANTITY:
+        return "a Kubernetes quantity like 500m, 1, 256Mi";
+    case GX_PATTERN_LABEL_NAME:
+        return "letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+    case GX_PATTERN_LABEL_PREFIX:
+        return "a DNS subdomain (lowercase letters, digits, '-' and '.')";
+    case GX_PATTERN_LABEL_VALUE:
+        return "empty, or letters, digits, '-', '_' and '.' starting and ending with a letter "
+               "or digit";
+    default:
+        return "a value of the right format";
+    }
+}
+
+/* ", e.g. DEFAULT" when the field has a non-empty schema default, else "". */
+static const char *gx_example(gx_arena *arena, const gx_field *fd)
+{
+    if (!fd->default_text || !*fd->default_text || fd->secret)
+        return "";
+    return gx_arena_printf(arena, ", e.g. %s", fd->default_text);
+}
+
+static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+{
+    const gx_field *fd = &gx_fields[f];
+    int64_t v = gx_fint(cfg, f);
+    bool low = fd->has_min && v < fd->min, high = fd->has_max && v > fd->max;
+    if (!low && !high)
+        return;
+    const char *range;
+    if (fd->has_min && fd->has_max && fd->min == 1 && fd->max == 65535)
+        range = "a TCP port from 1 to 65535";
+    else if (fd->has_min && fd->has_max)
+        range = gx_arena_printf(arena, "a whole number from %lld to %lld", (long long)fd->min,
+                                (long long)fd->max);
+    else if (fd->has_min)
+        range = gx_arena_printf(arena, "a whole number of at least %lld", (long long)fd->min);
+    else
+        range = gx_arena_printf(arena, "a whole number of at most %lld", (long long)fd->max);
+    gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING, "%s is %lld; set it to %s%s", fd->path,
+                  (long long)v, range, gx_example(arena, fd));
+}
+
+static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+{
+    const gx_field *fd = &gx_fields[f];
+    int v = gx_fenum(cfg, f);
+    if (v >= 0 && (size_t)v < fd->choice_count)
+        return;
+    char *list = "";
+    for (size_t i = 0; i < fd->choice_count; i++)
+        list = gx_arena_printf(arena, "%s%s%s", list, i ? ", " : "", fd->choices[i]);
+    gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                  "%s holds no valid choice; set it to one of: %s%s", fd->path, list,
+                  gx_example(arena, fd));
+}
+
+static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+{
+    const gx_field *fd = &gx_fields[f];
+    const char *s = gx_fstr(cfg, f);
+    size_t len = strlen(s);
+    const char *shown = fd->secret ? "the value" : gx_quote(arena, s);
+    if (fd->has_min && (int64_t)len < fd->min) {
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                      "%s: %s is %zu characters long; use at least %lld characters", fd->path,
+                      shown, len, (long long)fd->min);
+        return;
+    }
+    if (fd->has_max && (int64_t)len > fd->max) {
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                      "%s: %s is %zu characters long; use at most %lld characters", fd->path,
+                      shown, len, (long long)fd->max);
+        return;
+    }
+    if (!fd->pattern)
+        return;
+    bool ok = gx_pattern_match(fd->pattern, s);
+    if (fd->pattern == GX_PATTERN_DNS_LABEL && len > 63)
+        ok = false;
+    if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
+        ok = false;
+    if (!ok)
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING, "%s: %s is not %s; change it%s",
+                      fd->path, len ? shown : "the empty value", gx_pattern_help(fd->pattern),
+                      gx_example(arena, fd));
+}
+
+static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+{
+    const gx_field *fd = &gx_fields[f];
+    const char *s = gx_fstr(cfg, f);
+    int pattern = fd->pattern ? fd->pattern : GX_PATTERN_QUANTITY;
+    int cmp = 0;
+    if (!*s) {
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                      "%s is empty; it must be a Kubernetes quantity like 500m, 1, 256Mi%s",
+                      fd->path, gx_example(arena, fd));
+    } else if (!gx_pattern_match(pattern, s) || !gx_quantity_compare(s, "0", &cmp)) {
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                      "%s: %s is not a Kubernetes quantity; it must be a number with an "
+                      "optional suffix like 500m, 1, 256Mi (m = 1/1000, Ki/Mi/Gi = powers of "
+                      "1024, k/M/G = powers of 1000)%s",
+                      fd->path, gx_quote(arena, s), gx_example(arena, fd));
+    } else if (cmp < 0) {
+        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+                      "%s: %s is negative; a resource quantity must be zero or more, like 500m, "
+                      "1, 256Mi%s",
+                      fd->path, gx_quote(arena, s), gx_example(arena, fd));
+    }
+}
+
+static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    for (int f = 0; f < GX_FIELD_COUNT; f++) {
+        if (!gx_active(cfg, f))
+            continue;
+        switch (gx_fields[f].type) {
+        case GX_T_INT:
+            gx_v1_int(cfg, arena, out, f);
+            break;
+        case GX_T_ENUM:
+            gx_v1_enum(cfg, arena, out, f);
+            break;
+        case GX_T_STRING:
+            gx_v1_string(cfg, arena, out, f);
+            break;
+        case GX_T_QUANTITY:
+            gx_v1_quantity(cfg, arena, out, f);
+            break;
+        default: /* bool, map, list: typed by the loader; yaml: V15 */
+            break;
+        }
+    }
+}
+
+/* ---- V2: namespace and release name -------------------------------------------- */
+
+static void gx_v2_label(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f,
+                        size_t max, const char *why)
+{
+    const char *path = gx_fields[f].path;
+    const char *s = gx_fstr(cfg, f);
+    size_t len = strlen(s);
+    if (!*s) {
+        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+                      "%s is empty; set it to an RFC 1123 DNS label (lowercase letters, digits "
+                      "and '-', starting and ending with a letter or digit), e.g. glyphoxa",
+                      path);
+    } else if (!gx_pattern_match(GX_PATTERN_DNS_LABEL, s)) {
+        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+                      "%s: %s is not an RFC 1123 DNS label; use only lowercase letters, digits "
+                      "and '-', starting and ending with a letter or digit, e.g. glyphoxa",
+                      path, gx_quote(arena, s));
+    } else if (len > max) {
+        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+                      "%s is %zu characters long; shorten it to at most %zu characters%s", path,
+                      len, max, why);
+    }
+}
+
+static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    gx_v2_label(cfg, arena, out, GX_F_CORE_RELEASE_NAME, 40,
+                " (names derived from it, like RELEASE-mcp-gateway, must fit in 63)");
+    gx_v2_label(cfg, arena, out, GX_F_CORE_NAMESPACE, 63, "");
+}
+
+/* ---- V3, V4: dedicated topology ------------------------------------------------ */
+
+static void gx_rule_v3(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.replica_count > 2)
+        gx_result_add(out, arena, "V3", gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path, GX_WARNING,
+                      "gateway/replica-count is %lld with topology dedicated, which is meant "
+                      "for small clusters; 1 or 2 gateways are usually enough: set "
+                      "gateway/replica-count=1 (the dedicated default) or 2",
+                      (long long)cfg->gateway.replica_count);
+}
+
+static void gx_rule_v4(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.pod_anti_affinity)
+        gx_result_add(out, arena, "V4", gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path,
+                      GX_WARNING,
+                      "gateway/pod-anti-affinity is on with topology dedicated, where the "
+                      "gateways usually share few nodes; set gateway/pod-anti-affinity=false "
+                      "(the dedicated default) unless you have a node per gateway replica");
+}
+
+/* ---- V5: admin key -------------------------------------------------------------- */
+
+enum { GX_ADMIN_KEY_MIN = 16 };
+
+#define GX_ADMIN_KEY_HOWTO                                                                 \
+    "set gateway/admin-key to a random string of at least 16 characters, e.g. with "       \
+    "`glyphoxa-deploy set gateway/admin-key=$(openssl rand -hex 24)`"
+
+static void gx_rule_v5(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    const char *path = gx_fields[GX_F_GATEWAY_ADMIN_KEY].path;
+    const char *key = cfg->gateway.admin_key ? cfg->gateway.admin_key : "";
+    size_t len = strlen(key);
+    if (len == 0) {
+        if (cfg->core.environment == GX_CORE_ENVIRONMENT_DEV)
+            gx_result_add(out, arena, "V5", path, GX_WARNING,
+                          "gateway/admin-key is empty, so the admin API is unprotected "
+                          "(allowed with core/environment dev only); " GX_ADMIN_KEY_HOWTO);
+        else
+            gx_result_add(out, arena, "V5", path, GX_BLOCKING,
+                          "gateway/admin-key is empty, and production requires one; "
+                          GX_ADMIN_KEY_HOWTO);
+        return;
+    }
+    if (gx_has_control(key))
+        gx_result_add(out, arena, "V5", path, GX_BLOCKING,
+                      "gateway/admin-key contains a newline or another control character, "
+                      "which breaks the Secret and the GLYPHOXA_ADMIN_KEY variable; "
+                      GX_ADMIN_KEY_HOWTO " (printable characters only)");
+    if (len < GX_ADMIN_KEY_MIN)
+        gx_result_add(out, arena, "V5", path, GX_WARNING,
+                      "gateway/admin-key is only %zu characters long, which is easy to guess; "
+                      GX_ADMIN_KEY_HOWTO,
+                      len);
+}
+
+/* ---- V6–V9: database ------------------------------------------------------------ */
+
+static void gx_rule_v6(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (!*cfg->database.dsn && !cfg->enabled[GX_C_POSTGRESQL])
+        gx_result_add(out, arena, "V6", gx_fields[GX_F_DATABASE_DSN].path, GX_BLOCKING,
+                      "database/dsn is empty and the postgresql component is off, so the "
+                      "service has no database and cannot start; set database/dsn to your "
+                      "PostgreSQL URL (e.g. postgres://USER:PASSWORD@HOST:5432/glyphoxa) or "
+                      "run `glyphoxa-deploy component enable postgresql` and set "
+                      "postgresql/postgres-password");
+}
+
+static void gx_rule_v7(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (*cfg->database.dsn && cfg->enabled[GX_C_POSTGRESQL])
+        gx_result_add(out, arena, "V7", gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
+                      "database/dsn is set while the postgresql component is on: the service "
+                      "uses database/dsn and the bundled PostgreSQL stays unused; unset "
+                      "database/dsn to use the bundled database, or run `glyphoxa-deploy "
+                      "component disable postgresql`");
+}
+
+static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    const char *dsn = cfg->database.dsn;
+    if (!*dsn || strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0)
+        return;
+    gx_result_add(out, arena, "V8", gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
+                  "database/dsn does not start with postgres:// or postgresql://; the service "
+                  "expects a PostgreSQL URL such as "
+                  "postgres://USER:PASSWORD@HOST:5432/glyphoxa?sslmode=require");
+}
+
+static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (!cfg->enabled[GX_C_POSTGRESQL])
+        return;
+    const char *path = gx_fields[GX_F_POSTGRESQL_POSTGRES_PASSWORD].path;
+    const char *pw = cfg->postgresql.postgres_password;
+    if (!*pw)
+        gx_result_add(out, arena, "V9", path, GX_BLOCKING,
+                      "postgresql/postgres-password is empty while the postgresql component is "
+                      "on; set it to a random string, e.g. with `glyphoxa-deploy set "
+                      "postgresql/postgres-password=$(openssl rand -hex 24)`");
+    else if (gx_has_control(pw))
+        gx_result_add(out, arena, "V9", path, GX_BLOCKING,
+                      "postgresql/postgres-password contains a newline or another control "
+                      "character, which breaks the Helm values and the database URL; set it "
+                      "to printable characters only, e.g. with `glyphoxa-deploy set "
+                      "postgresql/postgres-password=$(openssl rand -hex 24)`");
+}
+
+/* ---- V10: GPU toleration -------------------------------------------------------- */
+
+/* True when the list of tolerations n holds one that tolerates the
+ * nvidia.com/gpu taint: key nvidia.com/gpu, or an empty key with Exists. */
+static bool gx_tolerates_gpu(const gx_node *n)
+{
+    if (!n || n->kind != GX_NODE_SEQ)
+        return false;
+    for (size_t i = 0; i < n->count; i++) {
+        const gx_node *t = n->items[i];
+        if (t->kind != GX_NODE_MAP)
+            continue;
+        const gx_node *key = gx_node_get(t, "key");
+        const gx_node *op = gx_node_get(t, "operator");
+        if (gx_text_is(key, "nvidia.com/gpu"))
+            return true;
+        size_t klen = 0;
+        const char *k = gx_scalar_text(key, &klen);
+        if ((!key || (k && klen == 0)) && gx_text_is(op, "Exists"))
+            return true;
+    }
+    return false;
+}
+
+static void gx_rule_v10(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (cfg->worker.resource_profile != GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM)
+        return;
+    if (gx_tolerates_gpu(cfg->worker.tolerations))
+        return;
+    if (!cfg->worker.gpu.enabled)
+        gx_result_add(out, arena, "V10", gx_fields[GX_F_WORKER_GPU_ENABLED].path, GX_WARNING,
+                      "worker/resource-profile is local-llm but worker/gpu/enabled is off and "
+                      "worker/tolerations has no toleration for nvidia.com/gpu, so workers "
+                      "cannot run on tainted GPU nodes; set worker/gpu/enabled=true, or add "
+                      "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule} to "
+                      "worker/tolerations if the workers should run on GPU nodes");
+    else if (!gx_tolerates_gpu(cfg->worker.gpu.tolerations))
+        gx_result_add(out, arena, "V10", gx_fields[GX_F_WORKER_GPU_TOLERATIONS].path,
+                      GX_WARNING,
+                      "worker/resource-profile is local-llm with worker/gpu/enabled on, but "
+                      "neither worker/gpu/tolerations nor worker/tolerations tolerates the "
+                      "nvidia.com/gpu taint, so workers cannot run on tainted GPU nodes; add "
+                      "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule} to "
+                      "worker/gpu/tolerations (the default)");
+}
+
+/* ---- V11: requests ≤ limits ----------------------------------------------------- */
+
+static const struct {
+    int request, limit;
+} gx_v11_pairs[] = {
+    {GX_F_GATEWAY_REQUESTS_CPU, GX_F_GATEWAY_LIMITS_CPU},
+    {GX_F_GATEWAY_REQUESTS_MEMORY, GX_F_GATEWAY_LIMITS_MEMORY},
+    {GX_F_WORKER_PROFILES_CLOUD_REQUESTS_CPU, GX_F_WORKER_PROFILES_CLOUD_LIMITS_CPU},
+    {GX_F_WORKER_PROFILES_CLOUD_REQUESTS_MEMORY, GX_F_WORKER_PROFILES_CLOUD_LIMITS_MEMORY},
+    {GX_F_WORKER_PROFILES_WHISPER_NATIVE_REQUESTS_CPU,
+     GX_F_WORKER_PROFILES_WHISPER_NATIVE_LIMITS_CPU},
+    {GX_F_WORKER_PROFILES_WHISPER_NATIVE_REQUESTS_MEMORY,
+     GX_F_WORKER_PROFILES_WHISPER_NATIVE_LIMITS_MEMORY},
+    {GX_F_WORKER_PROFILES_LOCAL_LLM_REQUESTS_CPU, GX_F_WORKER_PROFILES_LOCAL_LLM_LIMITS_CPU},
+    {GX_F_WORKER_PROFILES_LOCAL_LLM_REQUESTS_MEMORY,
+     GX_F_WORKER_PROFILES_LOCAL_LLM_LIMITS_MEMORY},
+    {GX_F_MCP_GATEWAY_REQUESTS_CPU, GX_F_MCP_GATEWAY_LIMITS_CPU},
+    {GX_F_MCP_GATEWAY_REQUESTS_MEMORY, GX_F_MCP_GATEWAY_LIMITS_MEMORY},
+};
+
+static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    for (size_t i = 0; i < sizeof gx_v11_pairs / sizeof *gx_v11_pairs; i++) {
+        int rq = gx_v11_pairs[i].request, lim = gx_v11_pairs[i].limit;
+        if (!gx_active(cfg, rq) || !gx_active(cfg, lim))
+            continue;
+        const char *a = gx_fstr(cfg, rq), *b = gx_fstr(cfg, lim);
+        int cmp;
+        if (!gx_quantity_compare(a, b, &cmp) || cmp <= 0)
+            continue; /* unparsable values are V1's */
+        gx_result_add(out, arena, "V11", gx_fields[rq].path, GX_BLOCKING,
+                      "%s (%s) is greater than %s (%s), which Kubernetes rejects; lower the "
+                      "request or raise the limit",
+                      gx_fields[rq].path, a, gx_fields[lim].path, b);
+    }
+}
+
+/* ---- V12: autoscaling ----------------------------------------------------------- */
+
+static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (!cfg->enabled[GX_C_AUTOSCALING])
+        return;
+    if (cfg->autoscaling.min_replicas > cfg->autoscaling.max_replicas)
+        gx_result_add(out, arena, "V12", gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path,
+                      GX_BLOCKING,
+                      "autoscaling/min-replicas (%lld) is greater than autoscaling/max-replicas "
+                      "(%lld); lower autoscaling/min-replicas or raise autoscaling/max-replicas",
+                      (long long)cfg->autoscaling.min_replicas,
+                      (long long)cfg->autoscaling.max_replicas);
+}
+
+/* ---- V13: ports ----------------------------------------------------------------- */
+
+static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_results *out,
+                       const int *ports, size_t count)
+{
+    for (size_t i = 1; i < count; i++) {
+        if (!gx_active(cfg, ports[i]))
+            return;
+        for (size_t j = 0; j < i; j++) {
+            if (gx_fint(cfg, ports[i]) != gx_fint(cfg, ports[j]))
+                continue;
+            gx_result_add(out, arena, "V13", gx_fields[ports[i]].path, GX_BLOCKING,
+                          "%s and %s are both %lld, but the ports of one pod must differ; "
+                          "change one of them",
+                          gx_fields[ports[j]].path, gx_fields[ports[i]].path,
+                          (long long)gx_fint(cfg, ports[i]));
+            break;
+        }
+    }
+}
+
+static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    static const int observe[] = {GX_F_WORKER_PORTS_OBSERVE, GX_F_MCP_GATEWAY_PORTS_OBSERVE};
+    int64_t gw = cfg->gateway.ports.observe;
+    for (size_t i = 0; i < sizeof observe / sizeof *observe; i++) {
+        int f = observe[i];
+        if (!gx_active(cfg, f) || gx_fint(cfg, f) == gw)
+            continue;
+        gx_result_add(out, arena, "V13", gx_fields[f].path, GX_BLOCKING,
+                      "%s is %lld but gateway/ports/observe is %lld; one application config "
+                      "sets the observe port for every pod, so set both to the same port "
+                      "(e.g. %s=%lld)",
+                      gx_fields[f].path, (long long)gx_fint(cfg, f), (long long)gw,
+                      gx_fields[f].path, (long long)gw);
+    }
+    static const int gateway[] = {GX_F_GATEWAY_PORTS_ADMIN, GX_F_GATEWAY_PORTS_GRPC,
+                                  GX_F_GATEWAY_PORTS_OBSERVE};
+    static const int worker[] = {GX_F_WORKER_PORTS_GRPC, GX_F_WORKER_PORTS_OBSERVE};
+    static const int mcp[] = {GX_F_MCP_GATEWAY_PORTS_MCP, GX_F_MCP_GATEWAY_PORTS_OBSERVE};
+    gx_v13_pod(cfg, arena, out, gateway, 3);
+    gx_v13_pod(cfg, arena, out, worker, 2);
+    if (gx_active(cfg, GX_F_MCP_GATEWAY_PORTS_MCP))
+        gx_v13_pod(cfg, arena, out, mcp, 2);
+}
+
+/* ---- V14: worker gRPC port ------------------------------------------------------ */
+
+static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (cfg->worker.ports.grpc != 50051)
+        gx_result_add(out, arena, "V14", gx_fields[GX_F_WORKER_PORTS_GRPC].path, GX_WARNING,
+                      "worker/ports/grpc is %lld, but the gateway always dials workers on port "
+                      "50051, so sessions will fail to connect; set worker/ports/grpc=50051",
+                      (long long)cfg->worker.ports.grpc);
+}
+
+/* ---- V15: shapes of structured values -------------------------------------------- */
+
+typedef struct gx_shape_ctx {
+    gx_arena *arena;
+    gx_results *out;
+    const char *path; /* schema path of the value */
+} gx_shape_ctx;
+
+/* Adds a V15 result "<where>: <message><at>". */
+static void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *msg = gx_arena_alloc(c->arena, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    gx_result_add(c->out, c->arena, "V15", c->path, GX_BLOCKING, "%s: %s%s", where, msg,
+                  gx_at(c->arena, at));
+}
+
+static const char *gx_kind_name(const gx_node *n)
+{
+    switch (n->kind) {
+    case GX_NODE_MAP:
+        return "a map";
+    case GX_NODE_SEQ:
+        return "a list";
+    default:
+        return "a scalar";
+    }
+}
+
+/* Tolerations: fields that must be strings in the Kubernetes API. */
+static bool gx_tol_string(const gx_shape_ctx *c, const char *where, const char *name,
+                          const gx_node *v)
+{
+    if (v->kind != GX_NODE_SCALAR) {
+        gx_v15(c, where, v, "%s must be a string, not %s", name, gx_kind_name(v));
+        return false;
+    }
+    if (gx_reads_as_non_string(v)) {
+        const char *q = gx_quote_n(c->arena, v->text, v->len);
+        const char *as = "non-string value";
+        if (gx_node_is_null(v))
+            as = "null";
+        else if (gx_match_any(v->text, gx_yaml_bools_12) || gx_match_any(v->text, gx_yaml_bools_11))
+            as = "boolean";
+        else if (gx_is_decimal_number(v->text))
+            as = "number";
+        gx_v15(c, where, v, "%s %s is read as a %s, not a string; quote it, e.g. %s: %s", name, q,
+               as, name, q);
+        return false;
+    }
+    return true;
+}
+
+static void gx_check_toleration(const gx_shape_ctx *c, const char *where, const gx_node *t)
+{
+    if (t->kind != GX_NODE_MAP) {
+        gx_v15(c, where, t,
+               "a toleration must be a map with key, operator, value, effect and "
+               "tolerationSeconds, not %s; e.g. {key: nvidia.com/gpu, operator: Exists, "
+               "effect: NoSchedule}",
+               gx_kind_name(t));
+        return;
+    }
+    const gx_node *key = NULL, *op = NULL, *val = NULL, *eff = NULL, *secs = NULL;
+    bool key_reported = false; /* key there but of the wrong kind */
+    for (size_t i = 0; i < t->count; i++) {
+        const gx_node *k = t->keys[i], *v = t->items[i];
+        const gx_node **slot = NULL;
+        if (gx_text_is(k, "key"))
+            slot = &key;
+        else if (gx_text_is(k, "operator"))
+            slot = &op;
+        else if (gx_text_is(k, "value"))
+            slot = &val;
+        else if (gx_text_is(k, "effect"))
+            slot = &eff;
+        else if (gx_text_is(k, "tolerationSeconds"))
+            slot = &secs;
+        if (!slot) {
+            gx_v15(c, where, k,
+                   "unknown key %s; a toleration has only key, operator, value, effect and "
+                   "tolerationSeconds",
+                   gx_quote_n(c->arena, k->text, k->len));
+            continue;
+        }
+        if (gx_absent(v))
+            continue;
+        if (slot != &secs && !gx_tol_string(c, where, k->text, v)) {
+            key_reported |= slot == &key;
+            continue;
+        }
+        *slot = v;
+    }
+    bool exists = false;
+    if (op) {
+        if (gx_text_is(op, "Exists"))
+            exists = true;
+        else if (!gx_text_is(op, "Equal"))
+            gx_v15(c, where, op, "operator %s is not Exists or Equal; use one of them",
+                   gx_quote_n(c->arena, op->text, op->len));
+    }
+    if (key && key->len > 0) {
+        const char *problem = gx_label_key_problem(c->arena, key->text, key->len);
+        if (problem)
+            gx_v15(c, where, key, "key %s %s; " GX_LABEL_KEY_HELP,
+                   gx_quote_n(c->arena, key->text, key->len), problem);
+    } else if (!exists && !key_reported) {
+        gx_v15(c, where, key ? key : t,
+               "key is empty, which only operator Exists allows (it tolerates every taint); "
+               "set a key such as nvidia.com/gpu, or operator: Exists");
+    }
+    if (val && val->len > 0) {
+        if (exists)
+            gx_v15(c, where, val,
+                   "value must be empty with operator Exists; remove value or use operator "
+                   "Equal");
+        else if (!gx_label_value_ok(val->text, val->len))
+            gx_v15(c, where, val, "value %s is not a label value; " GX_LABEL_VALUE_HELP,
+                   gx_quote_n(c->arena, val->text, val->len));
+    }
+    if (eff && eff->len > 0 && !gx_text_is(eff, "NoSchedule") &&
+        !gx_text_is(eff, "PreferNoSchedule") && !gx_text_is(eff, "NoExecute"))
+        gx_v15(c, where, eff,
+               "effect %s is not NoSchedule, PreferNoSchedule or NoExecute; use one of them, "
+               "or leave effect out to match every effect",
+               gx_quote_n(c->arena, eff->text, eff->len));
+    if (secs) {
+        if (!gx_is_yaml_int(secs))
+            gx_v15(c, where, secs,
+                   "tolerationSeconds must be a whole number of seconds, e.g. "
+                   "tolerationSeconds: 300");
+        else if (!gx_text_is(eff, "NoExecute"))
+            gx_v15(c, where, secs,
+                   "tolerationSeconds only applies to effect NoExecute; set effect: NoExecute "
+                   "or remove tolerationSeconds");
+    }
+}
+
+static void gx_check_tolerations(const gx_shape_ctx *c, const gx_node *n)
+{
+    if (gx_absent(n))
+        return;
+    if (n->kind != GX_NODE_SEQ) {
+        gx_v15(c, c->path, n,
+               "must be a list of tolerations, not %s; e.g. [{key: nvidia.com/gpu, operator: "
+               "Exists, effect: NoSchedule}]",
+               gx_kind_name(n));
+        return;
+    }
+    for (size_t i = 0; i < n->count; i++)
+        gx_check_toleration(c, gx_arena_printf(c->arena, "%s[%zu]", c->path, i), n->items[i]);
+}
+
+/* Declared shapes of the application's own structures (MCP servers, NPCs): a
+ * small description table walked by one checker. */
+typedef enum gx_vkind {
+    GX_V_STRING,   /* any scalar (the application reads it as a string) */
+    GX_V_NUMBER,   /* a YAML int or float */
+    GX_V_BOOL,     /* true / false */
+    GX_V_STRLIST,  /* list of scalars */
+    GX_V_STRMAP,   /* map of scalar values */
+    GX_V_OBJECT,   /* map of the keys in sub */
+    GX_V_OBJLIST   /* list of maps of the keys in sub */
+} gx_vkind;
+
+typedef struct gx_object_desc gx_object_desc;
+
+typedef struct gx_key_desc {
+    const char *name;
+    gx_vkind kind;
+    const gx_object_desc *sub;
+} gx_key_desc;
+
+struct gx_object_desc {
+    const char *what;      /* "an NPC" */
+    const char *key_names; /* "name, personality, …" */
+    const gx_key_desc *keys;
+    size_t count;
+};
+
+#define GX_DESC(what, names, keys) {what, names, keys, sizeof keys / sizeof *keys}
+
+static const gx_key_desc gx_oauth_keys[] = {
+    {"client_id", GX_V_STRING, NULL},
+    {"client_secret", GX_V_STRING, NULL},
+    {"token_url", GX_V_STRING, NULL},
+    {"scopes", GX_V_STRLIST, NULL},
+};
+static const gx_object_desc gx_oauth_desc =
+    GX_DESC("an OAuth block", "client_id, client_secret, token_url, scopes", gx_oauth_keys);
+
+static const gx_key_desc gx_auth_keys[] = {
+    {"token", GX_V_STRING, NULL},
+    {"oauth", GX_V_OBJECT, &gx_oauth_desc},
+};
+static const gx_object_desc gx_auth_desc = GX_DESC("an auth block", "token, oauth", gx_auth_keys);
+
+static const gx_key_desc gx_mcp_server_keys[] = {
+    {"name", GX_V_STRING, NULL},    {"transport", GX_V_STRING, NULL},
+    {"command", GX_V_STRING, NULL}, {"url", GX_V_STRING, NULL},
+    {"auth", GX_V_OBJECT, &gx_auth_desc}, {"env", GX_V_STRMAP, NULL},
+};
+static const gx_object_desc gx_mcp_server_desc =
+    GX_DESC("an MCP server", "name, transport, command, url, auth, env", gx_mcp_server_keys);
+
+static const gx_key_desc gx_voice_keys[] = {
+    {"provider", GX_V_STRING, NULL},
+    {"voice_id", GX_V_STRING, NULL},
+    {"pitch_shift", GX_V_NUMBER, NULL},
+    {"speed_factor", GX_V_NUMBER, NULL},
+};
+static const gx_object_desc gx_voice_desc =
+    GX_DESC("a voice", "provider, voice_id, pitch_shift, speed_factor", gx_voice_keys);
+
+static const gx_key_desc gx_cascade_keys[] = {
+    {"fast_model", GX_V_STRING, NULL},
+    {"strong_model", GX_V_STRING, NULL},
+    {"opener_instruction", GX_V_STRING, NULL},
+};
+static const gx_object_desc gx_cascade_desc =
+    GX_DESC("a cascade block", "fast_model, strong_model, opener_instruction", gx_cascade_keys);
+
+static const gx_key_desc gx_relationship_keys[] = {
+    {"target_id", GX_V_STRING, NULL},
+    {"target_name", GX_V_STRING, NULL},
+    {"type", GX_V_STRING, NULL},
+    {"bidirectional", GX_V_BOOL, NULL},
+};
+static const gx_object_desc gx_relationship_desc =
+    GX_DESC("a relationship", "target_id, target_name, type, bidirectional",
+            gx_relationship_keys);
+
+static const gx_key_desc gx_npc_keys[] = {
+    {"name", GX_V_STRING, NULL},
+    {"personality", GX_V_STRING, NULL},
+    {"voice", GX_V_OBJECT, &gx_voice_desc},
+    {"engine", GX_V_STRING, NULL},
+    {"knowledge_scope", GX_V_STRLIST, NULL},
+    {"tools", GX_V_STRLIST, NULL},
+    {"budget_tier", GX_V_STRING, NULL},
+    {"cascade_mode", GX_V_STRING, NULL},
+    {"cascade", GX_V_OBJECT, &gx_cascade_desc},
+    {"relationships", GX_V_OBJLIST, &gx_relationship_desc},
+    {"gm_helper", GX_V_BOOL, NULL},
+    {"address_only", GX_V_BOOL, NULL},
+};
+static const gx_object_desc gx_npc_desc =
+    GX_DESC("an NPC",
+            "name, personality, voice, engine, knowledge_scope, tools, budget_tier, "
+            "cascade_mode, cascade, relationships, gm_helper, address_only",
+            gx_npc_keys);
+
+static void gx_check_object(const gx_shape_ctx *c, const char *where, const gx_node *n,
+                            const gx_object_desc *d);
+
+static void gx_check_value(const gx_shape_ctx *c, const char *where, const gx_node *v,
+                           const gx_key_desc *k)
+{
+    if (gx_absent(v))
+        return; /* the application reads null as "not set" */
+    switch (k->kind) {
+    case GX_V_STRING:
+        if (v->kind != GX_NODE_SCALAR)
+            gx_v15(c, where, v, "must be a string, not %s", gx_kind_name(v));
+        break;
+    case GX_V_NUMBER:
+        if (!gx_is_yaml_number(v))
+            gx_v15(c, where, v, "must be a number (unquoted), e.g. %s: 1.0",
+                   k->name);
+        break;
+    case GX_V_BOOL:
+        if (!gx_is_yaml_bool(v))
+            gx_v15(c, where, v, "must be true or false (unquoted)");
+        break;
+    case GX_V_STRLIST:
+        if (v->kind != GX_NODE_SEQ) {
+            gx_v15(c, where, v, "must be a list of strings, not %s; e.g. %s: [a, b]",
+                   gx_kind_name(v), k->name);
+            break;
+        }
+        for (size_t i = 0; i < v->count; i++)
+            if (v->items[i]->kind != GX_NODE_SCALAR || gx_node_is_null(v->items[i]))
+                gx_v15(c, gx_arena_printf(c->arena, "%s[%zu]", where, i), v->items[i],
+                       "must be a string, not %s",
+                       v->items[i]->kind == GX_NODE_SCALAR ? "null" : gx_kind_name(v->items[i]));
+        break;
+    case GX_V_STRMAP:
+        if (v->kind != GX_NODE_MAP) {
+            gx_v15(c, where, v, "must be a map of names to strings, not %s; e.g. %s: {NAME: value}",
+                   gx_kind_name(v), k->name);
+            break;
+        }
+        for (size_t i = 0; i < v->count; i++)
+            if (v->items[i]->kind != GX_NODE_SCALAR)
+                gx_v15(c,
+                       gx_arena_printf(c->arena, "%s.%s", where,
+                                       gx_quote_n(c->arena, v->keys[i]->text, v->keys[i]->len)),
+                       v->items[i], "must be a string, not %s", gx_kind_name(v->items[i]));
+        break;
+    case GX_V_OBJECT:
+        gx_check_object(c, where, v, k->sub);
+        break;
+    case GX_V_OBJLIST:
+        if (v->kind != GX_NODE_SEQ) {
+            gx_v15(c, where, v, "must be a list of maps, not %s", gx_kind_name(v));
+            break;
+        }
+        for (size_t i = 0; i < v->count; i++)
+            gx_check_object(c, gx_arena_printf(c->arena, "%s[%zu]", where, i), v->items[i],
+                            k->sub);
+        break;
+    }
+}
+
+static void gx_check_object(const gx_shape_ctx *c, const char *where, const gx_node *n,
+                            const gx_object_desc *d)
+{
+    if (n->kind != GX_NODE_MAP) {
+        gx_v15(c, where, n, "%s must be a map with %s, not %s", d->what, d->key_names,
+               gx_kind_name(n));
+        return;
+    }
+    for (size_t i = 0; i < n->count; i++) {
+        const gx_node *k = n->keys[i];
+        const gx_key_desc *kd = NULL;
+        for (size_t j = 0; j < d->count && !kd; j++)
+            if (gx_text_is(k, d->keys[j].name))
+                kd = &d->keys[j];
+        if (!kd) {
+            gx_v15(c, where, k,
+                   "unknown key %s (the application refuses to start on unknown keys); %s has "
+                   "only %s",
+                   gx_quote_n(c->arena, k->text, k->len), d->what, d->key_names);
+            continue;
+        }
+        gx_check_value(c, gx_arena_printf(c->arena, "%s.%s", where, kd->name), n->items[i], kd);
+    }
+}
+
+static void gx_check_object_list(const gx_shape_ctx *c, const gx_node *n, const gx_object_desc *d,
+                                 const char *example)
+{
+    if (gx_absent(n))
+        return;
+    if (n->kind != GX_NODE_SEQ) {
+        gx_v15(c, c->path, n, "must be a list, each item %s, not %s; e.g. %s", d->what,
+               gx_kind_name(n), example);
+        return;
+    }
+    for (size_t i = 0; i < n->count; i++)
+        gx_check_object(c, gx_arena_printf(c->arena, "%s[%zu]", c->path, i), n->items[i], d);
+}
+
+static void gx_check_label_map(const gx_shape_ctx *c, const gx_map *m, bool values_are_labels)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        const char *k = m->keys[i] ? m->keys[i] : "";
+        const char *v = m->values[i] ? m->values[i] : "";
+        const char *where = gx_arena_printf(c->arena, "%s[%s]", c->path, gx_quote(c->arena, k));
+        const char *problem = gx_label_key_problem(c->arena, k, strlen(k));
+        if (problem)
+            gx_v15(c, where, NULL, "the key %s; " GX_LABEL_KEY_HELP, problem);
+        if (values_are_labels && !gx_label_value_ok(v, strlen(v)))
+            gx_v15(c, where, NULL, "the value %s is not a label value; " GX_LABEL_VALUE_HELP,
+                   gx_quote(c->arena, v));
+    }
+}
+
+static void gx_rule_v15(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    for (int f = 0; f < GX_FIELD_COUNT; f++) {
+        const gx_field *fd = &gx_fields[f];
+        if (!gx_active(cfg, f))
+            continue;
+        gx_shape_ctx c = {arena, out, fd->path};
+        if (fd->type == GX_T_MAP) {
+            /* annotations take any value; every other map is a node selector */
+            gx_check_label_map(&c, gx_fmap(cfg, f), !gx_ends_with(fd->path, "/annotations"));
+            continue;
+        }
+        if (fd->type != GX_T_YAML)
+            continue;
+        const gx_node *n = gx_fnode(cfg, f);
+        switch (fd->shape) {
+        case GX_SHAPE_TOLERATIONS:
+            gx_check_tolerations(&c, n);
+            break;
+        case GX_SHAPE_OPTIONS:
+            if (!gx_absent(n) && n->kind != GX_NODE_MAP)
+                gx_v15(&c, fd->path, n,
+                       "provider options must be a map of option names to values, not %s; "
+                       "e.g. {temperature: 0.7}",
+                       gx_kind_name(n));
+            break;
+        case GX_SHAPE_MCP_SERVERS:
+            gx_check_object_list(&c, n, &gx_mcp_server_desc,
+                                 "[{name: dice, transport: stdio, "
+                                 "command: /usr/local/bin/mcp-dice}]");
+            break;
+        case GX_SHAPE_NPCS:
+            gx_check_object_list(&c, n, &gx_npc_desc,
+                                 "[{name: Greymantle, personality: \"A wise old sage\", "
+                                 "engine: cascaded}]");
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* ---- V16, V17: MCP servers and NPCs ------------------------------------------- */
+
+/* The string value of key in item: text and length; NULL when the key is there
+ * but not a scalar (V15 reports it). An absent key or null gives "". */
+static const char *gx_item_str(const gx_node *item, const char *key, size_t *len)
+{
+    const gx_node *v = gx_node_get(item, key);
+    if (!v) {
+        *len = 0;
+        return "";
+    }
+    return gx_scalar_text(v, len);
+}
+
+static bool gx_bytes_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* Unique non-empty names of a list of maps (V16, V17). */
+static void gx_check_names(const gx_node *list, gx_arena *arena, gx_results *out, const char *rule,
+                           const char *path, const char *what, const char *example)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const gx_node *item = list->items[i];
+        if (item->kind != GX_NODE_MAP)
+            continue;
+        size_t len;
+        const char *name = gx_item_str(item, "name", &len);
+        if (!name)
+            continue;
+        if (gx_is_blank(name, len)) {
+            gx_result_add(out, arena, rule, path, GX_BLOCKING,
+                          "%s[%zu]: name is empty; give every %s a unique name, e.g. name: "
+                          "%s%s",
+                          path, i, what, example, gx_at(arena, item));
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            const gx_node *prev = list->items[j];
+            size_t plen;
+            const char *pname;
+            if (prev->kind != GX_NODE_MAP || !(pname = gx_item_str(prev, "name", &plen)))
+                continue;
+            if (gx_bytes_eq(name, len, pname, plen)) {
+                gx_result_add(out, arena, rule, path, GX_BLOCKING,
+                              "%s[%zu]: name %s is already used by %s[%zu]; names must be "
+                              "unique, so rename one of them%s",
+                              path, i, gx_quote_n(arena, name, len), path, j,
+                              gx_at(arena, gx_node_get(item, "name")));
+                break;
+            }
+        }
+    }
+}
+
+static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    const char *path = gx_fields[GX_F_CONFIG_MCP_SERVERS].path;
+    const gx_node *list = cfg->config.mcp_servers;
+    if (!gx_active(cfg, GX_F_CONFIG_MCP_SERVERS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
+        return;
+    gx_check_names(list, arena, out, "V16", path, "MCP server", "dice");
+    for (size_t i = 0; i < list->count; i++) {
+        const gx_node *item = list->items[i];
+        if (item->kind != GX_NODE_MAP)
+            continue;
+        size_t tlen, clen, ulen;
+        const char *t = gx_item_str(item, "transport", &tlen);
+        const char *cmd = gx_item_str(item, "command", &clen);
+        const char *url = gx_item_str(item, "url", &ulen);
+        const char *at = gx_at(arena, item);
+        if (!t)
+            continue;
+        if (gx_bytes_eq(t, tlen, "stdio", 5)) {
+            if (cmd && gx_is_blank(cmd, clen))
+                gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                              "%s[%zu]: transport stdio needs a command; set command to the "
+                              "program to start, e.g. command: /usr/local/bin/mcp-dice%s",
+                              path, i, at);
+        } else if (gx_bytes_eq(t, tlen, "streamable-http", 15)) {
+            if (url && gx_is_blank(url, ulen))
+                gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                              "%s[%zu]: transport streamable-http needs a url; set it, e.g. "
+                              "url: https://mcp.example.com/mcp%s",
+                              path, i, at);
+        } else if (tlen == 0) {
+            gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                          "%s[%zu]: transport is not set, and the application cannot connect "
+                          "without one; set transport: stdio (with command) or transport: "
+                          "streamable-http (with url)%s",
+                          path, i, at);
+        } else {
+            gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                          "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
+                          "them%s",
+                          path, i, gx_quote_n(arena, t, tlen), at);
+        }
+    }
+}
+
+static const char *const gx_engines[] = {"cascaded", "s2s", "sentence_cascade", NULL};
+static const char *const gx_budget_tiers[] = {"fast", "standard", "deep", NULL};
+static const char *const gx_cascade_modes[] = {"off", "auto", "always", NULL};
+
+/* Checks that the string value of key is empty or one of set. */
+static void gx_v17_choice(const gx_node *item, const char *key, const char *const *set,
+                          const char *list, gx_arena *arena, gx_results *out, const char *where)
+{
+    size_t len;
+    const char *s = gx_item_str(item, key, &len);
+    if (!s || len == 0)
+        return;
+    if (strlen(s) == len && gx_match_any(s, set))
+        return;
+    gx_result_add(out, arena, "V17", gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
+                  "%s.%s %s is not one of %s; use one of them%s", where, key,
+                  gx_quote_n(arena, s, len), list, gx_at(arena, gx_node_get(item, key)));
+}
+
+/* Checks a voice number against [lo, hi] exactly (decimal text compared with
+ * the quantity comparator: no floating point, no locale). */
+static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, const char *hi,
+                         bool zero_is_default, gx_arena *arena, gx_results *out,
+                         const char *where)
+{
+    const gx_node *v = gx_node_get(voice, key);
+    if (gx_absent(v) || !gx_is_yaml_number(v))
+        return; /* a wrong kind is V15's */
+    int c_lo = 0, c_hi = 0, c_zero = 1;
+    bool ok = gx_quantity_compare(v->text, lo, &c_lo) && gx_quantity_compare(v->text, hi, &c_hi) &&
+              gx_quantity_compare(v->text, "0", &c_zero);
+    if (ok && zero_is_default && c_zero == 0)
+        return;
+    if (ok && c_lo >= 0 && c_hi <= 0)
+        return;
+    gx_result_add(out, arena, "V17", gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
+                  "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s%s", where,
+                  key, v->text, lo, hi,
+                  zero_is_default ? " (1.0 is normal speed; 0 or leaving it out means the default)"
+                                  : " (0 means no change)",
+                  gx_at(arena, v));
+}
+
+static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
+    const gx_node *list = cfg->config.npcs;
+    if (!gx_active(cfg, GX_F_CONFIG_NPCS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
+        return;
+    gx_check_names(list, arena, out, "V17", path, "NPC", "Greymantle");
+    const char *llm = cfg->config.providers.llm.name;
+    const char *tts = cfg->config.providers.tts.name;
+    const char *s2s = cfg->config.providers.s2s.name;
+    for (size_t i = 0; i < list->count; i++) {
+        const gx_node *item = list->items[i];
+        if (item->kind != GX_NODE_MAP)
+            continue;
+        const char *where = gx_arena_printf(arena, "%s[%zu]", path, i);
+        const char *at = gx_at(arena, item);
+
+        size_t elen;
+        const char *engine = gx_item_str(item, "engine", &elen);
+        if (engine) {
+            /* An NPC without an engine runs the cascaded engine (the worker's
+             * default), so it needs the same providers. */
+            bool unset = elen == 0;
+            const char *eff = unset ? "cascaded" : engine;
+            const char *subject =
+                unset ? gx_arena_printf(arena, "%s: engine is not set (which means cascaded) and "
+                                               "cascaded", where)
+                      : gx_arena_printf(arena, "%s: engine %s", where, eff);
+            if (!unset && !(strlen(engine) == elen && gx_match_any(engine, gx_engines))) {
+                gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                              "%s.engine %s is not one of cascaded, s2s, sentence_cascade; use "
+                              "one of them%s",
+                              where, gx_quote_n(arena, engine, elen),
+                              gx_at(arena, gx_node_get(item, "engine")));
+            } else if (strcmp(eff, "s2s") == 0) {
+                if (!*s2s)
+                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                                  "%s needs a speech-to-speech provider, but "
+                                  "config/providers/s2s/name is empty; set it (e.g. "
+                                  "openai-realtime) or use engine cascaded%s",
+                                  subject, at);
+            } else {
+                if (!*llm)
+                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                                  "%s needs an LLM provider, but config/providers/llm/name is "
+                                  "empty; set it, e.g. openai%s",
+                                  subject, at);
+                if (!*tts)
+                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                                  "%s needs a TTS provider, but config/providers/tts/name is "
+                                  "empty; set it, e.g. elevenlabs%s",
+                                  subject, at);
+            }
+        }
+        gx_v17_choice(item, "budget_tier", gx_budget_tiers, "fast, standard, deep", arena, out,
+                      where);
+        gx_v17_choice(item, "cascade_mode", gx_cascade_modes, "off, auto, always", arena, out,
+                      where);
+        const gx_node *voice = gx_node_get(item, "voice");
+        if (voice && voice->kind == GX_NODE_MAP) {
+            gx_v17_range(voice, "speed_factor", "0.5", "2", true, arena, out, where);
+            gx_v17_range(voice, "pitch_shift", "-10", "10", false, arena, out, where);
+        }
+    }
+}
+
+/* ---- V18: providers ------------------------------------------------------------- */
+
+static const char *const gx_known_llm[] = {"openai",  "anthropic", "ollama",
+                                           "gemini",  "deepseek",  "mistral",
+                                           "groq",    "llamacpp",  "llamafile",
+                                           NULL};
+static const char *const gx_known_stt[] = {"deepgram", "whisper", "whisper-native", NULL};
+static const char *const gx_known_tts[] = {"elevenlabs", "coqui", NULL};
+static const char *const gx_known_s2s[] = {"openai-realtime", "gemini-live", NULL};
+static const char *const gx_known_embeddings[] = {"openai", "ollama", NULL};
+static const char *const gx_known_vad[] = {"energy", "silero", NULL};
+static const char *const gx_known_audio[] = {"discord", "webrtc", NULL};
+
+static const struct {
+    const char *kind;
+    int name, api_key, base_url, model, options;
+    const char *const *known;
+} gx_providers[] = {
+    {"llm", GX_F_CONFIG_PROVIDERS_LLM_NAME, GX_F_CONFIG_PROVIDERS_LLM_API_KEY,
+     GX_F_CONFIG_PROVIDERS_LLM_BASE_URL, GX_F_CONFIG_PROVIDERS_LLM_MODEL,
+     GX_F_CONFIG_PROVIDERS_LLM_OPTIONS, gx_known_llm},
+    {"stt", GX_F_CONFIG_PROVIDERS_STT_NAME, GX_F_CONFIG_PROVIDERS_STT_API_KEY,
+     GX_F_CONFIG_PROVIDERS_STT_BASE_URL, GX_F_CONFIG_PROVIDERS_STT_MODEL,
+     GX_F_CONFIG_PROVIDERS_STT_OPTIONS, gx_known_stt},
+    {"tts", GX_F_CONFIG_PROVIDERS_TTS_NAME, GX_F_CONFIG_PROVIDERS_TTS_API_KEY,
+     GX_F_CONFIG_PROVIDERS_TTS_BASE_URL, GX_F_CONFIG_PROVIDERS_TTS_MODEL,
+     GX_F_CONFIG_PROVIDERS_TTS_OPTIONS, gx_known_tts},
+    {"s2s", GX_F_CONFIG_PROVIDERS_S2S_NAME, GX_F_CONFIG_PROVIDERS_S2S_API_KEY,
+     GX_F_CONFIG_PROVIDERS_S2S_BASE_URL, GX_F_CONFIG_PROVIDERS_S2S_MODEL,
+     GX_F_CONFIG_PROVIDERS_S2S_OPTIONS, gx_known_s2s},
+    {"embeddings", GX_F_CONFIG_PROVIDERS_EMBEDDINGS_NAME,
+     GX_F_CONFIG_PROVIDERS_EMBEDDINGS_API_KEY, GX_F_CONFIG_PROVIDERS_EMBEDDINGS_BASE_URL,
+     GX_F_CONFIG_PROVIDERS_EMBEDDINGS_MODEL, GX_F_CONFIG_PROVIDERS_EMBEDDINGS_OPTIONS,
+     gx_known_embeddings},
+    {"vad", GX_F_CONFIG_PROVIDERS_VAD_NAME, GX_F_CONFIG_PROVIDERS_VAD_API_KEY,
+     GX_F_CONFIG_PROVIDERS_VAD_BASE_URL, GX_F_CONFIG_PROVIDERS_VAD_MODEL,
+     GX_F_CONFIG_PROVIDERS_VAD_OPTIONS, gx_known_vad},
+    {"audio", GX_F_CONFIG_PROVIDERS_AUDIO_NAME, GX_F_CONFIG_PROVIDERS_AUDIO_API_KEY,
+     GX_F_CONFIG_PROVIDERS_AUDIO_BASE_URL, GX_F_CONFIG_PROVIDERS_AUDIO_MODEL,
+     GX_F_CONFIG_PROVIDERS_AUDIO_OPTIONS, gx_known_audio},
+};
+
+static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    for (size_t i = 0; i < sizeof gx_providers / sizeof *gx_providers; i++) {
+        const char *kind = gx_providers[i].kind;
+        const char *const *known = gx_providers[i].known;
+        int fname = gx_providers[i].name;
+        const char *name = gx_fstr(cfg, fname);
+        char *list = "";
+        for (size_t k = 0; known[k]; k++)
+            list = gx_arena_printf(arena, "%s%s%s", list, k ? ", " : "", known[k]);
+        if (*name) {
+            if (!gx_match_any(name, known))
+                gx_result_add(out, arena, "V18", gx_fields[fname].path, GX_WARNING,
+                              "%s: %s is not a known %s provider (known: %s); check the "
+                              "spelling — a third-party provider may still work",
+                              gx_fields[fname].path, gx_quote(arena, name), kind, list);
+            continue;
+        }
+        const int fields[] = {gx_providers[i].api_key, gx_providers[i].base_url,
+                              gx_providers[i].model};
+        char *set = "";
+        for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+            if (*gx_fstr(cfg, fields[k]))
+                set = gx_arena_printf(arena, "%s%s%s", set, *set ? ", " : "",
+                                      gx_fields[fields[k]].path);
+        const gx_node *opts = gx_fnode(cfg, gx_providers[i].options);
+        if (opts && opts->kind == GX_NODE_MAP && opts->count > 0)
+            set = gx_arena_printf(arena, "%s%s%s", set, *set ? ", " : "",
+                                  gx_fields[gx_providers[i].options].path);
+        if (*set)
+            gx_result_add(out, arena, "V18", gx_fields[fname].path, GX_WARNING,
+                          "%s is set but %s is empty, so the %s provider is not used; set %s "
+                          "to one of %s, or unset the other values",
+                          set, gx_fields[fname].path, kind, gx_fields[fname].path, list);
+    }
+}
+
+/* ---- V19, V20 ------------------------------------------------------------------- */
+
+static void gx_rule_v19(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (strcmp(cfg->core.image_tag, "latest") == 0)
+        gx_result_add(out, arena, "V19", gx_fields[GX_F_CORE_IMAGE_TAG].path, GX_WARNING,
+                      "core/image-tag is latest, so the same render can run different images "
+                      "and pods can differ from each other; set core/image-tag to a released "
+                      "version, e.g. %s",
+                      gx_fields[GX_F_CORE_IMAGE_TAG].default_text);
+}
+
+static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    if (!cfg->gateway.service_account.create && !*cfg->gateway.service_account.name)
+        gx_result_add(out, arena, "V20", gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path,
+                      GX_BLOCKING,
+                      "gateway/service-account/create is off and gateway/service-account/name "
+                      "is empty, so the gateway has no account with the rights to start "
+                      "workers; set gateway/service-account/name to an existing ServiceAccount "
+                      "with those rights, or set gateway/service-account/create=true");
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+const gx_rule gx_rules[] = {
+    {"V1", "every value matches its type, choices, range and format", gx_rule_v1},
+    {"V2", "core/namespace and core/release-name are DNS labels; release name at most 40 chars",
+     gx_rule_v2},
+    {"V3", "warn when gateway/replica-count > 2 with topology dedicated", gx_rule_v3},
+    {"V4", "warn when gateway/pod-anti-affinity is on with topology dedicated", gx_rule_v4},
+    {"V5", "gateway/admin-key: required in production, at least 16 chars, no control chars",
+     gx_rule_v5},
+    {"V6", "database/dsn is required when the postgresql component is off", gx_rule_v6},
+    {"V7", "warn when database/dsn is set while the postgresql component is on", gx_rule_v7},
+    {"V8", "warn when database/dsn is not a postgres:// or postgresql:// URL", gx_rule_v8},
+    {"V9", "postgresql/postgres-password is set and has no newline (postgresql on)", gx_rule_v9},
+    {"V10", "warn when local-llm workers get no toleration for nvidia.com/gpu", gx_rule_v10},
+    {"V11", "every resource request is at most its limit", gx_rule_v11},
+    {"V12", "autoscaling/min-replicas is at most autoscaling/max-replicas", gx_rule_v12},
+    {"V13", "observe ports are equal across pods; ports within a pod differ", gx_rule_v13},
+    {"V14", "warn when worker/ports/grpc is not 50051", gx_rule_v14},
+    {"V15", "structured values have their declared shape (tolerations, labels, NPCs, ...)",
+     gx_rule_v15},
+    {"V16", "MCP servers: unique names; stdio needs command, streamable-http needs url",
+     gx_rule_v16},
+    {"V17", "NPCs: unique names, known engine/tier/mode, voice ranges, needed providers",
+     gx_rule_v17},
+    {"V18", "warn on unknown provider names and provider settings without a name", gx_rule_v18},
+    {"V19", "warn when core/image-tag is latest", gx_rule_v19},
+    {"V20", "gateway/service-account/name is set when create is off", gx_rule_v20},
+};
+
+const size_t gx_rule_count = sizeof gx_rules / sizeof *gx_rules;
+
+void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+{
+    for (size_t i = 0; i < gx_rule_count; i++)
+        gx_rules[i].check(cfg, arena, out);
+}

@@ -1,0 +1,1474 @@
+/* test_rules — cmocka tests of gx_rules: a valid baseline gives no result; for
+ * every rule id each severity it can have is triggered and its rule, path and
+ * severity asserted; values of disabled components are not validated;
+ * gx_quantity_compare. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gx_arena.h"
+#include "gx_diag.h"
+#include "gx_node.h"
+#include "gx_rules.h"
+#include "gx_schema.h"
+
+#define ADMIN_KEY "0123456789abcdef0123456789abcdef" /* 32 chars */
+#define DSN "postgres://glyphoxa:s3cret@db.example:5432/glyphoxa"
+
+static gx_arena *A;
+
+static int setup(void **state)
+{
+    (void)state;
+    A = gx_arena_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    gx_arena_free(A);
+    A = NULL;
+    return 0;
+}
+
+/* Defaults of topology + a 32-character admin key + a DSN: valid. */
+static void baseline(struct gx_config *cfg, int topology)
+{
+    gx_config_set_defaults(cfg, topology);
+    cfg->core.topology = topology;
+    cfg->gateway.admin_key = ADMIN_KEY;
+    cfg->database.dsn = DSN;
+}
+
+/* Parses YAML text into a node (NULL for an empty document); fails the test on
+ * a parse error. */
+static const gx_node *yaml(const char *text)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_node *n = NULL;
+    bool ok = gx_node_parse(A, "values.yaml", text, strlen(text), &n, &diags);
+    if (!ok)
+        gx_diags_print(&diags, stderr);
+    gx_diags_free(&diags);
+    assert_true(ok);
+    return n;
+}
+
+static gx_results run(const struct gx_config *cfg)
+{
+    gx_results r;
+    memset(&r, 0, sizeof r);
+    gx_validate(cfg, A, &r);
+    return r;
+}
+
+static void dump(const gx_results *r)
+{
+    for (size_t i = 0; i < r->count; i++)
+        fprintf(stderr, "  [%s] %s %s: %s\n", r->items[i].rule,
+                r->items[i].severity == GX_BLOCKING ? "blocking" : "warning", r->items[i].path,
+                r->items[i].message);
+}
+
+static const gx_result *find(const gx_results *r, const char *rule, const char *path,
+                             gx_severity sev)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        const gx_result *x = &r->items[i];
+        if (strcmp(x->rule, rule) == 0 && strcmp(x->path, path) == 0 && x->severity == sev)
+            return x;
+    }
+    return NULL;
+}
+
+static size_t count_rule(const gx_results *r, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++)
+        n += strcmp(r->items[i].rule, rule) == 0;
+    return n;
+}
+
+/* Asserts a result of rule at path with severity; returns it. */
+static const gx_result *expect(const gx_results *r, const char *rule, const char *path,
+                               gx_severity sev)
+{
+    const gx_result *x = find(r, rule, path, sev);
+    if (!x) {
+        fprintf(stderr, "expected [%s] %s %s; got:\n", rule,
+                sev == GX_BLOCKING ? "blocking" : "warning", path);
+        dump(r);
+    }
+    assert_non_null(x);
+    assert_non_null(x->message);
+    assert_true(strlen(x->message) > 20);
+    return x;
+}
+
+/* Asserts every result belongs to rule. */
+static void only(const gx_results *r, const char *rule)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        if (strcmp(r->items[i].rule, rule) != 0) {
+            fprintf(stderr, "expected only %s results; got:\n", rule);
+            dump(r);
+            fail();
+        }
+    }
+}
+
+/* Asserts every blocking result belongs to rule. */
+static void only_blocking(const gx_results *r, const char *rule)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        if (r->items[i].severity == GX_BLOCKING && strcmp(r->items[i].rule, rule) != 0) {
+            fprintf(stderr, "expected only %s blocking results; got:\n", rule);
+            dump(r);
+            fail();
+        }
+    }
+}
+
+static void none(const gx_results *r)
+{
+    if (r->count) {
+        fprintf(stderr, "expected no results; got:\n");
+        dump(r);
+    }
+    assert_int_equal(r->count, 0);
+    assert_int_equal(r->blocking, 0);
+    assert_int_equal(r->warnings, 0);
+}
+
+static void contains(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle))
+        fprintf(stderr, "message \"%s\" lacks \"%s\"\n", haystack, needle);
+    assert_non_null(strstr(haystack, needle));
+}
+
+/* ---- table and baseline ---------------------------------------------------------- */
+
+static void test_rule_table(void **state)
+{
+    (void)state;
+    assert_int_equal(gx_rule_count, 20);
+    for (size_t i = 0; i < gx_rule_count; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "V%zu", i + 1);
+        assert_string_equal(gx_rules[i].id, id);
+        assert_non_null(gx_rules[i].summary);
+        assert_true(strlen(gx_rules[i].summary) > 10);
+        assert_non_null(gx_rules[i].check);
+    }
+}
+
+static void test_baseline_shared_valid(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+static void test_baseline_dedicated_valid(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg.gateway.replica_count = 1;
+    cfg.gateway.pod_anti_affinity = false;
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+static void test_baseline_all_components_valid(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        cfg.enabled[c] = true;
+    cfg.database.dsn = "";
+    cfg.postgresql.postgres_password = "a-random-password";
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+static void test_full_application_config_valid(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.llm.name = "openai";
+    cfg.config.providers.llm.api_key = "sk-123";
+    cfg.config.providers.llm.options = yaml("temperature: 0.7\nnested: {a: [1, 2]}\n");
+    cfg.config.providers.tts.name = "elevenlabs";
+    cfg.config.providers.s2s.name = "openai-realtime";
+    cfg.gateway.tolerations = yaml("- {key: example.com/dedicated, operator: Equal, value: "
+                                   "\"true\", effect: NoSchedule}\n"
+                                   "- {operator: Exists}\n"
+                                   "- {key: node.kubernetes.io/unreachable, operator: Exists, "
+                                   "effect: NoExecute, tolerationSeconds: 300}\n");
+    static const char *keys[] = {"disktype", "glyphoxa.io/tier"};
+    static const char *vals[] = {"ssd", ""};
+    cfg.worker.node_selector = (gx_map){2, keys, vals};
+    cfg.config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: /bin/dice --x\n"
+                                  "  env: {SEED: \"1\"}\n"
+                                  "- name: wiki\n  transport: streamable-http\n"
+                                  "  url: https://mcp.example.com/mcp\n"
+                                  "  auth: {oauth: {client_id: a, client_secret: b, "
+                                  "token_url: https://auth.example.com/t, scopes: [x, y]}}\n");
+    cfg.config.npcs = yaml("- name: Greymantle\n  personality: A wise sage\n"
+                           "  voice: {provider: elevenlabs, voice_id: abc, pitch_shift: -2, "
+                           "speed_factor: 1.1}\n"
+                           "  engine: cascaded\n  knowledge_scope: [history, magic]\n"
+                           "  tools: [roll]\n  budget_tier: standard\n  cascade_mode: auto\n"
+                           "  cascade: {fast_model: a, strong_model: b, opener_instruction: c}\n"
+                           "  relationships:\n    - {target_name: Bob, type: knows, "
+                           "bidirectional: true}\n"
+                           "  gm_helper: false\n  address_only: true\n"
+                           "- name: Oracle\n  engine: s2s\n"
+                           "- name: Bard\n  voice: {speed_factor: 0}\n");
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V1 ------------------------------------------------------------------------------ */
+
+static void test_v1_port_out_of_range(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.ports.admin = 70000;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "gateway/ports/admin", GX_BLOCKING);
+    contains(x->message, "1 to 65535");
+    contains(x->message, "e.g. 8081");
+    only(&r, "V1");
+    assert_int_equal(r.blocking, 1);
+}
+
+static void test_v1_int_below_min(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.active_deadline_seconds = 59;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "worker/active-deadline-seconds", GX_BLOCKING);
+    contains(x->message, "at least 60");
+    only(&r, "V1");
+}
+
+static void test_v1_enum_out_of_range(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.server.log_level = 9;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "config/server/log-level", GX_BLOCKING);
+    contains(x->message, "debug, info, warn, error");
+    only(&r, "V1");
+}
+
+static void test_v1_quantity_empty(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.requests.memory = "";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "gateway/requests/memory", GX_BLOCKING);
+    contains(x->message, "like 500m, 1, 256Mi");
+    only(&r, "V1");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v1_quantity_garbage(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.profiles.local_llm.limits.cpu = "2 cores";
+    cfg.postgresql.persistence_size = "10GB"; /* component off: not checked */
+    gx_results r = run(&cfg);
+    const gx_result *x =
+        expect(&r, "V1", "worker/profiles/local-llm/limits/cpu", GX_BLOCKING);
+    contains(x->message, "\"2 cores\"");
+    contains(x->message, "like 500m, 1, 256Mi");
+    only(&r, "V1"); /* no V11 for the unparsable pair */
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v1_quantity_negative(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.requests.cpu = "-1";
+    gx_results r = run(&cfg);
+    expect(&r, "V1", "gateway/requests/cpu", GX_BLOCKING);
+    only(&r, "V1");
+}
+
+static void test_v1_string_pattern(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_SEALED_SECRETS] = true;
+    cfg.sealed_secrets.namespace = "Kube_System";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "sealed-secrets/namespace", GX_BLOCKING);
+    contains(x->message, "DNS label");
+    contains(x->message, "e.g. kube-system");
+    only(&r, "V1");
+}
+
+static void test_v1_control_chars_escaped(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.limits.memory = "1Gi\n\x1b[31m";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V1", "gateway/limits/memory", GX_BLOCKING);
+    assert_null(strchr(x->message, '\n'));
+    assert_null(strchr(x->message, '\x1b'));
+    contains(x->message, "\\x0a");
+}
+
+/* ---- V2 ------------------------------------------------------------------------------ */
+
+static void test_v2_namespace_not_dns_label(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.namespace = "My_Namespace";
+    gx_results r = run(&cfg);
+    expect(&r, "V2", "core/namespace", GX_BLOCKING);
+    only(&r, "V2");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v2_namespace_too_long(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    char ns[65];
+    memset(ns, 'a', 64);
+    ns[64] = '\0';
+    cfg.core.namespace = ns;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
+    contains(x->message, "63");
+    only(&r, "V2");
+}
+
+static void test_v2_release_name_over_40(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    char name[42];
+    memset(name, 'r', 41);
+    name[41] = '\0';
+    cfg.core.release_name = name;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
+    contains(x->message, "40");
+    only(&r, "V2");
+
+    name[40] = '\0'; /* exactly 40: fine */
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v2_release_name_empty(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.release_name = "";
+    gx_results r = run(&cfg);
+    expect(&r, "V2", "core/release-name", GX_BLOCKING);
+    only(&r, "V2");
+}
+
+/* ---- V3, V4 -------------------------------------------------------------------------- */
+
+static void test_v3_dedicated_many_replicas(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg.gateway.pod_anti_affinity = false;
+    cfg.gateway.replica_count = 3;
+    gx_results r = run(&cfg);
+    expect(&r, "V3", "gateway/replica-count", GX_WARNING);
+    only(&r, "V3");
+    assert_int_equal(r.blocking, 0);
+
+    cfg.gateway.replica_count = 2;
+    r = run(&cfg);
+    none(&r);
+
+    cfg.gateway.replica_count = 3; /* shared: fine */
+    cfg.core.topology = GX_CORE_TOPOLOGY_SHARED;
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v4_dedicated_anti_affinity(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg.gateway.replica_count = 1;
+    cfg.gateway.pod_anti_affinity = true;
+    gx_results r = run(&cfg);
+    expect(&r, "V4", "gateway/pod-anti-affinity", GX_WARNING);
+    only(&r, "V4");
+    assert_int_equal(r.blocking, 0);
+}
+
+/* ---- V5 ------------------------------------------------------------------------------ */
+
+static void test_v5_empty_production_blocking(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.admin_key = "";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
+    contains(x->message, "openssl rand");
+    only(&r, "V5");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v5_empty_dev_warning(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.environment = GX_CORE_ENVIRONMENT_DEV;
+    cfg.gateway.admin_key = "";
+    gx_results r = run(&cfg);
+    expect(&r, "V5", "gateway/admin-key", GX_WARNING);
+    only(&r, "V5");
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.blocking, 0);
+}
+
+static void test_v5_short_warning(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.admin_key = "hunter2hunter2"; /* 14 chars */
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
+    assert_null(strstr(x->message, "hunter2"));
+    only(&r, "V5");
+    assert_int_equal(r.count, 1);
+
+    cfg.gateway.admin_key = "0123456789abcdef"; /* exactly 16: fine */
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v5_newline_blocking(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.admin_key = "0123456789abcdef0123456789\nabcdef";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
+    assert_null(strstr(x->message, "0123456789abcdef"));
+    only(&r, "V5");
+    assert_int_equal(r.count, 1);
+
+    cfg.gateway.admin_key = "0123456789abcdef0123456789\rabcdef";
+    r = run(&cfg);
+    expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
+}
+
+/* ---- V6–V9 --------------------------------------------------------------------------- */
+
+static void test_v6_no_database(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    gx_results r = run(&cfg);
+    expect(&r, "V6", "database/dsn", GX_BLOCKING);
+    only(&r, "V6");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v7_dsn_with_postgresql(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    cfg.postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V7", "database/dsn", GX_WARNING);
+    assert_null(strstr(x->message, "s3cret"));
+    only(&r, "V7");
+    assert_int_equal(r.blocking, 0);
+}
+
+static void test_v8_dsn_not_postgres_url(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "mysql://root:t0psecret@db/glyphoxa";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V8", "database/dsn", GX_WARNING);
+    assert_null(strstr(x->message, "t0psecret"));
+    assert_null(strstr(x->message, "mysql"));
+    only(&r, "V8");
+    assert_int_equal(r.blocking, 0);
+
+    cfg.database.dsn = "postgresql://u:p@h/db";
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v9_password_empty(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    gx_results r = run(&cfg);
+    expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
+    only(&r, "V9");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v9_password_newline(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    cfg.postgresql.postgres_password = "abc\ndef-secret";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
+    assert_null(strstr(x->message, "def-secret"));
+    only(&r, "V9");
+}
+
+static void test_v9_postgresql_off_not_checked(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.postgresql.postgres_password = "bad\npassword";
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V10 ----------------------------------------------------------------------------- */
+
+static void test_v10_local_llm_without_gpu_toleration(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg.worker.gpu.enabled = false;
+    gx_results r = run(&cfg);
+    expect(&r, "V10", "worker/gpu/enabled", GX_WARNING);
+    only(&r, "V10");
+    assert_int_equal(r.blocking, 0);
+}
+
+static void test_v10_worker_toleration_is_enough(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg.worker.gpu.enabled = false;
+    cfg.worker.tolerations = yaml("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}");
+    gx_results r = run(&cfg);
+    none(&r);
+
+    cfg.worker.tolerations = yaml("- operator: Exists\n"); /* tolerates everything */
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v10_gpu_enabled_defaults_fine(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    gx_results r = run(&cfg);
+    none(&r);
+
+    cfg.worker.gpu.tolerations = yaml("[]"); /* gpu on but its tolerations emptied */
+    r = run(&cfg);
+    expect(&r, "V10", "worker/gpu/tolerations", GX_WARNING);
+    only(&r, "V10");
+}
+
+static void test_v10_other_profile_not_checked(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_WHISPER_NATIVE;
+    cfg.worker.gpu.enabled = false;
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V11 ----------------------------------------------------------------------------- */
+
+static void test_v11_gateway_cpu_request_over_limit(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.requests.cpu = "1500m";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V11", "gateway/requests/cpu", GX_BLOCKING);
+    contains(x->message, "gateway/limits/cpu");
+    only(&r, "V11");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v11_every_worker_profile(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    /* profile cloud is selected; the local-llm profile is still checked */
+    cfg.worker.profiles.local_llm.requests.memory = "9Gi";
+    cfg.worker.profiles.whisper_native.requests.cpu = "5";
+    gx_results r = run(&cfg);
+    expect(&r, "V11", "worker/profiles/local-llm/requests/memory", GX_BLOCKING);
+    expect(&r, "V11", "worker/profiles/whisper-native/requests/cpu", GX_BLOCKING);
+    only(&r, "V11");
+    assert_int_equal(r.count, 2);
+}
+
+static void test_v11_equal_in_other_units(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.requests.cpu = "1000m";
+    cfg.gateway.limits.cpu = "1";
+    cfg.gateway.requests.memory = "0.5Gi";
+    cfg.gateway.limits.memory = "512Mi";
+    gx_results r = run(&cfg);
+    none(&r);
+
+    cfg.gateway.requests.memory = "1G"; /* 1G < 1Gi */
+    cfg.gateway.limits.memory = "1Gi";
+    r = run(&cfg);
+    none(&r);
+
+    cfg.gateway.requests.memory = "1Gi"; /* 1Gi > 1G */
+    cfg.gateway.limits.memory = "1G";
+    r = run(&cfg);
+    expect(&r, "V11", "gateway/requests/memory", GX_BLOCKING);
+}
+
+static void test_v11_mcp_gateway_only_when_enabled(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.mcp_gateway.requests.memory = "1Gi";
+    gx_results r = run(&cfg);
+    expect(&r, "V11", "mcp-gateway/requests/memory", GX_BLOCKING);
+    only(&r, "V11");
+
+    cfg.enabled[GX_C_MCP_GATEWAY] = false;
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V12 ----------------------------------------------------------------------------- */
+
+static void test_v12_min_over_max(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_AUTOSCALING] = true;
+    cfg.autoscaling.min_replicas = 5;
+    cfg.autoscaling.max_replicas = 3;
+    gx_results r = run(&cfg);
+    expect(&r, "V12", "autoscaling/min-replicas", GX_BLOCKING);
+    only(&r, "V12");
+    assert_int_equal(r.count, 1);
+
+    cfg.autoscaling.min_replicas = 3; /* equal: fine */
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V13 ----------------------------------------------------------------------------- */
+
+static void test_v13_observe_ports_differ(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.ports.observe = 9091;
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V13", "worker/ports/observe", GX_BLOCKING);
+    contains(x->message, "gateway/ports/observe");
+    only(&r, "V13");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v13_same_port_in_one_pod(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.ports.grpc = 8081; /* = admin */
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V13", "gateway/ports/grpc", GX_BLOCKING);
+    contains(x->message, "gateway/ports/admin");
+    only_blocking(&r, "V13");
+    assert_int_equal(r.blocking, 1);
+}
+
+static void test_v13_mcp_gateway_ports(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.mcp_gateway.ports.mcp = 9090; /* = its observe port */
+    gx_results r = run(&cfg);
+    expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
+    only(&r, "V13");
+
+    cfg.mcp_gateway.ports.mcp = 8080;
+    cfg.mcp_gateway.ports.observe = 9999; /* differs from gateway's */
+    r = run(&cfg);
+    expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
+    only(&r, "V13");
+
+    cfg.enabled[GX_C_MCP_GATEWAY] = false;
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V14 ----------------------------------------------------------------------------- */
+
+static void test_v14_worker_grpc_port(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.ports.grpc = 50052;
+    gx_results r = run(&cfg);
+    expect(&r, "V14", "worker/ports/grpc", GX_WARNING);
+    only(&r, "V14");
+    assert_int_equal(r.blocking, 0);
+}
+
+/* ---- V15 ----------------------------------------------------------------------------- */
+
+/* Runs the baseline with one yaml field set and expects exactly V15 results,
+ * the first of which contains want. */
+static void expect_v15_only(struct gx_config *cfg, const char *path, const char *want)
+{
+    gx_results r = run(cfg);
+    const gx_result *x = expect(&r, "V15", path, GX_BLOCKING);
+    only(&r, "V15");
+    contains(x->message, want);
+}
+
+static void test_v15_tolerations_not_a_list(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.tolerations = yaml("key: nvidia.com/gpu\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "must be a list of tolerations");
+}
+
+static void test_v15_toleration_bad_operator(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.tolerations = yaml("- {key: a, operator: In, value: b}\n");
+    expect_v15_only(&cfg, "worker/tolerations", "worker/tolerations[0]: operator \"In\"");
+}
+
+static void test_v15_toleration_exists_with_value(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.tolerations = yaml("- {key: a, operator: Exists, value: b}\n");
+    expect_v15_only(&cfg, "worker/tolerations", "value must be empty with operator Exists");
+}
+
+static void test_v15_toleration_bad_effect(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.worker.tolerations = yaml("- {key: a, operator: Exists}\n"
+                                  "- {key: b, operator: Exists, effect: NoRun}\n");
+    expect_v15_only(&cfg, "worker/tolerations", "worker/tolerations[1]: effect \"NoRun\"");
+}
+
+static void test_v15_toleration_unknown_key_and_bad_label_key(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.tolerations = yaml("- {key: a, operator: Exists, tolerationSecond: 5}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "unknown key \"tolerationSecond\"");
+
+    cfg.gateway.tolerations = yaml("- {key: \"bad key!\", operator: Exists}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "key \"bad key!\"");
+
+    cfg.gateway.tolerations = yaml("- {key: Example.COM/x, operator: Exists}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "prefix");
+}
+
+static void test_v15_toleration_empty_key_needs_exists(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.tolerations = yaml("- {operator: Equal, value: x}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "key is empty");
+}
+
+static void test_v15_toleration_seconds_and_kinds(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.tolerations =
+        yaml("- {key: a, operator: Exists, effect: NoExecute, tolerationSeconds: soon}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "tolerationSeconds must be a whole number");
+
+    cfg.gateway.tolerations =
+        yaml("- {key: a, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "only applies to effect NoExecute");
+
+    cfg.gateway.tolerations = yaml("- {key: a, operator: Equal, value: true}\n");
+    expect_v15_only(&cfg, "gateway/tolerations", "quote it");
+
+    cfg.gateway.tolerations = yaml("- {key: [a], operator: Equal}\n");
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
+    contains(x->message, "key must be a string, not a list");
+    assert_int_equal(r.count, 1); /* not also "key is empty" */
+
+    cfg.gateway.tolerations = yaml("- {key: a, operator: Equal, value: \"true\"}\n");
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v15_node_selector_labels(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    static const char *keys[] = {"bad key"};
+    static const char *vals[] = {"ok"};
+    cfg.gateway.node_selector = (gx_map){1, keys, vals};
+    expect_v15_only(&cfg, "gateway/node-selector", "gateway/node-selector[\"bad key\"]");
+
+    static const char *keys2[] = {"tier"};
+    static const char *vals2[] = {"not a label value"};
+    cfg.gateway.node_selector = (gx_map){0, NULL, NULL};
+    cfg.worker.gpu.node_selector = (gx_map){1, keys2, vals2};
+    expect_v15_only(&cfg, "worker/gpu/node-selector", "is not a label value");
+}
+
+static void test_v15_annotation_keys(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    static const char *keys[] = {"eks.amazonaws.com/role-arn"};
+    static const char *vals[] = {"arn:aws:iam::123:role/any value, with spaces"};
+    cfg.gateway.service_account.annotations = (gx_map){1, keys, vals};
+    gx_results r = run(&cfg);
+    none(&r); /* annotation values are free text */
+
+    static const char *bad[] = {"a/b/c"};
+    cfg.gateway.service_account.annotations = (gx_map){1, bad, vals};
+    expect_v15_only(&cfg, "gateway/service-account/annotations", "more than one '/'");
+}
+
+static void test_v15_provider_options_not_a_map(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.llm.name = "openai";
+    cfg.config.providers.llm.options = yaml("- temperature\n");
+    expect_v15_only(&cfg, "config/providers/llm/options", "must be a map");
+}
+
+static void test_v15_mcp_server_shape(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.mcp_servers =
+        yaml("- name: dice\n  transport: stdio\n  command: dice\n  args: [x]\n");
+    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0]: unknown key \"args\"");
+
+    cfg.config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: dice\n"
+                                  "  env: {A: [1]}\n");
+    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].env.\"A\"");
+
+    cfg.config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: u\n"
+                                  "  auth: {oauth: {scopes: x}}\n");
+    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].auth.oauth.scopes");
+
+    cfg.config.mcp_servers = yaml("dice: stdio\n");
+    expect_v15_only(&cfg, "config/mcp-servers", "must be a list");
+}
+
+static void test_v15_npc_shape(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.llm.name = "openai";
+    cfg.config.providers.tts.name = "elevenlabs";
+    cfg.config.npcs = yaml("- name: a\n- name: b\n- name: c\n  voice: {speed_factor: fast}\n");
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V15", "config/npcs", GX_BLOCKING);
+    only(&r, "V15");
+    contains(x->message, "config/npcs[2].voice.speed_factor: must be a number");
+    contains(x->message, "values.yaml:4:");
+
+    cfg.config.npcs = yaml("- name: a\n  voice: {pitch_shift: \"2\"}\n");
+    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].voice.pitch_shift: must be a number");
+
+    cfg.config.npcs = yaml("- name: a\n  mood: grumpy\n");
+    expect_v15_only(&cfg, "config/npcs", "unknown key \"mood\"");
+
+    cfg.config.npcs = yaml("- name: a\n  tools: roll\n");
+    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].tools: must be a list of strings");
+
+    cfg.config.npcs = yaml("- name: a\n  gm_helper: \"yes\"\n");
+    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].gm_helper: must be true or false");
+
+    cfg.config.npcs = yaml("- name: a\n  relationships: [knows-bob]\n");
+    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].relationships[0]: a relationship");
+
+    cfg.config.npcs = yaml("- name: a\n  relationships: [{type: knows, bidirectional: 1}]\n");
+    expect_v15_only(&cfg, "config/npcs", "relationships[0].bidirectional");
+
+    cfg.config.npcs = yaml("- just a string\n");
+    expect_v15_only(&cfg, "config/npcs", "config/npcs[0]: an NPC must be a map");
+}
+
+static void test_v15_disabled_component_not_checked(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_MCP_GATEWAY] = false;
+    cfg.mcp_gateway.tolerations = yaml("not: a list\n");
+    static const char *keys[] = {"bad key"};
+    static const char *vals[] = {"bad value!"};
+    cfg.mcp_gateway.node_selector = (gx_map){1, keys, vals};
+    gx_results r = run(&cfg);
+    none(&r);
+
+    cfg.enabled[GX_C_MCP_GATEWAY] = true;
+    r = run(&cfg);
+    expect(&r, "V15", "mcp-gateway/tolerations", GX_BLOCKING);
+    expect(&r, "V15", "mcp-gateway/node-selector", GX_BLOCKING);
+}
+
+/* ---- V16 ----------------------------------------------------------------------------- */
+
+static void test_v16_names(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.mcp_servers = yaml("- {transport: stdio, command: a}\n");
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "config/mcp-servers[0]: name is empty");
+    only(&r, "V16");
+    assert_int_equal(r.count, 1);
+
+    cfg.config.mcp_servers = yaml("- {name: dice, transport: stdio, command: a}\n"
+                                  "- {name: dice, transport: stdio, command: b}\n");
+    r = run(&cfg);
+    x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "config/mcp-servers[1]: name \"dice\" is already used by "
+                         "config/mcp-servers[0]");
+    only(&r, "V16");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v16_transport_needs(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.mcp_servers = yaml("- {name: a, transport: stdio, url: http://x}\n");
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "needs a command");
+    only(&r, "V16");
+
+    cfg.config.mcp_servers = yaml("- {name: a, transport: streamable-http, command: x}\n");
+    r = run(&cfg);
+    x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "needs a url");
+    only(&r, "V16");
+
+    cfg.config.mcp_servers = yaml("- {name: a, transport: sse, url: http://x}\n");
+    r = run(&cfg);
+    x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "transport \"sse\" is not stdio or streamable-http");
+
+    cfg.config.mcp_servers = yaml("- {name: a, command: x}\n");
+    r = run(&cfg);
+    x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    contains(x->message, "transport is not set");
+}
+
+/* ---- V17 ----------------------------------------------------------------------------- */
+
+static void providers_on(struct gx_config *cfg)
+{
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.tts.name = "elevenlabs";
+    cfg->config.providers.s2s.name = "gemini-live";
+}
+
+static void expect_v17_only(struct gx_config *cfg, const char *npcs, const char *want)
+{
+    cfg->config.npcs = yaml(npcs);
+    gx_results r = run(cfg);
+    const gx_result *x = expect(&r, "V17", "config/npcs", GX_BLOCKING);
+    only(&r, "V17");
+    contains(x->message, want);
+}
+
+static void test_v17_names(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    providers_on(&cfg);
+    expect_v17_only(&cfg, "- {personality: x}\n", "config/npcs[0]: name is empty");
+    expect_v17_only(&cfg, "- {name: Bob}\n- {name: Ann}\n- {name: Bob}\n",
+                    "config/npcs[2]: name \"Bob\" is already used by config/npcs[0]");
+}
+
+static void test_v17_choices(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    providers_on(&cfg);
+    expect_v17_only(&cfg, "- {name: a, engine: turbo}\n",
+                    "config/npcs[0].engine \"turbo\" is not one of cascaded, s2s, "
+                    "sentence_cascade");
+    expect_v17_only(&cfg, "- {name: a, budget_tier: huge}\n", "budget_tier \"huge\"");
+    expect_v17_only(&cfg, "- {name: a, cascade_mode: sometimes}\n", "cascade_mode \"sometimes\"");
+}
+
+static void test_v17_voice_ranges(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    providers_on(&cfg);
+    expect_v17_only(&cfg, "- {name: a, voice: {speed_factor: 2.5}}\n",
+                    "config/npcs[0].voice.speed_factor");
+    expect_v17_only(&cfg, "- {name: a, voice: {speed_factor: 0.25}}\n", "[0.5, 2]");
+    expect_v17_only(&cfg, "- {name: a, voice: {pitch_shift: -11}}\n",
+                    "config/npcs[0].voice.pitch_shift");
+
+    cfg.config.npcs = yaml("- {name: a, voice: {speed_factor: 0.5, pitch_shift: 10}}\n"
+                           "- {name: b, voice: {speed_factor: 2, pitch_shift: -10}}\n");
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+static void test_v17_engine_providers(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    expect_v17_only(&cfg, "- {name: a, engine: s2s}\n", "config/providers/s2s/name is empty");
+
+    cfg.config.providers.llm.name = "openai";
+    expect_v17_only(&cfg, "- {name: a, engine: sentence_cascade}\n",
+                    "config/providers/tts/name is empty");
+
+    /* no engine means cascaded: needs llm and tts */
+    cfg.config.providers.llm.name = "";
+    cfg.config.npcs = yaml("- {name: a}\n");
+    gx_results r = run(&cfg);
+    assert_int_equal(count_rule(&r, "V17"), 2);
+    only(&r, "V17");
+    contains(r.items[0].message, "engine is not set (which means cascaded)");
+
+    providers_on(&cfg);
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V18 ----------------------------------------------------------------------------- */
+
+static void test_v18_unknown_provider(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.stt.name = "deepgramm";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V18", "config/providers/stt/name", GX_WARNING);
+    contains(x->message, "deepgram, whisper, whisper-native");
+    only(&r, "V18");
+    assert_int_equal(r.blocking, 0);
+}
+
+static void test_v18_settings_without_name(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.embeddings.api_key = "sk-very-secret";
+    cfg.config.providers.embeddings.model = "text-embedding-3-small";
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V18", "config/providers/embeddings/name", GX_WARNING);
+    contains(x->message, "config/providers/embeddings/api-key");
+    contains(x->message, "config/providers/embeddings/model");
+    assert_null(strstr(x->message, "sk-very-secret"));
+    only(&r, "V18");
+    assert_int_equal(r.count, 1);
+}
+
+static void test_v18_options_without_name(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.tts.options = yaml("{output_format: pcm_16000}\n");
+    gx_results r = run(&cfg);
+    const gx_result *x = expect(&r, "V18", "config/providers/tts/name", GX_WARNING);
+    contains(x->message, "config/providers/tts/options");
+    only(&r, "V18");
+
+    cfg.config.providers.tts.options = yaml("{}\n"); /* empty options: nothing set */
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- V19, V20 ------------------------------------------------------------------------ */
+
+static void test_v19_latest(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_tag = "latest";
+    gx_results r = run(&cfg);
+    expect(&r, "V19", "core/image-tag", GX_WARNING);
+    only(&r, "V19");
+    assert_int_equal(r.blocking, 0);
+}
+
+static void test_v20_no_service_account(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.service_account.create = false;
+    cfg.gateway.service_account.name = "";
+    gx_results r = run(&cfg);
+    expect(&r, "V20", "gateway/service-account/name", GX_BLOCKING);
+    only(&r, "V20");
+    assert_int_equal(r.count, 1);
+
+    cfg.gateway.service_account.name = "existing-sa";
+    r = run(&cfg);
+    none(&r);
+}
+
+/* ---- disabled components ---------------------------------------------------------- */
+
+static void test_disabled_autoscaling_not_validated(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.autoscaling.min_replicas = 8;
+    cfg.autoscaling.max_replicas = 2;
+    cfg.autoscaling.target_cpu = 500; /* V1 range, also skipped */
+    gx_results r = run(&cfg);
+    none(&r);
+}
+
+static void test_disabled_mcp_gateway_not_validated(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_MCP_GATEWAY] = false;
+    cfg.mcp_gateway.ports.mcp = 0;
+    cfg.mcp_gateway.replica_count = 0;
+    cfg.mcp_gateway.requests.cpu = "lots";
+    gx_results r = run(&cfg);
+    none(&r);
+
+    cfg.enabled[GX_C_MCP_GATEWAY] = true;
+    r = run(&cfg);
+    expect(&r, "V1", "mcp-gateway/ports/mcp", GX_BLOCKING);
+    expect(&r, "V1", "mcp-gateway/replica-count", GX_BLOCKING);
+    expect(&r, "V1", "mcp-gateway/requests/cpu", GX_BLOCKING);
+}
+
+static void test_hostile_values(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    /* NUL bytes inside double-quoted scalars */
+    cfg.gateway.tolerations = yaml("- {key: \"a\\0b\", operator: Exists}\n");
+    cfg.config.npcs = yaml("- {name: \"x\\0y\", engine: \"s2s\\0\"}\n- {name: \"x\\0z\"}\n");
+    cfg.config.providers.llm.name = "openai";
+    cfg.config.providers.tts.name = "elevenlabs";
+    cfg.config.providers.s2s.name = "gemini-live";
+    /* invalid UTF-8 and escape sequences in a node selector */
+    static const char *keys[] = {"\xff\xfe\x1b[2J"};
+    static const char *vals[] = {"\xc3"};
+    cfg.worker.node_selector = (gx_map){1, keys, vals};
+    /* a very long quantity */
+    static char big[4096];
+    memset(big, '9', sizeof big - 3);
+    memcpy(big + sizeof big - 3, "Ei", 3);
+    cfg.gateway.limits.memory = big;
+    gx_results r = run(&cfg);
+    expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
+    expect(&r, "V15", "worker/node-selector", GX_BLOCKING);
+    expect(&r, "V17", "config/npcs", GX_BLOCKING); /* engine "s2s\0" is not s2s */
+    assert_null(find(&r, "V11", "gateway/requests/memory", GX_BLOCKING));
+    for (size_t i = 0; i < r.count; i++) {
+        for (const unsigned char *p = (const unsigned char *)r.items[i].message; *p; p++)
+            assert_true(*p >= 0x20 && *p != 0x7f);
+        assert_true(strlen(r.items[i].message) < 2000);
+    }
+}
+
+static void test_results_order_and_counts(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_tag = "latest";       /* V19 warning */
+    cfg.gateway.admin_key = "";          /* V5 blocking */
+    cfg.gateway.ports.observe = 70000;   /* V1 blocking, V13 x2 blocking */
+    gx_results r = run(&cfg);
+    assert_int_equal(r.blocking + r.warnings, r.count);
+    assert_int_equal(r.warnings, 1);
+    assert_string_equal(r.items[0].rule, "V1");
+    assert_string_equal(r.items[r.count - 1].rule, "V19");
+    for (size_t i = 1; i < r.count; i++)
+        assert_true(atoi(r.items[i - 1].rule + 1) <= atoi(r.items[i].rule + 1));
+}
+
+static void test_result_add_grows(void **state)
+{
+    (void)state;
+    gx_results r;
+    memset(&r, 0, sizeof r);
+    for (int i = 0; i < 100; i++)
+        gx_result_add(&r, A, "V1", "core/namespace", i % 3 ? GX_BLOCKING : GX_WARNING,
+                      "message %d", i);
+    assert_int_equal(r.count, 100);
+    assert_int_equal(r.warnings, 34);
+    assert_int_equal(r.blocking, 66);
+    assert_string_equal(r.items[99].message, "message 99");
+    assert_string_equal(r.items[0].message, "message 0");
+    assert_string_equal(gx_severity_name(GX_BLOCKING), "blocking");
+    assert_string_equal(gx_severity_name(GX_WARNING), "warning");
+}
+
+/* ---- gx_quantity_compare ---------------------------------------------------------- */
+
+static int qcmp(const char *a, const char *b)
+{
+    int c = 99;
+    if (!gx_quantity_compare(a, b, &c)) {
+        fprintf(stderr, "quantity compare failed: %s vs %s\n", a, b);
+        fail();
+    }
+    return c;
+}
+
+static void test_quantity_compare(void **state)
+{
+    (void)state;
+    assert_int_equal(qcmp("1", "1000m"), 0);
+    assert_true(qcmp("1Gi", "1G") > 0);
+    assert_true(qcmp("1G", "1Gi") < 0);
+    assert_int_equal(qcmp("0.5", "500m"), 0);
+    assert_int_equal(qcmp("1e3", "1k"), 0);
+    assert_int_equal(qcmp("2Ki", "2048"), 0);
+    assert_int_equal(qcmp("1.5Gi", "1536Mi"), 0);
+    assert_int_equal(qcmp("1E", "1e18"), 0);
+    assert_int_equal(qcmp("1Ei", "1152921504606846976"), 0);
+    assert_int_equal(qcmp("1E3", "1000"), 0);
+    assert_int_equal(qcmp("100n", "0.1u"), 0);
+    assert_int_equal(qcmp("0", "-0"), 0);
+    assert_int_equal(qcmp("0.000", "0Ki"), 0);
+    assert_int_equal(qcmp("+1.", "1"), 0);
+    assert_int_equal(qcmp(".5", "0.5"), 0);
+    assert_int_equal(qcmp("007", "7"), 0);
+    assert_true(qcmp("-1", "0") < 0);
+    assert_true(qcmp("-2", "-1") < 0);
+    assert_true(qcmp("1001m", "1") > 0);
+    assert_true(qcmp("999999999999999999999", "1E") > 0);
+    assert_true(qcmp("256Mi", "512Mi") < 0);
+    assert_true(qcmp("1m", "1n") > 0);
+    assert_true(qcmp("1e-3", "1u") > 0);
+    assert_true(qcmp("1e-999", "0") > 0);
+    /* cmp may be NULL */
+    assert_true(gx_quantity_compare("1", "2", NULL));
+
+    int c = 42;
+    assert_false(gx_quantity_compare("garbage", "1", &c));
+    assert_false(gx_quantity_compare("1", "garbage", &c));
+    assert_int_equal(c, 42);
+    assert_false(gx_quantity_compare("", "1", &c));
+    assert_false(gx_quantity_compare("1", "", &c));
+    assert_false(gx_quantity_compare(".", "1", &c));
+    assert_false(gx_quantity_compare("1KI", "1", &c));
+    assert_false(gx_quantity_compare("1K", "1", &c));
+    assert_false(gx_quantity_compare("1e", "1", &c));
+    assert_false(gx_quantity_compare("1e+", "1", &c));
+    assert_false(gx_quantity_compare("1 m", "1", &c));
+    assert_false(gx_quantity_compare("1mm", "1", &c));
+    assert_false(gx_quantity_compare("1Gi ", "1", &c));
+    assert_false(gx_quantity_compare("--1", "1", &c));
+    assert_false(gx_quantity_compare("1e99999999999999999999", "1", &c));
+    assert_false(gx_quantity_compare(NULL, "1", &c));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T(test_rule_table),
+        T(test_baseline_shared_valid),
+        T(test_baseline_dedicated_valid),
+        T(test_baseline_all_components_valid),
+        T(test_full_application_config_valid),
+        T(test_v1_port_out_of_range),
+        T(test_v1_int_below_min),
+        T(test_v1_enum_out_of_range),
+        T(test_v1_quantity_empty),
+        T(test_v1_quantity_garbage),
+        T(test_v1_quantity_negative),
+        T(test_v1_string_pattern),
+        T(test_v1_control_chars_escaped),
+        T(test_v2_namespace_not_dns_label),
+        T(test_v2_namespace_too_long),
+        T(test_v2_release_name_over_40),
+        T(test_v2_release_name_empty),
+        T(test_v3_dedicated_many_replicas),
+        T(test_v4_dedicated_anti_affinity),
+        T(test_v5_empty_production_blocking),
+        T(test_v5_empty_dev_warning),
+        T(test_v5_short_warning),
+        T(test_v5_newline_blocking),
+        T(test_v6_no_database),
+        T(test_v7_dsn_with_postgresql),
+        T(test_v8_dsn_not_postgres_url),
+        T(test_v9_password_empty),
+        T(test_v9_password_newline),
+        T(test_v9_postgresql_off_not_checked),
+        T(test_v10_local_llm_without_gpu_toleration),
+        T(test_v10_worker_toleration_is_enough),
+        T(test_v10_gpu_enabled_defaults_fine),
+        T(test_v10_other_profile_not_checked),
+        T(test_v11_gateway_cpu_request_over_limit),
+        T(test_v11_every_worker_profile),
+        T(test_v11_equal_in_other_units),
+        T(test_v11_mcp_gateway_only_when_enabled),
+        T(test_v12_min_over_max),
+        T(test_v13_observe_ports_differ),
+        T(test_v13_same_port_in_one_pod),
+        T(test_v13_mcp_gateway_ports),
+        T(test_v14_worker_grpc_port),
+        T(test_v15_tolerations_not_a_list),
+        T(test_v15_toleration_bad_operator),
+        T(test_v15_toleration_exists_with_value),
+        T(test_v15_toleration_bad_effect),
+        T(test_v15_toleration_unknown_key_and_bad_label_key),
+        T(test_v15_toleration_empty_key_needs_exists),
+        T(test_v15_toleration_seconds_and_kinds),
+        T(test_v15_node_selector_labels),
+        T(test_v15_annotation_keys),
+        T(test_v15_provider_options_not_a_map),
+        T(test_v15_mcp_server_shape),
+        T(test_v15_npc_shape),
+        T(test_v15_disabled_component_not_checked),
+        T(test_v16_names),
+        T(test_v16_transport_needs),
+        T(test_v17_names),
+        T(test_v17_choices),
+        T(test_v17_voice_ranges),
+        T(test_v17_engine_providers),
+        T(test_v18_unknown_provider),
+        T(test_v18_settings_without_name),
+        T(test_v18_options_without_name),
+        T(test_v19_latest),
+        T(test_v20_no_service_account),
+        T(test_disabled_autoscaling_not_validated),
+        T(test_disabled_mcp_gateway_not_validated),
+        T(test_hostile_values),
+        T(test_results_order_and_counts),
+        T(test_result_add_grows),
+        T(test_quantity_compare),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
