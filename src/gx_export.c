@@ -1,0 +1,412 @@
+/* gx_export — render the template set and write it. See gx_export.h. */
+#include "gx_export.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <nettle/sha2.h>
+
+#include "gx_derived.h"
+#include "gx_files.h"
+#include "gx_schema.h"
+#include "gx_templates.h"
+
+#ifndef GX_VERSION
+#define GX_VERSION "unknown"
+#endif
+
+#define GX_SECRETS_OUTPUT "generated/secrets.yaml"
+#define GX_CONFIG_OUTPUT "generated/config.yaml"
+#define GX_LAST_EXPORT_MAX_BYTES (4 * 1024 * 1024)
+
+/* ---- in memory ------------------------------------------------------------------ */
+
+void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t count)
+{
+    memset(set, 0, sizeof *set);
+    if (templates) {
+        set->templates = templates;
+        set->count = count;
+    } else {
+        set->templates = gx_template_table;
+        set->count = gx_template_count;
+    }
+    set->items = calloc(set->count ? set->count : 1, sizeof *set->items);
+    if (!set->items) {
+        fputs("glyphoxa-deploy: out of memory\n", stderr);
+        abort();
+    }
+    for (size_t i = 0; i < set->count; i++)
+        set->items[i].tmpl = &set->templates[i];
+}
+
+static bool gx_has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool gx_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+mode_t gx_export_mode(const char *output, bool config_is_secret)
+{
+    if (gx_has_prefix(output, "scripts/") && gx_has_suffix(output, ".sh"))
+        return 0755;
+    if (strcmp(output, GX_SECRETS_OUTPUT) == 0 || gx_has_prefix(output, "generated/infra/"))
+        return 0600;
+    if (config_is_secret && strcmp(output, GX_CONFIG_OUTPUT) == 0)
+        return 0600;
+    return 0644;
+}
+
+bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
+                       gx_diags *diags)
+{
+    gx_arena_free(set->arena);
+    set->arena = gx_arena_new();
+    set->derived = gx_arena_alloc(set->arena, sizeof *set->derived);
+    gx_derive(cfg, set->arena, set->derived);
+    if (!gx_templates_set_no_secrets(set->derived, no_secrets) && no_secrets) {
+        gx_diags_add(diags, NULL, 0, 0,
+                     "the schema declares no derived/no-secrets, which the templates need to "
+                     "leave secret values out",
+                     "cannot render without secrets: this build's templates do not support it");
+        return false;
+    }
+    bool config_secret = gx_templates_config_is_secret(set->derived);
+    gx_render r;
+    memset(&r, 0, sizeof r);
+    r.cfg = cfg;
+    r.derived = set->derived;
+    r.arena = set->arena;
+    for (size_t i = 0; i < set->count; i++) {
+        gx_rendered *it = &set->items[i];
+        const gx_template *t = it->tmpl;
+        /* render straight into the item's buffer (its memory is reused) */
+        r.out = it->text;
+        gx_buf_reset(&r.out);
+        gx_render_template(&r, t);
+        it->text = r.out;
+        it->skipped = gx_render_blank(it->text.data, it->text.len) ||
+                      (no_secrets && strcmp(t->output, GX_SECRETS_OUTPUT) == 0);
+        it->mode = gx_export_mode(t->output, config_secret);
+    }
+    return true;
+}
+
+void gx_render_set_free(gx_render_set *set)
+{
+    if (set->items)
+        for (size_t i = 0; i < set->count; i++)
+            gx_buf_free(&set->items[i].text);
+    free(set->items);
+    gx_arena_free(set->arena);
+    memset(set, 0, sizeof *set);
+}
+
+static bool gx_in_stream(const gx_rendered *it)
+{
+    const char *out = it->tmpl->output;
+    return !it->skipped && it->tmpl->context == GX_CTX_YAML &&
+           gx_has_prefix(out, "generated/") && !gx_has_prefix(out, "generated/infra/");
+}
+
+void gx_export_stream(const gx_render_set *set, gx_buf *out)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        const gx_rendered *it = &set->items[i];
+        if (!gx_in_stream(it))
+            continue;
+        const char *s = it->text.data;
+        size_t len = it->text.len;
+        /* an output that opens with its own "---" line: ours replaces it */
+        if (len >= 3 && memcmp(s, "---", 3) == 0 && (len == 3 || s[3] == '\n')) {
+            s += len == 3 ? 3 : 4;
+            len -= len == 3 ? 3 : 4;
+        }
+        gx_buf_puts(out, "---\n# Source: ");
+        gx_buf_puts(out, it->tmpl->output);
+        gx_buf_putc(out, '\n');
+        gx_buf_put(out, s, len);
+        if (len > 0 && s[len - 1] != '\n')
+            gx_buf_putc(out, '\n');
+    }
+}
+
+/* ---- the record ------------------------------------------------------------------- */
+
+void gx_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, data);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[64] = '\0';
+}
+
+/* A JSON string of s; bytes that are not valid UTF-8 become '?' (the record
+ * is for this tool to read back; validated names never contain any). */
+static json_t *gx_json_text(const char *s)
+{
+    s = s ? s : "";
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t len = strlen(s);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        abort();
+    for (size_t i = 0; i <= len; i++)
+        copy[i] = (unsigned char)s[i] >= 0x80 ? '?' : s[i];
+    j = json_string(copy);
+    free(copy);
+    return j ? j : json_string("");
+}
+
+void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
+                           bool no_secrets, gx_buf *out)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "format", json_integer(GX_LAST_EXPORT_FORMAT));
+    json_object_set_new(root, "tool-version", json_string(GX_VERSION));
+    json_object_set_new(root, "namespace", gx_json_text(cfg->core.namespace));
+    json_object_set_new(root, "release-name", gx_json_text(cfg->core.release_name));
+    json_object_set_new(root, "no-secrets", json_boolean(no_secrets));
+    json_t *files = json_array();
+    for (size_t i = 0; i < set->count; i++) {
+        const gx_rendered *it = &set->items[i];
+        if (it->skipped)
+            continue;
+        char hex[65], mode[8];
+        gx_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
+        snprintf(mode, sizeof mode, "%04o", (unsigned)it->mode & 07777);
+        json_t *f = json_object();
+        json_object_set_new(f, "path", gx_json_text(it->tmpl->output));
+        json_object_set_new(f, "mode", json_string(mode));
+        json_object_set_new(f, "sha256", json_string(hex));
+        json_array_append_new(files, f);
+    }
+    json_object_set_new(root, "files", files);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text) {
+        fputs("glyphoxa-deploy: out of memory\n", stderr);
+        abort();
+    }
+    gx_buf_puts(out, text);
+    gx_buf_putc(out, '\n');
+    free(text);
+}
+
+static bool gx_hex64(const char *s)
+{
+    if (strlen(s) != 64)
+        return false;
+    for (size_t i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
+                                          gx_last_export *out, gx_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    char *path = gx_arena_printf(arena, "%s/%s", dir, GX_LAST_EXPORT_FILE);
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT)
+        return GX_LAST_EXPORT_NONE;
+    char *data;
+    size_t len;
+    if (!gx_file_read(arena, path, GX_LAST_EXPORT_MAX_BYTES, &data, &len, diags))
+        return GX_LAST_EXPORT_BAD;
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        gx_diags_add(diags, path, jerr.line > 0 ? jerr.line : 0,
+                     jerr.column > 0 ? jerr.column : 0,
+                     "export again to rewrite it", "the record of the last export is not "
+                     "valid JSON: %s", jerr.text);
+        return GX_LAST_EXPORT_BAD;
+    }
+    gx_last_export_status status = GX_LAST_EXPORT_BAD;
+    const char *problem = NULL;
+    json_t *format = json_object_get(root, "format");
+    json_t *version = json_object_get(root, "tool-version");
+    json_t *ns = json_object_get(root, "namespace");
+    json_t *release = json_object_get(root, "release-name");
+    json_t *nosec = json_object_get(root, "no-secrets");
+    json_t *files = json_object_get(root, "files");
+    if (!json_is_object(root))
+        problem = "it is not a JSON object";
+    else if (!json_is_integer(format) || json_integer_value(format) != GX_LAST_EXPORT_FORMAT)
+        problem = "its \"format\" is not 1 (written by another version of the tool?)";
+    else if (!json_is_string(version) || !json_is_string(ns) || !json_is_string(release))
+        problem = "\"tool-version\", \"namespace\" and \"release-name\" must be strings";
+    else if (!json_is_boolean(nosec))
+        problem = "\"no-secrets\" must be true or false";
+    else if (!json_is_array(files))
+        problem = "\"files\" must be a list";
+    if (!problem) {
+        out->format = GX_LAST_EXPORT_FORMAT;
+        out->tool_version = gx_arena_strdup(arena, json_string_value(version));
+        out->namespace_ = gx_arena_strdup(arena, json_string_value(ns));
+        out->release_name = gx_arena_strdup(arena, json_string_value(release));
+        out->no_secrets = json_is_true(nosec);
+        out->file_count = json_array_size(files);
+        out->files = gx_arena_alloc(arena, (out->file_count + 1) * sizeof *out->files);
+        for (size_t i = 0; i < out->file_count && !problem; i++) {
+            json_t *f = json_array_get(files, i);
+            json_t *fp = json_object_get(f, "path");
+            json_t *fm = json_object_get(f, "mode");
+            json_t *fh = json_object_get(f, "sha256");
+            if (!json_is_object(f) || !json_is_string(fp) || !json_is_string(fm) ||
+                !json_is_string(fh)) {
+                problem = "each file needs \"path\", \"mode\" and \"sha256\" strings";
+                break;
+            }
+            char *end;
+            unsigned long mode = strtoul(json_string_value(fm), &end, 8);
+            if (*end || end == json_string_value(fm) || mode > 07777) {
+                problem = "a file's \"mode\" is not an octal mode";
+                break;
+            }
+            if (!gx_hex64(json_string_value(fh))) {
+                problem = "a file's \"sha256\" is not 64 lower-case hex digits";
+                break;
+            }
+            out->files[i].path = gx_arena_strdup(arena, json_string_value(fp));
+            out->files[i].mode = (unsigned)mode;
+            out->files[i].sha256 = gx_arena_strdup(arena, json_string_value(fh));
+        }
+    }
+    if (problem) {
+        gx_diags_add(diags, path, 0, 0, "export again to rewrite it",
+                     "the record of the last export is malformed: %s", problem);
+        memset(out, 0, sizeof *out);
+    } else {
+        status = GX_LAST_EXPORT_OK;
+    }
+    json_decref(root);
+    return status;
+}
+
+/* ---- to disk ---------------------------------------------------------------------- */
+
+static bool gx_export_to_stream(const gx_render_set *set, FILE *stream, size_t *written,
+                                gx_diags *diags)
+{
+    gx_buf text = GX_BUF_INIT;
+    gx_export_stream(set, &text);
+    size_t n = 0;
+    for (size_t i = 0; i < set->count; i++)
+        if (gx_in_stream(&set->items[i]))
+            n++;
+    bool ok = true;
+    if (text.len > 0 && fwrite(text.data, 1, text.len, stream) != text.len)
+        ok = false;
+    if (fflush(stream) != 0 || ferror(stream))
+        ok = false;
+    if (!ok)
+        gx_diags_add(diags, NULL, 0, 0, NULL, "cannot write the manifests to the output: %s",
+                     strerror(errno));
+    else if (written)
+        *written = n;
+    gx_buf_free(&text);
+    return ok;
+}
+
+static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *cfg,
+                             const char *dest, bool no_secrets, size_t *written,
+                             gx_diags *diags)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        const char *out = set->items[i].tmpl->output;
+        if (!gx_has_prefix(out, GX_EXPORT_TOP_GENERATED "/") &&
+            !gx_has_prefix(out, GX_EXPORT_TOP_SCRIPTS "/")) {
+            gx_diags_add(diags, NULL, 0, 0, NULL,
+                         "template output '%s' is neither below generated/ nor scripts/", out);
+            return false;
+        }
+    }
+    gx_arena *arena = gx_arena_new();
+    char *state = gx_arena_printf(arena, "%s/%s", dest, GX_STATE_DIR);
+    char *record = gx_arena_printf(arena, "%s/%s", dest, GX_LAST_EXPORT_FILE);
+    gx_staging st = GX_STAGING_INIT;
+    bool ok = gx_mkdir_p(state, 0700, diags) && gx_staging_begin(&st, state, diags);
+    /* both top dirs exist in the staging tree, so an empty one replaces the old */
+    static const char *const tops[] = {GX_EXPORT_TOP_GENERATED, GX_EXPORT_TOP_SCRIPTS};
+    for (size_t t = 0; ok && t < 2; t++)
+        ok = gx_mkdir_p(gx_arena_printf(arena, "%s/%s", st.dir, tops[t]), GX_STAGING_DIR_MODE,
+                        diags);
+    size_t n = 0;
+    for (size_t i = 0; ok && i < set->count; i++) {
+        const gx_rendered *it = &set->items[i];
+        if (it->skipped)
+            continue;
+        ok = gx_staging_write(&st, it->tmpl->output, it->text.data ? it->text.data : "",
+                              it->text.len, it->mode, diags);
+        n++;
+    }
+    if (ok)
+        ok = gx_staging_commit(&st, tops, 2, dest, diags);
+    gx_staging_abort(&st);
+    if (ok) {
+        gx_buf text = GX_BUF_INIT;
+        gx_last_export_format(set, cfg, no_secrets, &text);
+        if (!gx_file_write_atomic(record, text.data, text.len, 0600, false, diags)) {
+            unlink(record);
+            gx_diags_add(diags, record, 0, 0, "export again to record it",
+                         "the files were exported to %s, but the record of the export could "
+                         "not be written",
+                         dest);
+            ok = false;
+        }
+        gx_buf_free(&text);
+    }
+    if (ok && written)
+        *written = n;
+    gx_arena_free(arena);
+    return ok;
+}
+
+bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags)
+{
+    if (opts->to_stdout && opts->out_dir) {
+        gx_diags_add(diags, NULL, 0, 0, "use one of them", "--stdout and --out exclude each other");
+        return false;
+    }
+    if (!opts->to_stdout && !opts->out_dir && !opts->workspace) {
+        gx_diags_add(diags, NULL, 0, 0, NULL, "export: no workspace directory given");
+        return false;
+    }
+    gx_render_set set;
+    gx_render_set_init(&set, opts->templates, opts->template_count);
+    bool ok = gx_render_set_run(&set, cfg, opts->no_secrets, diags);
+    if (ok && opts->to_stdout) {
+        ok = gx_export_to_stream(&set, opts->stream ? opts->stream : stdout, opts->files_written,
+                                 diags);
+    } else if (ok) {
+        const char *dest = opts->out_dir ? opts->out_dir : opts->workspace;
+        if (opts->out_dir)
+            ok = gx_mkdir_p(opts->out_dir, 0755, diags);
+        if (ok)
+            ok = gx_export_to_dir(&set, cfg, dest, opts->no_secrets, opts->files_written,
+                                  diags);
+    }
+    gx_render_set_free(&set);
+    return ok;
+}

@@ -1,0 +1,179 @@
+/* gx_export — renders every compiled-in template for a configuration and
+ * writes the result (SPEC §4, §7): into a workspace's generated/ and scripts/
+ * (swapped in atomically), into another directory (--out), or as one YAML
+ * stream (--stdout); records what was exported in
+ * .glyphoxa-deploy/last-export. Also the in-memory render of the full set,
+ * for benchmarks and tests. Depends on gx_derived (gx_derive), gx_render,
+ * gx_templates and gx_schema (generated), gx_files, gx_arena, gx_buf,
+ * gx_diag, jansson (the record) and nettle (SHA-256).
+ *
+ * Errors are added to diags and reported by a false return; nothing is
+ * printed (the --stdout stream is output, written to opts->stream).
+ * The caller holds the workspace lock (gx_lock_workspace) around an export to
+ * disk: this module does not take it. */
+#ifndef GX_EXPORT_H
+#define GX_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "gx_arena.h"
+#include "gx_buf.h"
+#include "gx_diag.h"
+#include "gx_render.h"
+
+struct gx_config;
+struct gx_derived;
+
+/* The record of the last export, below the directory exported to. */
+#define GX_LAST_EXPORT_FILE ".glyphoxa-deploy/last-export"
+#define GX_LAST_EXPORT_FORMAT 1
+
+/* The top-level directories an export replaces as a whole. */
+#define GX_EXPORT_TOP_GENERATED "generated"
+#define GX_EXPORT_TOP_SCRIPTS "scripts"
+
+/* ---- in memory ------------------------------------------------------------------ */
+
+/* One template's output in a render set. */
+typedef struct gx_rendered {
+    const gx_template *tmpl; /* its row; tmpl->output is the path below the workspace */
+    gx_buf text;             /* the rendered bytes */
+    bool skipped;            /* not written: blank output (only white space), or the
+                              * Secret generated/secrets.yaml under no_secrets */
+    mode_t mode;             /* the file mode an export gives it (gx_export_mode) */
+} gx_rendered;
+
+/* Every template rendered once. Reusable: each gx_render_set_run replaces the
+ * previous results (buffers keep their memory, the arena is renewed). */
+typedef struct gx_render_set {
+    const gx_template *templates; /* the table rendered */
+    size_t count;
+    gx_rendered *items;           /* count entries, in table order */
+    gx_arena *arena;              /* derived values and joined strings of the last run */
+    struct gx_derived *derived;   /* the derived values of the last run (in arena) */
+} gx_render_set;
+
+/* Prepares set for the table templates[0..count); templates NULL means the
+ * compiled-in gx_template_table (count is then ignored). */
+void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t count);
+
+/* Computes the derived values of cfg (gx_derive), sets derived/no-secrets to
+ * no_secrets, and renders every template of the set into its item. Touches no
+ * file. Fails (false, one diagnostic) only when no_secrets is asked for and
+ * the templates were built without derived/no-secrets (they could not leave
+ * secrets out). */
+bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
+                       gx_diags *diags);
+
+/* Releases the buffers and the arena; set is then as after a zeroing. */
+void gx_render_set_free(gx_render_set *set);
+
+/* The mode an exported file gets: scripts/NAME.sh 0755; generated/secrets.yaml,
+ * everything under generated/infra/ (Helm values holding passwords), and
+ * generated/config.yaml when config_is_secret 0600; everything else 0644. */
+mode_t gx_export_mode(const char *output, bool config_is_secret);
+
+/* Appends the --stdout stream of a render set to out: every non-skipped YAML
+ * output under generated/ but not under generated/infra/, in table order, each
+ * introduced by a "---" line and a "# Source: PATH" comment line (a "---" line
+ * that opens an output itself is dropped), each ending with a newline. An
+ * empty set gives nothing. */
+void gx_export_stream(const gx_render_set *set, gx_buf *out);
+
+/* ---- to disk ---------------------------------------------------------------------- */
+
+typedef struct gx_export_opts {
+    const char *workspace;   /* the workspace directory; required unless to_stdout */
+    const char *out_dir;     /* --out DIR: generated/, scripts/ and the record go below
+                              * DIR (created 0755 if missing) instead of the workspace;
+                              * NULL: the workspace */
+    bool to_stdout;          /* --stdout: write the stream (gx_export_stream) to stream
+                              * and touch no file; not together with out_dir */
+    FILE *stream;            /* where --stdout writes; NULL: stdout */
+    bool no_secrets;         /* --no-secrets: derived/no-secrets is set, the Secret
+                              * generated/secrets.yaml is not written, and the record
+                              * says so (apply refuses to run from such an export) */
+    const gx_template *templates; /* NULL: the compiled-in table (tests pass their own) */
+    size_t template_count;
+    size_t *files_written;   /* out, optional: how many files were written or streamed */
+} gx_export_opts;
+
+/* Renders every template for cfg and writes the outputs.
+ *
+ * To disk (workspace, or out_dir): every non-skipped output is written into a
+ * staging directory below DEST/.glyphoxa-deploy (created 0700 if missing),
+ * with its gx_export_mode, then DEST/generated and DEST/scripts are each
+ * replaced as a whole by the staged trees (gx_staging_commit; a top dir with
+ * no output becomes an empty directory). So: a failure at any point before
+ * the swap leaves the previous generated/ and scripts/ exactly as they were,
+ * and files that the new export does not produce (a component switched off)
+ * are gone after it. Then DEST/.glyphoxa-deploy/last-export is replaced
+ * (atomically, mode 0600) by the record of this export; when that write fails
+ * after a successful swap, the old record is removed (so no one acts on a
+ * stale one) and false is returned with a diagnostic saying the files were
+ * exported.
+ *
+ * Every output must lie below generated/ or scripts/ (a diagnostic otherwise,
+ * before anything is written).
+ *
+ * --stdout: the stream is written to opts->stream (or stdout) and flushed; a
+ * write error is a diagnostic. No file is touched and nothing is recorded.
+ *
+ * Returns true on success. */
+bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags);
+
+/* ---- the record of the last export ------------------------------------------------ */
+
+/* DEST/.glyphoxa-deploy/last-export (mode 0600) is one JSON object, keys in
+ * this order, written by jansson with two-space indentation and a final
+ * newline (shown compacted here):
+ *
+ *   {"format": 1, "tool-version": "0.1.0",
+ *    "namespace": "glyphoxa", "release-name": "glyphoxa", "no-secrets": false,
+ *    "files": [{"path": "generated/config.yaml", "mode": "0644",
+ *               "sha256": "<64 lower-case hex digits>"}, ...]}
+ *
+ * files lists every file written, in table order (bytewise by path), with its
+ * octal mode and the SHA-256 of its content. namespace and release-name are
+ * core/namespace and core/release-name of the exported configuration: the
+ * targets that do not export act on these, not on values edited since.
+ * no-secrets true means the export left secrets out: apply must refuse it. */
+
+typedef struct gx_export_file {
+    const char *path;   /* "generated/gateway.yaml" */
+    unsigned mode;      /* 0644 */
+    const char *sha256; /* 64 lower-case hex digits */
+} gx_export_file;
+
+typedef struct gx_last_export {
+    int format;
+    const char *tool_version;
+    const char *namespace_;
+    const char *release_name;
+    bool no_secrets;
+    size_t file_count;
+    gx_export_file *files;
+} gx_last_export;
+
+typedef enum gx_last_export_status {
+    GX_LAST_EXPORT_OK,   /* *out is filled */
+    GX_LAST_EXPORT_NONE, /* nothing was exported there yet (no record); no diagnostic */
+    GX_LAST_EXPORT_BAD   /* unreadable or malformed record; one diagnostic */
+} gx_last_export_status;
+
+/* Reads dir/.glyphoxa-deploy/last-export into *out (strings in arena). */
+gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
+                                          gx_last_export *out, gx_diags *diags);
+
+/* The record's JSON text for a render set (as gx_export writes it), appended
+ * to out. Exposed for tests. */
+void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
+                           bool no_secrets, gx_buf *out);
+
+/* Lower-case hex SHA-256 of len bytes at data into hex (65 bytes with the NUL). */
+void gx_sha256_hex(const void *data, size_t len, char hex[65]);
+
+#endif
