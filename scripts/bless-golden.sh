@@ -38,7 +38,7 @@ for name in "${cases[@]}"; do
         exit 2
     fi
     out=$tmp/$name
-    if ! golden_render "$bin" "$dir/values.yaml" "$out"; then
+    if ! golden_render "$bin" "$dir" "$out"; then
         echo "bless-golden.sh: export of $name failed; nothing changed for it" >&2
         exit 1
     fi

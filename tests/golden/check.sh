@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Golden renders: exports every case under tests/golden/<case>/ (its values.yaml
-# in a temporary workspace) and compares generated/ and scripts/ byte for byte
-# with <case>/expected/, and the file modes with <case>/modes.txt.
+# in a temporary workspace, plus the arguments in <case>/export-args if any)
+# and checks
+#   1. generated/ and scripts/ byte for byte against <case>/expected/, and the
+#      file modes against <case>/modes.txt;
+#   2. the SPEC §4 requirements on the rendered manifests, read back
+#      independently of the C code (requirements.mjs);
+#   3. Kubernetes schema conformance of every manifest (tests/conformance).
 #
 #   tests/golden/check.sh [CASE...]      all cases when none is named
 #
 # The binary is $GLYPHOXA_DEPLOY, or build/glyphoxa-deploy. Exits 1 on any
-# difference, a failed export or a case that was never blessed (see
-# scripts/bless-golden.sh), 2 on usage errors.
+# difference or failed check, a failed export or a case that was never
+# blessed (see scripts/bless-golden.sh); 2 on usage errors.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin=${GLYPHOXA_DEPLOY:-$root/build/glyphoxa-deploy}
+conformance=$root/tests/conformance/check.sh
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
@@ -37,31 +43,46 @@ for name in "${cases[@]}"; do
         echo "check.sh: no case $name ($dir/values.yaml missing)" >&2
         exit 2
     fi
-    if [[ ! -d $dir/expected ]]; then
-        echo "FAIL $name: not blessed yet (run scripts/bless-golden.sh $name)"
-        failed=$((failed + 1))
-        continue
-    fi
     out=$tmp/$name
-    if ! golden_render "$bin" "$dir/values.yaml" "$out" 2>"$tmp/$name.err"; then
+    if ! golden_render "$bin" "$dir" "$out" 2>"$tmp/$name.err"; then
         echo "FAIL $name: export failed:"
         sed 's/^/    /' "$tmp/$name.err"
         failed=$((failed + 1))
         continue
     fi
-    ok=1
-    if ! diff -r "$dir/expected" "$out/tree" >"$tmp/$name.diff"; then
-        ok=0
+    problems=()
+
+    if [[ ! -d $dir/expected ]]; then
+        problems+=("not blessed yet (run scripts/bless-golden.sh $name)")
+    elif ! diff -r "$dir/expected" "$out/tree" >"$out/golden.diff" ||
+        ! diff "$dir/modes.txt" "$out/modes.txt" >>"$out/golden.diff" 2>&1; then
+        problems+=("output differs from expected/ (re-bless on purpose with scripts/bless-golden.sh $name):
+$(sed 's/^/    /' "$out/golden.diff")")
     fi
-    if ! diff "$dir/modes.txt" "$out/modes.txt" >>"$tmp/$name.diff" 2>&1; then
-        ok=0
+
+    # the conformance checker installs the yaml package requirements.mjs uses
+    if ! "$conformance" "$out/tree/generated" >"$out/conformance.log" 2>&1; then
+        problems+=("Kubernetes schema conformance:
+$(grep -v '^ok ' "$out/conformance.log" | sed 's/^/    /')")
     fi
-    if ((ok)); then
+
+    req=()
+    if golden_export_args "$dir" | grep -qx -- '--no-secrets'; then
+        req+=(--no-secrets)
+    fi
+    if ! node "$here/requirements.mjs" "${req[@]}" "$dir/values.yaml" "$out/tree/generated" \
+        >"$out/requirements.log" 2>&1; then
+        problems+=("SPEC §4 requirements:
+$(sed 's/^/    /' "$out/requirements.log")")
+    fi
+
+    if ((${#problems[@]} == 0)); then
         echo "ok   $name"
     else
-        echo "FAIL $name: output differs from expected/ (re-bless on purpose with scripts/bless-golden.sh $name):"
-        sed 's/^/    /' "$tmp/$name.diff"
         failed=$((failed + 1))
+        for p in "${problems[@]}"; do
+            echo "FAIL $name: $p"
+        done
     fi
 done
 

@@ -11,16 +11,27 @@ golden_cases() {
     done | LC_ALL=C sort
 }
 
-# golden_render BIN VALUES OUT: exports VALUES in a fresh workspace OUT/ws and
-# leaves OUT/tree holding its generated/ and scripts/ (empty directories
-# dropped: git keeps none) and OUT/modes.txt listing "MODE PATH" of each file.
+# golden_export_args CASE_DIR: the extra arguments of the case's export, one
+# per line of CASE_DIR/export-args (none when the file is absent).
+golden_export_args() {
+    if [[ -f $1/export-args ]]; then
+        grep -v '^[[:space:]]*$' "$1/export-args" || true
+    fi
+}
+
+# golden_render BIN CASE_DIR OUT: exports CASE_DIR/values.yaml (with the
+# case's export-args) in a fresh workspace OUT/ws and leaves OUT/tree holding
+# its generated/ and scripts/ (empty directories dropped: git keeps none) and
+# OUT/modes.txt listing "MODE PATH" of each file.
 golden_render() {
-    local bin=$1 values=$2 out=$3
+    local bin=$1 case_dir=$2 out=$3
+    local -a extra
+    mapfile -t extra < <(golden_export_args "$case_dir")
     rm -rf "$out"
     mkdir -p "$out/ws" "$out/tree"
-    cp "$values" "$out/ws/values.yaml"
+    cp "$case_dir/values.yaml" "$out/ws/values.yaml"
     chmod 600 "$out/ws/values.yaml"
-    "$bin" -C "$out/ws" export >"$out/export.log" || {
+    "$bin" -C "$out/ws" export "${extra[@]}" >"$out/export.log" || {
         cat "$out/export.log" >&2
         return 1
     }
