@@ -7,7 +7,11 @@
  * alias expansion), duplicate mapping keys are rejected, mapping keys must be
  * scalars, a stream may hold at most one document, nesting deeper than
  * GX_NODE_MAX_DEPTH is rejected, scalars must be valid UTF-8 (libyaml checks),
- * and NUL bytes in the input are rejected. */
+ * and NUL bytes in the input are rejected.
+ *
+ * Positions: line and column are 1-based; a column counts characters (UTF-8
+ * sequences), not bytes, as libyaml does; a leading byte order mark is not
+ * counted. "\n", "\r\n" and a lone "\r" end lines. */
 #ifndef GX_NODE_H
 #define GX_NODE_H
 
@@ -23,13 +27,16 @@ typedef enum gx_node_kind { GX_NODE_SCALAR, GX_NODE_MAP, GX_NODE_SEQ } gx_node_k
 
 typedef struct gx_node {
     gx_node_kind kind;
-    const char *file; /* as given to the parser */
+    const char *file; /* as given to the parser (a copy in the arena) */
     int line, col;    /* 1-based position of the node's first character */
     /* scalar */
-    const char *text; /* NUL-terminated; len bytes */
+    const char *text; /* NUL-terminated; len bytes ("" for collections). May hold
+                         NUL bytes written as "\0" in a double-quoted scalar. */
     size_t len;
     bool plain;       /* true for a plain (unquoted, non-block) scalar */
-    const char *tag;  /* explicit tag ("!!str", ...) or NULL */
+    const char *tag;  /* explicit tag of any node, or NULL. Tags of the YAML
+                         namespace in short form ("!!str", "!!int"); others as
+                         libyaml resolved them ("!", "!local", "tag:x.org:y") */
     /* map and seq: count children; keys[i] (map only, scalars) and items[i] */
     size_t count;
     struct gx_node **keys;
@@ -37,17 +44,40 @@ typedef struct gx_node {
 } gx_node;
 
 /* Parses len bytes of YAML. On success returns true and sets *out to the root
- * node, or to NULL for an empty stream / empty document (no content at all).
+ * node, or to NULL for an empty stream / empty document (no content at all:
+ * "", comments only, "---" alone; an untagged empty plain root scalar).
  * On failure returns false, *out is NULL, and at least one diagnostic naming
- * file:line:col is added to diags. Everything is allocated in arena. */
+ * file:line:col is added to diags. Everything is allocated in arena; nothing
+ * else is kept after the call (data may be freed; file is copied).
+ *
+ * Diagnostics (message + hint, never printed here):
+ *   NUL byte           at the NUL (input scanned before parsing; stops)
+ *   anchor  (&a)       at the node that carries it
+ *   alias   (*a)       at the alias
+ *   duplicate key      at the second occurrence, naming the first's line:col;
+ *                      every repeat is reported, in document order
+ *   non-scalar key     at the key
+ *   second document    at its start ("---"); stops
+ *   nesting too deep   at the collection that opens level GX_NODE_MAX_DEPTH+1
+ *                      (depth = collections open, a root map/seq is level 1;
+ *                      GX_NODE_MAX_DEPTH levels are accepted); stops
+ *   libyaml error      at libyaml's problem mark (reader errors: at the byte
+ *                      offset), "invalid YAML: problem (context at line L
+ *                      column C)"; stops
+ * Errors that do not stop the parse are collected until diags is full.
+ * Input is UTF-8 only (a UTF-16 byte order mark is an error at 1:1; a UTF-8
+ * byte order mark is dropped).
+ * len is not limited here; callers enforce their own size limits. */
 bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t len,
                    gx_node **out, gx_diags *diags);
 
-/* The value under key in a map node, or NULL (also when node is not a map). */
+/* The value under key in a map node, or NULL (also when node is not a map).
+ * Linear in the number of keys. */
 const gx_node *gx_node_get(const gx_node *map, const char *key);
 
 /* True for a plain scalar that YAML 1.2's core schema reads as null
- * ("", "~", "null", "Null", "NULL"). */
+ * ("", "~", "null", "Null", "NULL") without a tag, or a scalar tagged "!!null".
+ * NULL (no node) gives false. */
 bool gx_node_is_null(const gx_node *node);
 
 /* Deep structural equality of two trees (kinds, scalar texts, keys, order);

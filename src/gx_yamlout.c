@@ -1,0 +1,477 @@
+/* gx_yamlout — YAML that every reader takes back exactly. See gx_yamlout.h. */
+#include "gx_yamlout.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* An implicit ("key: value") key must fit in 1024 characters for libyaml and
+ * the YAML spec; longer written keys use the explicit "? key" form. Counted
+ * in bytes, which is never less than characters. */
+enum { GX_YAML_SIMPLE_KEY_MAX = 1000 };
+
+static const char gx_hex[] = "0123456789ABCDEF";
+
+/* ---- UTF-8 ------------------------------------------------------------------ */
+
+/* Length (1-4) of the well-formed UTF-8 sequence at s[0..len), storing its code
+ * point; 0 when the bytes are not well-formed (overlong, surrogate, beyond
+ * U+10FFFF, truncated, stray continuation byte). ASCII gives 1. */
+static size_t gx_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    size_t n;
+    uint32_t c, min;
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+        n = 2, c = b & 0x1F, min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3, c = b & 0x0F, min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4, c = b & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Code points above U+007F that must not appear raw in output: C1 controls
+ * (libyaml refuses them; U+0085 is also a line break), the line and paragraph
+ * separators, the byte order mark and the two non-characters libyaml refuses. */
+static bool gx_cp_needs_escape(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
+           cp == 0xFFFE || cp == 0xFFFF;
+}
+
+/* ---- plain scalars ------------------------------------------------------- */
+
+static bool gx_ieq(const char *s, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    if (len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return false;
+    }
+    return true;
+}
+
+/* Words a YAML 1.1 or 1.2 reader takes for a bool or null, in any case
+ * (conservative: "yEs" is a string to both, but quoting it costs nothing). */
+static bool gx_special_word(const char *s, size_t len)
+{
+    static const char *const words[] = {"y", "yes", "n", "no", "true", "false",
+                                        "on", "off", "null", "~", "<<", "="};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (gx_ieq(s, len, words[i]))
+            return true;
+    return false;
+}
+
+bool gx_yaml_plain_ok(const char *s, size_t len)
+{
+    if (!s || len == 0)
+        return false;
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char first = u[0], last = u[len - 1];
+    /* digits and signs start every number and timestamp of either version;
+     * a leading '.' starts .5, .inf, .nan and the "..." marker; the rest are
+     * indicators (and '~', the null word, as a prefix). */
+    if ((first >= '0' && first <= '9') || strchr("-?:,[]{}#&*!|>'\"%@`+.~", first))
+        return false;
+    if (first == ' ' || last == ' ' || last == ':')
+        return false;
+    if (gx_special_word(s, len))
+        return false;
+    for (size_t i = 0; i < len;) {
+        unsigned char b = u[i];
+        if (b < 0x20 || b == 0x7F)
+            return false;
+        if (b == ':' && i + 1 < len && u[i + 1] == ' ')
+            return false;
+        if (b == ' ' && i + 1 < len && u[i + 1] == '#')
+            return false;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = gx_utf8_next(u + i, len - i, &cp);
+        if (n == 0 || gx_cp_needs_escape(cp))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* ---- double-quoted scalars ----------------------------------------------- */
+
+static void gx_put_hex_escape(gx_buf *out, char kind, uint32_t v, int digits)
+{
+    char e[10];
+    int k = 0;
+    e[k++] = '\\';
+    e[k++] = kind;
+    for (int d = digits - 1; d >= 0; d--)
+        e[k++] = gx_hex[(v >> (4 * d)) & 15];
+    gx_buf_put(out, e, (size_t)k);
+}
+
+static void gx_yaml_quoted(gx_buf *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* start of the bytes not yet written */
+    gx_buf_putc(out, '"');
+    for (size_t i = 0; i < len;) {
+        unsigned char b = u[i];
+        const char *esc = NULL;
+        size_t n = 1;
+        if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
+            i++;
+            continue;
+        }
+        if (b >= 0x80) {
+            uint32_t cp;
+            n = gx_utf8_next(u + i, len - i, &cp);
+            if (n > 0 && !gx_cp_needs_escape(cp)) {
+                i += n;
+                continue;
+            }
+            gx_buf_put(out, s + run, i - run);
+            if (n == 0) {
+                /* not UTF-8: YAML cannot hold the byte; \xNN is its Latin-1 reading */
+                n = 1;
+                gx_put_hex_escape(out, 'x', b, 2);
+            } else if (cp == 0x85) {
+                gx_buf_put(out, "\\N", 2);
+            } else if (cp == 0x2028) {
+                gx_buf_put(out, "\\L", 2);
+            } else if (cp == 0x2029) {
+                gx_buf_put(out, "\\P", 2);
+            } else if (cp <= 0xFF) {
+                gx_put_hex_escape(out, 'x', cp, 2);
+            } else {
+                gx_put_hex_escape(out, 'u', cp, 4);
+            }
+            i += n;
+            run = i;
+            continue;
+        }
+        gx_buf_put(out, s + run, i - run);
+        switch (b) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\t': esc = "\\t"; break;
+        case '\r': esc = "\\r"; break;
+        case '\0': esc = "\\0"; break;
+        default: break;
+        }
+        if (esc)
+            gx_buf_puts(out, esc);
+        else
+            gx_put_hex_escape(out, 'x', b, 2);
+        i++;
+        run = i;
+    }
+    gx_buf_put(out, s + run, len - run);
+    gx_buf_putc(out, '"');
+}
+
+void gx_yaml_scalar(gx_buf *out, const char *s, size_t len)
+{
+    if (!s)
+        s = "", len = 0;
+    if (gx_yaml_plain_ok(s, len))
+        gx_buf_put(out, s, len);
+    else
+        gx_yaml_quoted(out, s, len);
+}
+
+void gx_yaml_str(gx_buf *out, const char *s)
+{
+    gx_yaml_scalar(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* ---- YAML 1.2 core schema ------------------------------------------------ */
+
+static size_t gx_span(const char *s, size_t len, size_t i, const char *set)
+{
+    while (i < len && s[i] && strchr(set, s[i]))
+        i++;
+    return i;
+}
+
+static const char gx_digits[] = "0123456789";
+
+static bool gx_core_float(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        i++;
+    if (len - i == 4 && s[i] == '.' &&
+        (memcmp(s + i, ".inf", 4) == 0 || memcmp(s + i, ".Inf", 4) == 0 ||
+         memcmp(s + i, ".INF", 4) == 0))
+        return true;
+    /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+    size_t j = gx_span(s, len, i, gx_digits);
+    if (j > i) {
+        if (j < len && s[j] == '.')
+            j = gx_span(s, len, j + 1, gx_digits);
+    } else {
+        if (j >= len || s[j] != '.')
+            return false;
+        size_t k = gx_span(s, len, j + 1, gx_digits);
+        if (k == j + 1)
+            return false;
+        j = k;
+    }
+    if (j < len && (s[j] == 'e' || s[j] == 'E')) {
+        j++;
+        if (j < len && (s[j] == '-' || s[j] == '+'))
+            j++;
+        size_t k = gx_span(s, len, j, gx_digits);
+        if (k == j)
+            return false;
+        j = k;
+    }
+    return j == len;
+}
+
+gx_yaml_core_type gx_yaml_core_resolve(const char *s, size_t len)
+{
+    if (!s)
+        return GX_YAML_CORE_NULL;
+    switch (len) {
+    case 0:
+        return GX_YAML_CORE_NULL;
+    case 1:
+        if (s[0] == '~')
+            return GX_YAML_CORE_NULL;
+        break;
+    case 4:
+        if (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4))
+            return GX_YAML_CORE_NULL;
+        if (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) || !memcmp(s, "TRUE", 4))
+            return GX_YAML_CORE_BOOL;
+        if (!memcmp(s, ".nan", 4) || !memcmp(s, ".NaN", 4) || !memcmp(s, ".NAN", 4))
+            return GX_YAML_CORE_FLOAT;
+        break;
+    case 5:
+        if (!memcmp(s, "false", 5) || !memcmp(s, "False", 5) || !memcmp(s, "FALSE", 5))
+            return GX_YAML_CORE_BOOL;
+        break;
+    default:
+        break;
+    }
+    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (i < len && gx_span(s, len, i, gx_digits) == len)
+        return GX_YAML_CORE_INT; /* [-+]?[0-9]+ */
+    if (len > 2 && s[0] == '0' && s[1] == 'o' && gx_span(s, len, 2, "01234567") == len)
+        return GX_YAML_CORE_INT;
+    if (len > 2 && s[0] == '0' && s[1] == 'x' &&
+        gx_span(s, len, 2, "0123456789abcdefABCDEF") == len)
+        return GX_YAML_CORE_INT;
+    if (gx_core_float(s, len))
+        return GX_YAML_CORE_FLOAT;
+    return GX_YAML_CORE_STR;
+}
+
+/* ---- structured values ----------------------------------------------------- */
+
+/* How a scalar of a tree is written: an untagged plain null as "null", an
+ * untagged plain core-schema bool/int/float as written, anything else as a
+ * string. A NULL node is a null. */
+static void gx_node_scalar(gx_buf *out, const gx_node *n)
+{
+    if (!n) {
+        gx_buf_puts(out, "null");
+        return;
+    }
+    if (n->plain && !n->tag) {
+        switch (gx_yaml_core_resolve(n->text, n->len)) {
+        case GX_YAML_CORE_NULL:
+            gx_buf_puts(out, "null");
+            return;
+        case GX_YAML_CORE_BOOL:
+        case GX_YAML_CORE_INT:
+        case GX_YAML_CORE_FLOAT:
+            gx_buf_put(out, n->text, n->len);
+            return;
+        case GX_YAML_CORE_STR:
+            break;
+        }
+    }
+    gx_yaml_scalar(out, n->text, n->len);
+}
+
+/* Writes a map key then ':' at the current position; col is the column the
+ * key starts at. A key too long for the implicit form is written explicitly,
+ * "? key" then ':' on the next line at col. key is a node (kn) or a string. */
+static void gx_key(gx_buf *out, const gx_node *kn, const char *s, size_t len, int col)
+{
+    size_t start = out->len;
+    if (kn && kn->kind == GX_NODE_SCALAR && kn->plain && !kn->tag && kn->len > 0 &&
+        gx_yaml_core_resolve(kn->text, kn->len) == GX_YAML_CORE_NULL)
+        gx_buf_put(out, kn->text, kn->len); /* "~", "null", ... kept: distinct keys stay distinct */
+    else if (kn)
+        gx_node_scalar(out, kn);
+    else
+        gx_yaml_scalar(out, s, len);
+    size_t n = out->len - start;
+    if (n > GX_YAML_SIMPLE_KEY_MAX) {
+        gx_buf_put(out, "  ", 2); /* room for the "? " in front */
+        memmove(out->data + start + 2, out->data + start, n);
+        out->data[start] = '?';
+        out->data[start + 1] = ' ';
+        gx_buf_putc(out, '\n');
+        gx_buf_indent(out, col);
+    }
+    gx_buf_putc(out, ':');
+}
+
+static bool gx_node_is_block(const gx_node *n)
+{
+    return n && n->kind != GX_NODE_SCALAR && n->count > 0;
+}
+
+/* Inline form of a scalar or an empty collection. */
+static void gx_node_inline(gx_buf *out, const gx_node *n)
+{
+    if (n && n->kind == GX_NODE_MAP)
+        gx_buf_puts(out, "{}");
+    else if (n && n->kind == GX_NODE_SEQ)
+        gx_buf_puts(out, "[]");
+    else
+        gx_node_scalar(out, n);
+}
+
+static void gx_node_map_at(gx_buf *out, const gx_node *n, int col, bool first_inline);
+static void gx_node_seq_at(gx_buf *out, const gx_node *n, int col, bool first_inline);
+
+/* Value after "key:" of a key that starts at column col. */
+static void gx_node_value(gx_buf *out, const gx_node *n, int col)
+{
+    if (!gx_node_is_block(n)) {
+        gx_buf_putc(out, ' ');
+        gx_node_inline(out, n);
+        gx_buf_putc(out, '\n');
+    } else if (n->kind == GX_NODE_MAP) {
+        gx_buf_putc(out, '\n');
+        gx_node_map_at(out, n, col + 2, false);
+    } else {
+        gx_buf_putc(out, '\n');
+        gx_node_seq_at(out, n, col + 2, false);
+    }
+}
+
+/* Entries of a non-empty map, keys at column col; the first key is written
+ * where the buffer stands when first_inline. */
+static void gx_node_map_at(gx_buf *out, const gx_node *n, int col, bool first_inline)
+{
+    for (size_t i = 0; i < n->count; i++) {
+        if (i > 0 || !first_inline)
+            gx_buf_indent(out, col);
+        gx_key(out, n->keys[i], NULL, 0, col);
+        gx_node_value(out, n->items[i], col);
+    }
+}
+
+/* Items of a non-empty sequence, dashes at column col. */
+static void gx_node_seq_at(gx_buf *out, const gx_node *n, int col, bool first_inline)
+{
+    for (size_t i = 0; i < n->count; i++) {
+        const gx_node *item = n->items[i];
+        if (i > 0 || !first_inline)
+            gx_buf_indent(out, col);
+        gx_buf_put(out, "- ", 2);
+        if (!gx_node_is_block(item)) {
+            gx_node_inline(out, item);
+            gx_buf_putc(out, '\n');
+        } else if (item->kind == GX_NODE_MAP) {
+            gx_node_map_at(out, item, col + 2, true);
+        } else {
+            gx_node_seq_at(out, item, col + 2, true);
+        }
+    }
+}
+
+void gx_yaml_node(gx_buf *out, const gx_node *node, int indent, bool after_key)
+{
+    if (indent < 0)
+        indent = 0;
+    if (after_key) {
+        gx_node_value(out, node, indent);
+    } else if (!gx_node_is_block(node)) {
+        gx_node_inline(out, node);
+        gx_buf_putc(out, '\n');
+    } else if (node->kind == GX_NODE_MAP) {
+        gx_node_map_at(out, node, indent, true);
+    } else {
+        gx_node_seq_at(out, node, indent, true);
+    }
+}
+
+void gx_yaml_map(gx_buf *out, const gx_map *map, int indent, bool after_key)
+{
+    if (indent < 0)
+        indent = 0;
+    size_t count = map ? map->count : 0;
+    if (count == 0) {
+        gx_buf_puts(out, after_key ? " {}\n" : "{}\n");
+        return;
+    }
+    int col = indent;
+    if (after_key) {
+        gx_buf_putc(out, '\n');
+        col = indent + 2;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const char *k = map->keys[i] ? map->keys[i] : "";
+        if (i > 0 || after_key)
+            gx_buf_indent(out, col);
+        gx_key(out, NULL, k, strlen(k), col);
+        gx_buf_putc(out, ' ');
+        gx_yaml_str(out, map->values[i]);
+        gx_buf_putc(out, '\n');
+    }
+}
+
+void gx_yaml_list(gx_buf *out, const gx_list *list, int indent, bool after_key)
+{
+    if (indent < 0)
+        indent = 0;
+    size_t count = list ? list->count : 0;
+    if (count == 0) {
+        gx_buf_puts(out, after_key ? " []\n" : "[]\n");
+        return;
+    }
+    int col = indent;
+    if (after_key) {
+        gx_buf_putc(out, '\n');
+        col = indent + 2;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0 || after_key)
+            gx_buf_indent(out, col);
+        gx_buf_put(out, "- ", 2);
+        gx_yaml_str(out, list->items[i]);
+        gx_buf_putc(out, '\n');
+    }
+}
