@@ -26,33 +26,49 @@ void gx_percent_encode(gx_buf *out, const char *s)
     }
 }
 
-void gx_base64_encode(gx_buf *out, const void *data, size_t len)
+static const char gx_base64_tab[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Writes the base64 of len bytes at p to dst (4 * ((len + 2) / 3) bytes, no NUL). */
+static void gx_base64_to(char *dst, const unsigned char *p, size_t len)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = data;
     size_t i = 0;
     for (; i + 3 <= len; i += 3) {
         unsigned long v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8 | p[i + 2];
-        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], tab[v >> 6 & 63], tab[v & 63]};
-        gx_buf_put(out, q, 4);
+        *dst++ = gx_base64_tab[v >> 18 & 63];
+        *dst++ = gx_base64_tab[v >> 12 & 63];
+        *dst++ = gx_base64_tab[v >> 6 & 63];
+        *dst++ = gx_base64_tab[v & 63];
     }
-    if (len - i == 1) {
+    if (len - i) {
         unsigned long v = (unsigned long)p[i] << 16;
-        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], '=', '='};
-        gx_buf_put(out, q, 4);
-    } else if (len - i == 2) {
-        unsigned long v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8;
-        char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], tab[v >> 6 & 63], '='};
-        gx_buf_put(out, q, 4);
+        if (len - i == 2)
+            v |= (unsigned long)p[i + 1] << 8;
+        *dst++ = gx_base64_tab[v >> 18 & 63];
+        *dst++ = gx_base64_tab[v >> 12 & 63];
+        *dst++ = len - i == 2 ? gx_base64_tab[v >> 6 & 63] : '=';
+        *dst++ = '=';
     }
+}
+
+void gx_base64_encode(gx_buf *out, const void *data, size_t len)
+{
+    size_t n = 4 * ((len + 2) / 3);
+    char small[256];
+    char *tmp = n <= sizeof small ? small : malloc(n);
+    if (!tmp)
+        abort();
+    gx_base64_to(tmp, data, len);
+    gx_buf_put(out, tmp, n);
+    if (tmp != small)
+        free(tmp);
 }
 
 static const char *gx_base64_dup(gx_arena *arena, const char *s, size_t len)
 {
-    gx_buf b = GX_BUF_INIT;
-    gx_base64_encode(&b, s, len);
-    const char *r = gx_arena_strndup(arena, b.data ? b.data : "", b.len);
-    gx_buf_free(&b);
+    size_t n = 4 * ((len + 2) / 3);
+    char *r = gx_arena_alloc(arena, n + 1); /* zeroed: NUL-terminated */
+    gx_base64_to(r, (const unsigned char *)s, len);
     return r;
 }
 
@@ -417,10 +433,11 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
     gx_buf b = GX_BUF_INIT;
     gx_app_config_write(cfg, &b);
     out->app_config = gx_arena_strndup(arena, b.data ? b.data : "", b.len);
-    out->app_config_base64 = gx_base64_dup(arena, out->app_config, b.len);
     out->config_checksum = gx_sha256_hex(arena, out->app_config, b.len);
-    gx_buf_free(&b);
     out->config_is_secret = gx_config_has_credentials(cfg);
+    /* only the Secret form of R-config needs it */
+    out->app_config_base64 = out->config_is_secret ? gx_base64_dup(arena, out->app_config, b.len) : "";
+    gx_buf_free(&b);
 
     /* gateway */
     bool autoscaling = cfg->enabled[GX_C_AUTOSCALING];
