@@ -380,6 +380,14 @@ static bool gx_read_components(gx_layer *layer, const gx_node *node, gx_diags *d
             ok = false;
             continue;
         }
+        if (!on && gx_components[c].mandatory) {
+            gx_diags_add(diags, file, value->line, value->col,
+                         "remove this line: the component is always on",
+                         "components/%s: the component is mandatory and cannot be disabled",
+                         key->text);
+            ok = false;
+            continue;
+        }
         layer->comp_present[c] = true;
         layer->comp_value[c] = on;
         layer->comp_origin[c] = (gx_origin){layer->kind, file, value->line, value->col};

@@ -264,6 +264,10 @@ static int gx_cmd_version(gx_cli *cli)
     size_t npos;
     if (!gx_parse_opts(cli, NULL, &pos, &npos))
         return GX_EXIT_USAGE;
+    if (npos) {
+        gx_usage_error(cli, "unexpected argument '%s'", pos[0]);
+        return GX_EXIT_USAGE;
+    }
     printf("glyphoxa-deploy %s (schema: %d paths, %d components)\n", GX_VERSION, GX_FIELD_COUNT,
            GX_COMPONENT_COUNT);
     return GX_EXIT_OK;
@@ -689,20 +693,7 @@ static int gx_cmd_validate(gx_cli *cli)
         json_object_set_new(o, "results", arr);
         gx_print_json(o);
     } else {
-        for (size_t i = 0; i < results.count; i++) {
-            const gx_result *r = &results.items[i];
-            bool blocking = r->severity == GX_BLOCKING;
-            const char *label = blocking ? "blocking" : "warning";
-            if (cli->color_out)
-                printf("%s%-8s\033[0m %-3s %s: %s\n", blocking ? "\033[31m" : "\033[33m", label,
-                       r->rule, r->path, r->message);
-            else
-                printf("%-8s %-3s %s: %s\n", label, r->rule, r->path, r->message);
-        }
-        if (results.blocking)
-            printf("invalid: %zu blocking, %zu warnings\n", results.blocking, results.warnings);
-        else
-            printf("valid: 0 blocking, %zu warnings\n", results.warnings);
+        gx_cli_print_results(cli, &results, stdout);
     }
     return results.blocking ? GX_EXIT_FAIL : GX_EXIT_OK;
 }
@@ -854,7 +845,14 @@ static const gx_command gx_commands[] = {
      "usage: glyphoxa-deploy validate [--json]\n\n"
      "Checks every value and the rules V1-V20. Exit status 1 when any result is blocking.\n\n"
      "examples:\n  glyphoxa-deploy validate\n  glyphoxa-deploy -f ci.yaml validate --json\n"},
-    {"version", gx_cmd_version, "usage: glyphoxa-deploy version\n"},
+    {"export", gx_cmd_export,
+     "usage: glyphoxa-deploy export [--out DIR] [--stdout] [--no-secrets]\n\n"
+     "Validates, then renders generated/*.yaml and scripts/*.sh (atomically).\n\n"
+     "examples:\n  glyphoxa-deploy export\n  glyphoxa-deploy export --stdout --no-secrets > manifests.yaml\n"},
+    {"version", gx_cmd_version,
+     "usage: glyphoxa-deploy version\n\n"
+     "Prints the version and the size of the compiled-in schema.\n\n"
+     "example:\n  glyphoxa-deploy version\n"},
 };
 
 int main(int argc, char **argv)
