@@ -11,10 +11,5 @@ if [ ! -f demo/values.yaml ]; then
     "$tool" -C demo init --topology shared --with-postgresql
 fi
 "$tool" -C demo validate
-if "$tool" --help | grep -q '^  export'; then
-    "$tool" -C demo export
-    echo "demo workspace: $(pwd)/demo"
-    find demo/generated demo/scripts -type f -printf '%m %p\n' | sort -k2
-else
-    echo "demo workspace: $(pwd)/demo (export is not built yet)"
-fi
+"$tool" -C demo export
+echo "demo workspace: $(pwd)/demo"

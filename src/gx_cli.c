@@ -122,3 +122,40 @@ bool gx_cli_load(gx_cli *cli, gx_model *model)
     gx_diags_free(&diags);
     return ok;
 }
+
+void gx_cli_print_results(gx_cli *cli, const gx_results *results, FILE *out)
+{
+    bool color = out == stdout ? cli->color_out : cli->color_err;
+    for (size_t i = 0; i < results->count; i++) {
+        const gx_result *r = &results->items[i];
+        bool blocking = r->severity == GX_BLOCKING;
+        const char *label = blocking ? "blocking" : "warning";
+        if (color)
+            fprintf(out, "%s%-8s\033[0m %-3s %s: %s\n", blocking ? "\033[31m" : "\033[33m",
+                    label, r->rule, r->path, r->message);
+        else
+            fprintf(out, "%-8s %-3s %s: %s\n", label, r->rule, r->path, r->message);
+    }
+    if (results->blocking)
+        fprintf(out, "invalid: %zu blocking, %zu warnings\n", results->blocking,
+                results->warnings);
+    else
+        fprintf(out, "valid: 0 blocking, %zu warnings\n", results->warnings);
+}
+
+bool gx_cli_load_valid(gx_cli *cli, gx_model *model)
+{
+    if (!gx_cli_load(cli, model))
+        return false;
+    gx_results results = {0};
+    gx_validate(&model->cfg, cli->arena, &results);
+    if (results.blocking) {
+        gx_cli_print_results(cli, &results, stderr);
+        fprintf(stderr, "glyphoxa-deploy %s: nothing was done; fix the blocking results above\n",
+                cli->command);
+        return false;
+    }
+    if (results.warnings)
+        gx_cli_print_results(cli, &results, stderr);
+    return true;
+}

@@ -12,6 +12,7 @@
 #include "gx_arena.h"
 #include "gx_diag.h"
 #include "gx_model.h"
+#include "gx_rules.h"
 
 enum { GX_EXIT_OK = 0, GX_EXIT_FAIL = 1, GX_EXIT_USAGE = 2 };
 
@@ -45,6 +46,18 @@ bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer);
 
 /* Prints diags to stderr, prefixed with the program name when they carry no file. */
 void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags);
+
+/* Prints validation results as text lines ("blocking V5 gateway/admin-key: …")
+ * and a closing summary line to out. */
+void gx_cli_print_results(gx_cli *cli, const gx_results *results, FILE *out);
+
+/* Loads the model and validates it; prints the results to stderr when any is
+ * blocking (then returns false), and the warnings otherwise. Used by every
+ * command that exports. */
+bool gx_cli_load_valid(gx_cli *cli, gx_model *model);
+
+/* Command entry points that live in their own files; each returns the exit status. */
+int gx_cmd_export(gx_cli *cli);
 
 /* Prints "glyphoxa-deploy: error: <message>" (and a hint line) to stderr. */
 void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)
