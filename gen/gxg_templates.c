@@ -127,9 +127,6 @@ typedef enum gxg_ty {
     GXG_TY_ERROR /* already reported: no further messages */
 } gxg_ty;
 
-static const char *const gxg_ty_names[] = {"string", "int", "bool", "enum",
-                                           "map",    "list", "yaml", "error"};
-
 static gxg_ty gxg_ty_of(gx_type t)
 {
     switch (t) {
@@ -145,6 +142,14 @@ static gxg_ty gxg_ty_of(gx_type t)
     return GXG_TY_ERROR;
 }
 
+/* "a string", "an int": the type with its article, for messages. */
+static const char *gxg_a_ty(gxg_ty t)
+{
+    static const char *const names[] = {"a string", "an int", "a bool", "an enum",
+                                        "a map",    "a list", "a yaml value", "an error"};
+    return names[t];
+}
+
 typedef struct gxg_ex {
     gxg_ty ty;
     char *c;                 /* the C expression (malloc'd) */
@@ -153,6 +158,19 @@ typedef struct gxg_ex {
     char *what;              /* for messages: "'gateway/replica-count'", "this expression" */
     int line, col;
 } gxg_ex;
+
+/* An expression as the template wrote it, for hints: a path, a name, or
+ * "..." for anything longer. Points into e->what or a static string. */
+static const char *gxg_raw(const gxg_ex *e, char *buf, size_t size)
+{
+    const char *w = e->what ? e->what : "";
+    size_t n = strlen(w);
+    if (n >= 2 && w[0] == '\'' && w[n - 1] == '\'' && !strchr(w, ' ')) {
+        snprintf(buf, size, "%.*s", (int)(n - 2), w + 1);
+        return buf;
+    }
+    return "...";
+}
 
 static void gxg_ex_free(gxg_ex *e)
 {
@@ -996,8 +1014,8 @@ static char *gxg_text_of(gxg_tc *tc, const gxg_ex *e, const char *op)
         return gxg_fmt("gx_render_choice(&gx_fields[GX_F_%s], %s)", e->field->upper, e->c);
     case GXG_TY_ERROR: return NULL;
     default:
-        gxg_tc_error(tc, e->line, e->col, "%s is a %s: it cannot be %s", e->what,
-                     gxg_ty_names[e->ty], op);
+        gxg_tc_error(tc, e->line, e->col, "%s is %s: it cannot be %s", e->what,
+                     gxg_a_ty(e->ty), op);
         return NULL;
     }
 }
@@ -1122,8 +1140,8 @@ static gxg_ex gxg_parse_cmp(gxg_tc *tc)
         e.c = gxg_fmt("((%s) %s (%s))", a.c, eq ? "==" : "!=", b.c);
         goto done;
     }
-    gxg_tc_error(tc, a.line, a.col, "cannot compare %s (a %s) with %s (a %s)", a.what,
-                 gxg_ty_names[a.ty], b.what, gxg_ty_names[b.ty]);
+    gxg_tc_error(tc, a.line, a.col, "cannot compare %s (%s) with %s (%s)", a.what,
+                 gxg_a_ty(a.ty), b.what, gxg_a_ty(b.ty));
 done:
     if (e.ty != GXG_TY_ERROR && !e.what)
         e.what = gxg_fmt("this comparison");
@@ -1289,6 +1307,7 @@ typedef struct gxg_frame {
 
 static void gxg_emit_value(gxg_tc *tc, size_t i)
 {
+    char raw[256];
     gxg_begin_tag(tc, i, false);
     gxg_ex e = gxg_parse_expr(tc);
     switch (e.ty) {
@@ -1303,8 +1322,8 @@ static void gxg_emit_value(gxg_tc *tc, size_t i)
     case GXG_TY_LIST:
     case GXG_TY_YAML:
         gxg_tc_error(tc, e.line, e.col,
-                     "%s is a %s: print it with {{ yaml %s }} (a value tag prints a scalar)",
-                     e.what, gxg_ty_names[e.ty], e.what);
+                     "%s is %s: print it with {{ yaml %s }} (a value tag prints a scalar)",
+                     e.what, gxg_a_ty(e.ty), gxg_raw(&e, raw, sizeof raw));
         break;
     case GXG_TY_ERROR: break;
     }
@@ -1313,6 +1332,7 @@ static void gxg_emit_value(gxg_tc *tc, size_t i)
 
 static void gxg_emit_structured(gxg_tc *tc, size_t i)
 {
+    char raw[256];
     const gxg_ann *a = &tc->ann[i];
     gxg_begin_tag(tc, i, true);
     gxg_ex e = gxg_parse_expr(tc);
@@ -1325,19 +1345,17 @@ static void gxg_emit_structured(gxg_tc *tc, size_t i)
         case GXG_TY_ERROR: break;
         default:
             gxg_tc_error(tc, e.line, e.col,
-                         "'yaml' needs a map, list or yaml value; %s is a%s %s (print it with "
+                         "'yaml' needs a map, list or yaml value; %s is %s (print it with "
                          "{{ %s }})",
-                         e.what, e.ty == GXG_TY_INT || e.ty == GXG_TY_ENUM ? "n" : "",
-                         gxg_ty_names[e.ty], e.what);
+                         e.what, gxg_a_ty(e.ty), gxg_raw(&e, raw, sizeof raw));
         }
     } else {
         switch (e.ty) {
         case GXG_TY_STRING: gxg_line(tc, "gx_render_block(r, %s, %d);", e.c, a->indent); break;
         case GXG_TY_ERROR: break;
         default:
-            gxg_tc_error(tc, e.line, e.col, "'block' needs a string; %s is a%s %s", e.what,
-                         e.ty == GXG_TY_INT || e.ty == GXG_TY_ENUM ? "n" : "",
-                         gxg_ty_names[e.ty]);
+            gxg_tc_error(tc, e.line, e.col, "'block' needs a string; %s is %s", e.what,
+                         gxg_a_ty(e.ty));
         }
     }
     gxg_ex_free(&e);
@@ -1384,6 +1402,7 @@ static void gxg_pop_vars(gxg_tc *tc, size_t to)
 
 static void gxg_emit_for(gxg_tc *tc, size_t i)
 {
+    char raw[256];
     gxg_begin_tag(tc, i, true);
     gxg_tok names[2];
     size_t nnames = 0;
@@ -1445,15 +1464,14 @@ static void gxg_emit_for(gxg_tc *tc, size_t i)
         if (e.ty == GXG_TY_MAP)
             gxg_tc_error(tc, e.line, e.col,
                          "%s is a map: loop over it with two names (for k, v in %s)", e.what,
-                         e.what);
+                         gxg_raw(&e, raw, sizeof raw));
         else if (e.ty == GXG_TY_LIST)
             gxg_tc_error(tc, e.line, e.col,
                          "%s is a list: loop over it with one name (for x in %s)", e.what,
-                         e.what);
+                         gxg_raw(&e, raw, sizeof raw));
         else if (e.ty != GXG_TY_ERROR)
-            gxg_tc_error(tc, e.line, e.col, "'for' needs a list or a map; %s is a%s %s",
-                         e.what, e.ty == GXG_TY_INT || e.ty == GXG_TY_ENUM ? "n" : "",
-                         gxg_ty_names[e.ty]);
+            gxg_tc_error(tc, e.line, e.col, "'for' needs a list or a map; %s is %s",
+                         e.what, gxg_a_ty(e.ty));
         /* keep the structure going for further checks */
         gxg_line(tc, "{");
         tc->depth++;

@@ -142,7 +142,7 @@ void gx_export_stream(const gx_render_set *set, gx_buf *out)
 
 /* ---- the record ------------------------------------------------------------------- */
 
-void gx_sha256_hex(const void *data, size_t len, char hex[65])
+void gx_export_sha256_hex(const void *data, size_t len, char hex[65])
 {
     struct sha256_ctx ctx;
     uint8_t digest[SHA256_DIGEST_SIZE];
@@ -191,7 +191,7 @@ void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg
         if (it->skipped)
             continue;
         char hex[65], mode[8];
-        gx_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
+        gx_export_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
         snprintf(mode, sizeof mode, "%04o", (unsigned)it->mode & 07777);
         json_t *f = json_object();
         json_object_set_new(f, "path", gx_json_text(it->tmpl->output));
