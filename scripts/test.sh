@@ -38,6 +38,9 @@ step "sanitizer build" ./scripts/build.sh build-asan -DGX_SANITIZE=ON
 step "cmocka suites under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+if [ -n "${CI:-}" ] || [ -n "${FUZZ_SECONDS:-}" ]; then
+    step "fuzz targets (${FUZZ_SECONDS:-60} s each)" ./scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+fi
 
 echo
 if ((failed)); then
