@@ -1,8 +1,6 @@
 /* gx_render — helpers for compiled templates. See gx_render.h. */
 #include "gx_render.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "gx_node.h"
@@ -39,14 +37,29 @@ void gx_render_str(gx_render *r, const char *s)
     gx_render_bytes(r, s, strlen(s));
 }
 
+/* v in decimal, written backwards from end; returns the first character. */
+static char *gx_decimal(int64_t v, char *end)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *p = end;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
 void gx_render_int(gx_render *r, int64_t v)
 {
-    char text[32];
-    int n = snprintf(text, sizeof text, "%" PRId64, v);
+    char text[24];
+    char *p = gx_decimal(v, text + sizeof text);
+    size_t n = (size_t)(text + sizeof text - p);
     if (r->context == GX_CTX_SHELL)
-        gx_shell_word(&r->out, text, (size_t)n);
+        gx_shell_word(&r->out, p, n);
     else
-        gx_buf_put(&r->out, text, (size_t)n);
+        gx_buf_put(&r->out, p, n);
 }
 
 void gx_render_bool(gx_render *r, bool v)
@@ -60,7 +73,9 @@ void gx_render_bool(gx_render *r, bool v)
 
 const char *gx_render_itoa(gx_render *r, int64_t v)
 {
-    return gx_arena_printf(r->arena, "%" PRId64, v);
+    char text[24];
+    char *p = gx_decimal(v, text + sizeof text);
+    return gx_arena_strndup(r->arena, p, (size_t)(text + sizeof text - p));
 }
 
 const char *gx_render_concat(gx_render *r, size_t n, const char *const *parts)
