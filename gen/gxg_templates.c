@@ -108,7 +108,9 @@ static void gxg_near_try(gxg_near *n, const char *query, const char *candidate)
     size_t d = gxg_distance(query, candidate);
     /* a query that is a prefix of a candidate's last part ("replicas" for
      * "replica-count") counts as close too */
-    if (d < n->dist && (d <= n->limit || strncmp(candidate, query, strlen(query) - 1) == 0)) {
+    size_t qlen = strlen(query);
+    bool prefix = qlen >= 4 && strncmp(candidate, query, qlen - 1) == 0;
+    if (d < n->dist && (d <= n->limit || prefix)) {
         n->best = candidate;
         n->dist = d;
     }
@@ -869,6 +871,14 @@ static gxg_ex gxg_path_ex(gxg_tc *tc, const char *word, int line, int col)
     }
     const gxg_field *f = gxg_schema_field(s, word);
     if (!f) {
+        size_t wlen = strlen(word);
+        for (size_t i = 0; i < s->field_count; i++)
+            if (strncmp(s->fields[i].path, word, wlen) == 0 && s->fields[i].path[wlen] == '/') {
+                gxg_tc_error(tc, line, col,
+                             "'%s' is a group of paths, not a value (e.g. '%s')", word,
+                             s->fields[i].path);
+                return e;
+            }
         gxg_near n;
         gxg_near_init(&n, word);
         for (size_t i = 0; i < s->field_count; i++)
