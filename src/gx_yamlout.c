@@ -57,9 +57,8 @@ static bool gx_cp_needs_escape(uint32_t cp)
 
 /* ---- plain scalars ------------------------------------------------------- */
 
-static bool gx_ieq(const char *s, size_t len, const char *word)
+static bool gx_ieq(const char *s, size_t len, const char *word, size_t n)
 {
-    size_t n = strlen(word);
     if (len != n)
         return false;
     for (size_t i = 0; i < n; i++) {
@@ -76,12 +75,52 @@ static bool gx_ieq(const char *s, size_t len, const char *word)
  * (conservative: "yEs" is a string to both, but quoting it costs nothing). */
 static bool gx_special_word(const char *s, size_t len)
 {
-    static const char *const words[] = {"y", "yes", "n", "no", "true", "false",
-                                        "on", "off", "null", "~", "<<", "="};
+#define GX_WORD(w) {w, sizeof w - 1}
+    static const struct {
+        const char *text;
+        size_t len;
+    } words[] = {GX_WORD("y"),    GX_WORD("yes"),   GX_WORD("n"),  GX_WORD("no"),
+                 GX_WORD("true"), GX_WORD("false"), GX_WORD("on"), GX_WORD("off"),
+                 GX_WORD("null"), GX_WORD("~"),     GX_WORD("<<"), GX_WORD("=")};
+#undef GX_WORD
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (gx_ieq(s, len, words[i]))
+        if (gx_ieq(s, len, words[i].text, words[i].len))
             return true;
     return false;
+}
+
+/* True when each of the 8 bytes at p is printable ASCII (0x21..0x7E) other
+ * than ':': nothing in them can keep a scalar from being plain. Word-at-a-time
+ * tests, each exact as a yes/no answer: a byte below 0x21 (the subtraction
+ * borrows only from such a byte; bytes >= 0x80 are masked by ~x), a byte above
+ * 0x7E (adding 1 sets the high bit of 0x7F; x itself that of bytes >= 0x80),
+ * a byte equal to ':' (a zero byte of x ^ "::::::::"). */
+static bool gx_plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    uint64_t below = (x - ones * 0x21) & ~x & high;
+    uint64_t above = ((x + ones) | x) & high;
+    uint64_t c = x ^ (ones * ':');
+    uint64_t colon = (c - ones) & ~c & high;
+    return !(below | above | colon);
+}
+
+/* A first character that keeps a scalar from being plain: see gx_yaml_plain_ok. */
+static bool gx_bad_first(unsigned char c)
+{
+    switch (c) {
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+    case '-': case '?': case ':': case ',': case '[': case ']': case '{': case '}':
+    case '#': case '&': case '*': case '!': case '|': case '>': case '\'':
+    case '"': case '%': case '@': case '`': case '+': case '.': case '~':
+    case ' ': case '\0':
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool gx_yaml_plain_ok(const char *s, size_t len)
@@ -92,15 +131,27 @@ bool gx_yaml_plain_ok(const char *s, size_t len)
     unsigned char first = u[0], last = u[len - 1];
     /* digits and signs start every number and timestamp of either version;
      * a leading '.' starts .5, .inf, .nan and the "..." marker; the rest are
-     * indicators (and '~', the null word, as a prefix). */
-    if ((first >= '0' && first <= '9') || strchr("-?:,[]{}#&*!|>'\"%@`+.~", first))
+     * indicators (and '~', the null word, as a prefix), a leading space, and
+     * NUL (escaped). */
+    if (gx_bad_first(first))
         return false;
-    if (first == ' ' || last == ' ' || last == ':')
+    if (last == ' ' || last == ':')
         return false;
-    if (gx_special_word(s, len))
+    /* the longest special word is "false" */
+    if (len <= 5 && gx_special_word(s, len))
         return false;
     for (size_t i = 0; i < len;) {
+        /* the common case, 8 bytes or one at a time: printable ASCII that is
+         * neither ':' nor ' ' (no ": " or " #" can start there) */
+        if (len - i >= 8 && gx_plain8(u + i)) {
+            i += 8;
+            continue;
+        }
         unsigned char b = u[i];
+        if (b > 0x20 && b < 0x7F && b != ':') {
+            i++;
+            continue;
+        }
         if (b < 0x20 || b == 0x7F)
             return false;
         if (b == ':' && i + 1 < len && u[i + 1] == ' ')
@@ -218,7 +269,12 @@ static size_t gx_span(const char *s, size_t len, size_t i, const char *set)
     return i;
 }
 
-static const char gx_digits[] = "0123456789";
+static size_t gx_span_digits(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
 
 static bool gx_core_float(const char *s, size_t len)
 {
@@ -230,14 +286,14 @@ static bool gx_core_float(const char *s, size_t len)
          memcmp(s + i, ".INF", 4) == 0))
         return true;
     /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
-    size_t j = gx_span(s, len, i, gx_digits);
+    size_t j = gx_span_digits(s, len, i);
     if (j > i) {
         if (j < len && s[j] == '.')
-            j = gx_span(s, len, j + 1, gx_digits);
+            j = gx_span_digits(s, len, j + 1);
     } else {
         if (j >= len || s[j] != '.')
             return false;
-        size_t k = gx_span(s, len, j + 1, gx_digits);
+        size_t k = gx_span_digits(s, len, j + 1);
         if (k == j + 1)
             return false;
         j = k;
@@ -246,7 +302,7 @@ static bool gx_core_float(const char *s, size_t len)
         j++;
         if (j < len && (s[j] == '-' || s[j] == '+'))
             j++;
-        size_t k = gx_span(s, len, j, gx_digits);
+        size_t k = gx_span_digits(s, len, j);
         if (k == j)
             return false;
         j = k;
@@ -281,7 +337,7 @@ gx_yaml_core_type gx_yaml_core_resolve(const char *s, size_t len)
         break;
     }
     size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-    if (i < len && gx_span(s, len, i, gx_digits) == len)
+    if (i < len && gx_span_digits(s, len, i) == len)
         return GX_YAML_CORE_INT; /* [-+]?[0-9]+ */
     if (len > 2 && s[0] == '0' && s[1] == 'o' && gx_span(s, len, 2, "01234567") == len)
         return GX_YAML_CORE_INT;
