@@ -33,6 +33,7 @@ step() { # step NAME COMMAND...
 step "build (warnings as errors)" ./scripts/build.sh build
 step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically linked"'
 step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
+step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "sanitizer build" ./scripts/build.sh build-asan -DGX_SANITIZE=ON
 step "cmocka suites under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -50,8 +50,18 @@ bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer)
                       "# Edit with `glyphoxa-deploy set PATH=VALUE`; see `glyphoxa-deploy list paths`.\n");
     gx_layer_write(layer, &out);
     gx_diags diags = GX_DIAGS_INIT;
-    bool ok = gx_file_write_atomic(gx_cli_path(cli, "values.yaml"), out.data, out.len, 0600, true,
-                                   &diags);
+    bool ok;
+    if (out.len > GX_VALUES_MAX_BYTES) {
+        /* a file the next command could not read back: refuse, keep the old one */
+        gx_diags_add(&diags, gx_cli_path(cli, "values.yaml"), 0, 0,
+                     "shorten the largest values; the previous file is unchanged",
+                     "not written: it would be %zu bytes, over the %d-byte limit for values files",
+                     out.len, GX_VALUES_MAX_BYTES);
+        ok = false;
+    } else {
+        ok = gx_file_write_atomic(gx_cli_path(cli, "values.yaml"), out.data, out.len, 0600, true,
+                                  &diags);
+    }
     if (!ok)
         gx_cli_print_diags(cli, &diags);
     gx_diags_free(&diags);

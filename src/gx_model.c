@@ -408,7 +408,9 @@ static bool gx_read_branch(gx_arena *arena, gx_layer *layer, const gx_node *map,
         }
         char path[512];
         int n = snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "/" : "", key->text);
-        bool fits = n > 0 && (size_t)n < sizeof path && strlen(key->text) == key->len;
+        /* a key is one path segment: "core/namespace: x" at the top is not read as a path */
+        bool fits = n > 0 && (size_t)n < sizeof path && strlen(key->text) == key->len &&
+                    !strchr(key->text, '/');
         int field = fits ? gx_field_find(path) : -1;
         if (field >= 0) {
             gx_value v;
@@ -429,7 +431,11 @@ static bool gx_read_branch(gx_arena *arena, gx_layer *layer, const gx_node *map,
         } else {
             const char *suggestion = fits ? gx_field_suggest(path) : NULL;
             char hint[600];
-            if (suggestion)
+            if (!fits && n > 0 && (size_t)n < sizeof path && strchr(key->text, '/') &&
+                (gx_field_find(path) >= 0 || gx_is_branch(path)))
+                snprintf(hint, sizeof hint,
+                         "nest it, one level per path segment ('%.200s' is a path, not a key)", path);
+            else if (suggestion)
                 snprintf(hint, sizeof hint, "did you mean '%s'?", suggestion);
             else
                 snprintf(hint, sizeof hint, "`glyphoxa-deploy list paths` shows every path");
@@ -473,10 +479,56 @@ bool gx_layer_read_file(gx_arena *arena, gx_layer *layer, const char *path, bool
     return gx_layer_read(arena, layer, data, len, diags);
 }
 
+/* The offset of the first byte that is not part of well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all is. */
+static long gx_utf8_invalid_at(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (s[i]) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+        if (c < 0x80)
+            n = 0;
+        else if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0; /* overlong */
+            if (c == 0xED)
+                hi = 0x9F; /* surrogates */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90; /* overlong */
+            if (c == 0xF4)
+                hi = 0x8F; /* above U+10FFFF */
+        } else
+            return (long)i;
+        for (size_t k = 1; k <= n; k++) {
+            unsigned b = s[i + k];
+            unsigned min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
+            if (b < min || b > max)
+                return (long)i;
+        }
+        i += n + 1;
+    }
+    return -1;
+}
+
 bool gx_value_parse(gx_arena *arena, int field, const char *text, gx_value *out,
                     gx_diags *diags)
 {
     const gx_field *f = &gx_fields[field];
+    /* values.yaml is UTF-8 YAML: a byte string it cannot hold would come back changed */
+    long bad = gx_utf8_invalid_at(text);
+    if (bad >= 0) {
+        gx_diags_add(diags, NULL, 0, 0, "values are UTF-8 text; check the terminal's or file's encoding",
+                     "%s: the value is not valid UTF-8 (byte %ld)", f->path, bad + 1);
+        return false;
+    }
     if (f->type == GX_T_MAP || f->type == GX_T_LIST || f->type == GX_T_YAML) {
         char *where = gx_arena_printf(arena, "--set %s", f->path);
         gx_node *node = NULL;
