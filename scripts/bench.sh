@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The benchmarks of SPEC §8, for the full manifest set (bench/values-full.yaml:
+# every component on, providers of every kind, NPCs, MCP servers): builds a
+# Release tree in build-bench/, then prints each figure next to its goal with
+# "ok" or "MISSED":
+#   - export, whole process, median over BENCH_RUNS runs (default 300) minus the
+#     median of /bin/true timed the same way in the same run (bench_export);
+#   - in-process renders per second on one core (bench_render);
+#   - peak resident set of export (wait4 ru_maxrss; /usr/bin/time -v beside it);
+#   - size of the stripped binary.
+# Figures only: nothing here is a test, and it is not part of scripts/test.sh.
+# Exits non-zero only when setting up, building or running a benchmark fails.
+#
+#   scripts/bench.sh            BENCH_RUNS=1000 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+runs=${BENCH_RUNS:-300}
+if ! [[ $runs =~ ^[0-9]+$ ]] || ((runs < 200)); then
+    echo "bench.sh: BENCH_RUNS must be a number >= 200" >&2
+    exit 2
+fi
+
+./scripts/setup.sh
+# No tests in this tree: the figures need only the tool and bench/*.
+./scripts/build.sh build-bench -DCMAKE_BUILD_TYPE=Release -DGX_TESTS=OFF >/dev/null
+
+build=$root/build-bench
+tool=$build/glyphoxa-deploy
+values=$root/bench/values-full.yaml
+
+work=$(mktemp -d "$build/bench.XXXXXX")
+shm=""
+cleanup() {
+    rm -rf "$work"
+    if [ -n "$shm" ]; then rm -rf "$shm"; fi
+}
+trap cleanup EXIT
+
+# A workspace holding the benchmark values as its values.yaml.
+make_workspace() { # make_workspace DIR
+    mkdir -p "$1"
+    install -m 0600 "$values" "$1/values.yaml"
+    "$tool" -C "$1" validate >/dev/null
+    "$tool" -C "$1" export >/dev/null # the first export; the timed ones replace it
+}
+
+ws=$work/ws
+make_workspace "$ws"
+
+fstype() { findmnt -n -o FSTYPE,OPTIONS -T "$1" 2>/dev/null | head -n 1 || echo unknown; }
+
+# value KEY FILE: the figure "KEY: VALUE" printed by a benchmark program
+value() { sed -n "s/^ *$1: \([-0-9.]*\).*/\1/p" "$2" | head -n 1; }
+
+# verdict FIGURE OP GOAL: "ok" when FIGURE OP GOAL holds (OP is <= or >=)
+verdict() {
+    if awk -v f="$1" -v g="$3" -v op="$2" 'BEGIN { exit !(op == "<=" ? f <= g : f >= g) }'; then
+        echo ok
+    else
+        echo MISSED
+    fi
+}
+
+row() { # row LABEL FIGURE UNIT OP GOAL
+    printf '  %-44s %12s %-7s goal %s %-9s %s\n' "$1" "$2" "$3" "$4" "$5" "$(verdict "$2" "$4" "$5")"
+}
+
+echo "=== machine"
+echo "cpus:    $(nproc)"
+echo "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "kernel:  $(uname -sr)"
+echo "load:    $(cut -d ' ' -f 1-3 /proc/loadavg) (1, 5, 15 min)"
+echo "fs:      $(fstype "$ws") (workspace $ws)"
+echo "binary:  $(file -b "$tool" | grep -o 'statically linked' || echo 'not statically linked')"
+
+echo
+echo "=== in-process render (bench/bench_render.c)"
+"$build/bench_render" "$values" >"$work/render.txt"
+cat "$work/render.txt"
+
+echo
+echo "=== export, whole process, workspace on $(fstype "$ws" | cut -d ' ' -f 1) (bench/bench_export.c)"
+"$build/bench_export" -n "$runs" -- "$tool" -C "$ws" export >"$work/export.txt"
+cat "$work/export.txt"
+
+# The same on tmpfs and without files (--stdout), to show what the file system costs.
+if [ -d /dev/shm ] && [ "$(findmnt -n -o FSTYPE -T /dev/shm 2>/dev/null | head -n 1)" = tmpfs ]; then
+    shm=$(mktemp -d /dev/shm/glyphoxa-bench.XXXXXX)
+    make_workspace "$shm/ws"
+    echo
+    echo "=== export, whole process, workspace on tmpfs"
+    "$build/bench_export" -n "$runs" -- "$tool" -C "$shm/ws" export >"$work/export-tmpfs.txt"
+    cat "$work/export-tmpfs.txt"
+fi
+echo
+echo "=== export --stdout (render and stream only, no files), whole process"
+"$build/bench_export" -n "$runs" -- "$tool" -C "$ws" export --stdout >"$work/export-stdout.txt"
+cat "$work/export-stdout.txt"
+
+echo
+echo "=== cross-checks"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$tool" -C "$ws" export >/dev/null 2>"$work/time.txt"
+    echo "/usr/bin/time -v: $(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): /max RSS /p' "$work/time.txt") KiB"
+else
+    echo "/usr/bin/time not installed: no second RSS figure"
+fi
+if command -v strace >/dev/null 2>&1; then
+    strace -f -qq -e trace=fsync,fdatasync,sync,syncfs,sync_file_range -o "$work/sync.txt" \
+        "$tool" -C "$ws" export >/dev/null
+    echo "sync calls during export (strace): $(grep -c -E 'sync' "$work/sync.txt" || true)"
+else
+    echo "strace not installed: sync calls not counted"
+fi
+
+strip -o "$work/stripped" "$tool"
+stripped=$(stat -c %s "$work/stripped")
+echo "binary: $(stat -c %s "$tool") bytes, stripped $stripped bytes"
+
+rps=$(value renders_per_second_median "$work/render.txt")
+rps_cpu=$(value renders_per_cpu_second_median "$work/render.txt")
+diff_us=$(value median_difference_us "$work/export.txt")
+rss=$(value command_maxrss_kib_max "$work/export.txt")
+stdout_diff=$(value median_difference_us "$work/export-stdout.txt")
+
+echo
+echo "=== figures against SPEC §8 ($runs runs each; machine above)"
+row "export median - /bin/true median" "$diff_us" us "<=" 1000
+row "  the same in CPU time (user + system)" "$(value cpu_median_difference_us "$work/export.txt")" us "<=" 1000
+if [ -f "$work/export-tmpfs.txt" ]; then
+    row "  workspace on tmpfs" "$(value median_difference_us "$work/export-tmpfs.txt")" us "<=" 1000
+    row "  workspace on tmpfs, CPU time" "$(value cpu_median_difference_us "$work/export-tmpfs.txt")" us "<=" 1000
+fi
+row "  export --stdout (no files)" "$stdout_diff" us "<=" 1000
+row "  export --stdout, CPU time" "$(value cpu_median_difference_us "$work/export-stdout.txt")" us "<=" 1000
+row "renders per second, one core (wall clock)" "$rps" "/s" ">=" 20000
+row "  the same, per second of thread CPU time" "$rps_cpu" "/s" ">=" 20000
+row "peak RSS of export (ru_maxrss)" "$rss" KiB "<=" 4096
+row "stripped binary" "$stripped" bytes "<=" 2097152
