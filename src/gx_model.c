@@ -146,6 +146,9 @@ static bool gx_parse_int64(const char *text, int64_t *out)
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
             return false;
+    /* "017" is 17 to a YAML 1.2 reader and 15 (octal) to a YAML 1.1 one: refuse it */
+    if (p[0] == '0' && p[1])
+        return false;
     errno = 0;
     char *end;
     long long v = strtoll(text, &end, 10);
@@ -180,7 +183,8 @@ static bool gx_scalar_value(int field, const char *text, const char *file, int l
     case GX_T_INT:
         if (gx_parse_int64(text, &out->i))
             return true;
-        gx_diags_add(diags, file, line, col, "write a whole number in decimal, e.g. 3",
+        gx_diags_add(diags, file, line, col,
+                     "write a whole number in decimal without leading zeros, e.g. 3",
                      "%s: expected an integer, got '%.60s'%s", f->path, text,
                      strlen(text) > 60 ? "…" : "");
         return false;

@@ -507,15 +507,6 @@ static int gx_do_set(gx_cli *cli, const char **pos, size_t npos)
     gx_diags diags = GX_DIAGS_INIT;
     bool ok = true;
     for (size_t i = 0; i < npos; i++) {
-        const char *eq = strchr(pos[i], '=');
-        size_t before = layer->kind;
-        (void)before;
-        if (!eq) {
-            gx_diags_add(&diags, NULL, 0, 0, "write PATH=VALUE, e.g. gateway/replica-count=2",
-                         "'%.80s' is not PATH=VALUE", pos[i]);
-            ok = false;
-            continue;
-        }
         /* store with the values.yaml origin kind */
         gx_layer tmp;
         gx_layer_init(&tmp, GX_LAYER_VALUES, layer->file);
@@ -555,6 +546,11 @@ static int gx_cmd_set(gx_cli *cli)
         gx_usage_error(cli, "%s", "expected at least one PATH=VALUE");
         return GX_EXIT_USAGE;
     }
+    for (size_t i = 0; i < npos; i++)
+        if (!strchr(pos[i], '=')) {
+            gx_usage_error(cli, "'%s' is not PATH=VALUE", pos[i]);
+            return GX_EXIT_USAGE;
+        }
     return gx_locked(cli, gx_do_set, pos, npos);
 }
 
@@ -849,6 +845,12 @@ static const gx_command gx_commands[] = {
      "usage: glyphoxa-deploy export [--out DIR] [--stdout] [--no-secrets]\n\n"
      "Validates, then renders generated/*.yaml and scripts/*.sh (atomically).\n\n"
      "examples:\n  glyphoxa-deploy export\n  glyphoxa-deploy export --stdout --no-secrets > manifests.yaml\n"},
+    {"apply", gx_cmd_apply,
+     "usage: glyphoxa-deploy apply [TARGET] [--dry-run] [--timeout S] [--kubeconfig F] [--context C]\n"
+     "         [--kubectl PATH] [--helm PATH] [--delete-namespace]\n\n"
+     "Runs a target's script: default (apply), infrastructure, stop, destroy, restart,\n"
+     "status, diff. See `glyphoxa-deploy list targets`.\n\n"
+     "examples:\n  glyphoxa-deploy apply --dry-run\n  glyphoxa-deploy apply infrastructure --timeout 600\n"},
     {"version", gx_cmd_version,
      "usage: glyphoxa-deploy version\n\n"
      "Prints the version and the size of the compiled-in schema.\n\n"

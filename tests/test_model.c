@@ -70,6 +70,7 @@ static void test_loader_errors(void **state)
     expect_error(f, "core:\n  namespace:\n    x: 1\n", 3, 5, "expected a string");
     /* wrong types */
     expect_error(f, "gateway:\n  replica-count: three\n", 2, 18, "expected an integer");
+    expect_error(f, "gateway:\n  replica-count: 017\n", 2, 18, "without leading zeros");
     expect_error(f, "core:\n  create-namespace: yes\n", 2, 21, "expected true or false");
     expect_error(f, "core:\n  topology: mixed\n", 2, 13, "shared, dedicated");
     expect_error(f, "gateway:\n  node-selector: [a]\n", 2, 18, "expected a map of strings");
