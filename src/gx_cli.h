@@ -58,6 +58,7 @@ bool gx_cli_load_valid(gx_cli *cli, gx_model *model);
 
 /* Command entry points that live in their own files; each returns the exit status. */
 int gx_cmd_export(gx_cli *cli);
+int gx_cmd_apply(gx_cli *cli);
 
 /* Prints "glyphoxa-deploy: error: <message>" (and a hint line) to stderr. */
 void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)

@@ -848,9 +848,16 @@ static const gx_command gx_commands[] = {
     {"apply", gx_cmd_apply,
      "usage: glyphoxa-deploy apply [TARGET] [--dry-run] [--timeout S] [--kubeconfig F] [--context C]\n"
      "         [--kubectl PATH] [--helm PATH] [--delete-namespace]\n\n"
-     "Runs a target's script: default (apply), infrastructure, stop, destroy, restart,\n"
-     "status, diff. See `glyphoxa-deploy list targets`.\n\n"
-     "examples:\n  glyphoxa-deploy apply --dry-run\n  glyphoxa-deploy apply infrastructure --timeout 600\n"},
+     "Runs a target's script from scripts/ with bash: default (apply), infrastructure, stop,\n"
+     "destroy, restart, status, diff (see `glyphoxa-deploy list targets` and docs/targets.md).\n"
+     "default, infrastructure and diff validate and export first; the others act on the last\n"
+     "export. --dry-run prints the commands in order and runs none. kubectl and helm come from\n"
+     "PATH unless --kubectl/--helm. The exit status is the failing command's, 124 when the\n"
+     "timeout stopped the target; diff exits 1 when the cluster differs. --delete-namespace\n"
+     "(destroy only) deletes the Namespace too, with its PersistentVolumeClaims.\n\n"
+     "examples:\n  glyphoxa-deploy apply --dry-run\n  glyphoxa-deploy apply infrastructure --timeout 600\n"
+     "  glyphoxa-deploy apply status --context prod\n"
+     "  glyphoxa-deploy apply destroy --delete-namespace\n"},
     {"version", gx_cmd_version,
      "usage: glyphoxa-deploy version\n\n"
      "Prints the version and the size of the compiled-in schema.\n\n"
