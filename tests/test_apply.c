@@ -1,0 +1,1146 @@
+/* Tests of `glyphoxa-deploy apply` end to end: the real binary (GX_BINARY) in a
+ * fresh mkdtemp workspace per test, with the recording fakes of tests/fakes as
+ * kubectl and helm. Checks the exact command sequence (argv of every recorded
+ * call) of every target for shared defaults and for dedicated with postgresql
+ * and sealed-secrets, the deletion of a switched-off component by the next
+ * apply, exit status passing, timeout with group kill, validation and missing
+ * tools stopping before anything runs, --dry-run, and that no secret value
+ * reaches an argv, an environment, a stdin or a script.
+ *
+ * How the fakes get their controls: apply hands its child a minimal
+ * environment (gx_run_build_env) that drops GX_FAKE_LOG and the other
+ * GX_FAKE_* variables, as it drops everything it does not know. So each test
+ * puts two small wrappers, bin/kubectl and bin/helm, first on PATH; they set
+ * the GX_FAKE_* variables of the test and exec tests/fakes/kubectl or
+ * tests/fakes/helm. The tool finds them by PATH lookup like real tools.
+ *
+ * A child that runs longer than APPLY_HANG_SECONDS is killed by SIGALRM (armed
+ * in the child before exec) and fails the test; no assertion reads a clock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef GX_BINARY
+#error "GX_BINARY must name the glyphoxa-deploy executable"
+#endif
+
+#define APPLY_HANG_SECONDS 120
+#define APPLY_MAX_ARGS 48
+#define APPLY_MAX_RECORDS 64
+
+static const char *source_dir(void)
+{
+#ifdef GX_SOURCE_DIR
+    return GX_SOURCE_DIR;
+#else
+    const char *s = getenv("GX_SOURCE_DIR");
+    return s ? s : ".";
+#endif
+}
+
+/* Distinctive secret values: none may show up anywhere but in 0600 files. */
+static const char *const secret_values[] = {
+    "ADMINKEY-zq81-distinctive",
+    "DSNPASS-k7v3",
+    "PGPASS-w8c1",
+    "APIKEY-llm-x93",
+    "APIKEY-tts-q27",
+    "VAULTTOKEN-m4p2",
+    "SENTINEL-parent-env-j5",
+};
+#define SECRET_COUNT (sizeof secret_values / sizeof secret_values[0])
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    assert_true(fd >= 0);
+    size_t len = strlen(text);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* True when the len bytes at data contain needle. */
+static bool contains(const char *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n > len)
+        return false;
+    for (size_t i = 0; i + n <= len; i++)
+        if (data[i] == needle[0] && !memcmp(data + i, needle, n))
+            return true;
+    return false;
+}
+
+/* True when the NUL-separated environment (env -0 output, len bytes) holds
+ * exactly the entry "NAME=VALUE". */
+static bool env_has(const char *env, size_t len, const char *entry)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n = strnlen(env + i, len - i);
+        if (n == strlen(entry) && !memcmp(env + i, entry, n))
+            return true;
+        i += n + 1;
+    }
+    return false;
+}
+
+/* ---- fixture ------------------------------------------------------------------------ */
+
+typedef struct fx {
+    char dir[128];       /* the test's directory (realpath of a /tmp mkdtemp) */
+    char ws[192];        /* dir/ws: the workspace */
+    char bin[192];       /* dir/bin: the kubectl/helm wrappers */
+    char fake[192];      /* dir/fake: the fakes' log and its companions */
+    char log[256];       /* dir/fake/log: GX_FAKE_LOG */
+    char path_env[512];  /* PATH=dir/bin:/usr/bin:/bin */
+    char kubectl[256];   /* dir/bin/kubectl, what the scripts echo */
+} fx;
+
+typedef struct result {
+    int status; /* exit status, or 128 + signal */
+    char *out, *err;
+    size_t out_len, err_len;
+} result;
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+/* Writes bin/kubectl and bin/helm (each only when wanted): they set
+ * GX_FAKE_LOG and the given extra "NAME=VALUE" controls, then exec the fake. */
+static void write_wrappers(fx *f, bool kubectl, bool helm, const char *const *controls)
+{
+    const char *tools[2] = {"kubectl", "helm"};
+    bool want[2] = {kubectl, helm};
+    for (int t = 0; t < 2; t++) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/%s", f->bin, tools[t]);
+        unlink(path);
+        if (!want[t])
+            continue;
+        char text[8192];
+        int n = snprintf(text, sizeof text, "#!/bin/sh\nGX_FAKE_LOG='%s'\nexport GX_FAKE_LOG\n",
+                         f->log);
+        for (size_t i = 0; controls && controls[i]; i++) {
+            const char *eq = strchr(controls[i], '=');
+            assert_non_null(eq);
+            n += snprintf(text + n, sizeof text - (size_t)n, "%.*s='%s'\nexport %.*s\n",
+                          (int)(eq - controls[i]), controls[i], eq + 1,
+                          (int)(eq - controls[i]), controls[i]);
+        }
+        snprintf(text + n, sizeof text - (size_t)n, "exec '%s/tests/fakes/%s' \"$@\"\n",
+                 source_dir(), tools[t]);
+        write_file(path, text, 0755);
+    }
+}
+
+/* Forgets every recorded call. */
+static void reset_log(fx *f)
+{
+    remove_tree(f->fake);
+    assert_int_equal(mkdir(f->fake, 0700), 0);
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    char tmpl[] = "/tmp/gx-apply-test-XXXXXX", real[PATH_MAX];
+    assert_non_null(mkdtemp(tmpl));
+    assert_non_null(realpath(tmpl, real));
+    assert_true(strlen(real) < sizeof f->dir);
+    memcpy(f->dir, real, strlen(real) + 1);
+    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
+    snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
+    snprintf(f->fake, sizeof f->fake, "%s/fake", f->dir);
+    snprintf(f->log, sizeof f->log, "%s/log", f->fake);
+    snprintf(f->path_env, sizeof f->path_env, "PATH=%s:/usr/bin:/bin", f->bin);
+    snprintf(f->kubectl, sizeof f->kubectl, "%s/kubectl", f->bin);
+    assert_int_equal(mkdir(f->bin, 0755), 0);
+    assert_int_equal(mkdir(f->fake, 0700), 0);
+    write_wrappers(f, true, true, NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- running the tool ----------------------------------------------------------------- */
+
+/* Runs GX_BINARY -C ws ARGS... (NULL-terminated) in f->dir with the
+ * environment PATH (path_env, or f's), HOME, NO_COLOR and a sentinel variable
+ * that must never reach a child of apply. stdout/stderr are captured. */
+static result run_env(fx *f, const char *path_env, const char *const *args)
+{
+    const char *argv[APPLY_MAX_ARGS + 4];
+    size_t n = 0;
+    argv[n++] = GX_BINARY;
+    argv[n++] = "-C";
+    argv[n++] = f->ws;
+    for (size_t i = 0; args[i]; i++) {
+        assert_true(n < APPLY_MAX_ARGS);
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    char home[PATH_MAX + 8], out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
+    snprintf(home, sizeof home, "HOME=%s", f->dir);
+    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
+    char sentinel[128];
+    snprintf(sentinel, sizeof sentinel, "GX_TEST_SENTINEL=%s", secret_values[SECRET_COUNT - 1]);
+    const char *envp[] = {path_env ? path_env : f->path_env, home, "NO_COLOR=1", "LANG=C",
+                          sentinel, NULL};
+
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int in = open("/dev/null", O_RDONLY);
+        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
+            _exit(126);
+        dup2(in, 0), dup2(out, 1), dup2(err, 2);
+        alarm(APPLY_HANG_SECONDS);
+        execve(GX_BINARY, (char *const *)argv, (char *const *)envp);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    result r = {0};
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+        fail_msg("glyphoxa-deploy hung (killed after %d s)", APPLY_HANG_SECONDS);
+    r.out = read_all(out_path, &r.out_len);
+    r.err = read_all(err_path, &r.err_len);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    return r;
+}
+
+static result run(fx *f, const char *const *args)
+{
+    return run_env(f, NULL, args);
+}
+
+#define RUN(f, ...) run((f), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Runs a command that must succeed (workspace set-up). */
+static void must(fx *f, const char *const *args)
+{
+    result r = run(f, args);
+    if (r.status != 0)
+        fail_msg("%s %s failed (%d): %s%s", args[0], args[1] ? args[1] : "", r.status, r.out,
+                 r.err);
+    result_free(&r);
+}
+
+#define MUST(f, ...) must((f), (const char *const[]){__VA_ARGS__, NULL})
+
+/* ---- the fakes' records --------------------------------------------------------------- */
+
+typedef struct record {
+    char text[4096]; /* "TOOL ARG1 ARG2 ..." (args joined by single spaces) */
+    char cwd[PATH_MAX];
+    char stdin_field[16];
+} record;
+
+/* Reads the fakes' log; returns the number of records (0 when there is no log). */
+static size_t read_records(fx *f, record *recs, size_t max)
+{
+    char *log = read_all(f->log, NULL);
+    if (!log)
+        return 0;
+    size_t count = 0;
+    char *save_line = NULL;
+    for (char *line = strtok_r(log, "\n", &save_line); line;
+         line = strtok_r(NULL, "\n", &save_line)) {
+        assert_true(count < max);
+        record *r = &recs[count++];
+        memset(r, 0, sizeof *r);
+        /* N TOOL CWD STDIN ARGS... — split on tabs, keeping empty fields */
+        char *fields[APPLY_MAX_ARGS * 2];
+        size_t nf = 0;
+        for (char *p = line;;) {
+            assert_true(nf < APPLY_MAX_ARGS * 2);
+            fields[nf++] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        assert_true(nf >= 4);
+        snprintf(r->cwd, sizeof r->cwd, "%s", fields[2]);
+        snprintf(r->stdin_field, sizeof r->stdin_field, "%s", fields[3]);
+        size_t len = (size_t)snprintf(r->text, sizeof r->text, "%s", fields[1]);
+        for (size_t i = 4; i < nf; i++)
+            len += (size_t)snprintf(r->text + len, sizeof r->text - len, " %s", fields[i]);
+        assert_true(len < sizeof r->text);
+    }
+    free(log);
+    return count;
+}
+
+/* Asserts that the recorded calls are exactly expected[0..n), each run in the
+ * workspace without stdin. Prints both lists on a mismatch. */
+static void assert_calls(fx *f, const char *const *expected, size_t n, const char *what)
+{
+    static record recs[APPLY_MAX_RECORDS];
+    size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
+    bool same = count == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = !strcmp(recs[i].text, expected[i]);
+    if (!same) {
+        fprintf(stderr, "%s: expected %zu calls:\n", what, n);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "  %s\n", expected[i]);
+        fprintf(stderr, "recorded %zu:\n", count);
+        for (size_t i = 0; i < count; i++)
+            fprintf(stderr, "  %s\n", recs[i].text);
+        fail_msg("%s: the recorded calls differ", what);
+    }
+    for (size_t i = 0; i < count; i++) {
+        assert_string_equal(recs[i].cwd, f->ws);
+        assert_string_equal(recs[i].stdin_field, "-");
+    }
+}
+
+#define ASSERT_CALLS(f, what, ...)                                                            \
+    do {                                                                                      \
+        const char *const expected_[] = {__VA_ARGS__};                                        \
+        assert_calls((f), expected_, sizeof expected_ / sizeof expected_[0], (what));         \
+    } while (0)
+
+static size_t record_count(fx *f)
+{
+    static record recs[APPLY_MAX_RECORDS];
+    return read_records(f, recs, APPLY_MAX_RECORDS);
+}
+
+/* Runs `apply TARGET` (plus options), expects exit 0, and checks its calls. */
+static void apply_ok(fx *f, const char *target)
+{
+    reset_log(f);
+    result r = RUN(f, "apply", target);
+    if (r.status != 0)
+        fail_msg("apply %s: exit %d\n%s%s", target, r.status, r.out, r.err);
+    result_free(&r);
+}
+
+/* ---- workspaces --------------------------------------------------------------------- */
+
+static void init_shared(fx *f)
+{
+    MUST(f, "init", "--dsn", "postgres://glyphoxa:DSNPASS-k7v3@db.example:5432/glyphoxa");
+    MUST(f, "set", "gateway/admin-key=ADMINKEY-zq81-distinctive");
+}
+
+static void init_dedicated_infra(fx *f)
+{
+    MUST(f, "init", "--topology", "dedicated", "--with-postgresql");
+    MUST(f, "set", "gateway/admin-key=ADMINKEY-zq81-distinctive",
+         "postgresql/postgres-password=PGPASS-w8c1");
+    MUST(f, "component", "enable", "sealed-secrets");
+}
+
+/* ---- command sequences ------------------------------------------------------------------ */
+
+#define APPLY_FILE(name)                                                                      \
+    "kubectl apply --server-side --field-manager=glyphoxa-deploy --force-conflicts -f generated/" name
+#define DELETE "kubectl delete --namespace=glyphoxa --ignore-not-found "
+#define SA_SELECTOR                                                                            \
+    "--selector=app.kubernetes.io/instance=glyphoxa,app.kubernetes.io/managed-by=glyphoxa-deploy"
+#define DELETE_STALE_SA                                                                       \
+    DELETE "serviceaccount " SA_SELECTOR " --field-selector=metadata.name!=glyphoxa-gateway"
+#define WORKER_SELECTOR                                                                        \
+    "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=glyphoxa,"          \
+    "app.kubernetes.io/component=worker"
+#define ROLLOUT(name, secs)                                                                    \
+    "kubectl rollout status deployment/glyphoxa-" name " --namespace=glyphoxa --timeout=" secs "s"
+#define RELEASE_SELECTOR "--selector=app.kubernetes.io/part-of=glyphoxa,app.kubernetes.io/instance=glyphoxa"
+#define DESTROY_NAMED                                                                          \
+    DELETE "horizontalpodautoscaler/glyphoxa-gateway poddisruptionbudget/glyphoxa-gateway "    \
+           "deployment/glyphoxa-gateway deployment/glyphoxa-mcp-gateway service/glyphoxa-gateway " \
+           "service/glyphoxa-mcp-gateway networkpolicy/glyphoxa-gateway networkpolicy/glyphoxa-worker " \
+           "networkpolicy/glyphoxa-mcp-gateway configmap/glyphoxa-worker-job-template "          \
+           "configmap/glyphoxa-config secret/glyphoxa-config secret/glyphoxa-secrets "            \
+           "rolebinding/glyphoxa-job-manager role/glyphoxa-job-manager"
+#define GET_STATUS                                                                             \
+    "kubectl get deployments,pods,jobs,services,horizontalpodautoscalers --namespace=glyphoxa " \
+    RELEASE_SELECTOR
+#define DIFF_FLAGS "kubectl diff --server-side --field-manager=glyphoxa-deploy --force-conflicts"
+#define GET_STALE_SA                                                                           \
+    "kubectl get serviceaccount --namespace=glyphoxa --output=name " SA_SELECTOR              \
+    " --field-selector=metadata.name!=glyphoxa-gateway"
+
+static void test_shared_defaults_every_target(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+
+    apply_ok(f, "default");
+    ASSERT_CALLS(f, "shared: default",
+                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
+                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
+                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
+                 APPLY_FILE("mcp-gateway.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
+                 DELETE "horizontalpodautoscaler/glyphoxa-gateway", ROLLOUT("gateway", "300"),
+                 ROLLOUT("mcp-gateway", "300"));
+
+    /* every rendered manifest (generated/, not infra/) is applied exactly once */
+    char gen[PATH_MAX + 16];
+    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    DIR *d = opendir(gen);
+    assert_non_null(d);
+    static record recs[APPLY_MAX_RECORDS];
+    size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_type != DT_REG)
+            continue;
+        files++;
+        char want[PATH_MAX];
+        snprintf(want, sizeof want, "%s%s", APPLY_FILE(""), e->d_name);
+        size_t seen = 0;
+        for (size_t i = 0; i < count; i++)
+            seen += !strcmp(recs[i].text, want);
+        if (seen != 1)
+            fail_msg("generated/%s applied %zu times", e->d_name, seen);
+    }
+    closedir(d);
+    assert_int_equal(files, 9);
+
+    apply_ok(f, "infrastructure");
+    assert_int_equal(record_count(f), 0);
+    apply_ok(f, "stop");
+    ASSERT_CALLS(f, "shared: stop",
+                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
+                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-mcp-gateway",
+                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
+                 " --field-selector=status.successful=0");
+    apply_ok(f, "destroy");
+    ASSERT_CALLS(f, "shared: destroy",
+                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
+                 DESTROY_NAMED,
+                 "kubectl delete serviceaccount --namespace=glyphoxa --ignore-not-found " SA_SELECTOR,
+                 "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
+                 "--timeout=120s");
+    apply_ok(f, "restart");
+    ASSERT_CALLS(f, "shared: restart",
+                 "kubectl rollout restart deployment --namespace=glyphoxa " RELEASE_SELECTOR);
+    apply_ok(f, "status");
+    ASSERT_CALLS(f, "shared: status", GET_STATUS);
+    apply_ok(f, "diff");
+    ASSERT_CALLS(f, "shared: diff",
+                 DIFF_FLAGS " -f generated/namespace.yaml -f generated/serviceaccount.yaml"
+                 " -f generated/secrets.yaml -f generated/config.yaml"
+                 " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
+                 " -f generated/gateway.yaml -f generated/gateway-pdb.yaml"
+                 " -f generated/mcp-gateway.yaml",
+                 "kubectl get --namespace=glyphoxa --ignore-not-found --output=name "
+                 "secret/glyphoxa-config horizontalpodautoscaler/glyphoxa-gateway",
+                 GET_STALE_SA);
+}
+
+static void test_dedicated_with_infrastructure_every_target(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+
+    apply_ok(f, "default");
+    ASSERT_CALLS(f, "dedicated: default",
+                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
+                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
+                 APPLY_FILE("gateway.yaml"), APPLY_FILE("mcp-gateway.yaml"),
+                 DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
+                 DELETE "poddisruptionbudget/glyphoxa-gateway",
+                 DELETE "horizontalpodautoscaler/glyphoxa-gateway", ROLLOUT("gateway", "300"),
+                 ROLLOUT("mcp-gateway", "300"));
+    apply_ok(f, "infrastructure");
+    ASSERT_CALLS(f, "dedicated: infrastructure", APPLY_FILE("namespace.yaml"),
+                 "helm upgrade --install glyphoxa-postgresql "
+                 "oci://registry-1.docker.io/bitnamicharts/postgresql --version 16.4.11 "
+                 "--namespace=glyphoxa --wait --timeout=300s "
+                 "-f generated/infra/postgresql-values.yaml",
+                 "helm upgrade --install sealed-secrets sealed-secrets "
+                 "--repo https://bitnami-labs.github.io/sealed-secrets --version 2.18.4 "
+                 "--namespace=kube-system --create-namespace --wait --timeout=300s "
+                 "-f generated/infra/sealed-secrets-values.yaml");
+    apply_ok(f, "stop");
+    ASSERT_CALLS(f, "dedicated: stop",
+                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
+                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-mcp-gateway",
+                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
+                 " --field-selector=status.successful=0");
+    apply_ok(f, "destroy");
+    ASSERT_CALLS(f, "dedicated: destroy",
+                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
+                 DESTROY_NAMED,
+                 "kubectl delete serviceaccount --namespace=glyphoxa --ignore-not-found " SA_SELECTOR,
+                 "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
+                 "--timeout=120s",
+                 "helm uninstall sealed-secrets --namespace=kube-system --ignore-not-found --wait "
+                 "--timeout=120s");
+    apply_ok(f, "restart");
+    ASSERT_CALLS(f, "dedicated: restart",
+                 "kubectl rollout restart deployment --namespace=glyphoxa " RELEASE_SELECTOR);
+    apply_ok(f, "status");
+    ASSERT_CALLS(f, "dedicated: status", GET_STATUS,
+                 "helm status glyphoxa-postgresql --namespace=glyphoxa",
+                 "helm status sealed-secrets --namespace=kube-system");
+    apply_ok(f, "diff");
+    ASSERT_CALLS(f, "dedicated: diff",
+                 DIFF_FLAGS " -f generated/namespace.yaml -f generated/serviceaccount.yaml"
+                 " -f generated/secrets.yaml -f generated/config.yaml"
+                 " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
+                 " -f generated/gateway.yaml -f generated/mcp-gateway.yaml",
+                 "kubectl get --namespace=glyphoxa --ignore-not-found --output=name "
+                 "secret/glyphoxa-config poddisruptionbudget/glyphoxa-gateway "
+                 "horizontalpodautoscaler/glyphoxa-gateway",
+                 GET_STALE_SA);
+}
+
+static void test_switched_off_component_is_deleted_by_next_apply(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    apply_ok(f, "default");
+    assert_int_equal(record_count(f), 14);
+
+    MUST(f, "component", "disable", "mcp-gateway");
+    apply_ok(f, "default");
+    ASSERT_CALLS(f, "after disabling mcp-gateway",
+                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
+                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
+                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
+                 DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
+                 DELETE "horizontalpodautoscaler/glyphoxa-gateway",
+                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
+                        "networkpolicy/glyphoxa-mcp-gateway",
+                 ROLLOUT("gateway", "300"));
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/generated/mcp-gateway.yaml", f->ws);
+    assert_false(exists(path));
+
+    /* autoscaling on: the HPA is applied (and a stopped gateway woken up to
+     * min-replicas); switched off again: the HPA is deleted */
+    MUST(f, "component", "enable", "autoscaling");
+    reset_log(f);
+    {
+        result r = run(f, (const char *const[]){"apply", NULL});
+        assert_int_equal(r.status, 0);
+        result_free(&r);
+    }
+    ASSERT_CALLS(f, "autoscaling on",
+                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
+                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
+                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
+                 APPLY_FILE("hpa.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
+                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
+                        "networkpolicy/glyphoxa-mcp-gateway",
+                 "kubectl get --namespace=glyphoxa deployment/glyphoxa-gateway "
+                 "--output=jsonpath={.spec.replicas}",
+                 ROLLOUT("gateway", "300"));
+
+    /* a gateway at 0 replicas (after stop) is scaled to autoscaling/min-replicas */
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=0", NULL});
+    reset_log(f);
+    {
+        result r = run(f, (const char *const[]){"apply", NULL});
+        assert_int_equal(r.status, 0);
+        result_free(&r);
+    }
+    static record recs[APPLY_MAX_RECORDS];
+    size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_int_equal(count, 15);
+    assert_string_equal(recs[13].text, "kubectl scale --namespace=glyphoxa --current-replicas=0 "
+                                       "--replicas=2 deployment/glyphoxa-gateway");
+    write_wrappers(f, true, true, NULL);
+
+    MUST(f, "component", "disable", "autoscaling", "network-policy");
+    apply_ok(f, "default");
+    ASSERT_CALLS(f, "autoscaling and network-policy off",
+                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
+                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("gateway.yaml"),
+                 APPLY_FILE("gateway-pdb.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
+                 DELETE "networkpolicy/glyphoxa-gateway networkpolicy/glyphoxa-worker",
+                 DELETE "horizontalpodautoscaler/glyphoxa-gateway",
+                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
+                        "networkpolicy/glyphoxa-mcp-gateway",
+                 ROLLOUT("gateway", "300"));
+
+    /* one replica: no PodDisruptionBudget, so it is deleted */
+    MUST(f, "set", "gateway/replica-count=1");
+    apply_ok(f, "default");
+    static record again[APPLY_MAX_RECORDS];
+    count = read_records(f, again, APPLY_MAX_RECORDS);
+    bool pdb_deleted = false, pdb_applied = false;
+    for (size_t i = 0; i < count; i++) {
+        pdb_deleted |= !strcmp(again[i].text, DELETE "poddisruptionbudget/glyphoxa-gateway");
+        pdb_applied |= !strcmp(again[i].text, APPLY_FILE("gateway-pdb.yaml"));
+    }
+    assert_true(pdb_deleted);
+    assert_false(pdb_applied);
+}
+
+static void test_failing_command_stops_with_its_status(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=2:7", NULL});
+    result r = RUN(f, "apply");
+    assert_int_equal(r.status, 7);
+    assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 7"));
+    ASSERT_CALLS(f, "fail on 2", APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"));
+    result_free(&r);
+
+    /* the same for a target that does not export */
+    reset_log(f);
+    r = RUN(f, "apply", "stop");
+    assert_int_equal(r.status, 7);
+    assert_int_equal(record_count(f), 2);
+    result_free(&r);
+}
+
+static void test_timeout_kills_the_group(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=2", NULL});
+    result r = RUN(f, "apply", "--timeout", "1");
+    assert_int_equal(r.status, 124);
+    assert_true(contains(r.err, r.err_len, "target 'default' exceeded its timeout of 1 s"));
+    assert_int_equal(record_count(f), 2);
+
+    /* the hanging fake and its sleep are gone */
+    char hang[PATH_MAX + 16];
+    snprintf(hang, sizeof hang, "%s.hang.2", f->log);
+    char *pids = read_all(hang, NULL);
+    assert_non_null(pids);
+    long fake_pid = 0, sleep_pid = 0;
+    assert_int_equal(sscanf(pids, "%ld %ld", &fake_pid, &sleep_pid), 2);
+    free(pids);
+    assert_true(fake_pid > 1 && sleep_pid > 1);
+    errno = 0;
+    assert_int_equal(kill((pid_t)fake_pid, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    errno = 0;
+    assert_int_equal(kill((pid_t)sleep_pid, 0), -1);
+    assert_int_equal(errno, ESRCH);
+    result_free(&r);
+
+    /* the default limit of a target reaches the script */
+    write_wrappers(f, true, true, NULL);
+    reset_log(f);
+    r = RUN(f, "apply", "restart", "--timeout=45");
+    assert_int_equal(r.status, 0);
+    char env_path[PATH_MAX + 16];
+    snprintf(env_path, sizeof env_path, "%s.env.1", f->log);
+    size_t len;
+    char *env = read_all(env_path, &len);
+    assert_non_null(env);
+    assert_true(env_has(env, len, "GX_TIMEOUT=45"));
+    assert_true(env_has(env, len, "GX_TARGET=restart"));
+    assert_true(env_has(env, len, "GX_DRY_RUN=0"));
+    free(env);
+    result_free(&r);
+}
+
+static void test_blocking_validation_runs_nothing(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "set", "gateway/admin-key="); /* V5: empty in production is blocking */
+    const char *targets[] = {"default", "infrastructure", "diff"};
+    for (size_t i = 0; i < 3; i++) {
+        result r = RUN(f, "apply", targets[i]);
+        assert_int_equal(r.status, 1);
+        assert_true(contains(r.err, r.err_len, "V5"));
+        assert_true(contains(r.err, r.err_len, "blocking"));
+        result_free(&r);
+    }
+    assert_false(exists(f->log));
+    char gen[PATH_MAX + 16];
+    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    assert_false(exists(gen));
+}
+
+/* The "+ ..." lines of an output, in order. */
+static size_t plus_lines(const char *out, char lines[][4096], size_t max)
+{
+    size_t n = 0;
+    for (const char *p = out; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len >= 2 && p[0] == '+' && p[1] == ' ') {
+            assert_true(n < max && len < 4096);
+            memcpy(lines[n], p, len);
+            lines[n][len] = '\0';
+            n++;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    return n;
+}
+
+static void test_dry_run_prints_every_command_and_runs_none(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    static char dry[APPLY_MAX_RECORDS][4096], real[APPLY_MAX_RECORDS][4096];
+    const char *targets[] = {"default", "infrastructure", "stop", "destroy",
+                             "restart", "status",         "diff"};
+    for (size_t t = 0; t < 7; t++) {
+        reset_log(f);
+        result r = RUN(f, "apply", targets[t], "--dry-run");
+        if (r.status != 0)
+            fail_msg("dry run of %s: %d %s", targets[t], r.status, r.err);
+        assert_false(exists(f->log)); /* nothing ran */
+        assert_true(contains(r.err, r.err_len, "dry run"));
+        size_t nd = plus_lines(r.out, dry, APPLY_MAX_RECORDS);
+        result_free(&r);
+
+        r = RUN(f, "apply", targets[t]);
+        assert_int_equal(r.status, 0);
+        size_t nr = plus_lines(r.out, real, APPLY_MAX_RECORDS);
+        result_free(&r);
+        /* the dry run printed exactly the commands the real run echoed and ran */
+        assert_int_equal(nd, nr);
+        assert_int_equal(nr, record_count(f));
+        for (size_t i = 0; i < nd; i++)
+            assert_string_equal(dry[i], real[i]);
+        assert_true(nd > 0);
+    }
+    /* one echoed command in full: the resolved kubectl, then the words */
+    reset_log(f);
+    result r = RUN(f, "apply", "--dry-run");
+    char first[PATH_MAX + 256];
+    snprintf(first, sizeof first,
+             "+ %s apply --server-side --field-manager=glyphoxa-deploy --force-conflicts "
+             "-f generated/namespace.yaml\n",
+             f->kubectl);
+    assert_true(contains(r.out, r.out_len, first));
+    assert_true(contains(r.out, r.out_len, "[step 1/4] namespace glyphoxa\n"));
+    assert_true(contains(r.out, r.out_len, "[step 4/4] wait for the rollout\n"));
+    result_free(&r);
+}
+
+static void test_missing_tools_are_named_with_the_target(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    char empty[PATH_MAX + 16], path_env[PATH_MAX + 32];
+    snprintf(empty, sizeof empty, "%s/empty", f->dir);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    snprintf(path_env, sizeof path_env, "PATH=%s", empty);
+
+    result r = run_env(f, path_env, (const char *const[]){"apply", NULL});
+    assert_int_equal(r.status, 1);
+    assert_true(contains(r.err, r.err_len, "target 'default' needs kubectl"));
+    result_free(&r);
+    char gen[PATH_MAX + 16];
+    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    assert_false(exists(gen)); /* found missing before the export */
+
+    r = RUN(f, "apply", "--kubectl", "/nonexistent/kubectl");
+    assert_int_equal(r.status, 1);
+    assert_true(contains(r.err, r.err_len, "'/nonexistent/kubectl' was not found"));
+    result_free(&r);
+
+    /* only kubectl: default runs; infrastructure (charts on), destroy, status need helm */
+    write_wrappers(f, true, false, NULL);
+    r = RUN(f, "apply");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    const char *need_helm[] = {"infrastructure", "destroy", "status"};
+    for (size_t i = 0; i < 3; i++) {
+        reset_log(f);
+        r = RUN(f, "apply", need_helm[i]);
+        assert_int_equal(r.status, 1);
+        char want[128];
+        snprintf(want, sizeof want, "target '%s' needs helm", need_helm[i]);
+        assert_true(contains(r.err, r.err_len, want));
+        assert_false(exists(f->log));
+        result_free(&r);
+    }
+    /* --helm names it explicitly */
+    char helm[PATH_MAX + 16];
+    snprintf(helm, sizeof helm, "%s/helm", f->bin);
+    write_wrappers(f, true, true, NULL);
+    char moved[PATH_MAX + 16];
+    snprintf(moved, sizeof moved, "%s/my-helm", f->dir);
+    assert_int_equal(rename(helm, moved), 0);
+    reset_log(f);
+    r = RUN(f, "apply", "status", "--helm", moved);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(record_count(f), 3);
+    result_free(&r);
+}
+
+static void test_status_without_infrastructure_needs_no_helm(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    write_wrappers(f, true, false, NULL);
+    result r = RUN(f, "apply", "status");
+    assert_int_equal(r.status, 0);
+    ASSERT_CALLS(f, "status without helm", GET_STATUS);
+    result_free(&r);
+    r = RUN(f, "apply", "infrastructure");
+    assert_int_equal(r.status, 0);
+    assert_true(contains(r.out, r.out_len, "postgresql and sealed-secrets are both off"));
+    result_free(&r);
+}
+
+static void test_targets_without_export_say_so(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    const char *targets[] = {"stop", "destroy", "restart", "status"};
+    for (size_t i = 0; i < 4; i++) {
+        result r = RUN(f, "apply", targets[i]);
+        assert_int_equal(r.status, 1);
+        assert_true(contains(r.err, r.err_len, "nothing was exported"));
+        char want[64];
+        snprintf(want, sizeof want, "target '%s'", targets[i]);
+        assert_true(contains(r.err, r.err_len, want));
+        result_free(&r);
+    }
+    assert_false(exists(f->log));
+}
+
+static void test_usage_errors(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    result r = RUN(f, "apply", "deploy");
+    assert_int_equal(r.status, 2);
+    assert_true(contains(r.err, r.err_len, "unknown target 'deploy'"));
+    const char *names[] = {"default", "infrastructure", "stop", "destroy", "restart", "status",
+                           "diff"};
+    for (size_t i = 0; i < 7; i++)
+        assert_true(contains(r.err, r.err_len, names[i]));
+    result_free(&r);
+
+    const char *const bad[][4] = {
+        {"apply", "--timeout", "0", NULL},        {"apply", "--timeout", "abc", NULL},
+        {"apply", "--timeout", "99999999", NULL}, {"apply", "stop", "--delete-namespace", NULL},
+        {"apply", "stop", "status", NULL},        {"apply", "--bogus", NULL, NULL},
+        {"apply", "--context", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run(f, bad[i]);
+        if (r.status != 2)
+            fail_msg("apply %s %s: exit %d", bad[i][1], bad[i][2] ? bad[i][2] : "", r.status);
+        result_free(&r);
+    }
+    assert_false(exists(f->log));
+}
+
+static void test_kubeconfig_context_and_delete_namespace(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    MUST(f, "export");
+    result r = RUN(f, "apply", "status", "--kubeconfig", "kc.yaml", "--context", "prod-ctx");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    char k[PATH_MAX * 2], h[PATH_MAX * 2];
+    snprintf(k, sizeof k, "kubectl --kubeconfig=%s/kc.yaml --context=prod-ctx %s", f->dir,
+             GET_STATUS + strlen("kubectl "));
+    snprintf(h, sizeof h,
+             "helm --kubeconfig=%s/kc.yaml --kube-context=prod-ctx status glyphoxa-postgresql "
+             "--namespace=glyphoxa",
+             f->dir);
+    static record recs[APPLY_MAX_RECORDS];
+    assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 3);
+    assert_string_equal(recs[0].text, k);
+    assert_string_equal(recs[1].text, h);
+    char env_path[PATH_MAX + 16], want[PATH_MAX + 32];
+    snprintf(env_path, sizeof env_path, "%s.env.1", f->log);
+    size_t len;
+    char *env = read_all(env_path, &len);
+    assert_non_null(env);
+    snprintf(want, sizeof want, "KUBECONFIG=%s/kc.yaml", f->dir);
+    assert_true(env_has(env, len, want));
+    assert_true(env_has(env, len, "GX_CONTEXT=prod-ctx"));
+    free(env);
+
+    reset_log(f);
+    r = RUN(f, "apply", "destroy", "--delete-namespace");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 6);
+    assert_string_equal(recs[5].text,
+                        "kubectl delete namespace glyphoxa --ignore-not-found --timeout=120s");
+
+    /* a namespace managed elsewhere is kept even then */
+    MUST(f, "set", "core/create-namespace=false");
+    MUST(f, "export");
+    reset_log(f);
+    r = RUN(f, "apply", "destroy", "--delete-namespace");
+    assert_int_equal(r.status, 0);
+    assert_true(contains(r.out, r.out_len, "kept: core/create-namespace is off"));
+    assert_int_equal(record_count(f), 5);
+    result_free(&r);
+}
+
+static void test_diff_exit_status(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* kubectl diff exit 1 = differences: the script goes on, the target exits 1 */
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:1", NULL});
+    result r = RUN(f, "apply", "diff");
+    assert_int_equal(r.status, 1);
+    assert_int_equal(record_count(f), 3);
+    assert_true(contains(r.err, r.err_len, "the cluster differs"));
+    result_free(&r);
+    /* exit 2 and above is an error: stop there */
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:2", NULL});
+    reset_log(f);
+    r = RUN(f, "apply", "diff");
+    assert_int_equal(r.status, 2);
+    assert_int_equal(record_count(f), 1);
+    result_free(&r);
+    /* a resource that apply would delete still exists: a difference too */
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=secret/glyphoxa-config", NULL});
+    reset_log(f);
+    r = RUN(f, "apply", "diff");
+    assert_int_equal(r.status, 1);
+    assert_true(contains(r.out, r.out_len, "secret/glyphoxa-config\n"));
+    result_free(&r);
+    /* nothing differs */
+    write_wrappers(f, true, true, NULL);
+    reset_log(f);
+    r = RUN(f, "apply", "diff");
+    assert_int_equal(r.status, 0);
+    assert_true(contains(r.out, r.out_len, "diff: no differences"));
+    result_free(&r);
+}
+
+static void test_status_shows_everything_then_fails(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    MUST(f, "export");
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:3", NULL});
+    result r = RUN(f, "apply", "status");
+    assert_int_equal(r.status, 3);
+    assert_int_equal(record_count(f), 3);
+    result_free(&r);
+}
+
+static void test_no_secrets_export_is_refused_by_the_script(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    MUST(f, "export", "--no-secrets");
+    /* run by hand, as an operator would */
+    const char *scripts[] = {"apply.sh", "infra.sh", "diff.sh"};
+    for (size_t i = 0; i < 3; i++) {
+        char cmd[PATH_MAX * 3];
+        snprintf(cmd, sizeof cmd, "cd '%s' && PATH='%s':/usr/bin:/bin bash scripts/%s 2>&1",
+                 f->ws, f->bin, scripts[i]);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        char out[4096] = "";
+        size_t n = fread(out, 1, sizeof out - 1, p);
+        out[n] = '\0';
+        int st = pclose(p);
+        assert_true(WIFEXITED(st));
+        assert_int_equal(WEXITSTATUS(st), 1);
+        assert_true(contains(out, n, "--no-secrets"));
+    }
+    assert_false(exists(f->log));
+    /* the tool itself exports with secrets before it applies */
+    result r = RUN(f, "apply");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+}
+
+/* Fails when any secret value occurs in the len bytes at data. */
+static void assert_no_secret(const char *data, size_t len, const char *where)
+{
+    for (size_t i = 0; i < SECRET_COUNT; i++)
+        if (contains(data, len, secret_values[i]))
+            fail_msg("secret value '%s' found in %s", secret_values[i], where);
+}
+
+static void assert_no_secret_in_file(const char *path)
+{
+    size_t len;
+    char *data = read_all(path, &len);
+    assert_non_null(data);
+    assert_no_secret(data, len, path);
+    free(data);
+}
+
+static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    MUST(f, "set", "database/dsn=postgres://glyphoxa:DSNPASS-k7v3@db.example:5432/glyphoxa",
+         "config/providers/llm/name=openai", "config/providers/llm/api-key=APIKEY-llm-x93",
+         "config/providers/tts/name=elevenlabs", "config/providers/tts/api-key=APIKEY-tts-q27",
+         "vault/addr=https://vault.example:8200", "vault/token=VAULTTOKEN-m4p2");
+    const char *targets[] = {"default", "infrastructure", "diff", "status",
+                             "restart", "stop",           "destroy"};
+    size_t total = 0;
+    for (size_t t = 0; t < 7; t++) {
+        for (int dry = 0; dry < 2; dry++) {
+            result r = run(f, (const char *const[]){"apply", targets[t], "--kubeconfig", "kc",
+                                                    "--context", "c", dry ? "--dry-run" : NULL,
+                                                    NULL});
+            if (r.status != 0)
+                fail_msg("apply %s: %d %s", targets[t], r.status, r.err);
+            assert_no_secret(r.out, r.out_len, "the tool's stdout");
+            assert_no_secret(r.err, r.err_len, "the tool's stderr");
+            result_free(&r);
+        }
+    }
+    /* everything the fakes recorded: argv log, environments, stdin */
+    DIR *d = opendir(f->fake);
+    assert_non_null(d);
+    size_t envs = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/%s", f->fake, e->d_name);
+        assert_no_secret_in_file(path);
+        envs += !strncmp(e->d_name, "log.env.", 8);
+        assert_true(strncmp(e->d_name, "log.stdin.", 10) != 0); /* no call read stdin */
+    }
+    closedir(d);
+    total = record_count(f);
+    assert_true(total > 30);
+    assert_int_equal(envs, total);
+    /* and the scripts themselves */
+    const char *scripts[] = {"apply.sh", "infra.sh", "stop.sh", "destroy.sh",
+                             "restart.sh", "status.sh", "diff.sh"};
+    for (size_t i = 0; i < 7; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/scripts/%s", f->ws, scripts[i]);
+        assert_no_secret_in_file(path);
+    }
+    /* the secrets are where they belong: 0600 files */
+    char path[PATH_MAX + 64];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/generated/infra/postgresql-values.yaml", f->ws);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    snprintf(path, sizeof path, "%s/generated/secrets.yaml", f->ws);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_shared_defaults_every_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dedicated_with_infrastructure_every_target, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_switched_off_component_is_deleted_by_next_apply,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_command_stops_with_its_status, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_timeout_kills_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blocking_validation_runs_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run_prints_every_command_and_runs_none, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_missing_tools_are_named_with_the_target, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_status_without_infrastructure_needs_no_helm, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_targets_without_export_say_so, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kubeconfig_context_and_delete_namespace, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_diff_exit_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_shows_everything_then_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_secrets_export_is_refused_by_the_script, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_no_secret_reaches_argv_env_stdin_or_scripts, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
