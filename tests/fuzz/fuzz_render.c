@@ -3,7 +3,13 @@
  * full manifest set rendered in memory (gx_render_set_run), with or without
  * secrets (a bit of the input picks).
  *
- * Rendering must never crash, whatever validation says. When validation has no
+ * The input is layered as a -f overlay over a values.yaml that sets what the
+ * defaults leave blocking (admin key, database DSN), so that most inputs reach
+ * the parse-back checks; an input that sets those values itself still wins.
+ *
+ * Rendering must never crash, whatever validation says. While validation has
+ * blocking results, the overlay's values they name are dropped and the rest is
+ * validated and rendered again (up to four rounds). When validation has no
  * blocking result, the parse-back oracles hold:
  *  - every non-blank document of every YAML output (split at "---" lines)
  *    parses with gx_node_parse and is a map; each manifest under generated/
@@ -214,44 +220,28 @@ static bool is_yaml(const char *path)
     return n > 5 && strcmp(path + n - 5, ".yaml") == 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static const char base_values[] = "gateway:\n"
+                                  "  admin-key: fuzz-admin-key-0123456789abcdef\n"
+                                  "database:\n"
+                                  "  dsn: postgres://glyphoxa@db.example:5432/glyphoxa\n";
+
+/* Renders cfg and, when checked, runs every parse-back oracle on the set. */
+static void render_and_check(gx_arena *arena, const struct gx_config *cfg, bool no_secrets,
+                             bool checked)
 {
-    if (size > GX_VALUES_MAX_BYTES)
-        return -1;
-    gx_arena *arena = gx_arena_new();
     gx_diags diags = GX_DIAGS_INIT;
-    gx_layer *layer = gx_arena_alloc(arena, sizeof *layer);
-    gx_layer_init(layer, GX_LAYER_VALUES, "values.yaml");
-    if (!gx_layer_read(arena, layer, (const char *)data, size, &diags)) {
-        gx_diags_free(&diags);
-        gx_arena_free(arena);
-        return 0;
-    }
-    gx_model *model = gx_arena_alloc(arena, sizeof *model);
-    const gx_layer *layers[] = {layer};
-    gx_model_build(model, layers, 1);
-
-    gx_results results;
-    memset(&results, 0, sizeof results);
-    gx_validate(&model->cfg, arena, &results);
-
-    uint32_t seed = 0;
-    for (size_t i = 0; i < size; i++)
-        seed = seed * 31u + data[i];
-    bool no_secrets = (seed >> 7) & 1;
-
     gx_render_set set;
     gx_render_set_init(&set, NULL, 0);
-    bool ok = gx_render_set_run(&set, &model->cfg, no_secrets, &diags);
+    bool ok = gx_render_set_run(&set, cfg, no_secrets, &diags);
     GX_FUZZ_CHECK(ok || diags.count > 0, NULL, "render failed without a diagnostic");
 
-    if (ok && results.blocking == 0) {
+    if (ok && checked) {
         size_t documents = 0;
         for (size_t i = 0; i < set.count; i++) {
             const gx_rendered *item = &set.items[i];
             if (item->skipped || !is_yaml(item->tmpl->output))
                 continue;
-            ctx c = {arena, &model->cfg, item->tmpl->output, &item->text};
+            ctx c = {arena, cfg, item->tmpl->output, &item->text};
             doc_arg a = {item, set.derived};
             size_t n = each_document(&c, item->text.data ? item->text.data : "", item->text.len,
                                      check_document, &a);
@@ -260,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         gx_buf stream = GX_BUF_INIT;
         gx_export_stream(&set, &stream);
-        ctx c = {arena, &model->cfg, "--stdout stream", &stream};
+        ctx c = {arena, cfg, "--stdout stream", &stream};
         size_t n = each_document(&c, stream.data ? stream.data : "", stream.len,
                                  check_stream_document, NULL);
         if (n != documents) {
@@ -269,8 +259,61 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         gx_buf_free(&stream);
     }
-
     gx_render_set_free(&set);
+    gx_diags_free(&diags);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > GX_VALUES_MAX_BYTES)
+        return -1;
+    gx_arena *arena = gx_arena_new();
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_layer *base = gx_arena_alloc(arena, sizeof *base);
+    gx_layer_init(base, GX_LAYER_VALUES, "values.yaml");
+    GX_FUZZ_CHECK(gx_layer_read(arena, base, base_values, strlen(base_values), &diags), &diags,
+                  "the base values do not read");
+    gx_layer *layer = gx_arena_alloc(arena, sizeof *layer);
+    gx_layer_init(layer, GX_LAYER_OVERLAY, "overlay.yaml");
+    if (!gx_layer_read(arena, layer, (const char *)data, size, &diags)) {
+        gx_diags_free(&diags);
+        gx_arena_free(arena);
+        return 0;
+    }
+    uint32_t seed = 0;
+    for (size_t i = 0; i < size; i++)
+        seed = seed * 31u + data[i];
+    bool no_secrets = (seed >> 7) & 1;
+
+    /* Validate; while something blocks, render as is (must not crash), drop
+     * the overlay's values the blocking results name and try again, so that
+     * the rest of a hostile input still reaches the parse-back checks. */
+    const gx_layer *layers[] = {base, layer};
+    for (int round = 0; round < 4; round++) {
+        gx_model *model = gx_arena_alloc(arena, sizeof *model);
+        gx_model_build(model, layers, 2);
+        gx_results results;
+        memset(&results, 0, sizeof results);
+        gx_validate(&model->cfg, arena, &results);
+        GX_FUZZ_CHECK(results.blocking + results.warnings == results.count, NULL,
+                      "result counts do not add up");
+        render_and_check(arena, &model->cfg, no_secrets, results.blocking == 0);
+        if (results.blocking == 0)
+            break;
+        bool dropped = false;
+        for (size_t i = 0; i < results.count; i++) {
+            if (results.items[i].severity != GX_BLOCKING || !results.items[i].path)
+                continue;
+            int f = gx_field_find(results.items[i].path);
+            if (f >= 0 && layer->present[f]) {
+                layer->present[f] = false;
+                dropped = true;
+            }
+        }
+        if (!dropped)
+            break;
+    }
+
     gx_diags_free(&diags);
     gx_arena_free(arena);
     return 0;
