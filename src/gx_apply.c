@@ -162,9 +162,11 @@ static bool gx_apply_resolve(gx_cli *cli, const char *tool, const char *given, b
                 tool, name, where, target, name);
         return true;
     }
-    gx_cli_error(cli,
-                 given ? "check the path given" : "install it, or give its path with --kubectl/--helm",
-                 "target '%s' needs %s, and '%s' was not found%s", target, tool, name, where);
+    const char *hint = given ? gx_arena_printf(cli->arena, "check the path given to --%s", tool)
+                             : gx_arena_printf(cli->arena, "install it, or give its path with --%s",
+                                               tool);
+    gx_cli_error(cli, hint, "target '%s' needs %s, and '%s' was not found%s", target, tool, name,
+                 where);
     return false;
 }
 
