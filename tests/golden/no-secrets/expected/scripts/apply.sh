@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# glyphoxa-deploy target "default": applies generated/ to the cluster.
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply` (validation, export, timeout, --dry-run), or by hand from
+# anywhere: bash scripts/apply.sh
+#   1. ensures the namespace
+#   2. server-side applies every rendered manifest (field manager glyphoxa-deploy)
+#   3. deletes the resources of switched-off parts, so they leave the cluster
+#   4. waits for the rollout of the gateway (and MCP gateway)
+set -euo pipefail
+
+# This export was made with --no-secrets: without its secrets the service cannot run.
+printf '%s: generated/ was exported with --no-secrets; export with secrets first (glyphoxa-deploy export)\n' \
+    apply >&2
+exit 1

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# glyphoxa-deploy target "infrastructure": installs or upgrades the bundled Helm
+# releases that are switched on — PostgreSQL (postgresql) and the Sealed Secrets
+# controller (sealed-secrets) — with values from the 0600 files in generated/infra/.
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply infrastructure`, or by hand: bash scripts/infra.sh
+set -euo pipefail
+
+# This export was made with --no-secrets: without its secrets the service cannot run.
+printf '%s: generated/ was exported with --no-secrets; export with secrets first (glyphoxa-deploy export)\n' \
+    infrastructure >&2
+exit 1
