@@ -140,9 +140,19 @@ bool gx_yaml_plain_ok(const char *s, size_t len)
     /* the longest special word is "false" */
     if (len <= 5 && gx_special_word(s, len))
         return false;
-    for (size_t i = 0; i < len;) {
-        /* the common case, 8 bytes or one at a time: printable ASCII that is
-         * neither ':' nor ' ' (no ": " or " #" can start there) */
+    /* the common case: printable ASCII other than ':' and ' ' throughout (no
+     * ": " or " #" can start anywhere), tested 8 bytes at a time, the last 8
+     * bytes overlapping the block before them */
+    size_t i = 0;
+    if (len >= 8) {
+        while (i + 8 < len && gx_plain8(u + i))
+            i += 8;
+        if (i + 8 >= len && gx_plain8(u + len - 8))
+            return true;
+    }
+    /* byte by byte from the first block that did not pass (no ':' or ' '
+     * before it), still 8 at a time where it can */
+    while (i < len) {
         if (len - i >= 8 && gx_plain8(u + i)) {
             i += 8;
             continue;
