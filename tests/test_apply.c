@@ -1037,6 +1037,41 @@ static void test_no_secrets_export_is_refused_by_the_script(void **state)
     result_free(&r);
 }
 
+/* Runs shell command cmd (in f->dir) and returns its exit status. */
+static int shell(fx *f, const char *cmd)
+{
+    char full[4096];
+    snprintf(full, sizeof full, "PATH='%s':/usr/bin:/bin; export PATH; cd '%s' && (%s) >/dev/null 2>&1",
+             f->bin, f->dir, cmd);
+    int st = system(full);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static void test_scripts_run_by_hand_from_anywhere(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    const char *ways[] = {"bash ws/scripts/stop.sh", "bash \"$PWD/ws/scripts/stop.sh\"",
+                          "cd ws/scripts && bash stop.sh", "cd ws && ./scripts/stop.sh"};
+    for (size_t i = 0; i < 4; i++) {
+        reset_log(f);
+        assert_int_equal(shell(f, ways[i]), 0);
+        /* the calls ran in the workspace, whatever the caller's directory */
+        ASSERT_CALLS(f, ways[i],
+                     "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
+                     "kubectl scale --namespace=glyphoxa --replicas=0 "
+                     "deployment/glyphoxa-mcp-gateway",
+                     "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
+                     " --field-selector=status.successful=0");
+    }
+    /* GX_DRY_RUN=1 by hand: printed, not run */
+    reset_log(f);
+    assert_int_equal(shell(f, "GX_DRY_RUN=1 bash ws/scripts/apply.sh"), 0);
+    assert_false(exists(f->log));
+}
+
 /* Fails when any secret value occurs in the len bytes at data. */
 static void assert_no_secret(const char *data, size_t len, const char *where)
 {
@@ -1139,6 +1174,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_status_shows_everything_then_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_secrets_export_is_refused_by_the_script, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_scripts_run_by_hand_from_anywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_secret_reaches_argv_env_stdin_or_scripts, setup,
                                         teardown),
     };
