@@ -49,8 +49,12 @@ step() {
     printf '[step %s] %s\n' "$1" "$2"
 }
 
-# The scripts use paths relative to the workspace (generated/...).
-cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
 # ---- end of prelude ------------------------------------------------------------------
 
 limit=${GX_TIMEOUT:-300}
