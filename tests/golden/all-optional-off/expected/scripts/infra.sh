@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "infrastructure": installs or upgrades the bundled Helm
 # releases that are switched on — PostgreSQL (postgresql) and the Sealed Secrets
 # controller (sealed-secrets) — with values from the 0600 files in generated/infra/.

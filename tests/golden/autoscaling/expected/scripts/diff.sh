@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "diff": what `apply` would change. Step 1 is a server-side
 # kubectl diff of generated/ (as the field manager glyphoxa-deploy, so the dry run
 # sees what apply would do); step 2 lists the resources apply would delete because

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "status": the release's deployments, pods, jobs, services
 # and HPA, and the Helm status of the infrastructure releases that are on. Every
 # command runs even when an earlier one failed; the exit status is the first

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "default": applies generated/ to the cluster.
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
 # `glyphoxa-deploy apply` (validation, export, timeout, --dry-run), or by hand from

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "restart": restarts every Deployment of the release
 # (kubectl rollout restart); follow the rollout with `glyphoxa-deploy apply status`.
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "stop": scales the gateway (and MCP gateway) to 0 and
 # deletes the worker Jobs that are still running; nothing else is deleted, and
 # `glyphoxa-deploy apply` starts the service again. (An HPA does not scale a

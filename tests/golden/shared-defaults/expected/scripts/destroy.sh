@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
 # glyphoxa-deploy target "destroy": deletes every resource glyphoxa-deploy renders
 # for the release (by name, whichever components are on, and worker Jobs and
 # ServiceAccounts by label), then uninstalls the Helm releases of the infrastructure
