@@ -3,12 +3,12 @@
 #   1. the cmocka suites (ctest) of a -Werror build, and the static-binary check;
 #   2. golden renders compared byte for byte, Kubernetes schema conformance of every
 #      rendered manifest (kubernetes-models), shellcheck of every rendered script;
-#   3. the CLI and hostile-input suites;
+#   3. the CLI and hostile-input suites, and the command line under valgrind;
 #   4. the whole cmocka suite again under AddressSanitizer + UBSan, and the CLI tests
 #      under valgrind.
 # Exits non-zero on any failure; the last line reads "N passed, M failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 
 ./scripts/setup.sh || exit 1
@@ -35,6 +35,13 @@ step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically l
 step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
 step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
+step "golden renders, SPEC §4 requirements, Kubernetes conformance" \
+    env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh
+step "shellcheck: rendered target scripts and the project's own" \
+    shellcheck -x tests/golden/*/expected/scripts/*.sh scripts/*.sh .ci/run \
+    tests/*/*.sh tests/fakes/kubectl tests/fakes/helm
+step "valgrind build (dynamic)" ./scripts/build.sh build-valgrind -DGX_STATIC=OFF -DGX_TESTS=OFF
+step "command line under valgrind" tests/valgrind/cli.sh build-valgrind/glyphoxa-deploy
 step "sanitizer build" ./scripts/build.sh build-asan -DGX_SANITIZE=ON
 step "cmocka suites under ASan+UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
