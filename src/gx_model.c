@@ -224,6 +224,20 @@ static int gx_kv_compare(const void *a, const void *b)
     return strcmp(x[0], y[0]);
 }
 
+/* True when a scalar holds a NUL byte (a "\0" escape): settings are C strings,
+ * so such a value would be cut short without a word. */
+static bool gx_has_nul(const gx_node *node)
+{
+    return node->kind == GX_NODE_SCALAR && strlen(node->text) != node->len;
+}
+
+static void gx_nul_error(gx_diags *diags, const char *file, const gx_node *node,
+                         const char *path)
+{
+    gx_diags_add(diags, file, node->line, node->col, "remove the \\0 escape",
+                 "%s: the value holds a NUL character, which no setting can carry", path);
+}
+
 /* Converts a parsed node to a typed value of field. */
 static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const char *file,
                           gx_value *out, gx_diags *diags)
@@ -245,6 +259,10 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
                          gx_node_kind_word(node));
             return false;
         }
+        if (gx_has_nul(node)) {
+            gx_nul_error(diags, file, node, f->path);
+            return false;
+        }
         return gx_scalar_value(field, node->text, file, line, col, out, diags);
     case GX_T_MAP: {
         if (node && node->kind == GX_NODE_SCALAR && node->plain && gx_node_is_null(node)) {
@@ -261,6 +279,11 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
         bool ok = true;
         for (size_t i = 0; i < node->count; i++) {
             const gx_node *v = node->items[i];
+            if (gx_has_nul(v) || gx_has_nul(node->keys[i])) {
+                gx_nul_error(diags, file, gx_has_nul(v) ? v : node->keys[i], f->path);
+                ok = false;
+                continue;
+            }
             if (v->kind != GX_NODE_SCALAR || (v->plain && gx_node_is_null(v))) {
                 gx_diags_add(diags, file, v->line, v->col, "quote the value",
                              "%s: the value of '%s' must be a string, got %s", f->path,
@@ -302,6 +325,11 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
                 gx_diags_add(diags, file, v->line, v->col, NULL,
                              "%s: item %zu must be a string, got %s", f->path, i + 1,
                              gx_node_kind_word(v));
+                ok = false;
+                continue;
+            }
+            if (gx_has_nul(v)) {
+                gx_nul_error(diags, file, v, f->path);
                 ok = false;
                 continue;
             }

@@ -280,8 +280,14 @@ static void gx_check_key_kind(gx_parser *p, const gx_node *n)
                 NULL);
 }
 
+/* Keys compare by what they mean: every null key ("", "~", "null", "Null",
+ * "NULL" plain, or tagged !!null) is the same key, sorted first; any other key
+ * compares by its bytes. */
 static int gx_key_cmp(const gx_node *a, const gx_node *b)
 {
+    bool an = gx_node_is_null(a), bn = gx_node_is_null(b);
+    if (an || bn)
+        return an && bn ? 0 : an ? -1 : 1;
     size_t n = a->len < b->len ? a->len : b->len;
     int c = memcmp(a->text, b->text, n);
     if (c)

@@ -4,8 +4,9 @@
  * gx_arena, gx_diag.
  *
  * Safety rules, enforced while parsing: anchors and aliases are rejected (no
- * alias expansion), duplicate mapping keys are rejected, mapping keys must be
- * scalars, a stream may hold at most one document, nesting deeper than
+ * alias expansion), duplicate mapping keys are rejected (keys compare by
+ * their bytes, except that every null key — plain "", "~", "null", … — is
+ * one and the same key), mapping keys must be scalars, a stream may hold at most one document, nesting deeper than
  * GX_NODE_MAX_DEPTH is rejected, scalars must be valid UTF-8 (libyaml checks),
  * and NUL bytes in the input are rejected.
  *

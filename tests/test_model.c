@@ -86,6 +86,15 @@ static void test_loader_errors(void **state)
     expect_error(f, "core:\n  namespace: &x a\n  release-name: *x\n", 2, 14, "anchor");
     expect_error(f, "core: {namespace: a}\n---\ncore: {namespace: b}\n", 2, 1, "document");
     expect_error(f, "core:\n  namespace: [a\n", 3, 1, "");
+    /* every null key is the same key: "~" and "null" clash, as "" and "null" do */
+    expect_error(f, "config:\n  providers:\n    llm:\n      options: {~: a, null: b}\n", 4, 23,
+                 "duplicate key");
+    expect_error(f, "config:\n  providers:\n    llm:\n      options: {? : a, null: b}\n", 4, 24,
+                 "duplicate key");
+    /* a NUL inside a value, a map value and a list item */
+    expect_error(f, "gateway:\n  admin-key: \"abc\\0def-0123456789\"\n", 2, 14, "NUL character");
+    expect_error(f, "gateway:\n  node-selector: {a: \"x\\0\"}\n", 2, 22, "NUL character");
+    expect_error(f, "core:\n  image-pull-secrets: [\"x\\0\"]\n", 2, 24, "NUL character");
     /* components */
     expect_error(f, "components:\n  autoscale: true\n", 2, 3, "unknown component");
     expect_error(f, "components:\n  autoscaling: yes\n", 2, 16, "true or false");

@@ -873,7 +873,7 @@ static const char *const sample_trees[] = {
     "[]\n",
     "{}\n",
     "\"0123\"\n",
-    "~: tilde\nnull: word\n1: one\ntrue: yes\n",
+    "~: tilde\n\"null\": word\n1: one\ntrue: yes\n",
     "nested:\n  - name: a\n    args: [--flag, '--x=1', '']\n    env:\n      - {name: A, value: '1'}\n",
 };
 
