@@ -7,8 +7,9 @@
  * alias expansion), duplicate mapping keys are rejected (keys compare by
  * their bytes, except that every null key — plain "", "~", "null", … — is
  * one and the same key), mapping keys must be scalars, a stream may hold at
- * most one document, nesting deeper than GX_NODE_MAX_DEPTH is rejected, scalars must be valid UTF-8 (libyaml checks),
- * and NUL bytes in the input are rejected.
+ * most one document, nesting deeper than GX_NODE_MAX_DEPTH is rejected,
+ * scalars must be valid UTF-8 (libyaml checks), and NUL bytes in the input
+ * are rejected.
  *
  * Positions: line and column are 1-based; a column counts characters (UTF-8
  * sequences), not bytes, as libyaml does; a leading byte order mark is not
