@@ -76,53 +76,6 @@ static inline int gx_fuzz_depth(const gx_node *n)
     return deepest + 1;
 }
 
-/* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code
- * points beyond U+10FFFF). */
-static inline bool gx_fuzz_utf8_ok(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len;) {
-        unsigned char b = u[i];
-        size_t n;
-        uint32_t c, min;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            n = 2, c = b & 0x1Fu, min = 0x80;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            n = 3, c = b & 0x0Fu, min = 0x800;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            n = 4, c = b & 0x07u, min = 0x10000;
-        } else {
-            return false;
-        }
-        if (len - i < n)
-            return false;
-        for (size_t k = 1; k < n; k++) {
-            if ((u[i + k] & 0xC0) != 0x80)
-                return false;
-            c = (c << 6) | (u[i + k] & 0x3Fu);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
-/* True when GX_FUZZ_STRICT is set in the environment: the oracles for known,
- * reported defects of other modules (tests/fuzz/known/) are then on too. */
-static inline bool gx_fuzz_strict(void)
-{
-    static int strict = -1;
-    if (strict < 0) {
-        const char *v = getenv("GX_FUZZ_STRICT");
-        strict = v && *v && strcmp(v, "0") != 0;
-    }
-    return strict == 1;
-}
-
 /* True when a and b hold the same bytes. */
 static inline bool gx_fuzz_same(const gx_buf *a, const gx_buf *b)
 {
