@@ -105,6 +105,15 @@ const char *gx_field_suggest(const char *path)
     return best_distance <= limit ? best : NULL;
 }
 
+void gx_field_unknown_hint(const char *path, char *hint, size_t size)
+{
+    const char *suggestion = *path ? gx_field_suggest(path) : NULL;
+    if (suggestion)
+        snprintf(hint, size, "did you mean '%s'?", suggestion);
+    else
+        snprintf(hint, size, "`glyphoxa-deploy list paths` shows every path");
+}
+
 /* ---- value conversion ------------------------------------------------------- */
 
 static const char *gx_type_word(gx_type type)
@@ -461,16 +470,13 @@ static bool gx_read_branch(gx_arena *arena, gx_layer *layer, const gx_node *map,
                 ok = false;
             }
         } else {
-            const char *suggestion = fits ? gx_field_suggest(path) : NULL;
             char hint[600];
             if (!fits && n > 0 && (size_t)n < sizeof path && strchr(key->text, '/') &&
                 (gx_field_find(path) >= 0 || gx_is_branch(path)))
                 snprintf(hint, sizeof hint,
                          "nest it, one level per path segment ('%.200s' is a path, not a key)", path);
-            else if (suggestion)
-                snprintf(hint, sizeof hint, "did you mean '%s'?", suggestion);
             else
-                snprintf(hint, sizeof hint, "`glyphoxa-deploy list paths` shows every path");
+                gx_field_unknown_hint(fits ? path : "", hint, sizeof hint);
             gx_diags_add(diags, layer->file, key->line, key->col, hint, "unknown key '%.80s%s%.80s'",
                          prefix, *prefix ? "/" : "", key->text);
             ok = false;
@@ -582,12 +588,8 @@ bool gx_layer_set_arg(gx_arena *arena, gx_layer *layer, const char *arg, gx_diag
     char *path = gx_arena_strndup(arena, arg, (size_t)(eq - arg));
     int field = gx_field_find(path);
     if (field < 0) {
-        const char *suggestion = gx_field_suggest(path);
         char hint[600];
-        if (suggestion)
-            snprintf(hint, sizeof hint, "did you mean '%s'?", suggestion);
-        else
-            snprintf(hint, sizeof hint, "`glyphoxa-deploy list paths` shows every path");
+        gx_field_unknown_hint(path, hint, sizeof hint);
         gx_diags_add(diags, NULL, 0, 0, hint, "unknown path '%.80s'", path);
         return false;
     }

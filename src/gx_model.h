@@ -76,6 +76,10 @@ int gx_field_find(const char *path);
  * last segment), or NULL when nothing is reasonably close. */
 const char *gx_field_suggest(const char *path);
 
+/* Writes the hint for an unknown path into hint (size bytes): "did you mean
+ * 'X'?" with the nearest known path, or where the list of paths is. */
+void gx_field_unknown_hint(const char *path, char *hint, size_t size);
+
 /* The index of the component named name, or -1. */
 int gx_component_find(const char *name);
 

@@ -86,9 +86,14 @@ typedef struct gx_optspec {
     bool *flag;         /* set for flags */
 } gx_optspec;
 
-/* Parses cli->args against specs; positional arguments go to *pos. Returns false
- * (after printing a usage error) on an unknown option or a missing value. */
-static bool gx_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos)
+#define GX_ANY ((size_t)-1)
+
+/* Parses cli->args against specs; positional arguments go to *pos, and there
+ * must be between min and max of them (max GX_ANY: no limit), else the usage
+ * error says "expected <expected>". Returns false (after printing a usage error)
+ * on an unknown option, a missing value or a wrong number of arguments. */
+static bool gx_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
+                          size_t min, size_t max, const char *expected)
 {
     *pos = gx_arena_alloc(cli->arena, (cli->arg_count + 1) * sizeof **pos);
     *npos = 0;
@@ -128,6 +133,14 @@ static bool gx_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***po
             gx_usage_error(cli, "option '%s' needs a value", match->name);
             return false;
         }
+    }
+    if (*npos > max && max == 0) {
+        gx_usage_error(cli, "unexpected argument '%s'", (*pos)[0]);
+        return false;
+    }
+    if (*npos < min || *npos > max) {
+        gx_usage_error(cli, "expected %s", expected);
+        return false;
     }
     return true;
 }
@@ -262,12 +275,8 @@ static int gx_cmd_version(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos))
+    if (!gx_parse_opts(cli, NULL, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
-    if (npos) {
-        gx_usage_error(cli, "unexpected argument '%s'", pos[0]);
-        return GX_EXIT_USAGE;
-    }
     printf("glyphoxa-deploy %s (schema: %d paths, %d components)\n", GX_VERSION, GX_FIELD_COUNT,
            GX_COMPONENT_COUNT);
     return GX_EXIT_OK;
@@ -279,12 +288,8 @@ static int gx_cmd_list(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one of: paths, components, targets"))
         return GX_EXIT_USAGE;
-    if (npos != 1) {
-        gx_usage_error(cli, "%s", "expected one of: paths, components, targets");
-        return GX_EXIT_USAGE;
-    }
     if (!strcmp(pos[0], "paths")) {
         if (json) {
             json_t *arr = json_array();
@@ -365,12 +370,8 @@ static int gx_find_field_or_complain(gx_cli *cli, const char *path)
 {
     int field = gx_field_find(path);
     if (field < 0) {
-        const char *suggestion = gx_field_suggest(path);
         char hint[600];
-        if (suggestion)
-            snprintf(hint, sizeof hint, "did you mean '%s'?", suggestion);
-        else
-            snprintf(hint, sizeof hint, "`glyphoxa-deploy list paths` shows every path");
+        gx_field_unknown_hint(path, hint, sizeof hint);
         gx_cli_error(cli, hint, "unknown path '%.200s'", path);
     }
     return field;
@@ -382,12 +383,8 @@ static int gx_cmd_describe(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
         return GX_EXIT_USAGE;
-    if (npos != 1) {
-        gx_usage_error(cli, "%s", "expected one PATH");
-        return GX_EXIT_USAGE;
-    }
     int field = gx_find_field_or_complain(cli, pos[0]);
     if (field < 0)
         return GX_EXIT_FAIL;
@@ -439,12 +436,8 @@ static int gx_cmd_get(gx_cli *cli)
                           {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
         return GX_EXIT_USAGE;
-    if (npos != 1) {
-        gx_usage_error(cli, "%s", "expected one PATH");
-        return GX_EXIT_USAGE;
-    }
     int field = gx_find_field_or_complain(cli, pos[0]);
     if (field < 0)
         return GX_EXIT_FAIL;
@@ -540,12 +533,8 @@ static int gx_cmd_set(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos))
+    if (!gx_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH=VALUE"))
         return GX_EXIT_USAGE;
-    if (!npos) {
-        gx_usage_error(cli, "%s", "expected at least one PATH=VALUE");
-        return GX_EXIT_USAGE;
-    }
     for (size_t i = 0; i < npos; i++)
         if (!strchr(pos[i], '=')) {
             gx_usage_error(cli, "'%s' is not PATH=VALUE", pos[i]);
@@ -575,12 +564,8 @@ static int gx_cmd_unset(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos))
+    if (!gx_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH"))
         return GX_EXIT_USAGE;
-    if (!npos) {
-        gx_usage_error(cli, "%s", "expected at least one PATH");
-        return GX_EXIT_USAGE;
-    }
     return gx_locked(cli, gx_do_unset, pos, npos);
 }
 
@@ -640,7 +625,7 @@ static int gx_cmd_component(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, GX_ANY, NULL))
         return GX_EXIT_USAGE;
     if (npos >= 1 && !strcmp(pos[0], "list") && npos == 1) {
         cli->args = (const char *[]){"components", json ? "--json" : NULL};
@@ -659,12 +644,8 @@ static int gx_cmd_validate(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
-    if (npos) {
-        gx_usage_error(cli, "unexpected argument '%s'", pos[0]);
-        return GX_EXIT_USAGE;
-    }
     gx_model model;
     if (!gx_cli_load(cli, &model))
         return GX_EXIT_FAIL;
@@ -714,12 +695,8 @@ static int gx_cmd_init(gx_cli *cli)
                           {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos))
+    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
-    if (npos) {
-        gx_usage_error(cli, "unexpected argument '%s'", pos[0]);
-        return GX_EXIT_USAGE;
-    }
     if (gx_init.dsn && gx_init.with_postgresql) {
         gx_usage_error(cli, "%s", "give --dsn or --with-postgresql, not both");
         return GX_EXIT_USAGE;
