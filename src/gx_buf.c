@@ -22,7 +22,7 @@ static void gx_buf_reserve(gx_buf *buf, size_t extra)
     buf->cap = cap;
 }
 
-void gx_buf_put(gx_buf *buf, const char *bytes, size_t len)
+void gx_buf_put_grow(gx_buf *buf, const char *bytes, size_t len)
 {
     gx_buf_reserve(buf, len);
     if (len)
@@ -31,9 +31,6 @@ void gx_buf_put(gx_buf *buf, const char *bytes, size_t len)
     buf->data[buf->len] = '\0';
 }
 
-void gx_buf_puts(gx_buf *buf, const char *s) { gx_buf_put(buf, s, strlen(s)); }
-
-void gx_buf_putc(gx_buf *buf, char c) { gx_buf_put(buf, &c, 1); }
 
 void gx_buf_indent(gx_buf *buf, int count)
 {

@@ -5,6 +5,7 @@
 #define GX_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct gx_buf {
     char *data;
@@ -13,9 +14,34 @@ typedef struct gx_buf {
 
 #define GX_BUF_INIT {NULL, 0, 0}
 
-void gx_buf_put(gx_buf *buf, const char *bytes, size_t len);
-void gx_buf_puts(gx_buf *buf, const char *s);
-void gx_buf_putc(gx_buf *buf, char c);
+/* The growing path of gx_buf_put (use gx_buf_put). */
+void gx_buf_put_grow(gx_buf *buf, const char *bytes, size_t len);
+
+/* Appends len bytes. Inline: rendering appends many short pieces, and the call
+ * was a quarter of a render (README, Performance). */
+static inline void gx_buf_put(gx_buf *buf, const char *bytes, size_t len)
+{
+    if (buf->cap - buf->len > len) {
+        memcpy(buf->data + buf->len, bytes, len);
+        buf->len += len;
+        buf->data[buf->len] = '\0';
+    } else {
+        gx_buf_put_grow(buf, bytes, len);
+    }
+}
+
+static inline void gx_buf_puts(gx_buf *buf, const char *s) { gx_buf_put(buf, s, strlen(s)); }
+
+static inline void gx_buf_putc(gx_buf *buf, char c)
+{
+    if (buf->cap - buf->len > 1) {
+        buf->data[buf->len++] = c;
+        buf->data[buf->len] = '\0';
+    } else {
+        gx_buf_put_grow(buf, &c, 1);
+    }
+}
+
 /* len spaces */
 void gx_buf_indent(gx_buf *buf, int count);
 void gx_buf_printf(gx_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
