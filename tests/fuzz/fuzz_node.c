@@ -224,7 +224,8 @@ static void check_app_part(gx_arena *arena, const gx_node *app, const char *a, c
         return;
     if (!gx_node_equal(want, got)) {
         gx_fuzz_dump("config.yaml", text->data, text->len);
-        gx_fuzz_fail(NULL, "%s.%s in the application config differs from the value", a, b);
+        gx_fuzz_fail(NULL, "%s%s%s in the application config differs from the value", a,
+                     b ? "." : "", b ? b : "");
     }
 }
 
