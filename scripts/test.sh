@@ -37,6 +37,8 @@ step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "golden renders, SPEC §4 requirements, Kubernetes conformance" \
     env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh
+step "templates compiled in: a lone copy of the binary renders the same" \
+    tests/standalone/check.sh build/glyphoxa-deploy
 step "shellcheck: rendered target scripts and the project's own" \
     shellcheck -x tests/golden/*/expected/scripts/*.sh scripts/*.sh .ci/run \
     tests/*/*.sh tests/fakes/kubectl tests/fakes/helm
