@@ -30,68 +30,23 @@ typedef struct gx_apply_args {
     bool dry_run, delete_namespace;
 } gx_apply_args;
 
-static void gx_apply_usage(const char *fmt, const char *what)
-{
-    fputs("glyphoxa-deploy apply: ", stderr);
-    fprintf(stderr, fmt, what);
-    fputs("\nRun `glyphoxa-deploy apply --help` for usage.\n", stderr);
-}
-
-/* Matches "--name" (value in the next argument) and "--name=value". Returns
- * false when arg is not this option; sets *failed when its value is missing. */
-static bool gx_apply_value_opt(const char *name, gx_cli *cli, size_t *i, const char **value,
-                               bool *failed)
-{
-    const char *arg = cli->args[*i];
-    size_t len = strlen(name);
-    if (strncmp(arg, name, len) != 0)
-        return false;
-    if (arg[len] == '=') {
-        *value = arg + len + 1;
-        return true;
-    }
-    if (arg[len] != '\0')
-        return false;
-    if (*i + 1 >= cli->arg_count) {
-        gx_apply_usage("option '%s' needs a value", name);
-        *failed = true;
-        return true;
-    }
-    *value = cli->args[++*i];
-    return true;
-}
-
+/* Parses `apply [TARGET] [options]`; false after a usage error. */
 static bool gx_apply_parse(gx_cli *cli, gx_apply_args *a)
 {
-    bool only_positional = false, failed = false;
-    for (size_t i = 0; i < cli->arg_count && !failed; i++) {
-        const char *arg = cli->args[i];
-        if (!only_positional && arg[0] == '-' && arg[1] != '\0') {
-            if (!strcmp(arg, "--")) {
-                only_positional = true;
-            } else if (!strcmp(arg, "--dry-run")) {
-                a->dry_run = true;
-            } else if (!strcmp(arg, "--delete-namespace")) {
-                a->delete_namespace = true;
-            } else if (gx_apply_value_opt("--timeout", cli, &i, &a->timeout, &failed) ||
-                       gx_apply_value_opt("--kubeconfig", cli, &i, &a->kubeconfig, &failed) ||
-                       gx_apply_value_opt("--context", cli, &i, &a->context, &failed) ||
-                       gx_apply_value_opt("--kubectl", cli, &i, &a->kubectl, &failed) ||
-                       gx_apply_value_opt("--helm", cli, &i, &a->helm, &failed)) {
-                /* taken */
-            } else {
-                gx_apply_usage("unknown option '%s'", arg);
-                return false;
-            }
-            continue;
-        }
-        if (a->target) {
-            gx_apply_usage("unexpected argument '%s' (one target at most)", arg);
-            return false;
-        }
-        a->target = arg;
-    }
-    return !failed;
+    gx_optspec specs[] = {{"--dry-run", false, NULL, &a->dry_run},
+                          {"--delete-namespace", false, NULL, &a->delete_namespace},
+                          {"--timeout", true, &a->timeout, NULL},
+                          {"--kubeconfig", true, &a->kubeconfig, NULL},
+                          {"--context", true, &a->context, NULL},
+                          {"--kubectl", true, &a->kubectl, NULL},
+                          {"--helm", true, &a->helm, NULL},
+                          {NULL, false, NULL, NULL}};
+    const char **pos;
+    size_t npos;
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 0, 1, "one target at most"))
+        return false;
+    a->target = npos ? pos[0] : NULL;
+    return true;
 }
 
 static int gx_apply_find_target(const char *name)
@@ -208,11 +163,13 @@ int gx_cmd_apply(gx_cli *cli)
     const gx_target_info *target = &gx_targets[t];
     int timeout = target->timeout_seconds;
     if (a.timeout && !gx_apply_parse_timeout(a.timeout, &timeout)) {
-        gx_apply_usage("--timeout needs whole seconds from 1 to 604800, not '%s'", a.timeout);
+        gx_cli_usage_error(cli, "--timeout needs whole seconds from 1 to 604800, not '%s'",
+                           a.timeout);
         return GX_EXIT_USAGE;
     }
     if (a.delete_namespace && t != GX_TARGET_DESTROY) {
-        gx_apply_usage("--delete-namespace belongs to the destroy target, not '%s'", target_name);
+        gx_cli_usage_error(cli, "--delete-namespace belongs to the destroy target, not '%s'",
+                           target_name);
         return GX_EXIT_USAGE;
     }
     const char *script = gx_arena_printf(cli->arena, "scripts/%s", target->script);

@@ -169,3 +169,75 @@ bool gx_cli_load_valid(gx_cli *cli, gx_model *model)
         gx_cli_print_results(cli, &results, stderr);
     return true;
 }
+
+/* ---- options ------------------------------------------------------------------ */
+
+bool gx_cli_option_is(const char *arg, const char *name)
+{
+    size_t len = strlen(name);
+    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
+}
+
+void gx_cli_usage_error(gx_cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "glyphoxa-deploy %s: ", cli->command);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nRun `glyphoxa-deploy %s --help` for usage.\n", cli->command);
+    va_end(ap);
+}
+
+
+bool gx_cli_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
+                       size_t min, size_t max, const char *expected)
+{
+    *pos = gx_arena_alloc(cli->arena, (cli->arg_count + 1) * sizeof **pos);
+    *npos = 0;
+    bool only_positional = false;
+    for (size_t i = 0; i < cli->arg_count; i++) {
+        const char *arg = cli->args[i];
+        if (only_positional || arg[0] != '-' || !strcmp(arg, "-")) {
+            (*pos)[(*npos)++] = arg;
+            continue;
+        }
+        if (!strcmp(arg, "--")) {
+            only_positional = true;
+            continue;
+        }
+        const gx_optspec *match = NULL;
+        for (const gx_optspec *s = specs; s && s->name; s++)
+            if (gx_cli_option_is(arg, s->name))
+                match = s;
+        if (!match) {
+            gx_cli_usage_error(cli, "unknown option '%s'", arg);
+            return false;
+        }
+        if (!match->takes_value) {
+            if (strchr(arg, '=')) {
+                gx_cli_usage_error(cli, "option '%s' takes no value", match->name);
+                return false;
+            }
+            *match->flag = true;
+            continue;
+        }
+        const char *eq = strchr(arg, '=');
+        if (eq)
+            *match->value = eq + 1;
+        else if (i + 1 < cli->arg_count)
+            *match->value = cli->args[++i];
+        else {
+            gx_cli_usage_error(cli, "option '%s' needs a value", match->name);
+            return false;
+        }
+    }
+    if (*npos > max && max == 0) {
+        gx_cli_usage_error(cli, "unexpected argument '%s'", (*pos)[0]);
+        return false;
+    }
+    if (*npos < min || *npos > max) {
+        gx_cli_usage_error(cli, "expected %s", expected);
+        return false;
+    }
+    return true;
+}

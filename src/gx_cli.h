@@ -30,6 +30,32 @@ typedef struct gx_cli {
     bool color_out, color_err;   /* colour only on a terminal and never with NO_COLOR */
 } gx_cli;
 
+/* One option of a command: a flag (flag set to true when given) or an option
+ * with a value (value set; "--name VALUE" and "--name=VALUE" both work). */
+typedef struct gx_optspec {
+    const char *name;
+    bool takes_value;
+    const char **value;
+    bool *flag;
+} gx_optspec;
+
+#define GX_ANY ((size_t)-1)
+
+/* True when arg is the option name, alone or as "name=…". */
+bool gx_cli_option_is(const char *arg, const char *name);
+
+/* Parses cli->args against specs (terminated by a NULL name; specs may be
+ * NULL); "--" ends the options. Positional arguments go to *pos (arena), and
+ * there must be between min and max of them (max GX_ANY: no limit), else the
+ * usage error says "expected <expected>" (with max 0: "unexpected argument").
+ * Returns false after printing a usage error on an unknown option, a flag given
+ * a value, a missing value or a wrong number of arguments. */
+bool gx_cli_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
+                       size_t min, size_t max, const char *expected);
+
+/* Prints "glyphoxa-deploy COMMAND: <message>" and where the usage is. */
+void gx_cli_usage_error(gx_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "<workspace>/<name>" in the arena. */
 const char *gx_cli_path(gx_cli *cli, const char *name);
 

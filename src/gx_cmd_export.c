@@ -11,26 +11,20 @@ int gx_cmd_export(gx_cli *cli)
 {
     const char *out_dir = NULL;
     bool to_stdout = false, no_secrets = false;
-    for (size_t i = 0; i < cli->arg_count; i++) {
-        const char *arg = cli->args[i];
-        if (!strcmp(arg, "--stdout"))
-            to_stdout = true;
-        else if (!strcmp(arg, "--no-secrets"))
-            no_secrets = true;
-        else if (!strcmp(arg, "--out") && i + 1 < cli->arg_count)
-            out_dir = cli->args[++i];
-        else if (!strncmp(arg, "--out=", 6) && arg[6])
-            out_dir = arg + 6;
-        else {
-            fprintf(stderr,
-                    "glyphoxa-deploy export: unexpected argument '%s'\n"
-                    "Run `glyphoxa-deploy export --help` for usage.\n",
-                    arg);
-            return GX_EXIT_USAGE;
-        }
-    }
+    gx_optspec specs[] = {{"--out", true, &out_dir, NULL},
+                          {"--stdout", false, NULL, &to_stdout},
+                          {"--no-secrets", false, NULL, &no_secrets},
+                          {NULL, false, NULL, NULL}};
+    const char **pos;
+    size_t npos;
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
+        return GX_EXIT_USAGE;
     if (out_dir && to_stdout) {
-        fprintf(stderr, "glyphoxa-deploy export: give --out or --stdout, not both\n");
+        gx_cli_usage_error(cli, "give --out or --stdout, not both");
+        return GX_EXIT_USAGE;
+    }
+    if (out_dir && !*out_dir) {
+        gx_cli_usage_error(cli, "--out needs a directory");
         return GX_EXIT_USAGE;
     }
     gx_model model;

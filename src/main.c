@@ -53,98 +53,6 @@ typedef struct gx_command {
     const char *help;
 } gx_command;
 
-/* ---- option parsing ------------------------------------------------------------ */
-
-typedef struct gx_opts {
-    gx_cli *cli;
-    size_t index;
-    const char *command;
-    const char **positional;
-    size_t positional_count;
-    bool failed;
-} gx_opts;
-
-/* Scans a command's arguments; options are matched by gx_opt_flag/gx_opt_value
- * from the command, everything else is positional. */
-static bool gx_opt_is(const char *arg, const char *name)
-{
-    size_t len = strlen(name);
-    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
-}
-
-static void gx_usage_error(gx_cli *cli, const char *fmt, const char *what)
-{
-    fprintf(stderr, "glyphoxa-deploy %s: ", cli->command);
-    fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nRun `glyphoxa-deploy %s --help` for usage.\n", cli->command);
-}
-
-typedef struct gx_optspec {
-    const char *name;
-    bool takes_value;
-    const char **value; /* set for value options */
-    bool *flag;         /* set for flags */
-} gx_optspec;
-
-#define GX_ANY ((size_t)-1)
-
-/* Parses cli->args against specs; positional arguments go to *pos, and there
- * must be between min and max of them (max GX_ANY: no limit), else the usage
- * error says "expected <expected>". Returns false (after printing a usage error)
- * on an unknown option, a missing value or a wrong number of arguments. */
-static bool gx_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
-                          size_t min, size_t max, const char *expected)
-{
-    *pos = gx_arena_alloc(cli->arena, (cli->arg_count + 1) * sizeof **pos);
-    *npos = 0;
-    bool only_positional = false;
-    for (size_t i = 0; i < cli->arg_count; i++) {
-        const char *arg = cli->args[i];
-        if (only_positional || arg[0] != '-' || !strcmp(arg, "-")) {
-            (*pos)[(*npos)++] = arg;
-            continue;
-        }
-        if (!strcmp(arg, "--")) {
-            only_positional = true;
-            continue;
-        }
-        const gx_optspec *match = NULL;
-        for (const gx_optspec *s = specs; s && s->name; s++)
-            if (gx_opt_is(arg, s->name))
-                match = s;
-        if (!match) {
-            gx_usage_error(cli, "unknown option '%s'", arg);
-            return false;
-        }
-        if (!match->takes_value) {
-            if (strchr(arg, '=')) {
-                gx_usage_error(cli, "option '%s' takes no value", match->name);
-                return false;
-            }
-            *match->flag = true;
-            continue;
-        }
-        const char *eq = strchr(arg, '=');
-        if (eq)
-            *match->value = eq + 1;
-        else if (i + 1 < cli->arg_count)
-            *match->value = cli->args[++i];
-        else {
-            gx_usage_error(cli, "option '%s' needs a value", match->name);
-            return false;
-        }
-    }
-    if (*npos > max && max == 0) {
-        gx_usage_error(cli, "unexpected argument '%s'", (*pos)[0]);
-        return false;
-    }
-    if (*npos < min || *npos > max) {
-        gx_usage_error(cli, "expected %s", expected);
-        return false;
-    }
-    return true;
-}
-
 /* ---- JSON helpers ---------------------------------------------------------------- */
 
 static json_t *gx_node_json(const gx_node *node)
@@ -275,7 +183,7 @@ static int gx_cmd_version(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos, 0, 0, NULL))
+    if (!gx_cli_parse_opts(cli, NULL, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
     printf("glyphoxa-deploy %s (schema: %d paths, %d components)\n", GX_VERSION, GX_FIELD_COUNT,
            GX_COMPONENT_COUNT);
@@ -288,7 +196,7 @@ static int gx_cmd_list(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one of: paths, components, targets"))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 1, 1, "one of: paths, components, targets"))
         return GX_EXIT_USAGE;
     if (!strcmp(pos[0], "paths")) {
         if (json) {
@@ -362,7 +270,7 @@ static int gx_cmd_list(gx_cli *cli)
                    gx_targets[t].description);
         return GX_EXIT_OK;
     }
-    gx_usage_error(cli, "unknown list '%s' (paths, components, targets)", pos[0]);
+    gx_cli_usage_error(cli, "unknown list '%s' (paths, components, targets)", pos[0]);
     return GX_EXIT_USAGE;
 }
 
@@ -383,7 +291,7 @@ static int gx_cmd_describe(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
         return GX_EXIT_USAGE;
     int field = gx_find_field_or_complain(cli, pos[0]);
     if (field < 0)
@@ -436,7 +344,7 @@ static int gx_cmd_get(gx_cli *cli)
                           {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 1, 1, "one PATH"))
         return GX_EXIT_USAGE;
     int field = gx_find_field_or_complain(cli, pos[0]);
     if (field < 0)
@@ -533,11 +441,11 @@ static int gx_cmd_set(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH=VALUE"))
+    if (!gx_cli_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH=VALUE"))
         return GX_EXIT_USAGE;
     for (size_t i = 0; i < npos; i++)
         if (!strchr(pos[i], '=')) {
-            gx_usage_error(cli, "'%s' is not PATH=VALUE", pos[i]);
+            gx_cli_usage_error(cli, "'%s' is not PATH=VALUE", pos[i]);
             return GX_EXIT_USAGE;
         }
     return gx_locked(cli, gx_do_set, pos, npos);
@@ -564,7 +472,7 @@ static int gx_cmd_unset(gx_cli *cli)
 {
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH"))
+    if (!gx_cli_parse_opts(cli, NULL, &pos, &npos, 1, GX_ANY, "at least one PATH"))
         return GX_EXIT_USAGE;
     return gx_locked(cli, gx_do_unset, pos, npos);
 }
@@ -625,7 +533,7 @@ static int gx_cmd_component(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, GX_ANY, NULL))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 0, GX_ANY, NULL))
         return GX_EXIT_USAGE;
     if (npos >= 1 && !strcmp(pos[0], "list") && npos == 1) {
         cli->args = (const char *[]){"components", json ? "--json" : NULL};
@@ -634,7 +542,7 @@ static int gx_cmd_component(gx_cli *cli)
     }
     if (npos >= 2 && (!strcmp(pos[0], "enable") || !strcmp(pos[0], "disable")))
         return gx_locked(cli, gx_do_component, pos, npos);
-    gx_usage_error(cli, "%s", "expected: list | enable NAME... | disable NAME...");
+    gx_cli_usage_error(cli, "%s", "expected: list | enable NAME... | disable NAME...");
     return GX_EXIT_USAGE;
 }
 
@@ -644,7 +552,7 @@ static int gx_cmd_validate(gx_cli *cli)
     gx_optspec specs[] = {{"--json", false, NULL, &json}, {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
     gx_model model;
     if (!gx_cli_load(cli, &model))
@@ -695,10 +603,10 @@ static int gx_cmd_init(gx_cli *cli)
                           {NULL, false, NULL, NULL}};
     const char **pos;
     size_t npos;
-    if (!gx_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
+    if (!gx_cli_parse_opts(cli, specs, &pos, &npos, 0, 0, NULL))
         return GX_EXIT_USAGE;
     if (gx_init.dsn && gx_init.with_postgresql) {
-        gx_usage_error(cli, "%s", "give --dsn or --with-postgresql, not both");
+        gx_cli_usage_error(cli, "%s", "give --dsn or --with-postgresql, not both");
         return GX_EXIT_USAGE;
     }
     gx_diags diags = GX_DIAGS_INIT;
@@ -861,8 +769,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = NULL;
-        bool is_c = !strcmp(arg, "-C"), is_f = !strcmp(arg, "-f") || gx_opt_is(arg, "--values"),
-             is_set = gx_opt_is(arg, "--set"), is_set_file = gx_opt_is(arg, "--set-file");
+        bool is_c = !strcmp(arg, "-C"), is_f = !strcmp(arg, "-f") || gx_cli_option_is(arg, "--values"),
+             is_set = gx_cli_option_is(arg, "--set"), is_set_file = gx_cli_option_is(arg, "--set-file");
         if (is_c || is_f || is_set || is_set_file) {
             const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
             if (eq)
