@@ -510,28 +510,9 @@ void gx_yaml_map(gx_buf *out, const gx_map *map, int indent, bool after_key)
     }
     for (size_t i = 0; i < count; i++) {
         const char *k = map->keys[i] ? map->keys[i] : "";
-        size_t pad = i > 0 || after_key ? (size_t)col : 0, klen = strlen(k);
-        /* the common case (labels, selectors): a plain key and a plain value,
-         * written as one line with one append; the same bytes as below */
-        const char *v = map->values[i];
-        size_t vlen = v ? strlen(v) : 0;
-        char line[256];
-        if (pad + klen + vlen + 3 <= sizeof line && gx_yaml_plain_ok(k, klen) &&
-            gx_yaml_plain_ok(v, vlen)) {
-            memset(line, ' ', pad);
-            memcpy(line + pad, k, klen);
-            size_t n = pad + klen;
-            line[n++] = ':';
-            line[n++] = ' ';
-            memcpy(line + n, v, vlen);
-            n += vlen;
-            line[n++] = '\n';
-            gx_buf_put(out, line, n);
-            continue;
-        }
-        if (pad)
+        if (i > 0 || after_key)
             gx_buf_indent(out, col);
-        gx_key(out, NULL, k, klen, col);
+        gx_key(out, NULL, k, strlen(k), col);
         gx_buf_putc(out, ' ');
         gx_yaml_str(out, map->values[i]);
         gx_buf_putc(out, '\n');
