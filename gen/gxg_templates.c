@@ -270,7 +270,7 @@ static void gxg_tc_error(void *ctx, int line, int col, const char *fmt, ...)
 
 static const char *const gxg_keywords[] = {"if",  "elif",  "else", "end", "for",       "in",
                                            "not", "and",   "or",   "yaml", "block",
-                                           "component", NULL};
+                                           "component", "include", NULL};
 
 static bool gxg_is_keyword(const gxg_tok *t)
 {
@@ -1635,7 +1635,8 @@ static void gxg_names_add(gxg_names *n, char *s)
 }
 
 /* Collects every *.tmpl below dir (relative paths under rel); hidden entries
- * are skipped. */
+ * and partials (names starting with '_', pulled in by {{ include }}) are
+ * skipped. */
 static bool gxg_walk(const char *dir, const char *rel, gxg_names *out)
 {
     char *path = rel[0] ? gxg_fmt("%s/%s", dir, rel) : gxg_fmt("%s", dir);
@@ -1648,7 +1649,7 @@ static bool gxg_walk(const char *dir, const char *rel, gxg_names *out)
     bool ok = true;
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.')
+        if (ent->d_name[0] == '.' || ent->d_name[0] == '_')
             continue;
         char *sub = rel[0] ? gxg_fmt("%s/%s", rel, ent->d_name) : gxg_fmt("%s", ent->d_name);
         char *full = gxg_fmt("%s/%s", dir, sub);
@@ -1713,6 +1714,85 @@ static bool gxg_read_all(const char *path, char **data, size_t *len)
     return true;
 }
 
+/* Expands {{ include "NAME" }}: a tag alone on its line is replaced by the
+ * lines of the partial NAME, a file beside the template whose name starts with
+ * '_' and which holds plain text only (no tags), emitted as it is. The partial's
+ * buffer is kept to the end (gxgen is a short-lived build tool). */
+static void gxg_expand_includes(gxg_tc *tc, const char *file)
+{
+    size_t cap = tc->nseg + 1, n = 0;
+    gxg_seg *out = gxg_xmalloc(cap * sizeof *out);
+    for (size_t i = 0; i < tc->nseg; i++) {
+        gxg_seg *s = &tc->segs[i];
+        gxg_tok first = {0}, name = {0}, end = {0};
+        if (s->kind == GXG_SEG_TAG) {
+            gxg_toks t;
+            gxg_toks_init(&t, s, gxg_tc_error, tc);
+            first = gxg_toks_next(&t);
+            if (gxg_tok_is(&first, "include")) {
+                name = gxg_toks_next(&t);
+                end = gxg_toks_next(&t);
+            }
+        }
+        if (!gxg_tok_is(&first, "include")) {
+            if (n == cap)
+                out = realloc(out, (cap *= 2) * sizeof *out);
+            if (!out)
+                abort();
+            out[n++] = *s;
+            continue;
+        }
+        bool alone = s->col == 1 && (i + 1 == tc->nseg || (tc->segs[i + 1].kind == GXG_SEG_TEXT &&
+                                                            tc->segs[i + 1].len == 1 &&
+                                                            tc->segs[i + 1].text[0] == '\n'));
+        if (name.kind != GXG_TOK_STRING || end.kind != GXG_TOK_END) {
+            gxg_tc_error(tc, s->line, s->col,
+                         "'include' takes one partial's name in quotes, e.g. include \"_NAME\"");
+            continue;
+        }
+        char *partial = gxg_tok_string(&name, gxg_tc_error, tc);
+        if (!partial)
+            continue;
+        if (!alone || partial[0] != '_' || strchr(partial, '/')) {
+            gxg_tc_error(tc, s->line, s->col,
+                         "an include stands alone on its line and names a partial beside the "
+                         "template ('_NAME'), not '%s'",
+                         partial);
+            free(partial);
+            continue;
+        }
+        const char *slash = strrchr(file, '/');
+        char *path = slash ? gxg_fmt("%.*s/%s", (int)(slash - file), file, partial)
+                           : gxg_fmt("%s", partial);
+        char *text;
+        size_t len;
+        if (!gxg_read_all(path, &text, &len)) {
+            gxg_tc_error(tc, s->line, s->col, "cannot include '%s'", partial);
+        } else if (strstr(text, "{{") || memchr(text, '\0', len)) {
+            gxg_tc_error(tc, s->line, s->col,
+                         "the partial '%s' must be plain text (no tags, no NUL bytes)", partial);
+        } else {
+            for (size_t at = 0; at < len;) {
+                const char *nl = memchr(text + at, '\n', len - at);
+                size_t l = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+                if (n == cap)
+                    out = realloc(out, (cap *= 2) * sizeof *out);
+                if (!out)
+                    abort();
+                out[n++] = (gxg_seg){GXG_SEG_TEXT, text + at, l, s->line, 1, s->line, 0, 0};
+                at += l;
+            }
+            if (i + 1 < tc->nseg && len > 0 && text[len - 1] == '\n')
+                i++; /* the include line's own newline: the partial brought its own */
+        }
+        free(path);
+        free(partial);
+    }
+    free(tc->segs);
+    tc->segs = out;
+    tc->nseg = n;
+}
+
 typedef struct gxg_compiled {
     char *rel;      /* "generated/gateway.yaml.tmpl" */
     char *output;   /* "generated/gateway.yaml" */
@@ -1747,6 +1827,8 @@ static bool gxg_compile_one(const gxg_schema *schema, const char *file, gxg_comp
         return false;
     tc.src = src;
     gxg_tmpl_split(tc.src, tc.len, &tc.segs, &tc.nseg, gxg_tc_error, &tc);
+    if (tc.errors == 0)
+        gxg_expand_includes(&tc, file);
     tc.ann = calloc(tc.nseg + 1, sizeof *tc.ann);
     if (!tc.ann)
         abort();
