@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_util.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -306,27 +308,9 @@ static void write_text(const char *ws, const char *name, const char *text)
 static char *read_file(const char *ws, const char *name, size_t *len)
 {
     char *p = ws_path(ws, name);
-    FILE *f = fopen(p, "rb");
+    char *data = gx_test_read_file(p, len);
     free(p);
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
+    return data;
 }
 
 static mode_t file_mode(const char *ws, const char *name)

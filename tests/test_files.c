@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -81,23 +83,7 @@ static void put(const char *path, const char *content, mode_t mode)
 }
 
 /* whole file as a malloc'd string, NULL when it cannot be opened */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 256, len = 0;
-    char *s = malloc(cap);
-    size_t r;
-    while ((r = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += r;
-        if (cap - len - 1 == 0)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
+static char *slurp(const char *path) { return gx_test_read_file(path, NULL); }
 
 static void assert_content(const char *path, const char *want)
 {

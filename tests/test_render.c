@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_util.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -95,22 +97,7 @@ static void make_dirs(const char *path)
 }
 
 /* The whole file, NUL-terminated (NULL when it cannot be read). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    gx_buf b = GX_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        gx_buf_put(&b, chunk, n);
-    fclose(fp);
-    gx_buf_put(&b, "", 0);
-    if (len)
-        *len = b.len;
-    return b.data;
-}
+static char *slurp(const char *path, size_t *len) { return gx_test_read_file(path, len); }
 
 static void spit(const char *path, const char *data, size_t len)
 {

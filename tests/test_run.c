@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_util.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -124,15 +126,15 @@ static const char *ws_file(fx *f, const char *name)
 /* The whole file, NUL-terminated, in the arena; NULL when it cannot be read. */
 static char *read_all(fx *f, const char *path, size_t *len)
 {
-    FILE *in = fopen(path, "rb");
-    if (!in)
+    size_t n;
+    char *data = gx_test_read_file(path, &n);
+    if (!data)
         return NULL;
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf, in);
-    fclose(in);
+    char *copy = gx_arena_strndup(f->arena, data, n);
+    free(data);
     if (len)
         *len = n;
-    return gx_arena_strndup(f->arena, buf, n);
+    return copy;
 }
 
 /* The child environment used by most tests: the fakes first on PATH, the log,
