@@ -22,6 +22,7 @@
 #include "gx_diag.h"
 #include "gx_export.h"
 #include "gx_model.h"
+#include "gx_values_io.h"
 
 /* Everything the renders produce is folded into this, so that no compiler can
  * drop the work as unused. */

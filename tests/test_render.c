@@ -399,20 +399,35 @@ static void build_and_render_fixture(const char *tmp)
     char *driver_c = xprintf("%s/driver.c", tmp);
     spit(driver_c, driver_source, strlen(driver_source));
     const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
-    char *inc_src = xprintf("-I%s/src", source_dir()), *inc_gen = xprintf("-I%s", gen);
-    static const char *const runtime[] = {"gx_render.c", "gx_yamlout.c", "gx_shell.c",
-                                          "gx_buf.c",    "gx_arena.c",   "gx_node.c",
-                                          "gx_diag.c"};
-    char *srcs[7];
-    for (size_t i = 0; i < 7; i++)
-        srcs[i] = xprintf("%s/src/%s", source_dir(), runtime[i]);
-    char *tmpl_c = xprintf("%s/gx_templates.c", gen), *schema_c = xprintf("%s/gx_schema.c", gen);
+    char *inc_gen = xprintf("-I%s", gen);
+    /* the runtime the compiled templates need: render, yaml and base layers */
+    static const char *const runtime[] = {"render/gx_render.c", "yaml/gx_yamlout.c",
+                                          "yaml/gx_shell.c",    "base/gx_buf.c",
+                                          "base/gx_arena.c",    "yaml/gx_node.c",
+                                          "base/gx_diag.c"};
+    enum { NRUNTIME = sizeof runtime / sizeof runtime[0] };
+    static const char *const layers[] = {"base", "yaml", "render"};
+    const char *cargv[32];
+    size_t n = 0;
     char *driver = xprintf("%s/driver", tmp);
-    char *cargv[] = {(char *)cc, "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
-                     "-O0", inc_src, inc_gen, "-o", driver, driver_c, tmpl_c, schema_c,
-                     srcs[0], srcs[1], srcs[2], srcs[3], srcs[4], srcs[5], srcs[6], "-lyaml",
-                     NULL};
-    rc = run(cargv, outf, errf);
+    char *tmpl_c = xprintf("%s/gx_templates.c", gen), *schema_c = xprintf("%s/gx_schema.c", gen);
+    const char *fixed[] = {cc, "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-O0"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        cargv[n++] = fixed[i];
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
+        cargv[n++] = xprintf("-I%s/src/%s", source_dir(), layers[i]);
+    cargv[n++] = inc_gen;
+    cargv[n++] = "-o";
+    cargv[n++] = driver;
+    cargv[n++] = driver_c;
+    cargv[n++] = tmpl_c;
+    cargv[n++] = schema_c;
+    for (size_t i = 0; i < NRUNTIME; i++)
+        cargv[n++] = xprintf("%s/src/%s", source_dir(), runtime[i]);
+    cargv[n++] = "-lyaml";
+    cargv[n++] = "-lnettle";
+    cargv[n] = NULL;
+    rc = run((char **)cargv, outf, errf);
     if (rc != 0) {
         char *err = slurp(errf, NULL);
         print_error("building the fixture driver failed (%d):\n%s\n", rc, err ? err : "");
@@ -425,13 +440,14 @@ static void build_and_render_fixture(const char *tmp)
     char *dargv[] = {driver, render, (char *)hostile, NULL};
     assert_int_equal(run(dargv, outf, errf), 0);
 
-    for (size_t i = 0; i < 7; i++)
-        free(srcs[i]);
+    for (size_t i = 7; i < n; i++) /* the -I options and file names built here */
+        if (strncmp(cargv[i], "-I", 2) == 0 || strstr(cargv[i], "/src/"))
+            if (cargv[i] != inc_gen)
+                free((char *)cargv[i]);
     free(render);
     free(driver);
     free(tmpl_c);
     free(schema_c);
-    free(inc_src);
     free(inc_gen);
     free(driver_c);
     free(outf);

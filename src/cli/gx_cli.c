@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gx_files.h"
+#include "gx_values_io.h"
 
 const char *gx_cli_path(gx_cli *cli, const char *name)
 {

@@ -95,11 +95,6 @@ void gx_layer_init(gx_layer *layer, gx_layer_kind kind, const char *file);
 bool gx_layer_read(gx_arena *arena, gx_layer *layer, const char *data, size_t len,
                    gx_diags *diags);
 
-/* gx_layer_read of a file: at most GX_VALUES_MAX_BYTES, must be a regular file.
- * A missing file is an error unless missing_ok (then the layer stays empty). */
-bool gx_layer_read_file(gx_arena *arena, gx_layer *layer, const char *path, bool missing_ok,
-                        gx_diags *diags);
-
 /* Parses text as a value of field (the --set / set syntax): strings taken as
  * is; ints in decimal; bools true/false; enums one of the choices; quantities
  * as is; maps, lists and yaml values as YAML flow or block text. Errors name

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gx_files.h"
 #include "gx_yamlout.h"
 
 /* ---- lookups ---------------------------------------------------------------- */
@@ -503,18 +502,6 @@ bool gx_layer_read(gx_arena *arena, gx_layer *layer, const char *data, size_t le
         return false;
     }
     return gx_read_branch(arena, layer, root, "", diags);
-}
-
-bool gx_layer_read_file(gx_arena *arena, gx_layer *layer, const char *path, bool missing_ok,
-                        gx_diags *diags)
-{
-    if (missing_ok && !gx_file_exists(path))
-        return true;
-    char *data;
-    size_t len;
-    if (!gx_file_read(arena, path, GX_VALUES_MAX_BYTES, &data, &len, diags))
-        return false;
-    return gx_layer_read(arena, layer, data, len, diags);
 }
 
 /* The offset of the first byte that is not part of well-formed UTF-8 (no

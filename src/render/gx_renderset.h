@@ -1,0 +1,71 @@
+/* gx_renderset — every compiled-in template rendered once for a
+ * configuration (in memory, touching no file), the mode each output gets, and
+ * the --stdout stream form. Depends on gx_derived (gx_derive), gx_render,
+ * gx_templates and gx_schema (generated), gx_arena, gx_buf, gx_diag. */
+#ifndef GX_RENDERSET_H
+#define GX_RENDERSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "gx_arena.h"
+#include "gx_buf.h"
+#include "gx_diag.h"
+#include "gx_render.h"
+
+struct gx_config;
+struct gx_derived;
+
+/* ---- in memory ------------------------------------------------------------------ */
+
+/* One template's output in a render set. */
+typedef struct gx_rendered {
+    const gx_template *tmpl; /* its row; tmpl->output is the path below the workspace */
+    gx_buf text;             /* the rendered bytes */
+    bool skipped;            /* not written: blank output (only white space), or the
+                              * Secret generated/secrets.yaml under no_secrets */
+    mode_t mode;             /* the file mode an export gives it (gx_export_mode) */
+} gx_rendered;
+
+/* Every template rendered once. Reusable: each gx_render_set_run replaces the
+ * previous results (buffers keep their memory, the arena is renewed). */
+typedef struct gx_render_set {
+    const gx_template *templates; /* the table rendered */
+    size_t count;
+    gx_rendered *items;           /* count entries, in table order */
+    gx_arena *arena;              /* derived values and joined strings of the last run */
+    struct gx_derived *derived;   /* the derived values of the last run (in arena) */
+} gx_render_set;
+
+/* Prepares set for the table templates[0..count); templates NULL means the
+ * compiled-in gx_template_table (count is then ignored). */
+void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t count);
+
+/* Computes the derived values of cfg (gx_derive), sets derived/no-secrets to
+ * no_secrets, and renders every template of the set into its item. Touches no
+ * file. Fails (false, one diagnostic) only when no_secrets is asked for and
+ * the templates were built without derived/no-secrets (they could not leave
+ * secrets out). */
+bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
+                       gx_diags *diags);
+
+/* Releases the buffers and the arena; set is then as after a zeroing. */
+void gx_render_set_free(gx_render_set *set);
+
+/* The mode an exported file gets: scripts/NAME.sh 0755; generated/secrets.yaml,
+ * everything under generated/infra/ (Helm values holding passwords), and
+ * generated/config.yaml when config_is_secret 0600; everything else 0644. */
+mode_t gx_export_mode(const char *output, bool config_is_secret);
+
+/* True when the output belongs in the --stdout stream (see below). */
+bool gx_rendered_in_stream(const gx_rendered *it);
+
+/* Appends the --stdout stream of a render set to out: every non-skipped YAML
+ * output under generated/ but not under generated/infra/, in table order, each
+ * introduced by a "---" line and a "# Source: PATH" comment line (a "---" line
+ * that opens an output itself is dropped), each ending with a newline. An
+ * empty set gives nothing. */
+void gx_export_stream(const gx_render_set *set, gx_buf *out);
+
+#endif
