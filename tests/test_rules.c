@@ -61,46 +61,46 @@ static const gx_node *yaml(const char *text)
     return n;
 }
 
-static gx_results run(const struct gx_config *cfg)
+static gx_diags run(const struct gx_config *cfg)
 {
-    gx_results r;
+    gx_diags r;
     memset(&r, 0, sizeof r);
     gx_validate(cfg, A, &r);
     return r;
 }
 
-static void dump(const gx_results *r)
+static void dump(const gx_diags *r)
 {
     for (size_t i = 0; i < r->count; i++)
-        fprintf(stderr, "  [%s] %s %s: %s\n", r->items[i].rule,
+        fprintf(stderr, "  [%s] %s %s: %s\n", gx_code_id(r->items[i].code),
                 r->items[i].severity == GX_BLOCKING ? "blocking" : "warning", r->items[i].path,
                 r->items[i].message);
 }
 
-static const gx_result *find(const gx_results *r, const char *rule, const char *path,
+static const gx_diag *find(const gx_diags *r, const char *rule, const char *path,
                              gx_severity sev)
 {
     for (size_t i = 0; i < r->count; i++) {
-        const gx_result *x = &r->items[i];
-        if (strcmp(x->rule, rule) == 0 && strcmp(x->path, path) == 0 && x->severity == sev)
+        const gx_diag *x = &r->items[i];
+        if (strcmp(gx_code_id(x->code), rule) == 0 && strcmp(x->path, path) == 0 && x->severity == sev)
             return x;
     }
     return NULL;
 }
 
-static size_t count_rule(const gx_results *r, const char *rule)
+static size_t count_rule(const gx_diags *r, const char *rule)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->count; i++)
-        n += strcmp(r->items[i].rule, rule) == 0;
+        n += strcmp(gx_code_id(r->items[i].code), rule) == 0;
     return n;
 }
 
 /* Asserts a result of rule at path with severity; returns it. */
-static const gx_result *expect(const gx_results *r, const char *rule, const char *path,
+static const gx_diag *expect(const gx_diags *r, const char *rule, const char *path,
                                gx_severity sev)
 {
-    const gx_result *x = find(r, rule, path, sev);
+    const gx_diag *x = find(r, rule, path, sev);
     if (!x) {
         fprintf(stderr, "expected [%s] %s %s; got:\n", rule,
                 sev == GX_BLOCKING ? "blocking" : "warning", path);
@@ -113,10 +113,10 @@ static const gx_result *expect(const gx_results *r, const char *rule, const char
 }
 
 /* Asserts every result belongs to rule. */
-static void only(const gx_results *r, const char *rule)
+static void only(const gx_diags *r, const char *rule)
 {
     for (size_t i = 0; i < r->count; i++) {
-        if (strcmp(r->items[i].rule, rule) != 0) {
+        if (strcmp(gx_code_id(r->items[i].code), rule) != 0) {
             fprintf(stderr, "expected only %s results; got:\n", rule);
             dump(r);
             fail();
@@ -125,10 +125,10 @@ static void only(const gx_results *r, const char *rule)
 }
 
 /* Asserts every blocking result belongs to rule. */
-static void only_blocking(const gx_results *r, const char *rule)
+static void only_blocking(const gx_diags *r, const char *rule)
 {
     for (size_t i = 0; i < r->count; i++) {
-        if (r->items[i].severity == GX_BLOCKING && strcmp(r->items[i].rule, rule) != 0) {
+        if (r->items[i].severity == GX_BLOCKING && strcmp(gx_code_id(r->items[i].code), rule) != 0) {
             fprintf(stderr, "expected only %s blocking results; got:\n", rule);
             dump(r);
             fail();
@@ -136,7 +136,7 @@ static void only_blocking(const gx_results *r, const char *rule)
     }
 }
 
-static void none(const gx_results *r)
+static void none(const gx_diags *r)
 {
     if (r->count) {
         fprintf(stderr, "expected no results; got:\n");
@@ -175,7 +175,7 @@ static void test_baseline_shared_valid(void **state)
     (void)state;
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -186,7 +186,7 @@ static void test_baseline_dedicated_valid(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
     cfg.gateway.replica_count = 1;
     cfg.gateway.pod_anti_affinity = false;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -199,7 +199,7 @@ static void test_baseline_all_components_valid(void **state)
         cfg.enabled[c] = true;
     cfg.database.dsn = "";
     cfg.postgresql.postgres_password = "a-random-password";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -238,7 +238,7 @@ static void test_full_application_config_valid(void **state)
                            "  gm_helper: false\n  address_only: true\n"
                            "- name: Oracle\n  engine: s2s\n"
                            "- name: Bard\n  voice: {speed_factor: 0}\n");
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -250,8 +250,8 @@ static void test_v1_port_out_of_range(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.ports.admin = 70000;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "gateway/ports/admin", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "gateway/ports/admin", GX_BLOCKING);
     contains(x->message, "1 to 65535");
     contains(x->message, "e.g. 8081");
     only(&r, "V1");
@@ -264,8 +264,8 @@ static void test_v1_int_below_min(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.active_deadline_seconds = 59;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "worker/active-deadline-seconds", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "worker/active-deadline-seconds", GX_BLOCKING);
     contains(x->message, "at least 60");
     only(&r, "V1");
 }
@@ -276,8 +276,8 @@ static void test_v1_enum_out_of_range(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.server.log_level = 9;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "config/server/log-level", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "config/server/log-level", GX_BLOCKING);
     contains(x->message, "debug, info, warn, error");
     only(&r, "V1");
 }
@@ -288,8 +288,8 @@ static void test_v1_quantity_empty(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.requests.memory = "";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "gateway/requests/memory", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "gateway/requests/memory", GX_BLOCKING);
     contains(x->message, "like 500m, 1, 256Mi");
     only(&r, "V1");
     assert_int_equal(r.count, 1);
@@ -302,8 +302,8 @@ static void test_v1_quantity_garbage(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.profiles.local_llm.limits.cpu = "2 cores";
     cfg.postgresql.persistence_size = "10GB"; /* component off: not checked */
-    gx_results r = run(&cfg);
-    const gx_result *x =
+    gx_diags r = run(&cfg);
+    const gx_diag *x =
         expect(&r, "V1", "worker/profiles/local-llm/limits/cpu", GX_BLOCKING);
     contains(x->message, "\"2 cores\"");
     contains(x->message, "like 500m, 1, 256Mi");
@@ -317,7 +317,7 @@ static void test_v1_quantity_negative(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.requests.cpu = "-1";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V1", "gateway/requests/cpu", GX_BLOCKING);
     only(&r, "V1");
 }
@@ -329,8 +329,8 @@ static void test_v1_string_pattern(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.enabled[GX_C_SEALED_SECRETS] = true;
     cfg.sealed_secrets.namespace = "Kube_System";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "sealed-secrets/namespace", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "sealed-secrets/namespace", GX_BLOCKING);
     contains(x->message, "DNS label");
     contains(x->message, "e.g. kube-system");
     only(&r, "V1");
@@ -342,8 +342,8 @@ static void test_v1_control_chars_escaped(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.limits.memory = "1Gi\n\x1b[31m";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V1", "gateway/limits/memory", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V1", "gateway/limits/memory", GX_BLOCKING);
     assert_null(strchr(x->message, '\n'));
     assert_null(strchr(x->message, '\x1b'));
     contains(x->message, "\\x0a");
@@ -357,7 +357,7 @@ static void test_v2_namespace_not_dns_label(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.namespace = "My_Namespace";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V2", "core/namespace", GX_BLOCKING);
     only(&r, "V2");
     assert_int_equal(r.count, 1);
@@ -372,8 +372,8 @@ static void test_v2_namespace_too_long(void **state)
     memset(ns, 'a', 64);
     ns[64] = '\0';
     cfg.core.namespace = ns;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
     contains(x->message, "63");
     only(&r, "V2");
 }
@@ -387,8 +387,8 @@ static void test_v2_release_name_over_40(void **state)
     memset(name, 'r', 41);
     name[41] = '\0';
     cfg.core.release_name = name;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
     contains(x->message, "40");
     only(&r, "V2");
 
@@ -403,7 +403,7 @@ static void test_v2_release_name_empty(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.release_name = "";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V2", "core/release-name", GX_BLOCKING);
     only(&r, "V2");
 }
@@ -417,7 +417,7 @@ static void test_v3_dedicated_many_replicas(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
     cfg.gateway.pod_anti_affinity = false;
     cfg.gateway.replica_count = 3;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V3", "gateway/replica-count", GX_WARNING);
     only(&r, "V3");
     assert_int_equal(r.blocking, 0);
@@ -439,7 +439,7 @@ static void test_v4_dedicated_anti_affinity(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
     cfg.gateway.replica_count = 1;
     cfg.gateway.pod_anti_affinity = true;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V4", "gateway/pod-anti-affinity", GX_WARNING);
     only(&r, "V4");
     assert_int_equal(r.blocking, 0);
@@ -453,8 +453,8 @@ static void test_v5_empty_production_blocking(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.admin_key = "";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
     contains(x->message, "openssl rand");
     only(&r, "V5");
     assert_int_equal(r.count, 1);
@@ -467,7 +467,7 @@ static void test_v5_empty_dev_warning(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.environment = GX_CORE_ENVIRONMENT_DEV;
     cfg.gateway.admin_key = "";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V5", "gateway/admin-key", GX_WARNING);
     only(&r, "V5");
     assert_int_equal(r.count, 1);
@@ -480,8 +480,8 @@ static void test_v5_short_warning(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.admin_key = "hunter2hunter2"; /* 14 chars */
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
     assert_null(strstr(x->message, "hunter2"));
     only(&r, "V5");
     assert_int_equal(r.count, 1);
@@ -497,8 +497,8 @@ static void test_v5_newline_blocking(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.admin_key = "0123456789abcdef0123456789\nabcdef";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
     assert_null(strstr(x->message, "0123456789abcdef"));
     only(&r, "V5");
     assert_int_equal(r.count, 1);
@@ -516,7 +516,7 @@ static void test_v6_no_database(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.database.dsn = "";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V6", "database/dsn", GX_BLOCKING);
     only(&r, "V6");
     assert_int_equal(r.count, 1);
@@ -529,8 +529,8 @@ static void test_v7_dsn_with_postgresql(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.enabled[GX_C_POSTGRESQL] = true;
     cfg.postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V7", "database/dsn", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V7", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "s3cret"));
     only(&r, "V7");
     assert_int_equal(r.blocking, 0);
@@ -542,8 +542,8 @@ static void test_v8_dsn_not_postgres_url(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.database.dsn = "mysql://root:t0psecret@db/glyphoxa";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V8", "database/dsn", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V8", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "t0psecret"));
     assert_null(strstr(x->message, "mysql"));
     only(&r, "V8");
@@ -561,7 +561,7 @@ static void test_v9_password_empty(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.database.dsn = "";
     cfg.enabled[GX_C_POSTGRESQL] = true;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
     only(&r, "V9");
     assert_int_equal(r.count, 1);
@@ -575,8 +575,8 @@ static void test_v9_password_newline(void **state)
     cfg.database.dsn = "";
     cfg.enabled[GX_C_POSTGRESQL] = true;
     cfg.postgresql.postgres_password = "abc\ndef-secret";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
     assert_null(strstr(x->message, "def-secret"));
     only(&r, "V9");
 }
@@ -587,7 +587,7 @@ static void test_v9_postgresql_off_not_checked(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.postgresql.postgres_password = "bad\npassword";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -600,7 +600,7 @@ static void test_v10_local_llm_without_gpu_toleration(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
     cfg.worker.gpu.enabled = false;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V10", "worker/gpu/enabled", GX_WARNING);
     only(&r, "V10");
     assert_int_equal(r.blocking, 0);
@@ -614,7 +614,7 @@ static void test_v10_worker_toleration_is_enough(void **state)
     cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
     cfg.worker.gpu.enabled = false;
     cfg.worker.tolerations = yaml("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}");
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 
     cfg.worker.tolerations = yaml("- operator: Exists\n"); /* tolerates everything */
@@ -628,7 +628,7 @@ static void test_v10_gpu_enabled_defaults_fine(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 
     cfg.worker.gpu.tolerations = yaml("[]"); /* gpu on but its tolerations emptied */
@@ -644,7 +644,7 @@ static void test_v10_other_profile_not_checked(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_WHISPER_NATIVE;
     cfg.worker.gpu.enabled = false;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -656,8 +656,8 @@ static void test_v11_gateway_cpu_request_over_limit(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.requests.cpu = "1500m";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V11", "gateway/requests/cpu", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V11", "gateway/requests/cpu", GX_BLOCKING);
     contains(x->message, "gateway/limits/cpu");
     only(&r, "V11");
     assert_int_equal(r.count, 1);
@@ -671,7 +671,7 @@ static void test_v11_every_worker_profile(void **state)
     /* profile cloud is selected; the local-llm profile is still checked */
     cfg.worker.profiles.local_llm.requests.memory = "9Gi";
     cfg.worker.profiles.whisper_native.requests.cpu = "5";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V11", "worker/profiles/local-llm/requests/memory", GX_BLOCKING);
     expect(&r, "V11", "worker/profiles/whisper-native/requests/cpu", GX_BLOCKING);
     only(&r, "V11");
@@ -687,7 +687,7 @@ static void test_v11_equal_in_other_units(void **state)
     cfg.gateway.limits.cpu = "1";
     cfg.gateway.requests.memory = "0.5Gi";
     cfg.gateway.limits.memory = "512Mi";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 
     cfg.gateway.requests.memory = "1G"; /* 1G < 1Gi */
@@ -707,7 +707,7 @@ static void test_v11_mcp_gateway_only_when_enabled(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.mcp_gateway.requests.memory = "1Gi";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V11", "mcp-gateway/requests/memory", GX_BLOCKING);
     only(&r, "V11");
 
@@ -726,7 +726,7 @@ static void test_v12_min_over_max(void **state)
     cfg.enabled[GX_C_AUTOSCALING] = true;
     cfg.autoscaling.min_replicas = 5;
     cfg.autoscaling.max_replicas = 3;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V12", "autoscaling/min-replicas", GX_BLOCKING);
     only(&r, "V12");
     assert_int_equal(r.count, 1);
@@ -744,8 +744,8 @@ static void test_v13_observe_ports_differ(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.ports.observe = 9091;
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V13", "worker/ports/observe", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V13", "worker/ports/observe", GX_BLOCKING);
     contains(x->message, "gateway/ports/observe");
     only(&r, "V13");
     assert_int_equal(r.count, 1);
@@ -757,8 +757,8 @@ static void test_v13_same_port_in_one_pod(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.ports.grpc = 8081; /* = admin */
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V13", "gateway/ports/grpc", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V13", "gateway/ports/grpc", GX_BLOCKING);
     contains(x->message, "gateway/ports/admin");
     only_blocking(&r, "V13");
     assert_int_equal(r.blocking, 1);
@@ -770,7 +770,7 @@ static void test_v13_mcp_gateway_ports(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.mcp_gateway.ports.mcp = 9090; /* = its observe port */
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
     only(&r, "V13");
 
@@ -793,7 +793,7 @@ static void test_v14_worker_grpc_port(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.ports.grpc = 50052;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V14", "worker/ports/grpc", GX_WARNING);
     only(&r, "V14");
     assert_int_equal(r.blocking, 0);
@@ -805,8 +805,8 @@ static void test_v14_worker_grpc_port(void **state)
  * the first of which contains want. */
 static void expect_v15_only(struct gx_config *cfg, const char *path, const char *want)
 {
-    gx_results r = run(cfg);
-    const gx_result *x = expect(&r, "V15", path, GX_BLOCKING);
+    gx_diags r = run(cfg);
+    const gx_diag *x = expect(&r, "V15", path, GX_BLOCKING);
     only(&r, "V15");
     contains(x->message, want);
 }
@@ -889,8 +889,8 @@ static void test_v15_toleration_seconds_and_kinds(void **state)
     expect_v15_only(&cfg, "gateway/tolerations", "quote it");
 
     cfg.gateway.tolerations = yaml("- {key: [a], operator: Equal}\n");
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
     contains(x->message, "key must be a string, not a list");
     assert_int_equal(r.count, 1); /* not also "key is empty" */
 
@@ -924,7 +924,7 @@ static void test_v15_annotation_keys(void **state)
     static const char *keys[] = {"eks.amazonaws.com/role-arn"};
     static const char *vals[] = {"arn:aws:iam::123:role/any value, with spaces"};
     cfg.gateway.service_account.annotations = (gx_map){1, keys, vals};
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r); /* annotation values are free text */
 
     static const char *bad[] = {"a/b/c"};
@@ -971,8 +971,8 @@ static void test_v15_npc_shape(void **state)
     cfg.config.providers.llm.name = "openai";
     cfg.config.providers.tts.name = "elevenlabs";
     cfg.config.npcs = yaml("- name: a\n- name: b\n- name: c\n  voice: {speed_factor: fast}\n");
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V15", "config/npcs", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V15", "config/npcs", GX_BLOCKING);
     only(&r, "V15");
     contains(x->message, "config/npcs[2].voice.speed_factor: must be a number");
     contains(x->message, "values.yaml:4:");
@@ -1009,7 +1009,7 @@ static void test_v15_disabled_component_not_checked(void **state)
     static const char *keys[] = {"bad key"};
     static const char *vals[] = {"bad value!"};
     cfg.mcp_gateway.node_selector = (gx_map){1, keys, vals};
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 
     cfg.enabled[GX_C_MCP_GATEWAY] = true;
@@ -1026,8 +1026,8 @@ static void test_v16_names(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.mcp_servers = yaml("- {transport: stdio, command: a}\n");
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "config/mcp-servers[0]: name is empty");
     only(&r, "V16");
     assert_int_equal(r.count, 1);
@@ -1048,8 +1048,8 @@ static void test_v16_transport_needs(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.mcp_servers = yaml("- {name: a, transport: stdio, url: http://x}\n");
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "needs a command");
     only(&r, "V16");
 
@@ -1082,8 +1082,8 @@ static void providers_on(struct gx_config *cfg)
 static void expect_v17_only(struct gx_config *cfg, const char *npcs, const char *want)
 {
     cfg->config.npcs = yaml(npcs);
-    gx_results r = run(cfg);
-    const gx_result *x = expect(&r, "V17", "config/npcs", GX_BLOCKING);
+    gx_diags r = run(cfg);
+    const gx_diag *x = expect(&r, "V17", "config/npcs", GX_BLOCKING);
     only(&r, "V17");
     contains(x->message, want);
 }
@@ -1126,7 +1126,7 @@ static void test_v17_voice_ranges(void **state)
 
     cfg.config.npcs = yaml("- {name: a, voice: {speed_factor: 0.5, pitch_shift: 10}}\n"
                            "- {name: b, voice: {speed_factor: 2, pitch_shift: -10}}\n");
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -1144,7 +1144,7 @@ static void test_v17_engine_providers(void **state)
     /* no engine means cascaded: needs llm and tts */
     cfg.config.providers.llm.name = "";
     cfg.config.npcs = yaml("- {name: a}\n");
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     assert_int_equal(count_rule(&r, "V17"), 2);
     only(&r, "V17");
     contains(r.items[0].message, "engine is not set (which means cascaded)");
@@ -1162,8 +1162,8 @@ static void test_v18_unknown_provider(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.providers.stt.name = "deepgramm";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V18", "config/providers/stt/name", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V18", "config/providers/stt/name", GX_WARNING);
     contains(x->message, "deepgram, whisper, whisper-native");
     only(&r, "V18");
     assert_int_equal(r.blocking, 0);
@@ -1176,8 +1176,8 @@ static void test_v18_settings_without_name(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.providers.embeddings.api_key = "sk-very-secret";
     cfg.config.providers.embeddings.model = "text-embedding-3-small";
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V18", "config/providers/embeddings/name", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V18", "config/providers/embeddings/name", GX_WARNING);
     contains(x->message, "config/providers/embeddings/api-key");
     contains(x->message, "config/providers/embeddings/model");
     assert_null(strstr(x->message, "sk-very-secret"));
@@ -1191,8 +1191,8 @@ static void test_v18_options_without_name(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.config.providers.tts.options = yaml("{output_format: pcm_16000}\n");
-    gx_results r = run(&cfg);
-    const gx_result *x = expect(&r, "V18", "config/providers/tts/name", GX_WARNING);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V18", "config/providers/tts/name", GX_WARNING);
     contains(x->message, "config/providers/tts/options");
     only(&r, "V18");
 
@@ -1209,7 +1209,7 @@ static void test_v19_latest(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.image_tag = "latest";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V19", "core/image-tag", GX_WARNING);
     only(&r, "V19");
     assert_int_equal(r.blocking, 0);
@@ -1222,7 +1222,7 @@ static void test_v20_no_service_account(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.gateway.service_account.create = false;
     cfg.gateway.service_account.name = "";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V20", "gateway/service-account/name", GX_BLOCKING);
     only(&r, "V20");
     assert_int_equal(r.count, 1);
@@ -1242,7 +1242,7 @@ static void test_disabled_autoscaling_not_validated(void **state)
     cfg.autoscaling.min_replicas = 8;
     cfg.autoscaling.max_replicas = 2;
     cfg.autoscaling.target_cpu = 500; /* V1 range, also skipped */
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 }
 
@@ -1255,7 +1255,7 @@ static void test_disabled_mcp_gateway_not_validated(void **state)
     cfg.mcp_gateway.ports.mcp = 0;
     cfg.mcp_gateway.replica_count = 0;
     cfg.mcp_gateway.requests.cpu = "lots";
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     none(&r);
 
     cfg.enabled[GX_C_MCP_GATEWAY] = true;
@@ -1285,7 +1285,7 @@ static void test_hostile_values(void **state)
     memset(big, '9', sizeof big - 3);
     memcpy(big + sizeof big - 3, "Ei", 3);
     cfg.gateway.limits.memory = big;
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
     expect(&r, "V15", "worker/node-selector", GX_BLOCKING);
     expect(&r, "V17", "config/npcs", GX_BLOCKING); /* engine "s2s\0" is not s2s */
@@ -1305,22 +1305,22 @@ static void test_results_order_and_counts(void **state)
     cfg.core.image_tag = "latest";       /* V19 warning */
     cfg.gateway.admin_key = "";          /* V5 blocking */
     cfg.gateway.ports.observe = 70000;   /* V1 blocking, V13 x2 blocking */
-    gx_results r = run(&cfg);
+    gx_diags r = run(&cfg);
     assert_int_equal(r.blocking + r.warnings, r.count);
     assert_int_equal(r.warnings, 1);
-    assert_string_equal(r.items[0].rule, "V1");
-    assert_string_equal(r.items[r.count - 1].rule, "V19");
+    assert_string_equal(gx_code_id(r.items[0].code), "V1");
+    assert_string_equal(gx_code_id(r.items[r.count - 1].code), "V19");
     for (size_t i = 1; i < r.count; i++)
-        assert_true(atoi(r.items[i - 1].rule + 1) <= atoi(r.items[i].rule + 1));
+        assert_true(atoi(gx_code_id(r.items[i - 1].code) + 1) <= atoi(gx_code_id(r.items[i].code) + 1));
 }
 
 static void test_result_add_grows(void **state)
 {
     (void)state;
-    gx_results r;
+    gx_diags r;
     memset(&r, 0, sizeof r);
     for (int i = 0; i < 100; i++)
-        gx_result_add(&r, A, "V1", "core/namespace", i % 3 ? GX_BLOCKING : GX_WARNING,
+        gx_result_add(&r, A, GX_CODE_V1, "core/namespace", i % 3 ? GX_BLOCKING : GX_WARNING,
                       "message %d", i);
     assert_int_equal(r.count, 100);
     assert_int_equal(r.warnings, 34);

@@ -54,7 +54,7 @@ bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer)
     bool ok;
     if (out.len > GX_VALUES_MAX_BYTES) {
         /* a file the next command could not read back: refuse, keep the old one */
-        gx_diags_add(&diags, gx_cli_path(cli, "values.yaml"), 0, 0,
+        gx_diags_add(&diags, GX_CODE_GENERIC, gx_cli_path(cli, "values.yaml"), 0, 0,
                      "shorten the largest values; the previous file is unchanged",
                      "not written: it would be %zu bytes, over the %d-byte limit for values files",
                      out.len, GX_VALUES_MAX_BYTES);
@@ -104,7 +104,7 @@ bool gx_cli_load(gx_cli *cli, gx_model *model)
             const char *arg = cli->sets[i];
             const char *eq = strchr(arg, '=');
             if (!eq || eq == arg || !eq[1]) {
-                gx_diags_add(&diags, NULL, 0, 0, "write --set-file PATH=FILE",
+                gx_diags_add(&diags, GX_CODE_GENERIC, NULL, 0, 0, "write --set-file PATH=FILE",
                              "'%.80s' is not PATH=FILE", arg);
                 ok = false;
                 continue;
@@ -116,7 +116,7 @@ bool gx_cli_load(gx_cli *cli, gx_model *model)
                 continue;
             }
             if (strlen(data) != len) {
-                gx_diags_add(&diags, eq + 1, 0, 0, NULL, "the file holds a NUL byte");
+                gx_diags_add(&diags, GX_CODE_GENERIC, eq + 1, 0, 0, NULL, "the file holds a NUL byte");
                 ok = false;
                 continue;
             }
@@ -134,18 +134,18 @@ bool gx_cli_load(gx_cli *cli, gx_model *model)
     return ok;
 }
 
-void gx_cli_print_results(gx_cli *cli, const gx_results *results, FILE *out)
+void gx_cli_print_results(gx_cli *cli, const gx_diags *results, FILE *out)
 {
     bool color = out == stdout ? cli->color_out : cli->color_err;
     for (size_t i = 0; i < results->count; i++) {
-        const gx_result *r = &results->items[i];
+        const gx_diag *r = &results->items[i];
         bool blocking = r->severity == GX_BLOCKING;
         const char *label = blocking ? "blocking" : "warning";
         if (color)
             fprintf(out, "%s%-8s\033[0m %-3s %s: %s\n", blocking ? "\033[31m" : "\033[33m",
-                    label, r->rule, r->path, r->message);
+                    label, gx_code_id(r->code), r->path, r->message);
         else
-            fprintf(out, "%-8s %-3s %s: %s\n", label, r->rule, r->path, r->message);
+            fprintf(out, "%-8s %-3s %s: %s\n", label, gx_code_id(r->code), r->path, r->message);
     }
     if (results->blocking)
         fprintf(out, "invalid: %zu blocking, %zu warnings\n", results->blocking,
@@ -158,7 +158,7 @@ bool gx_cli_load_valid(gx_cli *cli, gx_model *model)
 {
     if (!gx_cli_load(cli, model))
         return false;
-    gx_results results = {0};
+    gx_diags results = {0};
     gx_validate(&model->cfg, cli->arena, &results);
     if (results.blocking) {
         gx_cli_print_results(cli, &results, stderr);

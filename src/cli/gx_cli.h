@@ -75,7 +75,7 @@ void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags);
 
 /* Prints validation results as text lines ("blocking V5 gateway/admin-key: …")
  * and a closing summary line to out. */
-void gx_cli_print_results(gx_cli *cli, const gx_results *results, FILE *out);
+void gx_cli_print_results(gx_cli *cli, const gx_diags *results, FILE *out);
 
 /* Loads the model and validates it; prints the results to stderr when any is
  * blocking (then returns false), and the warnings otherwise. Used by every

@@ -557,7 +557,7 @@ static int gx_cmd_validate(gx_cli *cli)
     gx_model model;
     if (!gx_cli_load(cli, &model))
         return GX_EXIT_FAIL;
-    gx_results results = {0};
+    gx_diags results = {0};
     gx_validate(&model.cfg, cli->arena, &results);
     if (json) {
         json_t *o = json_object();
@@ -566,9 +566,9 @@ static int gx_cmd_validate(gx_cli *cli)
         json_object_set_new(o, "warnings", json_integer((json_int_t)results.warnings));
         json_t *arr = json_array();
         for (size_t i = 0; i < results.count; i++) {
-            const gx_result *r = &results.items[i];
+            const gx_diag *r = &results.items[i];
             json_t *item = json_object();
-            json_object_set_new(item, "rule", json_string(r->rule));
+            json_object_set_new(item, "rule", json_string(gx_code_id(r->code)));
             json_object_set_new(item, "path", json_string(r->path));
             json_object_set_new(item, "severity",
                                 json_string(r->severity == GX_BLOCKING ? "blocking" : "warning"));

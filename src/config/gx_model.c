@@ -191,7 +191,7 @@ static bool gx_scalar_value(int field, const char *text, const char *file, int l
     case GX_T_INT:
         if (gx_parse_int64(text, &out->i))
             return true;
-        gx_diags_add(diags, file, line, col,
+        gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col,
                      "write a whole number in decimal without leading zeros, e.g. 3",
                      "%s: expected an integer, got '%.60s'%s", f->path, text,
                      strlen(text) > 60 ? "…" : "");
@@ -205,7 +205,7 @@ static bool gx_scalar_value(int field, const char *text, const char *file, int l
             out->b = false;
             return true;
         }
-        gx_diags_add(diags, file, line, col, "write true or false",
+        gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col, "write true or false",
                      "%s: expected true or false, got '%.60s'", f->path, text);
         return false;
     case GX_T_ENUM:
@@ -217,7 +217,7 @@ static bool gx_scalar_value(int field, const char *text, const char *file, int l
         {
             char choices[256];
             gx_choices_text(choices, sizeof choices, f);
-            gx_diags_add(diags, file, line, col, NULL,
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col, NULL,
                          "%s: '%.60s' is not one of: %s", f->path, text, choices);
         }
         return false;
@@ -242,7 +242,7 @@ static bool gx_has_nul(const gx_node *node)
 static void gx_nul_error(gx_diags *diags, const char *file, const gx_node *node,
                          const char *path)
 {
-    gx_diags_add(diags, file, node->line, node->col, "remove the \\0 escape",
+    gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, node->line, node->col, "remove the \\0 escape",
                  "%s: the value holds a NUL character, which no setting can carry", path);
 }
 
@@ -259,7 +259,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
     case GX_T_ENUM:
     case GX_T_QUANTITY:
         if (!node || node->kind != GX_NODE_SCALAR || (node->plain && gx_node_is_null(node))) {
-            gx_diags_add(diags, file, line, col,
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col,
                          node && node->kind == GX_NODE_SCALAR
                              ? "quote it (\"\") for an empty string, or remove the key to use the default"
                              : NULL,
@@ -278,7 +278,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
             return true;
         }
         if (!node || node->kind != GX_NODE_MAP) {
-            gx_diags_add(diags, file, line, col, "write key: value pairs, e.g. {tier: gpu}",
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col, "write key: value pairs, e.g. {tier: gpu}",
                          "%s: expected a map of strings, got %s", f->path,
                          gx_node_kind_word(node));
             return false;
@@ -293,7 +293,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
                 continue;
             }
             if (v->kind != GX_NODE_SCALAR || (v->plain && gx_node_is_null(v))) {
-                gx_diags_add(diags, file, v->line, v->col, "quote the value",
+                gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, v->line, v->col, "quote the value",
                              "%s: the value of '%s' must be a string, got %s", f->path,
                              node->keys[i]->text, gx_node_kind_word(v));
                 ok = false;
@@ -320,7 +320,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
             return true;
         }
         if (!node || node->kind != GX_NODE_SEQ) {
-            gx_diags_add(diags, file, line, col, "write a YAML list, e.g. [a, b]",
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col, "write a YAML list, e.g. [a, b]",
                          "%s: expected a list of strings, got %s", f->path,
                          gx_node_kind_word(node));
             return false;
@@ -330,7 +330,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
         for (size_t i = 0; i < node->count; i++) {
             const gx_node *v = node->items[i];
             if (v->kind != GX_NODE_SCALAR || (v->plain && gx_node_is_null(v))) {
-                gx_diags_add(diags, file, v->line, v->col, NULL,
+                gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, v->line, v->col, NULL,
                              "%s: item %zu must be a string, got %s", f->path, i + 1,
                              gx_node_kind_word(v));
                 ok = false;
@@ -358,7 +358,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
             return true;
         }
         if (node->kind != (want_map ? GX_NODE_MAP : GX_NODE_SEQ)) {
-            gx_diags_add(diags, file, line, col, NULL, "%s: expected %s, got %s", f->path,
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, line, col, NULL, "%s: expected %s, got %s", f->path,
                          want_map ? "a map" : "a list", gx_node_kind_word(node));
             return false;
         }
@@ -389,7 +389,7 @@ static bool gx_read_components(gx_layer *layer, const gx_node *node, gx_diags *d
 {
     const char *file = layer->file;
     if (node->kind != GX_NODE_MAP) {
-        gx_diags_add(diags, file, node->line, node->col, "write e.g. components: {autoscaling: true}",
+        gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, node->line, node->col, "write e.g. components: {autoscaling: true}",
                      "components: expected a map of component names to true/false, got %s",
                      gx_node_kind_word(node));
         return false;
@@ -404,7 +404,7 @@ static bool gx_read_components(gx_layer *layer, const gx_node *node, gx_diags *d
                 strncat(hint, " ", sizeof hint - strlen(hint) - 1);
                 strncat(hint, gx_components[k].name, sizeof hint - strlen(hint) - 1);
             }
-            gx_diags_add(diags, file, key->line, key->col, hint, "unknown component '%.60s'",
+            gx_diags_add(diags, GX_CODE_UNKNOWN_KEY, file, key->line, key->col, hint, "unknown component '%.60s'",
                          key->text);
             ok = false;
             continue;
@@ -415,13 +415,13 @@ static bool gx_read_components(gx_layer *layer, const gx_node *node, gx_diags *d
         else if (value->kind == GX_NODE_SCALAR && !strcmp(value->text, "false"))
             on = false;
         else {
-            gx_diags_add(diags, file, value->line, value->col, "write true or false",
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, value->line, value->col, "write true or false",
                          "components/%s: expected true or false", key->text);
             ok = false;
             continue;
         }
         if (!on && gx_components[c].mandatory) {
-            gx_diags_add(diags, file, value->line, value->col,
+            gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, value->line, value->col,
                          "remove this line: the component is always on",
                          "components/%s: the component is mandatory and cannot be disabled",
                          key->text);
@@ -460,7 +460,7 @@ static bool gx_read_branch(gx_arena *arena, gx_layer *layer, const gx_node *map,
                 ok = false;
         } else if (fits && gx_is_branch(path)) {
             if (value->kind != GX_NODE_MAP) {
-                gx_diags_add(diags, layer->file, value->line, value->col,
+                gx_diags_add(diags, GX_CODE_WRONG_TYPE, layer->file, value->line, value->col,
                              "nest the settings below it, one level per path segment",
                              "%s: expected a map of settings, got %s", path,
                              gx_node_kind_word(value));
@@ -476,7 +476,7 @@ static bool gx_read_branch(gx_arena *arena, gx_layer *layer, const gx_node *map,
                          "nest it, one level per path segment ('%.200s' is a path, not a key)", path);
             else
                 gx_field_unknown_hint(fits ? path : "", hint, sizeof hint);
-            gx_diags_add(diags, layer->file, key->line, key->col, hint, "unknown key '%.80s%s%.80s'",
+            gx_diags_add(diags, GX_CODE_UNKNOWN_KEY, layer->file, key->line, key->col, hint, "unknown key '%.80s%s%.80s'",
                          prefix, *prefix ? "/" : "", key->text);
             ok = false;
         }
@@ -496,7 +496,7 @@ bool gx_layer_read(gx_arena *arena, gx_layer *layer, const char *data, size_t le
     if (root->kind != GX_NODE_MAP) {
         if (root->kind == GX_NODE_SCALAR && root->plain && gx_node_is_null(root))
             return true;
-        gx_diags_add(diags, file, root->line, root->col,
+        gx_diags_add(diags, GX_CODE_WRONG_TYPE, file, root->line, root->col,
                      "a values file is a map nested by path segment, e.g. gateway: {replica-count: 2}",
                      "expected a map at the top level, got %s", gx_node_kind_word(root));
         return false;
@@ -543,19 +543,38 @@ static long gx_utf8_invalid_at(const char *text)
     return -1;
 }
 
+static bool gx_value_parse_text(gx_arena *arena, int field, const char *text, gx_value *out,
+                                gx_diags *diags);
+
 bool gx_value_parse(gx_arena *arena, int field, const char *text, gx_value *out,
                     gx_diags *diags)
+{
+    size_t before = diags->count;
+    bool ok = gx_value_parse_text(arena, field, text, out, diags);
+    /* a value given in a request (not read from a file) that does not parse
+     * is a problem of the request itself */
+    for (size_t i = before; i < diags->count; i++) {
+        if (gx_code_class_of(diags->items[i].code) == GX_CC_LOAD)
+            diags->items[i].code = GX_CODE_BAD_VALUE;
+        if (!diags->items[i].path)
+            diags->items[i].path = gx_fields[field].path;
+    }
+    return ok;
+}
+
+static bool gx_value_parse_text(gx_arena *arena, int field, const char *text, gx_value *out,
+                                gx_diags *diags)
 {
     const gx_field *f = &gx_fields[field];
     /* values.yaml is UTF-8 YAML: a byte string it cannot hold would come back changed */
     long bad = gx_utf8_invalid_at(text);
     if (bad >= 0) {
-        gx_diags_add(diags, NULL, 0, 0, "values are UTF-8 text; check the terminal's or file's encoding",
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "values are UTF-8 text; check the terminal's or file's encoding",
                      "%s: the value is not valid UTF-8 (byte %ld)", f->path, bad + 1);
         return false;
     }
     if (f->type == GX_T_MAP || f->type == GX_T_LIST || f->type == GX_T_YAML) {
-        char *where = gx_arena_printf(arena, "--set %s", f->path);
+        const char *where = f->path;
         gx_node *node = NULL;
         if (!gx_node_parse(arena, where, text, strlen(text), &node, diags))
             return false;
@@ -568,7 +587,7 @@ bool gx_layer_set_arg(gx_arena *arena, gx_layer *layer, const char *arg, gx_diag
 {
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg) {
-        gx_diags_add(diags, NULL, 0, 0, "write PATH=VALUE, e.g. gateway/replica-count=2",
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "write PATH=VALUE, e.g. gateway/replica-count=2",
                      "'%.80s' is not PATH=VALUE", arg);
         return false;
     }
@@ -577,7 +596,7 @@ bool gx_layer_set_arg(gx_arena *arena, gx_layer *layer, const char *arg, gx_diag
     if (field < 0) {
         char hint[600];
         gx_field_unknown_hint(path, hint, sizeof hint);
-        gx_diags_add(diags, NULL, 0, 0, hint, "unknown path '%.80s'", path);
+        gx_diags_add(diags, GX_CODE_UNKNOWN_PATH, NULL, 0, 0, hint, "unknown path '%.80s'", path);
         return false;
     }
     gx_value v;

@@ -25,38 +25,26 @@
 
 /* ---- results ------------------------------------------------------------------ */
 
-static void gx_result_addv(gx_results *out, gx_arena *arena, const char *rule, const char *path,
+static void gx_result_addv(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
                            gx_severity severity, const char *fmt, va_list ap)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 16;
-        gx_result *items = gx_arena_alloc(arena, cap * sizeof *items);
-        if (out->count)
-            memcpy(items, out->items, out->count * sizeof *items);
-        out->items = items;
-        out->cap = cap;
-    }
+    (void)arena; /* results live in the list's arena (gx_validate lends it one) */
+    if (!out->arena)
+        gx_diags_use_arena(out, arena);
+    if (!out->limit)
+        out->limit = GX_DIAGS_NO_LIMIT; /* every result is kept */
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n < 0)
-        n = 0;
-    char *msg = gx_arena_alloc(arena, (size_t)n + 1);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    char *msg = gx_arena_alloc(out->arena, n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
     va_end(ap2);
-
-    gx_result *r = &out->items[out->count++];
-    r->rule = rule;
-    r->path = path;
-    r->severity = severity;
-    r->message = msg;
-    if (severity == GX_BLOCKING)
-        out->blocking++;
-    else
-        out->warnings++;
+    gx_diag *d = gx_diags_push(out, severity, rule, NULL, "%s", msg);
+    if (d)
+        d->path = path; /* paths are schema strings or live in the arena */
 }
 
-void gx_result_add(gx_results *out, gx_arena *arena, const char *rule, const char *path,
+void gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
                    gx_severity severity, const char *fmt, ...)
 {
     va_list ap;
@@ -596,7 +584,7 @@ static const char *gx_example(gx_arena *arena, const gx_field *fd)
     return gx_arena_printf(arena, ", e.g. %s", fd->default_text);
 }
 
-static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
 {
     const gx_field *fd = &gx_fields[f];
     int64_t v = gx_fint(cfg, f);
@@ -613,11 +601,11 @@ static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_results *
         range = gx_arena_printf(arena, "a whole number of at least %lld", (long long)fd->min);
     else
         range = gx_arena_printf(arena, "a whole number of at most %lld", (long long)fd->max);
-    gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING, "%s is %lld; set it to %s%s", fd->path,
+    gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING, "%s is %lld; set it to %s%s", fd->path,
                   (long long)v, range, gx_example(arena, fd));
 }
 
-static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
 {
     const gx_field *fd = &gx_fields[f];
     int v = gx_fenum(cfg, f);
@@ -626,25 +614,25 @@ static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_results 
     char *list = "";
     for (size_t i = 0; i < fd->choice_count; i++)
         list = gx_arena_printf(arena, "%s%s%s", list, i ? ", " : "", fd->choices[i]);
-    gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+    gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                   "%s holds no valid choice; set it to one of: %s%s", fd->path, list,
                   gx_example(arena, fd));
 }
 
-static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
 {
     const gx_field *fd = &gx_fields[f];
     const char *s = gx_fstr(cfg, f);
     size_t len = strlen(s);
     const char *shown = fd->secret ? "the value" : gx_quote(arena, s);
     if (fd->has_min && (int64_t)len < fd->min) {
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                       "%s: %s is %zu characters long; use at least %lld characters", fd->path,
                       shown, len, (long long)fd->min);
         return;
     }
     if (fd->has_max && (int64_t)len > fd->max) {
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                       "%s: %s is %zu characters long; use at most %lld characters", fd->path,
                       shown, len, (long long)fd->max);
         return;
@@ -657,36 +645,36 @@ static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_result
     if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
         ok = false;
     if (!ok)
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING, "%s: %s is not %s; change it%s",
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING, "%s: %s is not %s; change it%s",
                       fd->path, len ? shown : "the empty value", gx_pattern_help(fd->pattern),
                       gx_example(arena, fd));
 }
 
-static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f)
+static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
 {
     const gx_field *fd = &gx_fields[f];
     const char *s = gx_fstr(cfg, f);
     int pattern = fd->pattern ? fd->pattern : GX_PATTERN_QUANTITY;
     int cmp = 0;
     if (!*s) {
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                       "%s is empty; it must be a Kubernetes quantity like 500m, 1, 256Mi%s",
                       fd->path, gx_example(arena, fd));
     } else if (!gx_pattern_match(pattern, s) || !gx_quantity_compare(s, "0", &cmp)) {
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                       "%s: %s is not a Kubernetes quantity; it must be a number with an "
                       "optional suffix like 500m, 1, 256Mi (m = 1/1000, Ki/Mi/Gi = powers of "
                       "1024, k/M/G = powers of 1000)%s",
                       fd->path, gx_quote(arena, s), gx_example(arena, fd));
     } else if (cmp < 0) {
-        gx_result_add(out, arena, "V1", fd->path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
                       "%s: %s is negative; a resource quantity must be zero or more, like 500m, "
                       "1, 256Mi%s",
                       fd->path, gx_quote(arena, s), gx_example(arena, fd));
     }
 }
 
-static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     for (int f = 0; f < GX_FIELD_COUNT; f++) {
         if (!gx_active(cfg, f))
@@ -712,30 +700,30 @@ static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_results 
 
 /* ---- V2: namespace and release name -------------------------------------------- */
 
-static void gx_v2_label(const struct gx_config *cfg, gx_arena *arena, gx_results *out, int f,
+static void gx_v2_label(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f,
                         size_t max, const char *why)
 {
     const char *path = gx_fields[f].path;
     const char *s = gx_fstr(cfg, f);
     size_t len = strlen(s);
     if (!*s) {
-        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
                       "%s is empty; set it to an RFC 1123 DNS label (lowercase letters, digits "
                       "and '-', starting and ending with a letter or digit), e.g. glyphoxa",
                       path);
     } else if (!gx_pattern_match(GX_PATTERN_DNS_LABEL, s)) {
-        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
                       "%s: %s is not an RFC 1123 DNS label; use only lowercase letters, digits "
                       "and '-', starting and ending with a letter or digit, e.g. glyphoxa",
                       path, gx_quote(arena, s));
     } else if (len > max) {
-        gx_result_add(out, arena, "V2", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
                       "%s is %zu characters long; shorten it to at most %zu characters%s", path,
                       len, max, why);
     }
 }
 
-static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     gx_v2_label(cfg, arena, out, GX_F_CORE_RELEASE_NAME, 40,
                 " (names derived from it, like RELEASE-mcp-gateway, must fit in 63)");
@@ -744,20 +732,20 @@ static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_results 
 
 /* ---- V3, V4: dedicated topology ------------------------------------------------ */
 
-static void gx_rule_v3(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v3(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.replica_count > 2)
-        gx_result_add(out, arena, "V3", gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V3, gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path, GX_WARNING,
                       "gateway/replica-count is %lld with topology dedicated, which is meant "
                       "for small clusters; 1 or 2 gateways are usually enough: set "
                       "gateway/replica-count=1 (the dedicated default) or 2",
                       (long long)cfg->gateway.replica_count);
 }
 
-static void gx_rule_v4(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v4(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.pod_anti_affinity)
-        gx_result_add(out, arena, "V4", gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path,
+        gx_result_add(out, arena, GX_CODE_V4, gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path,
                       GX_WARNING,
                       "gateway/pod-anti-affinity is on with topology dedicated, where the "
                       "gateways usually share few nodes; set gateway/pod-anti-affinity=false "
@@ -772,29 +760,29 @@ enum { GX_ADMIN_KEY_MIN = 16 };
     "set gateway/admin-key to a random string of at least 16 characters, e.g. with "       \
     "`glyphoxa-deploy set gateway/admin-key=$(openssl rand -hex 24)`"
 
-static void gx_rule_v5(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v5(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     const char *path = gx_fields[GX_F_GATEWAY_ADMIN_KEY].path;
     const char *key = cfg->gateway.admin_key ? cfg->gateway.admin_key : "";
     size_t len = strlen(key);
     if (len == 0) {
         if (cfg->core.environment == GX_CORE_ENVIRONMENT_DEV)
-            gx_result_add(out, arena, "V5", path, GX_WARNING,
+            gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
                           "gateway/admin-key is empty, so the admin API is unprotected "
                           "(allowed with core/environment dev only); " GX_ADMIN_KEY_HOWTO);
         else
-            gx_result_add(out, arena, "V5", path, GX_BLOCKING,
+            gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
                           "gateway/admin-key is empty, and production requires one; "
                           GX_ADMIN_KEY_HOWTO);
         return;
     }
     if (gx_has_control(key))
-        gx_result_add(out, arena, "V5", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
                       "gateway/admin-key contains a newline or another control character, "
                       "which breaks the Secret and the GLYPHOXA_ADMIN_KEY variable; "
                       GX_ADMIN_KEY_HOWTO " (printable characters only)");
     if (len < GX_ADMIN_KEY_MIN)
-        gx_result_add(out, arena, "V5", path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
                       "gateway/admin-key is only %zu characters long, which is easy to guess; "
                       GX_ADMIN_KEY_HOWTO,
                       len);
@@ -802,10 +790,10 @@ static void gx_rule_v5(const struct gx_config *cfg, gx_arena *arena, gx_results 
 
 /* ---- V6–V9: database ------------------------------------------------------------ */
 
-static void gx_rule_v6(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v6(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (!*cfg->database.dsn && !cfg->enabled[GX_C_POSTGRESQL])
-        gx_result_add(out, arena, "V6", gx_fields[GX_F_DATABASE_DSN].path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V6, gx_fields[GX_F_DATABASE_DSN].path, GX_BLOCKING,
                       "database/dsn is empty and the postgresql component is off, so the "
                       "service has no database and cannot start; set database/dsn to your "
                       "PostgreSQL URL (e.g. postgres://USER:PASSWORD@HOST:5432/glyphoxa) or "
@@ -813,40 +801,40 @@ static void gx_rule_v6(const struct gx_config *cfg, gx_arena *arena, gx_results 
                       "postgresql/postgres-password");
 }
 
-static void gx_rule_v7(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v7(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (*cfg->database.dsn && cfg->enabled[GX_C_POSTGRESQL])
-        gx_result_add(out, arena, "V7", gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V7, gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
                       "database/dsn is set while the postgresql component is on: the service "
                       "uses database/dsn and the bundled PostgreSQL stays unused; unset "
                       "database/dsn to use the bundled database, or run `glyphoxa-deploy "
                       "component disable postgresql`");
 }
 
-static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     const char *dsn = cfg->database.dsn;
     if (!*dsn || strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0)
         return;
-    gx_result_add(out, arena, "V8", gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
+    gx_result_add(out, arena, GX_CODE_V8, gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
                   "database/dsn does not start with postgres:// or postgresql://; the service "
                   "expects a PostgreSQL URL such as "
                   "postgres://USER:PASSWORD@HOST:5432/glyphoxa?sslmode=require");
 }
 
-static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (!cfg->enabled[GX_C_POSTGRESQL])
         return;
     const char *path = gx_fields[GX_F_POSTGRESQL_POSTGRES_PASSWORD].path;
     const char *pw = cfg->postgresql.postgres_password;
     if (!*pw)
-        gx_result_add(out, arena, "V9", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
                       "postgresql/postgres-password is empty while the postgresql component is "
                       "on; set it to a random string, e.g. with `glyphoxa-deploy set "
                       "postgresql/postgres-password=$(openssl rand -hex 24)`");
     else if (gx_has_control(pw))
-        gx_result_add(out, arena, "V9", path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
                       "postgresql/postgres-password contains a newline or another control "
                       "character, which breaks the Helm values and the database URL; set it "
                       "to printable characters only, e.g. with `glyphoxa-deploy set "
@@ -877,21 +865,21 @@ static bool gx_tolerates_gpu(const gx_node *n)
     return false;
 }
 
-static void gx_rule_v10(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v10(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->worker.resource_profile != GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM)
         return;
     if (gx_tolerates_gpu(cfg->worker.tolerations))
         return;
     if (!cfg->worker.gpu.enabled)
-        gx_result_add(out, arena, "V10", gx_fields[GX_F_WORKER_GPU_ENABLED].path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V10, gx_fields[GX_F_WORKER_GPU_ENABLED].path, GX_WARNING,
                       "worker/resource-profile is local-llm but worker/gpu/enabled is off and "
                       "worker/tolerations has no toleration for nvidia.com/gpu, so workers "
                       "cannot run on tainted GPU nodes; set worker/gpu/enabled=true, or add "
                       "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule} to "
                       "worker/tolerations if the workers should run on GPU nodes");
     else if (!gx_tolerates_gpu(cfg->worker.gpu.tolerations))
-        gx_result_add(out, arena, "V10", gx_fields[GX_F_WORKER_GPU_TOLERATIONS].path,
+        gx_result_add(out, arena, GX_CODE_V10, gx_fields[GX_F_WORKER_GPU_TOLERATIONS].path,
                       GX_WARNING,
                       "worker/resource-profile is local-llm with worker/gpu/enabled on, but "
                       "neither worker/gpu/tolerations nor worker/tolerations tolerates the "
@@ -920,7 +908,7 @@ static const struct {
     {GX_F_MCP_GATEWAY_REQUESTS_MEMORY, GX_F_MCP_GATEWAY_LIMITS_MEMORY},
 };
 
-static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     for (size_t i = 0; i < sizeof gx_v11_pairs / sizeof *gx_v11_pairs; i++) {
         int rq = gx_v11_pairs[i].request, lim = gx_v11_pairs[i].limit;
@@ -930,7 +918,7 @@ static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_results
         int cmp;
         if (!gx_quantity_compare(a, b, &cmp) || cmp <= 0)
             continue; /* unparsable values are V1's */
-        gx_result_add(out, arena, "V11", gx_fields[rq].path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V11, gx_fields[rq].path, GX_BLOCKING,
                       "%s (%s) is greater than %s (%s), which Kubernetes rejects; lower the "
                       "request or raise the limit",
                       gx_fields[rq].path, a, gx_fields[lim].path, b);
@@ -939,12 +927,12 @@ static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_results
 
 /* ---- V12: autoscaling ----------------------------------------------------------- */
 
-static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (!cfg->enabled[GX_C_AUTOSCALING])
         return;
     if (cfg->autoscaling.min_replicas > cfg->autoscaling.max_replicas)
-        gx_result_add(out, arena, "V12", gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path,
+        gx_result_add(out, arena, GX_CODE_V12, gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path,
                       GX_BLOCKING,
                       "autoscaling/min-replicas (%lld) is greater than autoscaling/max-replicas "
                       "(%lld); lower autoscaling/min-replicas or raise autoscaling/max-replicas",
@@ -954,7 +942,7 @@ static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_results
 
 /* ---- V13: ports ----------------------------------------------------------------- */
 
-static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_results *out,
+static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
                        const int *ports, size_t count)
 {
     for (size_t i = 1; i < count; i++) {
@@ -963,7 +951,7 @@ static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_results 
         for (size_t j = 0; j < i; j++) {
             if (gx_fint(cfg, ports[i]) != gx_fint(cfg, ports[j]))
                 continue;
-            gx_result_add(out, arena, "V13", gx_fields[ports[i]].path, GX_BLOCKING,
+            gx_result_add(out, arena, GX_CODE_V13, gx_fields[ports[i]].path, GX_BLOCKING,
                           "%s and %s are both %lld, but the ports of one pod must differ; "
                           "change one of them",
                           gx_fields[ports[j]].path, gx_fields[ports[i]].path,
@@ -973,7 +961,7 @@ static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_results 
     }
 }
 
-static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     static const int observe[] = {GX_F_WORKER_PORTS_OBSERVE, GX_F_MCP_GATEWAY_PORTS_OBSERVE};
     int64_t gw = cfg->gateway.ports.observe;
@@ -981,7 +969,7 @@ static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_results
         int f = observe[i];
         if (!gx_active(cfg, f) || gx_fint(cfg, f) == gw)
             continue;
-        gx_result_add(out, arena, "V13", gx_fields[f].path, GX_BLOCKING,
+        gx_result_add(out, arena, GX_CODE_V13, gx_fields[f].path, GX_BLOCKING,
                       "%s is %lld but gateway/ports/observe is %lld; one application config "
                       "sets the observe port for every pod, so set both to the same port "
                       "(e.g. %s=%lld)",
@@ -1000,10 +988,10 @@ static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_results
 
 /* ---- V14: worker gRPC port ------------------------------------------------------ */
 
-static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->worker.ports.grpc != 50051)
-        gx_result_add(out, arena, "V14", gx_fields[GX_F_WORKER_PORTS_GRPC].path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V14, gx_fields[GX_F_WORKER_PORTS_GRPC].path, GX_WARNING,
                       "worker/ports/grpc is %lld, but the gateway always dials workers on port "
                       "50051, so sessions will fail to connect; set worker/ports/grpc=50051",
                       (long long)cfg->worker.ports.grpc);
@@ -1013,7 +1001,7 @@ static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_results
 
 typedef struct gx_shape_ctx {
     gx_arena *arena;
-    gx_results *out;
+    gx_diags *out;
     const char *path; /* schema path of the value */
 } gx_shape_ctx;
 
@@ -1033,7 +1021,7 @@ static void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, 
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    gx_result_add(c->out, c->arena, "V15", c->path, GX_BLOCKING, "%s: %s%s", where, msg,
+    gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s%s", where, msg,
                   gx_at(c->arena, at));
 }
 
@@ -1388,7 +1376,7 @@ static void gx_check_label_map(const gx_shape_ctx *c, const gx_map *m, bool valu
     }
 }
 
-static void gx_rule_v15(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v15(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     for (int f = 0; f < GX_FIELD_COUNT; f++) {
         const gx_field *fd = &gx_fields[f];
@@ -1450,7 +1438,7 @@ static bool gx_bytes_eq(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* Unique non-empty names of a list of maps (V16, V17). */
-static void gx_check_names(const gx_node *list, gx_arena *arena, gx_results *out, const char *rule,
+static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, gx_code rule,
                            const char *path, const char *what, const char *example)
 {
     for (size_t i = 0; i < list->count; i++) {
@@ -1486,13 +1474,13 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_results *out
     }
 }
 
-static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     const char *path = gx_fields[GX_F_CONFIG_MCP_SERVERS].path;
     const gx_node *list = cfg->config.mcp_servers;
     if (!gx_active(cfg, GX_F_CONFIG_MCP_SERVERS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
         return;
-    gx_check_names(list, arena, out, "V16", path, "MCP server", "dice");
+    gx_check_names(list, arena, out, GX_CODE_V16, path, "MCP server", "dice");
     for (size_t i = 0; i < list->count; i++) {
         const gx_node *item = list->items[i];
         if (item->kind != GX_NODE_MAP)
@@ -1506,24 +1494,24 @@ static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_results
             continue;
         if (gx_bytes_eq(t, tlen, "stdio", 5)) {
             if (cmd && gx_is_blank(cmd, clen))
-                gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport stdio needs a command; set command to the "
                               "program to start, e.g. command: /usr/local/bin/mcp-dice%s",
                               path, i, at);
         } else if (gx_bytes_eq(t, tlen, "streamable-http", 15)) {
             if (url && gx_is_blank(url, ulen))
-                gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+                gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport streamable-http needs a url; set it, e.g. "
                               "url: https://mcp.example.com/mcp%s",
                               path, i, at);
         } else if (tlen == 0) {
-            gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+            gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                           "%s[%zu]: transport is not set, and the application cannot connect "
                           "without one; set transport: stdio (with command) or transport: "
                           "streamable-http (with url)%s",
                           path, i, at);
         } else {
-            gx_result_add(out, arena, "V16", path, GX_BLOCKING,
+            gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                           "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
                           "them%s",
                           path, i, gx_quote_n(arena, t, tlen), at);
@@ -1537,7 +1525,7 @@ static const char *const gx_cascade_modes[] = {"off", "auto", "always", NULL};
 
 /* Checks that the string value of key is empty or one of set. */
 static void gx_v17_choice(const gx_node *item, const char *key, const char *const *set,
-                          const char *list, gx_arena *arena, gx_results *out, const char *where)
+                          const char *list, gx_arena *arena, gx_diags *out, const char *where)
 {
     size_t len;
     const char *s = gx_item_str(item, key, &len);
@@ -1545,7 +1533,7 @@ static void gx_v17_choice(const gx_node *item, const char *key, const char *cons
         return;
     if (strlen(s) == len && gx_match_any(s, set))
         return;
-    gx_result_add(out, arena, "V17", gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
+    gx_result_add(out, arena, GX_CODE_V17, gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
                   "%s.%s %s is not one of %s; use one of them%s", where, key,
                   gx_quote_n(arena, s, len), list, gx_at(arena, gx_node_get(item, key)));
 }
@@ -1553,7 +1541,7 @@ static void gx_v17_choice(const gx_node *item, const char *key, const char *cons
 /* Checks a voice number against [lo, hi] exactly (decimal text compared with
  * the quantity comparator: no floating point, no locale). */
 static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, const char *hi,
-                         bool zero_is_default, gx_arena *arena, gx_results *out,
+                         bool zero_is_default, gx_arena *arena, gx_diags *out,
                          const char *where)
 {
     const gx_node *v = gx_node_get(voice, key);
@@ -1566,7 +1554,7 @@ static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, 
         return;
     if (ok && c_lo >= 0 && c_hi <= 0)
         return;
-    gx_result_add(out, arena, "V17", gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
+    gx_result_add(out, arena, GX_CODE_V17, gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
                   "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s%s", where,
                   key, v->text, lo, hi,
                   zero_is_default ? " (1.0 is normal speed; 0 or leaving it out means the default)"
@@ -1574,13 +1562,13 @@ static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, 
                   gx_at(arena, v));
 }
 
-static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
     const gx_node *list = cfg->config.npcs;
     if (!gx_active(cfg, GX_F_CONFIG_NPCS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
         return;
-    gx_check_names(list, arena, out, "V17", path, "NPC", "Greymantle");
+    gx_check_names(list, arena, out, GX_CODE_V17, path, "NPC", "Greymantle");
     const char *llm = cfg->config.providers.llm.name;
     const char *tts = cfg->config.providers.tts.name;
     const char *s2s = cfg->config.providers.s2s.name;
@@ -1603,26 +1591,26 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_results
                                                "cascaded", where)
                       : gx_arena_printf(arena, "%s: engine %s", where, eff);
             if (!unset && !(strlen(engine) == elen && gx_match_any(engine, gx_engines))) {
-                gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                               "%s.engine %s is not one of cascaded, s2s, sentence_cascade; use "
                               "one of them%s",
                               where, gx_quote_n(arena, engine, elen),
                               gx_at(arena, gx_node_get(item, "engine")));
             } else if (strcmp(eff, "s2s") == 0) {
                 if (!*s2s)
-                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                                   "%s needs a speech-to-speech provider, but "
                                   "config/providers/s2s/name is empty; set it (e.g. "
                                   "openai-realtime) or use engine cascaded%s",
                                   subject, at);
             } else {
                 if (!*llm)
-                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                                   "%s needs an LLM provider, but config/providers/llm/name is "
                                   "empty; set it, e.g. openai%s",
                                   subject, at);
                 if (!*tts)
-                    gx_result_add(out, arena, "V17", path, GX_BLOCKING,
+                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                                   "%s needs a TTS provider, but config/providers/tts/name is "
                                   "empty; set it, e.g. elevenlabs%s",
                                   subject, at);
@@ -1682,7 +1670,7 @@ static const struct {
      GX_F_CONFIG_PROVIDERS_AUDIO_OPTIONS, gx_known_audio},
 };
 
-static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     for (size_t i = 0; i < sizeof gx_providers / sizeof *gx_providers; i++) {
         const char *kind = gx_providers[i].kind;
@@ -1694,7 +1682,7 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_results
             list = gx_arena_printf(arena, "%s%s%s", list, k ? ", " : "", known[k]);
         if (*name) {
             if (!gx_match_any(name, known))
-                gx_result_add(out, arena, "V18", gx_fields[fname].path, GX_WARNING,
+                gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path, GX_WARNING,
                               "%s: %s is not a known %s provider (known: %s); check the "
                               "spelling — a third-party provider may still work",
                               gx_fields[fname].path, gx_quote(arena, name), kind, list);
@@ -1712,7 +1700,7 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_results
             set = gx_arena_printf(arena, "%s%s%s", set, *set ? ", " : "",
                                   gx_fields[gx_providers[i].options].path);
         if (*set)
-            gx_result_add(out, arena, "V18", gx_fields[fname].path, GX_WARNING,
+            gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path, GX_WARNING,
                           "%s is set but %s is empty, so the %s provider is not used; set %s "
                           "to one of %s, or unset the other values",
                           set, gx_fields[fname].path, kind, gx_fields[fname].path, list);
@@ -1721,20 +1709,20 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_results
 
 /* ---- V19, V20 ------------------------------------------------------------------- */
 
-static void gx_rule_v19(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v19(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (strcmp(cfg->core.image_tag, "latest") == 0)
-        gx_result_add(out, arena, "V19", gx_fields[GX_F_CORE_IMAGE_TAG].path, GX_WARNING,
+        gx_result_add(out, arena, GX_CODE_V19, gx_fields[GX_F_CORE_IMAGE_TAG].path, GX_WARNING,
                       "core/image-tag is latest, so the same render can run different images "
                       "and pods can differ from each other; set core/image-tag to a released "
                       "version, e.g. %s",
                       gx_fields[GX_F_CORE_IMAGE_TAG].default_text);
 }
 
-static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (!cfg->gateway.service_account.create && !*cfg->gateway.service_account.name)
-        gx_result_add(out, arena, "V20", gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path,
+        gx_result_add(out, arena, GX_CODE_V20, gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path,
                       GX_BLOCKING,
                       "gateway/service-account/create is off and gateway/service-account/name "
                       "is empty, so the gateway has no account with the rights to start "
@@ -1745,37 +1733,41 @@ static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_results
 /* ---- the table ------------------------------------------------------------------- */
 
 const gx_rule gx_rules[] = {
-    {"V1", "every value matches its type, choices, range and format", gx_rule_v1},
-    {"V2", "core/namespace and core/release-name are DNS labels; release name at most 40 chars",
+    {"V1", GX_CODE_V1, "every value matches its type, choices, range and format", gx_rule_v1},
+    {"V2", GX_CODE_V2, "core/namespace and core/release-name are DNS labels; release name at most 40 chars",
      gx_rule_v2},
-    {"V3", "warn when gateway/replica-count > 2 with topology dedicated", gx_rule_v3},
-    {"V4", "warn when gateway/pod-anti-affinity is on with topology dedicated", gx_rule_v4},
-    {"V5", "gateway/admin-key: required in production, at least 16 chars, no control chars",
+    {"V3", GX_CODE_V3, "warn when gateway/replica-count > 2 with topology dedicated", gx_rule_v3},
+    {"V4", GX_CODE_V4, "warn when gateway/pod-anti-affinity is on with topology dedicated", gx_rule_v4},
+    {"V5", GX_CODE_V5, "gateway/admin-key: required in production, at least 16 chars, no control chars",
      gx_rule_v5},
-    {"V6", "database/dsn is required when the postgresql component is off", gx_rule_v6},
-    {"V7", "warn when database/dsn is set while the postgresql component is on", gx_rule_v7},
-    {"V8", "warn when database/dsn is not a postgres:// or postgresql:// URL", gx_rule_v8},
-    {"V9", "postgresql/postgres-password is set and has no newline (postgresql on)", gx_rule_v9},
-    {"V10", "warn when local-llm workers get no toleration for nvidia.com/gpu", gx_rule_v10},
-    {"V11", "every resource request is at most its limit", gx_rule_v11},
-    {"V12", "autoscaling/min-replicas is at most autoscaling/max-replicas", gx_rule_v12},
-    {"V13", "observe ports are equal across pods; ports within a pod differ", gx_rule_v13},
-    {"V14", "warn when worker/ports/grpc is not 50051", gx_rule_v14},
-    {"V15", "structured values have their declared shape (tolerations, labels, NPCs, ...)",
+    {"V6", GX_CODE_V6, "database/dsn is required when the postgresql component is off", gx_rule_v6},
+    {"V7", GX_CODE_V7, "warn when database/dsn is set while the postgresql component is on", gx_rule_v7},
+    {"V8", GX_CODE_V8, "warn when database/dsn is not a postgres:// or postgresql:// URL", gx_rule_v8},
+    {"V9", GX_CODE_V9, "postgresql/postgres-password is set and has no newline (postgresql on)", gx_rule_v9},
+    {"V10", GX_CODE_V10, "warn when local-llm workers get no toleration for nvidia.com/gpu", gx_rule_v10},
+    {"V11", GX_CODE_V11, "every resource request is at most its limit", gx_rule_v11},
+    {"V12", GX_CODE_V12, "autoscaling/min-replicas is at most autoscaling/max-replicas", gx_rule_v12},
+    {"V13", GX_CODE_V13, "observe ports are equal across pods; ports within a pod differ", gx_rule_v13},
+    {"V14", GX_CODE_V14, "warn when worker/ports/grpc is not 50051", gx_rule_v14},
+    {"V15", GX_CODE_V15, "structured values have their declared shape (tolerations, labels, NPCs, ...)",
      gx_rule_v15},
-    {"V16", "MCP servers: unique names; stdio needs command, streamable-http needs url",
+    {"V16", GX_CODE_V16, "MCP servers: unique names; stdio needs command, streamable-http needs url",
      gx_rule_v16},
-    {"V17", "NPCs: unique names, known engine/tier/mode, voice ranges, needed providers",
+    {"V17", GX_CODE_V17, "NPCs: unique names, known engine/tier/mode, voice ranges, needed providers",
      gx_rule_v17},
-    {"V18", "warn on unknown provider names and provider settings without a name", gx_rule_v18},
-    {"V19", "warn when core/image-tag is latest", gx_rule_v19},
-    {"V20", "gateway/service-account/name is set when create is off", gx_rule_v20},
+    {"V18", GX_CODE_V18, "warn on unknown provider names and provider settings without a name", gx_rule_v18},
+    {"V19", GX_CODE_V19, "warn when core/image-tag is latest", gx_rule_v19},
+    {"V20", GX_CODE_V20, "gateway/service-account/name is set when create is off", gx_rule_v20},
 };
 
 const size_t gx_rule_count = sizeof gx_rules / sizeof *gx_rules;
 
-void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_results *out)
+void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
+    if (!out->arena)
+        gx_diags_use_arena(out, arena);
+    if (!out->limit)
+        out->limit = GX_DIAGS_NO_LIMIT;
     for (size_t i = 0; i < gx_rule_count; i++)
         gx_rules[i].check(cfg, arena, out);
 }

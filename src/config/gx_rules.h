@@ -9,27 +9,18 @@
 #include <stddef.h>
 
 #include "gx_arena.h"
+#include "gx_diag.h"
 #include "gx_schema.h"
 
-typedef enum gx_severity { GX_BLOCKING, GX_WARNING } gx_severity;
+/* Validation results are diagnostics (gx_diag.h): severity, the rule's code
+ * (GX_CODE_V1 … GX_CODE_V20), the schema path, and a message that says what
+ * is wrong and what to do. */
 
-typedef struct gx_result {
-    const char *rule;    /* "V5" */
-    const char *path;    /* the path the result is about ("gateway/admin-key") */
-    gx_severity severity;
-    const char *message; /* says what is wrong and what to do */
-} gx_result;
-
-typedef struct gx_results {
-    gx_result *items;    /* in arena */
-    size_t count, cap;
-    size_t blocking, warnings;
-} gx_results;
-
-typedef void (*gx_rule_fn)(const struct gx_config *cfg, gx_arena *arena, gx_results *out);
+typedef void (*gx_rule_fn)(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 
 typedef struct gx_rule {
     const char *id;          /* "V1" … "V20" */
+    gx_code code;            /* GX_CODE_V1 … */
     const char *summary;     /* one line, for documentation and `list rules` */
     gx_rule_fn check;
 } gx_rule;
@@ -37,13 +28,14 @@ typedef struct gx_rule {
 extern const gx_rule gx_rules[];
 extern const size_t gx_rule_count;
 
-/* Runs every rule on cfg and appends results (arena-allocated) to out, which
- * must be zeroed before the first call. Results come in rule-table order, then
+/* Runs every rule on cfg and appends results to out, which must be zeroed
+ * (or GX_DIAGS_INIT) before the first call; the results live in arena unless
+ * out already has one, and out keeps every result (no limit unless set). Results come in rule-table order, then
  * schema order within a rule. */
-void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_results *out);
+void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 
 /* Adds one result; message is printf-formatted into the arena. */
-void gx_result_add(gx_results *out, gx_arena *arena, const char *rule, const char *path,
+void gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
                    gx_severity severity, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 

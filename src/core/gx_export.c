@@ -117,7 +117,7 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        gx_diags_add(diags, path, jerr.line > 0 ? jerr.line : 0,
+        gx_diags_add(diags, GX_CODE_RECORD, path, jerr.line > 0 ? jerr.line : 0,
                      jerr.column > 0 ? jerr.column : 0,
                      "export again to rewrite it", "the record of the last export is not "
                      "valid JSON: %s", jerr.text);
@@ -175,7 +175,7 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
         }
     }
     if (problem) {
-        gx_diags_add(diags, path, 0, 0, "export again to rewrite it",
+        gx_diags_add(diags, GX_CODE_RECORD, path, 0, 0, "export again to rewrite it",
                      "the record of the last export is malformed: %s", problem);
         memset(out, 0, sizeof *out);
     } else {
@@ -207,7 +207,7 @@ static bool gx_export_to_stream(const gx_render_set *set, FILE *stream, size_t *
     if (fflush(stream) != 0 || ferror(stream))
         ok = false;
     if (!ok)
-        gx_diags_add(diags, NULL, 0, 0, NULL, "cannot write the manifests to the output: %s",
+        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL, "cannot write the manifests to the output: %s",
                      strerror(errno));
     else if (written)
         *written = n;
@@ -223,7 +223,7 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
         const char *out = set->items[i].tmpl->output;
         if (!gx_has_prefix(out, GX_EXPORT_TOP_GENERATED "/") &&
             !gx_has_prefix(out, GX_EXPORT_TOP_SCRIPTS "/")) {
-            gx_diags_add(diags, NULL, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL,
                          "template output '%s' is neither below generated/ nor scripts/", out);
             return false;
         }
@@ -255,7 +255,7 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
         gx_last_export_format(set, cfg, no_secrets, &text);
         if (!gx_file_write_atomic(record, text.data, text.len, 0600, false, diags)) {
             unlink(record);
-            gx_diags_add(diags, record, 0, 0, "export again to record it",
+            gx_diags_add(diags, GX_CODE_RECORD, record, 0, 0, "export again to record it",
                          "the files were exported to %s, but the record of the export could "
                          "not be written",
                          dest);
@@ -272,11 +272,11 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
 bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags)
 {
     if (opts->to_stdout && opts->out_dir) {
-        gx_diags_add(diags, NULL, 0, 0, "use one of them", "--stdout and --out exclude each other");
+        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, "use one of them", "--stdout and --out exclude each other");
         return false;
     }
     if (!opts->to_stdout && !opts->out_dir && !opts->workspace) {
-        gx_diags_add(diags, NULL, 0, 0, NULL, "export: no workspace directory given");
+        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL, "export: no workspace directory given");
         return false;
     }
     gx_render_set set;

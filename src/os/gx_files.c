@@ -75,19 +75,19 @@ static void gx_diag_write_error(gx_diags *diags, const char *file, int err, cons
 {
     switch (err) {
     case ENOSPC:
-        gx_diags_add(diags, file, 0, 0, hint, "disk full: no space left on the device");
+        gx_diags_add(diags, GX_CODE_IO, file, 0, 0, hint, "disk full: no space left on the device");
         break;
     case EDQUOT:
-        gx_diags_add(diags, file, 0, 0, hint, "disk full: disk quota exceeded");
+        gx_diags_add(diags, GX_CODE_IO, file, 0, 0, hint, "disk full: disk quota exceeded");
         break;
     case EFBIG:
-        gx_diags_add(diags, file, 0, 0,
+        gx_diags_add(diags, GX_CODE_IO, file, 0, 0,
                      "the file-size limit (ulimit -f) or the file system's maximum file "
                      "size was reached; the previous file is unchanged",
                      "file too large: file size limit reached while writing");
         break;
     default:
-        gx_diags_add(diags, file, 0, 0, hint, "cannot write: %s", strerror(err));
+        gx_diags_add(diags, GX_CODE_IO, file, 0, 0, hint, "cannot write: %s", strerror(err));
         break;
     }
 }
@@ -124,23 +124,23 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
     if (fd < 0) {
         int err = errno;
         if (err == ENOENT)
-            gx_diags_add(diags, path, 0, 0, "check the spelling and the current directory",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "check the spelling and the current directory",
                          "no such file");
         else if (err == EACCES)
-            gx_diags_add(diags, path, 0, 0, "check the file's permissions",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "check the file's permissions",
                          "cannot open: %s", strerror(err));
         else
-            gx_diags_add(diags, path, 0, 0, NULL, "cannot open: %s", strerror(err));
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot open: %s", strerror(err));
         return false;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        gx_diags_add(diags, path, 0, 0, NULL, "cannot examine: %s", strerror(errno));
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot examine: %s", strerror(errno));
         close(fd);
         return false;
     }
     if (S_ISDIR(st.st_mode)) {
-        gx_diags_add(diags, path, 0, 0, "give the path of a file", "is a directory");
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "give the path of a file", "is a directory");
         close(fd);
         return false;
     }
@@ -150,13 +150,13 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
                            : S_ISBLK(st.st_mode)  ? "a block device"
                            : S_ISSOCK(st.st_mode) ? "a socket"
                                                   : "not a regular file";
-        gx_diags_add(diags, path, 0, 0, "save the content to a regular file and give its path",
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "save the content to a regular file and give its path",
                      "is %s; only regular files are read", kind);
         close(fd);
         return false;
     }
     if ((uintmax_t)st.st_size > (uintmax_t)max_bytes) {
-        gx_diags_add(diags, path, 0, 0, "check that this is the intended file",
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "check that this is the intended file",
                      "file is too large: %jd bytes; the limit is %zu bytes",
                      (intmax_t)st.st_size, max_bytes);
         close(fd);
@@ -186,7 +186,7 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            gx_diags_add(diags, path, 0, 0, NULL, "read error: %s", strerror(errno));
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "read error: %s", strerror(errno));
             close(fd);
             return false;
         }
@@ -194,7 +194,7 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
             break;
         used += (size_t)r;
         if (used > max_bytes) {
-            gx_diags_add(diags, path, 0, 0, "check that this is the intended file",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "check that this is the intended file",
                          "file is too large: more than %zu bytes were read (it grew while "
                          "being read); the limit is %zu bytes",
                          max_bytes, max_bytes);
@@ -224,7 +224,7 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        gx_diags_add(diags, path, 0, 0, NULL, "cannot write: the path names a directory");
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot write: the path names a directory");
         return false;
     }
     /* the directory part: "" -> ".", "/x" -> "/" */
@@ -265,10 +265,10 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     if (fd < 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR)
-            gx_diags_add(diags, path, 0, 0, "create the directory first",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "create the directory first",
                          "cannot write: directory %s does not exist", dir);
         else
-            gx_diags_add(diags, path, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL,
                          "cannot create a temporary file in %s: %s", dir, strerror(err));
         goto out;
     }
@@ -290,7 +290,7 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     }
     if (err) {
         if (what)
-            gx_diags_add(diags, path, 0, 0, "the previous file is unchanged", "%s: %s", what,
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "the previous file is unchanged", "%s: %s", what,
                          strerror(err));
         else
             gx_diag_write_error(diags, path, err,
@@ -301,10 +301,10 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     if (rename(tmp, path) != 0) {
         err = errno;
         if (err == EISDIR)
-            gx_diags_add(diags, path, 0, 0, "remove or rename the directory",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "remove or rename the directory",
                          "cannot write: a directory is in the way");
         else
-            gx_diags_add(diags, path, 0, 0, "the previous file is unchanged",
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, "the previous file is unchanged",
                          "cannot replace the file: %s", strerror(err));
         unlink(tmp);
         goto out;
@@ -312,7 +312,7 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     if (durable) {
         int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL)) {
-            gx_diags_add(diags, path, 0, 0,
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0,
                          "the new content is in place but may not survive a power loss",
                          "cannot flush directory %s to disk: %s", dir, strerror(errno));
             if (dfd >= 0)
@@ -335,7 +335,7 @@ static bool gx_mkdir_p_inner(char *p, size_t len, mode_t mode, gx_diags *diags)
     for (int pass = 0; pass < 2; pass++) {
         if (mkdir(p, mode) == 0) {
             if (chmod(p, mode) != 0) {
-                gx_diags_add(diags, p, 0, 0, NULL, "cannot set the directory mode: %s",
+                gx_diags_add(diags, GX_CODE_IO, p, 0, 0, NULL, "cannot set the directory mode: %s",
                              strerror(errno));
                 return false;
             }
@@ -346,12 +346,12 @@ static bool gx_mkdir_p_inner(char *p, size_t len, mode_t mode, gx_diags *diags)
             struct stat st;
             if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
                 return true;
-            gx_diags_add(diags, p, 0, 0, "remove or rename it",
+            gx_diags_add(diags, GX_CODE_IO, p, 0, 0, "remove or rename it",
                          "cannot create directory: exists and is not a directory");
             return false;
         }
         if ((err != ENOENT && err != ENOTDIR) || pass == 1) {
-            gx_diags_add(diags, p, 0, 0, NULL, "cannot create directory: %s", strerror(err));
+            gx_diags_add(diags, GX_CODE_IO, p, 0, 0, NULL, "cannot create directory: %s", strerror(err));
             return false;
         }
         /* the parent is missing (or a file is in the way: the parent's step names
@@ -362,7 +362,7 @@ static bool gx_mkdir_p_inner(char *p, size_t len, mode_t mode, gx_diags *diags)
         while (cut > 1 && p[cut - 1] == '/')
             cut--;
         if (cut == 0 || (cut == 1 && p[0] == '/')) {
-            gx_diags_add(diags, p, 0, 0, NULL, "cannot create directory: %s", strerror(err));
+            gx_diags_add(diags, GX_CODE_IO, p, 0, 0, NULL, "cannot create directory: %s", strerror(err));
             return false;
         }
         char saved = p[cut];
@@ -380,7 +380,7 @@ bool gx_mkdir_p(const char *path, mode_t mode, gx_diags *diags)
     mode &= 07777;
     size_t len = strlen(path);
     if (len == 0) {
-        gx_diags_add(diags, NULL, 0, 0, NULL, "cannot create a directory with an empty name");
+        gx_diags_add(diags, GX_CODE_IO, NULL, 0, 0, NULL, "cannot create a directory with an empty name");
         return false;
     }
     while (len > 1 && path[len - 1] == '/')
@@ -403,7 +403,7 @@ static bool gx_empty_dir(int dfd, dev_t dev, gx_buf *where, gx_diags *diags)
 {
     DIR *d = fdopendir(dfd);
     if (!d) {
-        gx_diags_add(diags, where->data, 0, 0, NULL, "cannot read directory: %s",
+        gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot read directory: %s",
                      strerror(errno));
         close(dfd);
         return false;
@@ -414,7 +414,7 @@ static bool gx_empty_dir(int dfd, dev_t dev, gx_buf *where, gx_diags *diags)
         struct dirent *e = readdir(d);
         if (!e) {
             if (errno) {
-                gx_diags_add(diags, where->data, 0, 0, NULL, "cannot read directory: %s",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot read directory: %s",
                              strerror(errno));
                 ok = false;
             }
@@ -439,7 +439,7 @@ static bool gx_empty_dir(int dfd, dev_t dev, gx_buf *where, gx_diags *diags)
                         S_ISDIR(st.st_mode);
             }
             if (!isdir && err != ENOENT) {
-                gx_diags_add(diags, where->data, 0, 0, NULL, "cannot remove: %s",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot remove: %s",
                              strerror(err));
                 ok = false;
             }
@@ -448,23 +448,23 @@ static bool gx_empty_dir(int dfd, dev_t dev, gx_buf *where, gx_diags *diags)
             int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             struct stat st;
             if (cfd < 0) {
-                gx_diags_add(diags, where->data, 0, 0, NULL, "cannot open directory: %s",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot open directory: %s",
                              strerror(errno));
                 ok = false;
             } else if (fstat(cfd, &st) != 0) {
-                gx_diags_add(diags, where->data, 0, 0, NULL, "cannot examine: %s",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot examine: %s",
                              strerror(errno));
                 close(cfd);
                 ok = false;
             } else if (st.st_dev != dev) {
-                gx_diags_add(diags, where->data, 0, 0, "unmount it first",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, "unmount it first",
                              "is a mount point; not removed");
                 close(cfd);
                 ok = false;
             } else if (!gx_empty_dir(cfd, dev, where, diags)) {
                 ok = false;
             } else if (unlinkat(dfd, name, AT_REMOVEDIR) != 0) {
-                gx_diags_add(diags, where->data, 0, 0, NULL, "cannot remove directory: %s",
+                gx_diags_add(diags, GX_CODE_IO, where->data, 0, 0, NULL, "cannot remove directory: %s",
                              strerror(errno));
                 ok = false;
             }
@@ -482,19 +482,19 @@ bool gx_remove_tree(const char *path, gx_diags *diags)
     if (lstat(path, &st) != 0) {
         if (errno == ENOENT)
             return true;
-        gx_diags_add(diags, path, 0, 0, NULL, "cannot examine: %s", strerror(errno));
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot examine: %s", strerror(errno));
         return false;
     }
     if (!S_ISDIR(st.st_mode)) {
         if (unlink(path) != 0 && errno != ENOENT) {
-            gx_diags_add(diags, path, 0, 0, NULL, "cannot remove: %s", strerror(errno));
+            gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot remove: %s", strerror(errno));
             return false;
         }
         return true;
     }
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        gx_diags_add(diags, path, 0, 0, NULL, "cannot open directory: %s", strerror(errno));
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot open directory: %s", strerror(errno));
         return false;
     }
     gx_buf where = GX_BUF_INIT;
@@ -504,7 +504,7 @@ bool gx_remove_tree(const char *path, gx_diags *diags)
     bool ok = gx_empty_dir(fd, st.st_dev, &where, diags);
     gx_buf_free(&where);
     if (ok && rmdir(path) != 0) {
-        gx_diags_add(diags, path, 0, 0, NULL, "cannot remove directory: %s", strerror(errno));
+        gx_diags_add(diags, GX_CODE_IO, path, 0, 0, NULL, "cannot remove directory: %s", strerror(errno));
         ok = false;
     }
     return ok;
@@ -519,37 +519,37 @@ int gx_lock_workspace(const char *workspace_dir, gx_diags *diags)
     int fd = -1;
     if (mkdir(state, 0700) == 0) {
         if (chmod(state, 0700) != 0) {
-            gx_diags_add(diags, state, 0, 0, NULL, "cannot set the directory mode: %s",
+            gx_diags_add(diags, GX_CODE_IO, state, 0, 0, NULL, "cannot set the directory mode: %s",
                          strerror(errno));
             goto out;
         }
     } else if (errno == ENOENT) {
-        gx_diags_add(diags, workspace_dir, 0, 0, "run in a workspace or give -C DIR",
+        gx_diags_add(diags, GX_CODE_IO, workspace_dir, 0, 0, "run in a workspace or give -C DIR",
                      "workspace directory does not exist");
         goto out;
     } else if (errno == EEXIST) {
         struct stat st;
         if (stat(state, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            gx_diags_add(diags, state, 0, 0,
+            gx_diags_add(diags, GX_CODE_IO, state, 0, 0,
                          "the tool keeps its state in this directory; move the file away",
                          "exists and is not a directory");
             goto out;
         }
     } else {
-        gx_diags_add(diags, state, 0, 0, NULL, "cannot create the state directory: %s",
+        gx_diags_add(diags, GX_CODE_IO, state, 0, 0, NULL, "cannot create the state directory: %s",
                      strerror(errno));
         goto out;
     }
     fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
     if (fd < 0) {
-        gx_diags_add(diags, lock, 0, 0, NULL, "cannot open the workspace lock: %s",
+        gx_diags_add(diags, GX_CODE_IO, lock, 0, 0, NULL, "cannot open the workspace lock: %s",
                      strerror(errno));
         goto out;
     }
     while (flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR)
             continue;
-        gx_diags_add(diags, lock, 0, 0, NULL, "cannot lock the workspace: %s",
+        gx_diags_add(diags, GX_CODE_IO, lock, 0, 0, NULL, "cannot lock the workspace: %s",
                      strerror(errno));
         close(fd);
         fd = -1;
@@ -579,9 +579,9 @@ bool gx_staging_begin(gx_staging *st, const char *parent_dir, gx_diags *diags)
     if (!mkdtemp(tmpl)) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR)
-            gx_diags_add(diags, parent_dir, 0, 0, NULL, "directory does not exist");
+            gx_diags_add(diags, GX_CODE_IO, parent_dir, 0, 0, NULL, "directory does not exist");
         else
-            gx_diags_add(diags, parent_dir, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_IO, parent_dir, 0, 0, NULL,
                          "cannot create a staging directory: %s", strerror(err));
         free(tmpl);
         return false;
@@ -611,11 +611,11 @@ bool gx_staging_write(gx_staging *st, const char *relpath, const char *data, siz
 {
     mode &= 07777;
     if (!st->dir) {
-        gx_diags_add(diags, relpath, 0, 0, NULL, "internal error: no staging directory");
+        gx_diags_add(diags, GX_CODE_IO, relpath, 0, 0, NULL, "internal error: no staging directory");
         return false;
     }
     if (!gx_relpath_ok(relpath)) {
-        gx_diags_add(diags, relpath, 0, 0, NULL,
+        gx_diags_add(diags, GX_CODE_IO, relpath, 0, 0, NULL,
                      "internal error: not a plain relative path for a rendered file");
         return false;
     }
@@ -636,16 +636,16 @@ bool gx_staging_write(gx_staging *st, const char *relpath, const char *data, siz
     bool ok = false;
     if (fd < 0) {
         if (errno == EEXIST)
-            gx_diags_add(diags, relpath, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_IO, relpath, 0, 0, NULL,
                          "internal error: rendered twice in one export");
         else
-            gx_diags_add(diags, relpath, 0, 0, NULL, "cannot create in %s: %s", st->dir,
+            gx_diags_add(diags, GX_CODE_IO, relpath, 0, 0, NULL, "cannot create in %s: %s", st->dir,
                          strerror(errno));
         goto out;
     }
     int err = fchmod(fd, mode) != 0 ? errno : 0;
     if (err) {
-        gx_diags_add(diags, relpath, 0, 0, NULL, "cannot set the file mode: %s",
+        gx_diags_add(diags, GX_CODE_IO, relpath, 0, 0, NULL, "cannot set the file mode: %s",
                      strerror(err));
         close(fd);
         goto out;
@@ -742,22 +742,22 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
                        const char *dest_dir, gx_diags *diags)
 {
     if (!st->dir) {
-        gx_diags_add(diags, dest_dir, 0, 0, NULL, "internal error: no staging directory");
+        gx_diags_add(diags, GX_CODE_IO, dest_dir, 0, 0, NULL, "internal error: no staging directory");
         return false;
     }
     struct stat sst, dst;
     if (stat(st->dir, &sst) != 0) {
-        gx_diags_add(diags, st->dir, 0, 0, NULL, "staging directory vanished: %s",
+        gx_diags_add(diags, GX_CODE_IO, st->dir, 0, 0, NULL, "staging directory vanished: %s",
                      strerror(errno));
         return false;
     }
     if (stat(dest_dir, &dst) != 0) {
-        gx_diags_add(diags, dest_dir, 0, 0, NULL, "cannot use as the export directory: %s",
+        gx_diags_add(diags, GX_CODE_IO, dest_dir, 0, 0, NULL, "cannot use as the export directory: %s",
                      strerror(errno));
         return false;
     }
     if (!S_ISDIR(dst.st_mode)) {
-        gx_diags_add(diags, dest_dir, 0, 0, NULL, "is not a directory");
+        gx_diags_add(diags, GX_CODE_IO, dest_dir, 0, 0, NULL, "is not a directory");
         return false;
     }
     gx_commit_item *items = gx_files_xmalloc((n ? n : 1) * sizeof *items);
@@ -778,32 +778,32 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
         it->undo_err = 0;
         made = i + 1;
         if (!gx_top_name_ok(name)) {
-            gx_diags_add(diags, name, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_IO, name, 0, 0, NULL,
                          "internal error: not a top-level directory name");
             goto out;
         }
         struct stat s;
         if (lstat(it->src, &s) != 0 || !S_ISDIR(s.st_mode)) {
-            gx_diags_add(diags, it->dst, 0, 0, NULL,
+            gx_diags_add(diags, GX_CODE_IO, it->dst, 0, 0, NULL,
                          "internal error: nothing was staged for this directory");
             goto out;
         }
         if (lstat(it->dst, &s) == 0) {
             if (S_ISLNK(s.st_mode)) {
-                gx_diags_add(diags, it->dst, 0, 0,
+                gx_diags_add(diags, GX_CODE_IO, it->dst, 0, 0,
                              "export replaces this directory as a whole; remove the link or "
                              "export with --out DIR",
                              "is a symbolic link; not replaced");
                 goto out;
             }
             if (!S_ISDIR(s.st_mode)) {
-                gx_diags_add(diags, it->dst, 0, 0,
+                gx_diags_add(diags, GX_CODE_IO, it->dst, 0, 0,
                              "export writes a directory here; move the file away",
                              "exists and is not a directory");
                 goto out;
             }
             if (s.st_dev != sst.st_dev) {
-                gx_diags_add(diags, it->dst, 0, 0,
+                gx_diags_add(diags, GX_CODE_IO, it->dst, 0, 0,
                              "export replaces this directory by renaming; it cannot be a "
                              "mount point",
                              "is on another file system than the staging directory %s",
@@ -812,12 +812,12 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
             }
             it->dst_exists = true;
         } else if (errno != ENOENT) {
-            gx_diags_add(diags, it->dst, 0, 0, NULL, "cannot examine: %s", strerror(errno));
+            gx_diags_add(diags, GX_CODE_IO, it->dst, 0, 0, NULL, "cannot examine: %s", strerror(errno));
             goto out;
         }
     }
     if (dst.st_dev != sst.st_dev) {
-        gx_diags_add(diags, dest_dir, 0, 0,
+        gx_diags_add(diags, GX_CODE_IO, dest_dir, 0, 0,
                      "stage the export in a directory on the same file system",
                      "is on another file system than the staging directory %s", st->dir);
         goto out;
@@ -836,17 +836,17 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
                 restored = false;
         }
         if (err == -1)
-            gx_diags_add(diags, items[i].dst, 0, 0, "move it back by hand",
+            gx_diags_add(diags, GX_CODE_IO, items[i].dst, 0, 0, "move it back by hand",
                          "cannot replace the directory, nor put the previous one back; "
                          "the previous one is at %s",
                          items[i].aside);
         else
-            gx_diags_add(diags, items[i].dst, 0, 0,
+            gx_diags_add(diags, GX_CODE_IO, items[i].dst, 0, 0,
                          restored ? "the previous export was left as it was" : NULL,
                          "cannot replace the directory: %s", strerror(err));
         for (size_t j = 0; j < i; j++) {
             if (items[j].undo_err)
-                gx_diags_add(diags, items[j].dst, 0, 0,
+                gx_diags_add(diags, GX_CODE_IO, items[j].dst, 0, 0,
                              "the previous tree is in the staging directory, which is kept",
                              "cannot put the previous directory back: %s (staging directory "
                              "%s)",
@@ -900,7 +900,7 @@ bool gx_random_bytes(void *buf, size_t n, gx_diags *diags)
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            gx_diags_add(diags, NULL, 0, 0, "the kernel's random source (getrandom) is needed",
+            gx_diags_add(diags, GX_CODE_IO, NULL, 0, 0, "the kernel's random source (getrandom) is needed",
                          "cannot get random bytes: %s", strerror(errno));
             return false;
         }

@@ -392,7 +392,7 @@ static bool gx_run_stop_group(gx_run_wait *w)
 static int gx_run_fail(gx_diags *diags, const gx_run_opts *opts, const char *hint,
                        const char *what, int err)
 {
-    gx_diags_add(diags, opts->script, 0, 0, hint, "target '%s': %s%s%s",
+    gx_diags_add(diags, GX_CODE_PROCESS, opts->script, 0, 0, hint, "target '%s': %s%s%s",
                  opts->target ? opts->target : "?", what, err ? ": " : "",
                  err ? strerror(err) : "");
     return 1;

@@ -64,7 +64,7 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
     set->derived = gx_arena_alloc(set->arena, sizeof *set->derived);
     gx_derive(cfg, set->arena, set->derived);
     if (!gx_templates_set_no_secrets(set->derived, no_secrets) && no_secrets) {
-        gx_diags_add(diags, NULL, 0, 0,
+        gx_diags_add(diags, GX_CODE_TEMPLATE, NULL, 0, 0,
                      "the schema declares no derived/no-secrets, which the templates need to "
                      "leave secret values out",
                      "cannot render without secrets: this build's templates do not support it");

@@ -139,19 +139,19 @@ static const char *gx_msg_key(gx_parser *p, const char *s, size_t len)
     return d;
 }
 
-static void gx_error_at(gx_parser *p, int line, int col, const char *hint, const char *what,
-                        const char *detail)
+static void gx_error_at(gx_parser *p, gx_code code, int line, int col, const char *hint,
+                        const char *what, const char *detail)
 {
     p->errors++;
-    gx_diags_add(p->diags, p->file, line, col, hint, "%s%s", what, detail ? detail : "");
+    gx_diags_add(p->diags, code, p->file, line, col, hint, "%s%s", what, detail ? detail : "");
 }
 
-static void gx_error_mark(gx_parser *p, yaml_mark_t mark, const char *hint, const char *what,
+static void gx_error_mark(gx_parser *p, gx_code code, yaml_mark_t mark, const char *hint, const char *what,
                           const char *detail)
 {
     int line, col;
     gx_mark_pos(mark, &line, &col);
-    gx_error_at(p, line, col, hint, what, detail);
+    gx_error_at(p, code, line, col, hint, what, detail);
 }
 
 /* The parse stops once the diagnostics list cannot take more. */
@@ -169,17 +169,17 @@ static void gx_libyaml_error(gx_parser *p, const yaml_parser_t *yp)
 
     if (yp->error == YAML_MEMORY_ERROR) {
         p->errors++;
-        gx_diags_add(p->diags, p->file, 0, 0, NULL, "out of memory while reading YAML");
+        gx_diags_add(p->diags, GX_CODE_YAML_SYNTAX, p->file, 0, 0, NULL, "out of memory while reading YAML");
         return;
     }
     if (yp->error == YAML_READER_ERROR) {
         gx_offset_pos(p, yp->problem_offset, &line, &col);
         hint = "save the file as UTF-8 text without control characters";
         if (yp->problem_value != -1)
-            gx_diags_add(p->diags, p->file, line, col, hint, "invalid YAML: %s (#%X)", problem,
+            gx_diags_add(p->diags, GX_CODE_YAML_SYNTAX, p->file, line, col, hint, "invalid YAML: %s (#%X)", problem,
                          (unsigned)yp->problem_value);
         else
-            gx_diags_add(p->diags, p->file, line, col, hint, "invalid YAML: %s", problem);
+            gx_diags_add(p->diags, GX_CODE_YAML_SYNTAX, p->file, line, col, hint, "invalid YAML: %s", problem);
         p->errors++;
         return;
     }
@@ -191,10 +191,10 @@ static void gx_libyaml_error(gx_parser *p, const yaml_parser_t *yp)
     if (yp->context) {
         int cline, ccol;
         gx_mark_pos(yp->context_mark, &cline, &ccol);
-        gx_diags_add(p->diags, p->file, line, col, hint, "invalid YAML: %s (%s at line %d column %d)",
+        gx_diags_add(p->diags, GX_CODE_YAML_SYNTAX, p->file, line, col, hint, "invalid YAML: %s (%s at line %d column %d)",
                      problem, yp->context, cline, ccol);
     } else {
-        gx_diags_add(p->diags, p->file, line, col, hint, "invalid YAML: %s", problem);
+        gx_diags_add(p->diags, GX_CODE_YAML_SYNTAX, p->file, line, col, hint, "invalid YAML: %s", problem);
     }
 }
 
@@ -266,14 +266,14 @@ static void gx_check_anchor(gx_parser *p, const yaml_event_t *ev, const yaml_cha
         return;
     const char *a = (const char *)anchor;
     const char *detail = gx_arena_printf(p->arena, " (&%s)", gx_msg_key(p, a, strlen(a)));
-    gx_error_mark(p, ev->start_mark, gx_hint_alias, "YAML anchors are not allowed", detail);
+    gx_error_mark(p, GX_CODE_YAML_UNSAFE, ev->start_mark, gx_hint_alias, "YAML anchors are not allowed", detail);
 }
 
 static void gx_check_key_kind(gx_parser *p, const gx_node *n)
 {
     if (n->kind == GX_NODE_SCALAR || !gx_expect_key(p))
         return;
-    gx_error_at(p, n->line, n->col,
+    gx_error_at(p, GX_CODE_YAML_SYNTAX, n->line, n->col,
                 "mapping keys must be plain strings; move the structure into the value",
                 n->kind == GX_NODE_MAP ? "a mapping key is itself a mapping"
                                        : "a mapping key is a sequence",
@@ -315,7 +315,7 @@ static void gx_report_dup(gx_parser *p, const gx_node *first, const gx_node *dup
                                        gx_msg_key(p, dup->text, dup->len));
     const char *detail = gx_arena_printf(p->arena, " (first defined at line %d column %d)",
                                          first->line, first->col);
-    gx_error_at(p, dup->line, dup->col,
+    gx_error_at(p, GX_CODE_DUPLICATE_KEY, dup->line, dup->col,
                 "a key may appear only once in a mapping; keep one of them", what, detail);
 }
 
@@ -416,7 +416,7 @@ static bool gx_scan_nul(gx_parser *p)
         return true;
     int line, col;
     gx_offset_pos(p, (size_t)(z - p->data), &line, &col);
-    gx_error_at(p, line, col,
+    gx_error_at(p, GX_CODE_YAML_UNSAFE, line, col,
                 "the file looks binary or UTF-16 encoded; save it as UTF-8 text",
                 "NUL byte in input", NULL);
     return false;
@@ -441,13 +441,13 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
      * (UTF-32 has NUL bytes, caught above) */
     if (p.len >= 2 && ((unsigned char)p.data[0] == 0xFF || (unsigned char)p.data[0] == 0xFE) &&
         ((unsigned char)p.data[1] ^ (unsigned char)p.data[0]) == 0x01) {
-        gx_error_at(&p, 1, 1, "save the file as UTF-8 text", "input is UTF-16, not UTF-8", NULL);
+        gx_error_at(&p, GX_CODE_YAML_UNSAFE, 1, 1, "save the file as UTF-8 text", "input is UTF-16, not UTF-8", NULL);
         return false;
     }
 
     yaml_parser_t yp;
     if (!yaml_parser_initialize(&yp)) {
-        gx_diags_add(diags, file, 0, 0, NULL, "out of memory while reading YAML");
+        gx_diags_add(diags, GX_CODE_YAML_SYNTAX, file, 0, 0, NULL, "out of memory while reading YAML");
         return false;
     }
     yaml_parser_set_input_string(&yp, (const unsigned char *)p.data, p.len);
@@ -468,7 +468,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             break;
         case YAML_DOCUMENT_START_EVENT:
             if (++documents > 1) {
-                gx_error_mark(&p, ev.start_mark,
+                gx_error_mark(&p, GX_CODE_YAML_UNSAFE, ev.start_mark,
                               "a file holds one YAML document; remove this '---' and what "
                               "follows, or move it into a separate file",
                               "more than one YAML document in the stream", NULL);
@@ -479,7 +479,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             const char *a = (const char *)ev.data.alias.anchor;
             const char *detail = gx_arena_printf(p.arena, " (*%s)",
                                                  gx_msg_key(&p, a, a ? strlen(a) : 0));
-            gx_error_mark(&p, ev.start_mark, gx_hint_alias, "YAML aliases are not allowed", detail);
+            gx_error_mark(&p, GX_CODE_YAML_UNSAFE, ev.start_mark, gx_hint_alias, "YAML aliases are not allowed", detail);
             /* a stand-in keeps the shape of the tree for further checks */
             n = gx_new_node(&p, GX_NODE_SCALAR, ev.start_mark, NULL);
             n->text = gx_arena_printf(p.arena, "*%s", a ? a : "");
@@ -508,7 +508,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             if (p.depth >= GX_NODE_MAX_DEPTH) {
                 char detail[64];
                 snprintf(detail, sizeof detail, " (more than %d levels)", GX_NODE_MAX_DEPTH);
-                gx_error_mark(&p, ev.start_mark,
+                gx_error_mark(&p, GX_CODE_YAML_UNSAFE, ev.start_mark,
                               "flatten the structure; values never need this much nesting",
                               "YAML nested too deeply", detail);
                 fatal = true;
@@ -528,7 +528,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
         yaml_event_delete(&ev);
         if (p.oom) {
             p.errors++;
-            gx_diags_add(diags, file, 0, 0, NULL, "out of memory while reading YAML");
+            gx_diags_add(diags, GX_CODE_YAML_SYNTAX, file, 0, 0, NULL, "out of memory while reading YAML");
             fatal = true;
         }
         if (gx_give_up(&p))

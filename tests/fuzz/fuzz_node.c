@@ -247,13 +247,13 @@ static void check_config(gx_arena *arena, const gx_node *tree, uint32_t seed)
     /* a provider name, so that the options are written out */
     cfg->config.providers.llm.name = "openai";
 
-    gx_results results;
+    gx_diags results;
     memset(&results, 0, sizeof results);
     gx_validate(cfg, arena, &results);
     GX_FUZZ_CHECK(results.blocking + results.warnings == results.count, NULL,
                   "result counts do not add up");
     for (size_t i = 0; i < results.count; i++)
-        GX_FUZZ_CHECK(results.items[i].rule && results.items[i].path && results.items[i].message,
+        GX_FUZZ_CHECK(gx_code_id(results.items[i].code) && results.items[i].path && results.items[i].message,
                       NULL, "result %zu is incomplete", i);
 
     struct gx_derived derived;

@@ -292,7 +292,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int round = 0; round < 4; round++) {
         gx_model *model = gx_arena_alloc(arena, sizeof *model);
         gx_model_build(model, layers, 2);
-        gx_results results;
+        gx_diags results;
         memset(&results, 0, sizeof results);
         gx_validate(&model->cfg, arena, &results);
         GX_FUZZ_CHECK(results.blocking + results.warnings == results.count, NULL,
