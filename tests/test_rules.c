@@ -1,7 +1,11 @@
 /* test_rules — cmocka tests of gx_rules: a valid baseline gives no result; for
- * every rule id each severity it can have is triggered and its rule, path and
- * severity asserted; values of disabled components are not validated;
- * gx_quantity_compare. */
+ * every rule id each severity it can have is triggered and its rule, path,
+ * severity and remedy asserted; values of disabled components are not
+ * validated; a sweep over configurations that trigger every rule and severity
+ * checks that the table's severities are what the rules produce, that no
+ * message or hint names a command or a command-line option, that no secret
+ * shows, that every result carries a well-formed remedy and that a remedy
+ * with a value fixes its result; gx_quantity_compare. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +18,7 @@
 
 #include "gx_arena.h"
 #include "gx_diag.h"
+#include "gx_model.h"
 #include "gx_node.h"
 #include "gx_rules.h"
 #include "gx_schema.h"
@@ -154,6 +159,33 @@ static void contains(const char *haystack, const char *needle)
     assert_non_null(strstr(haystack, needle));
 }
 
+static const char *remedy_name(gx_remedy_kind kind)
+{
+    switch (kind) {
+    case GX_REMEDY_NONE: return "none";
+    case GX_REMEDY_SET: return "set";
+    case GX_REMEDY_UNSET: return "unset";
+    case GX_REMEDY_ENABLE: return "enable";
+    case GX_REMEDY_DISABLE: return "disable";
+    case GX_REMEDY_EDIT_FILE: return "edit-file";
+    default: return "other";
+    }
+}
+
+/* Asserts x's remedy: kind, arg and value (NULL: none). */
+static void remedy(const gx_diag *x, gx_remedy_kind kind, const char *arg, const char *value)
+{
+    const gx_remedy *m = &x->remedy;
+    bool ok = m->kind == kind && (arg ? m->arg && strcmp(m->arg, arg) == 0 : !m->arg) &&
+              (value ? m->value && strcmp(m->value, value) == 0 : !m->value);
+    if (!ok)
+        fprintf(stderr, "[%s] %s: remedy %s %s %s, expected %s %s %s\n", gx_code_id(x->code),
+                x->path, remedy_name(m->kind), m->arg ? m->arg : "(null)",
+                m->value ? m->value : "(null)", remedy_name(kind), arg ? arg : "(null)",
+                value ? value : "(null)");
+    assert_true(ok);
+}
+
 /* ---- table and baseline ---------------------------------------------------------- */
 
 static void test_rule_table(void **state)
@@ -166,6 +198,11 @@ static void test_rule_table(void **state)
         assert_string_equal(gx_rules[i].id, id);
         assert_non_null(gx_rules[i].summary);
         assert_true(strlen(gx_rules[i].summary) > 10);
+        assert_int_equal(gx_rules[i].code, (gx_code)(GX_CODE_V1 + i));
+        assert_non_null(gx_rules[i].severities);
+        assert_true(strcmp(gx_rules[i].severities, "blocking") == 0 ||
+                    strcmp(gx_rules[i].severities, "warning") == 0 ||
+                    strcmp(gx_rules[i].severities, "blocking, warning") == 0);
         assert_non_null(gx_rules[i].check);
     }
 }
@@ -254,6 +291,7 @@ static void test_v1_port_out_of_range(void **state)
     const gx_diag *x = expect(&r, "V1", "gateway/ports/admin", GX_BLOCKING);
     contains(x->message, "1 to 65535");
     contains(x->message, "e.g. 8081");
+    remedy(x, GX_REMEDY_SET, "gateway/ports/admin", "8081");
     only(&r, "V1");
     assert_int_equal(r.blocking, 1);
 }
@@ -267,6 +305,7 @@ static void test_v1_int_below_min(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V1", "worker/active-deadline-seconds", GX_BLOCKING);
     contains(x->message, "at least 60");
+    remedy(x, GX_REMEDY_SET, "worker/active-deadline-seconds", "14400");
     only(&r, "V1");
 }
 
@@ -279,6 +318,7 @@ static void test_v1_enum_out_of_range(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V1", "config/server/log-level", GX_BLOCKING);
     contains(x->message, "debug, info, warn, error");
+    remedy(x, GX_REMEDY_SET, "config/server/log-level", "info");
     only(&r, "V1");
 }
 
@@ -291,6 +331,9 @@ static void test_v1_quantity_empty(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V1", "gateway/requests/memory", GX_BLOCKING);
     contains(x->message, "like 500m, 1, 256Mi");
+    remedy(x, GX_REMEDY_SET, "gateway/requests/memory", "256Mi");
+    assert_non_null(x->hint);
+    contains(x->hint, "powers of 1024");
     only(&r, "V1");
     assert_int_equal(r.count, 1);
 }
@@ -307,6 +350,7 @@ static void test_v1_quantity_garbage(void **state)
         expect(&r, "V1", "worker/profiles/local-llm/limits/cpu", GX_BLOCKING);
     contains(x->message, "\"2 cores\"");
     contains(x->message, "like 500m, 1, 256Mi");
+    remedy(x, GX_REMEDY_SET, "worker/profiles/local-llm/limits/cpu", "8");
     only(&r, "V1"); /* no V11 for the unparsable pair */
     assert_int_equal(r.count, 1);
 }
@@ -333,6 +377,7 @@ static void test_v1_string_pattern(void **state)
     const gx_diag *x = expect(&r, "V1", "sealed-secrets/namespace", GX_BLOCKING);
     contains(x->message, "DNS label");
     contains(x->message, "e.g. kube-system");
+    remedy(x, GX_REMEDY_SET, "sealed-secrets/namespace", "kube-system");
     only(&r, "V1");
 }
 
@@ -358,7 +403,8 @@ static void test_v2_namespace_not_dns_label(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.namespace = "My_Namespace";
     gx_diags r = run(&cfg);
-    expect(&r, "V2", "core/namespace", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
+    remedy(x, GX_REMEDY_SET, "core/namespace", NULL);
     only(&r, "V2");
     assert_int_equal(r.count, 1);
 }
@@ -390,6 +436,7 @@ static void test_v2_release_name_over_40(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
     contains(x->message, "40");
+    remedy(x, GX_REMEDY_SET, "core/release-name", NULL);
     only(&r, "V2");
 
     name[40] = '\0'; /* exactly 40: fine */
@@ -404,7 +451,8 @@ static void test_v2_release_name_empty(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.release_name = "";
     gx_diags r = run(&cfg);
-    expect(&r, "V2", "core/release-name", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
+    remedy(x, GX_REMEDY_SET, "core/release-name", "glyphoxa");
     only(&r, "V2");
 }
 
@@ -418,7 +466,8 @@ static void test_v3_dedicated_many_replicas(void **state)
     cfg.gateway.pod_anti_affinity = false;
     cfg.gateway.replica_count = 3;
     gx_diags r = run(&cfg);
-    expect(&r, "V3", "gateway/replica-count", GX_WARNING);
+    const gx_diag *x = expect(&r, "V3", "gateway/replica-count", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "gateway/replica-count", "2");
     only(&r, "V3");
     assert_int_equal(r.blocking, 0);
 
@@ -440,7 +489,8 @@ static void test_v4_dedicated_anti_affinity(void **state)
     cfg.gateway.replica_count = 1;
     cfg.gateway.pod_anti_affinity = true;
     gx_diags r = run(&cfg);
-    expect(&r, "V4", "gateway/pod-anti-affinity", GX_WARNING);
+    const gx_diag *x = expect(&r, "V4", "gateway/pod-anti-affinity", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "gateway/pod-anti-affinity", "false");
     only(&r, "V4");
     assert_int_equal(r.blocking, 0);
 }
@@ -455,7 +505,11 @@ static void test_v5_empty_production_blocking(void **state)
     cfg.gateway.admin_key = "";
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
-    contains(x->message, "openssl rand");
+    contains(x->message, "production requires one");
+    contains(x->message, "set gateway/admin-key to a random string of at least 16 characters");
+    remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL); /* a secret is never suggested */
+    assert_non_null(x->hint);
+    contains(x->hint, "random");
     only(&r, "V5");
     assert_int_equal(r.count, 1);
 }
@@ -468,7 +522,9 @@ static void test_v5_empty_dev_warning(void **state)
     cfg.core.environment = GX_CORE_ENVIRONMENT_DEV;
     cfg.gateway.admin_key = "";
     gx_diags r = run(&cfg);
-    expect(&r, "V5", "gateway/admin-key", GX_WARNING);
+    const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
+    contains(x->message, "core/environment dev");
+    remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL);
     only(&r, "V5");
     assert_int_equal(r.count, 1);
     assert_int_equal(r.blocking, 0);
@@ -483,6 +539,9 @@ static void test_v5_short_warning(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
     assert_null(strstr(x->message, "hunter2"));
+    assert_null(strstr(x->hint, "hunter2"));
+    contains(x->message, "14 characters");
+    remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL);
     only(&r, "V5");
     assert_int_equal(r.count, 1);
 
@@ -500,6 +559,8 @@ static void test_v5_newline_blocking(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
     assert_null(strstr(x->message, "0123456789abcdef"));
+    assert_null(strstr(x->hint, "0123456789abcdef"));
+    remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL);
     only(&r, "V5");
     assert_int_equal(r.count, 1);
 
@@ -517,9 +578,21 @@ static void test_v6_no_database(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.database.dsn = "";
     gx_diags r = run(&cfg);
-    expect(&r, "V6", "database/dsn", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V6", "database/dsn", GX_BLOCKING);
+    contains(x->message, "set database/dsn");
+    contains(x->message, "enable the postgresql component");
+    remedy(x, GX_REMEDY_SET, "database/dsn", NULL);
+    contains(x->hint, "postgres://");
     only(&r, "V6");
     assert_int_equal(r.count, 1);
+
+    /* the bundled database's password is there: enabling it is the fix */
+    cfg.postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
+    r = run(&cfg);
+    x = expect(&r, "V6", "database/dsn", GX_BLOCKING);
+    remedy(x, GX_REMEDY_ENABLE, "postgresql", NULL);
+    assert_null(strstr(x->hint, "pw-pw"));
+    only(&r, "V6");
 }
 
 static void test_v7_dsn_with_postgresql(void **state)
@@ -532,6 +605,8 @@ static void test_v7_dsn_with_postgresql(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V7", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "s3cret"));
+    contains(x->message, "disable the postgresql component");
+    remedy(x, GX_REMEDY_UNSET, "database/dsn", NULL);
     only(&r, "V7");
     assert_int_equal(r.blocking, 0);
 }
@@ -546,6 +621,7 @@ static void test_v8_dsn_not_postgres_url(void **state)
     const gx_diag *x = expect(&r, "V8", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "t0psecret"));
     assert_null(strstr(x->message, "mysql"));
+    remedy(x, GX_REMEDY_SET, "database/dsn", NULL);
     only(&r, "V8");
     assert_int_equal(r.blocking, 0);
 
@@ -562,7 +638,8 @@ static void test_v9_password_empty(void **state)
     cfg.database.dsn = "";
     cfg.enabled[GX_C_POSTGRESQL] = true;
     gx_diags r = run(&cfg);
-    expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
+    remedy(x, GX_REMEDY_SET, "postgresql/postgres-password", NULL);
     only(&r, "V9");
     assert_int_equal(r.count, 1);
 }
@@ -578,6 +655,8 @@ static void test_v9_password_newline(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
     assert_null(strstr(x->message, "def-secret"));
+    assert_null(strstr(x->hint, "def-secret"));
+    remedy(x, GX_REMEDY_SET, "postgresql/postgres-password", NULL);
     only(&r, "V9");
 }
 
@@ -601,7 +680,8 @@ static void test_v10_local_llm_without_gpu_toleration(void **state)
     cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
     cfg.worker.gpu.enabled = false;
     gx_diags r = run(&cfg);
-    expect(&r, "V10", "worker/gpu/enabled", GX_WARNING);
+    const gx_diag *x = expect(&r, "V10", "worker/gpu/enabled", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "worker/gpu/enabled", "true");
     only(&r, "V10");
     assert_int_equal(r.blocking, 0);
 }
@@ -633,7 +713,9 @@ static void test_v10_gpu_enabled_defaults_fine(void **state)
 
     cfg.worker.gpu.tolerations = yaml("[]"); /* gpu on but its tolerations emptied */
     r = run(&cfg);
-    expect(&r, "V10", "worker/gpu/tolerations", GX_WARNING);
+    const gx_diag *x = expect(&r, "V10", "worker/gpu/tolerations", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "worker/gpu/tolerations",
+           gx_fields[GX_F_WORKER_GPU_TOLERATIONS].default_text);
     only(&r, "V10");
 }
 
@@ -659,6 +741,7 @@ static void test_v11_gateway_cpu_request_over_limit(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V11", "gateway/requests/cpu", GX_BLOCKING);
     contains(x->message, "gateway/limits/cpu");
+    remedy(x, GX_REMEDY_SET, "gateway/requests/cpu", "1");
     only(&r, "V11");
     assert_int_equal(r.count, 1);
 }
@@ -727,7 +810,8 @@ static void test_v12_min_over_max(void **state)
     cfg.autoscaling.min_replicas = 5;
     cfg.autoscaling.max_replicas = 3;
     gx_diags r = run(&cfg);
-    expect(&r, "V12", "autoscaling/min-replicas", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V12", "autoscaling/min-replicas", GX_BLOCKING);
+    remedy(x, GX_REMEDY_SET, "autoscaling/min-replicas", "3");
     only(&r, "V12");
     assert_int_equal(r.count, 1);
 
@@ -747,6 +831,7 @@ static void test_v13_observe_ports_differ(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V13", "worker/ports/observe", GX_BLOCKING);
     contains(x->message, "gateway/ports/observe");
+    remedy(x, GX_REMEDY_SET, "worker/ports/observe", "9090");
     only(&r, "V13");
     assert_int_equal(r.count, 1);
 }
@@ -760,6 +845,7 @@ static void test_v13_same_port_in_one_pod(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V13", "gateway/ports/grpc", GX_BLOCKING);
     contains(x->message, "gateway/ports/admin");
+    remedy(x, GX_REMEDY_SET, "gateway/ports/grpc", NULL);
     only_blocking(&r, "V13");
     assert_int_equal(r.blocking, 1);
 }
@@ -771,7 +857,9 @@ static void test_v13_mcp_gateway_ports(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.mcp_gateway.ports.mcp = 9090; /* = its observe port */
     gx_diags r = run(&cfg);
-    expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
+    /* the observe port must stay equal to the gateway's: move the other one */
+    remedy(x, GX_REMEDY_SET, "mcp-gateway/ports/mcp", NULL);
     only(&r, "V13");
 
     cfg.mcp_gateway.ports.mcp = 8080;
@@ -794,7 +882,8 @@ static void test_v14_worker_grpc_port(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.worker.ports.grpc = 50052;
     gx_diags r = run(&cfg);
-    expect(&r, "V14", "worker/ports/grpc", GX_WARNING);
+    const gx_diag *x = expect(&r, "V14", "worker/ports/grpc", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "worker/ports/grpc", "50051");
     only(&r, "V14");
     assert_int_equal(r.blocking, 0);
 }
@@ -908,6 +997,9 @@ static void test_v15_node_selector_labels(void **state)
     static const char *vals[] = {"ok"};
     cfg.gateway.node_selector = (gx_map){1, keys, vals};
     expect_v15_only(&cfg, "gateway/node-selector", "gateway/node-selector[\"bad key\"]");
+    gx_diags r = run(&cfg); /* a map value has no position: set the path again */
+    remedy(&r.items[0], GX_REMEDY_SET, "gateway/node-selector", NULL);
+    assert_null(r.items[0].file);
 
     static const char *keys2[] = {"tier"};
     static const char *vals2[] = {"not a label value"};
@@ -976,6 +1068,10 @@ static void test_v15_npc_shape(void **state)
     only(&r, "V15");
     contains(x->message, "config/npcs[2].voice.speed_factor: must be a number");
     contains(x->message, "values.yaml:4:");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
+    assert_string_equal(x->file, "values.yaml");
+    assert_int_equal(x->line, 4);
+    assert_true(x->col > 0);
 
     cfg.config.npcs = yaml("- name: a\n  voice: {pitch_shift: \"2\"}\n");
     expect_v15_only(&cfg, "config/npcs", "config/npcs[0].voice.pitch_shift: must be a number");
@@ -1029,6 +1125,8 @@ static void test_v16_names(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "config/mcp-servers[0]: name is empty");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
+    assert_int_equal(x->line, 1);
     only(&r, "V16");
     assert_int_equal(r.count, 1);
 
@@ -1051,6 +1149,7 @@ static void test_v16_transport_needs(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "needs a command");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
     only(&r, "V16");
 
     cfg.config.mcp_servers = yaml("- {name: a, transport: streamable-http, command: x}\n");
@@ -1136,16 +1235,21 @@ static void test_v17_engine_providers(void **state)
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     expect_v17_only(&cfg, "- {name: a, engine: s2s}\n", "config/providers/s2s/name is empty");
+    gx_diags r = run(&cfg);
+    remedy(&r.items[0], GX_REMEDY_SET, "config/providers/s2s/name", NULL);
 
     cfg.config.providers.llm.name = "openai";
     expect_v17_only(&cfg, "- {name: a, engine: sentence_cascade}\n",
                     "config/providers/tts/name is empty");
+    r = run(&cfg);
+    remedy(&r.items[0], GX_REMEDY_SET, "config/providers/tts/name", NULL);
 
     /* no engine means cascaded: needs llm and tts */
     cfg.config.providers.llm.name = "";
     cfg.config.npcs = yaml("- {name: a}\n");
-    gx_diags r = run(&cfg);
+    r = run(&cfg);
     assert_int_equal(count_rule(&r, "V17"), 2);
+    remedy(&r.items[0], GX_REMEDY_SET, "config/providers/llm/name", NULL);
     only(&r, "V17");
     contains(r.items[0].message, "engine is not set (which means cascaded)");
 
@@ -1165,6 +1269,7 @@ static void test_v18_unknown_provider(void **state)
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V18", "config/providers/stt/name", GX_WARNING);
     contains(x->message, "deepgram, whisper, whisper-native");
+    remedy(x, GX_REMEDY_SET, "config/providers/stt/name", NULL);
     only(&r, "V18");
     assert_int_equal(r.blocking, 0);
 }
@@ -1180,6 +1285,7 @@ static void test_v18_settings_without_name(void **state)
     const gx_diag *x = expect(&r, "V18", "config/providers/embeddings/name", GX_WARNING);
     contains(x->message, "config/providers/embeddings/api-key");
     contains(x->message, "config/providers/embeddings/model");
+    remedy(x, GX_REMEDY_SET, "config/providers/embeddings/name", NULL);
     assert_null(strstr(x->message, "sk-very-secret"));
     only(&r, "V18");
     assert_int_equal(r.count, 1);
@@ -1210,7 +1316,8 @@ static void test_v19_latest(void **state)
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
     cfg.core.image_tag = "latest";
     gx_diags r = run(&cfg);
-    expect(&r, "V19", "core/image-tag", GX_WARNING);
+    const gx_diag *x = expect(&r, "V19", "core/image-tag", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "core/image-tag", gx_fields[GX_F_CORE_IMAGE_TAG].default_text);
     only(&r, "V19");
     assert_int_equal(r.blocking, 0);
 }
@@ -1223,7 +1330,9 @@ static void test_v20_no_service_account(void **state)
     cfg.gateway.service_account.create = false;
     cfg.gateway.service_account.name = "";
     gx_diags r = run(&cfg);
-    expect(&r, "V20", "gateway/service-account/name", GX_BLOCKING);
+    const gx_diag *x = expect(&r, "V20", "gateway/service-account/name", GX_BLOCKING);
+    contains(x->message, "turn gateway/service-account/create on");
+    remedy(x, GX_REMEDY_SET, "gateway/service-account/name", NULL);
     only(&r, "V20");
     assert_int_equal(r.count, 1);
 
@@ -1329,6 +1438,346 @@ static void test_result_add_grows(void **state)
     assert_string_equal(r.items[0].message, "message 0");
     assert_string_equal(gx_severity_name(GX_BLOCKING), "blocking");
     assert_string_equal(gx_severity_name(GX_WARNING), "warning");
+
+    /* the added result comes back to be completed; NULL once the list is full */
+    gx_diags l;
+    memset(&l, 0, sizeof l);
+    l.limit = 2;
+    gx_diag *d = gx_result_add(&l, A, GX_CODE_V19, "core/image-tag", GX_WARNING, "a %s", "b");
+    assert_non_null(d);
+    assert_ptr_equal(d, &l.items[0]);
+    assert_string_equal(d->message, "a b");
+    assert_string_equal(d->path, "core/image-tag");
+    assert_int_equal(d->remedy.kind, GX_REMEDY_NONE);
+    assert_null(d->hint);
+    assert_non_null(gx_result_add(&l, A, GX_CODE_V19, "core/image-tag", GX_WARNING, "c"));
+    assert_null(gx_result_add(&l, A, GX_CODE_V19, "core/image-tag", GX_WARNING, "d"));
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.dropped, 1);
+}
+
+/* ---- every rule, every severity: texts, table, remedies ---------------------------- */
+
+/* Secrets the scenarios use; none may show in a message, hint or remedy. */
+static const char *const secrets[] = {"s3cret", "t0psecret", "hunter2", "def-secret",
+                                      "pw-pw-pw", "sk-very-secret", "abcdef0123456789",
+                                      NULL};
+
+/* Configuration number i on top of the baseline: together they trigger every
+ * rule with every severity it has. False when there is no configuration i. */
+static bool scenario(size_t i, struct gx_config *cfg)
+{
+    static const char *bad_keys[] = {"bad key"};
+    static const char *bad_vals[] = {"bad value!"};
+    switch (i) {
+    case 0: /* V1: int, enum, quantity, string pattern and length */
+        cfg->gateway.ports.admin = 70000;
+        cfg->worker.active_deadline_seconds = 59;
+        cfg->config.server.log_level = 9;
+        cfg->gateway.requests.memory = "";
+        cfg->worker.profiles.local_llm.limits.cpu = "2 cores";
+        cfg->mcp_gateway.requests.cpu = "-1";
+        cfg->enabled[GX_C_SEALED_SECRETS] = true;
+        cfg->sealed_secrets.namespace = "Kube_System";
+        return true;
+    case 1: /* V2: not a label, empty */
+        cfg->core.namespace = "My_Namespace";
+        cfg->core.release_name = "";
+        return true;
+    case 2: { /* V2: too long */
+        static char name[42];
+        memset(name, 'r', 41);
+        cfg->core.release_name = name;
+        return true;
+    }
+    case 3: /* V3, V4 */
+        cfg->core.topology = GX_CORE_TOPOLOGY_DEDICATED;
+        cfg->gateway.replica_count = 3;
+        cfg->gateway.pod_anti_affinity = true;
+        return true;
+    case 4: /* V5 blocking: empty in production */
+        cfg->gateway.admin_key = "";
+        return true;
+    case 5: /* V5 warning: empty in dev */
+        cfg->core.environment = GX_CORE_ENVIRONMENT_DEV;
+        cfg->gateway.admin_key = "";
+        return true;
+    case 6: /* V5 blocking and warning: short with a newline */
+        cfg->gateway.admin_key = "hunter2\nhunter2";
+        return true;
+    case 7: /* V6 (set the DSN) */
+        cfg->database.dsn = "";
+        return true;
+    case 8: /* V6 (enable postgresql) */
+        cfg->database.dsn = "";
+        cfg->postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
+        return true;
+    case 9: /* V7, V9 (control character) */
+        cfg->enabled[GX_C_POSTGRESQL] = true;
+        cfg->postgresql.postgres_password = "abc\ndef-secret";
+        return true;
+    case 10: /* V9 (empty) */
+        cfg->database.dsn = "";
+        cfg->enabled[GX_C_POSTGRESQL] = true;
+        return true;
+    case 11: /* V8 */
+        cfg->database.dsn = "mysql://root:t0psecret@db/glyphoxa";
+        return true;
+    case 12: /* V10: gpu off */
+        cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+        cfg->worker.gpu.enabled = false;
+        return true;
+    case 13: /* V10: gpu tolerations emptied */
+        cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+        cfg->worker.gpu.tolerations = yaml("[]");
+        return true;
+    case 14: /* V11, V12, V13 (both kinds), V14 */
+        cfg->gateway.requests.cpu = "1500m";
+        cfg->worker.profiles.local_llm.requests.memory = "9Gi";
+        cfg->enabled[GX_C_AUTOSCALING] = true;
+        cfg->autoscaling.min_replicas = 5;
+        cfg->autoscaling.max_replicas = 3;
+        cfg->worker.ports.observe = 9091;
+        cfg->gateway.ports.grpc = 8081;
+        cfg->mcp_gateway.ports.mcp = 9090;
+        cfg->worker.ports.grpc = 50052;
+        return true;
+    case 15: /* V15: tolerations, label maps, options */
+        cfg->gateway.tolerations =
+            yaml("- {key: a, operator: In, value: b}\n"
+                 "- {key: a, operator: Exists, value: b, effect: NoRun, tolerationSecond: 5}\n"
+                 "- {key: \"bad key!\", operator: Equal, value: true}\n"
+                 "- {operator: Equal, value: x}\n"
+                 "- {key: a, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}\n"
+                 "- {key: a, operator: Exists, effect: NoExecute, tolerationSeconds: soon}\n"
+                 "- just a string\n");
+        cfg->worker.tolerations = yaml("key: nvidia.com/gpu\n");
+        cfg->gateway.node_selector = (gx_map){1, bad_keys, bad_vals};
+        cfg->config.providers.llm.name = "openai";
+        cfg->config.providers.llm.options = yaml("- temperature\n");
+        return true;
+    case 16: /* V15: MCP servers and NPCs */
+        cfg->config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: dice\n"
+                                       "  args: [x]\n  env: {A: [1]}\n"
+                                       "  auth: {oauth: {scopes: x}}\n");
+        cfg->config.providers.llm.name = "openai";
+        cfg->config.providers.tts.name = "elevenlabs";
+        cfg->config.npcs = yaml("- name: a\n  mood: grumpy\n  tools: roll\n"
+                                "  gm_helper: \"yes\"\n  voice: {speed_factor: fast}\n"
+                                "  relationships: [knows-bob, {bidirectional: 1}]\n"
+                                "- just a string\n");
+        return true;
+    case 17: /* V16 */
+        cfg->config.mcp_servers = yaml("- {transport: stdio, command: a}\n"
+                                       "- {name: dice, transport: stdio, url: http://x}\n"
+                                       "- {name: dice, transport: streamable-http}\n"
+                                       "- {name: w, transport: sse, url: http://x}\n"
+                                       "- {name: v, command: x}\n");
+        return true;
+    case 18: /* V17 */
+        cfg->config.npcs = yaml("- {personality: x}\n"
+                                "- {name: Bob, engine: turbo, budget_tier: huge}\n"
+                                "- {name: Bob, cascade_mode: sometimes}\n"
+                                "- {name: c, engine: s2s, voice: {speed_factor: 2.5}}\n"
+                                "- {name: d, voice: {pitch_shift: -11}}\n");
+        return true;
+    case 19: /* V18, V19, V20 */
+        cfg->config.providers.stt.name = "deepgramm";
+        cfg->config.providers.embeddings.api_key = "sk-very-secret";
+        cfg->config.providers.embeddings.model = "text-embedding-3-small";
+        cfg->config.providers.tts.options = yaml("{output_format: pcm_16000}\n");
+        cfg->core.image_tag = "latest";
+        cfg->gateway.service_account.create = false;
+        cfg->gateway.service_account.name = "";
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Asserts text (a message or a hint) is front-end neutral: no command, no
+ * command-line option, no PATH=VALUE; and that it shows no secret. */
+static void neutral(const gx_diag *d, const char *text)
+{
+    if (!text)
+        return;
+    static const char *const banned[] = {"glyphoxa-deploy", " --", "--set", "`",
+                                         "component enable", "component disable",
+                                         "--values", "--show-secrets", NULL};
+    for (size_t k = 0; banned[k]; k++) {
+        if (strstr(text, banned[k]))
+            fprintf(stderr, "[%s] %s: \"%s\" names \"%s\"\n", gx_code_id(d->code), d->path,
+                    text, banned[k]);
+        assert_null(strstr(text, banned[k]));
+    }
+    for (int f = 0; f < GX_FIELD_COUNT; f++) {
+        char pv[256];
+        snprintf(pv, sizeof pv, "%s=", gx_fields[f].path);
+        if (strstr(text, pv))
+            fprintf(stderr, "[%s] %s: \"%s\" uses %s\n", gx_code_id(d->code), d->path, text, pv);
+        assert_null(strstr(text, pv));
+    }
+    for (size_t k = 0; secrets[k]; k++)
+        assert_null(strstr(text, secrets[k]));
+}
+
+/* Asserts the remedy of d is well formed. */
+static void well_formed_remedy(const gx_diag *d)
+{
+    const gx_remedy *m = &d->remedy;
+    if (m->kind == GX_REMEDY_NONE)
+        fprintf(stderr, "[%s] %s: no remedy: %s\n", gx_code_id(d->code), d->path, d->message);
+    switch (m->kind) {
+    case GX_REMEDY_SET:
+    case GX_REMEDY_UNSET: {
+        assert_non_null(m->arg);
+        int f = gx_field_find(m->arg);
+        assert_true(f >= 0);
+        if (m->value) {
+            assert_int_equal(m->kind, GX_REMEDY_SET);
+            assert_false(gx_fields[f].secret); /* a secret is never suggested */
+            for (size_t k = 0; secrets[k]; k++)
+                assert_null(strstr(m->value, secrets[k]));
+            gx_diags diags = GX_DIAGS_INIT;
+            gx_value v;
+            bool ok = gx_value_parse(A, f, m->value, &v, &diags);
+            if (!ok)
+                gx_diags_print(&diags, stderr);
+            gx_diags_free(&diags);
+            assert_true(ok); /* a value the set operation takes */
+        }
+        break;
+    }
+    case GX_REMEDY_ENABLE:
+    case GX_REMEDY_DISABLE:
+        assert_non_null(m->arg);
+        assert_true(gx_component_find(m->arg) >= 0);
+        assert_null(m->value);
+        break;
+    case GX_REMEDY_EDIT_FILE:
+        assert_non_null(m->arg);
+        assert_non_null(d->file);
+        assert_string_equal(m->arg, d->file);
+        assert_true(d->line > 0 && d->col > 0);
+        assert_null(m->value);
+        break;
+    default:
+        fail(); /* every rule result has one of the kinds above */
+    }
+}
+
+static void test_every_rule_texts_table_and_remedies(void **state)
+{
+    (void)state;
+    bool seen[GX_CODE_COUNT][2];
+    memset(seen, 0, sizeof seen);
+    size_t i;
+    for (i = 0;; i++) {
+        struct gx_config cfg;
+        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+        if (!scenario(i, &cfg))
+            break;
+        gx_diags r = run(&cfg);
+        if (r.count == 0)
+            fprintf(stderr, "scenario %zu gives no result\n", i);
+        assert_true(r.count > 0);
+        for (size_t k = 0; k < r.count; k++) {
+            const gx_diag *d = &r.items[k];
+            assert_true(gx_code_class_of(d->code) == GX_CC_RULE);
+            assert_true(d->severity == GX_BLOCKING || d->severity == GX_WARNING);
+            seen[d->code][d->severity == GX_WARNING] = true;
+            assert_non_null(d->message);
+            neutral(d, d->message);
+            neutral(d, d->hint);
+            well_formed_remedy(d);
+        }
+    }
+    assert_true(i >= 20);
+    /* every rule was triggered, with exactly the severities the table names */
+    for (size_t k = 0; k < gx_rule_count; k++) {
+        const bool *s = seen[gx_rules[k].code];
+        const char *got = s[0] && s[1] ? "blocking, warning"
+                          : s[0]       ? "blocking"
+                          : s[1]       ? "warning"
+                                       : "(none)";
+        if (strcmp(got, gx_rules[k].severities) != 0)
+            fprintf(stderr, "%s: the scenarios give %s, the table says %s\n", gx_rules[k].id,
+                    got, gx_rules[k].severities);
+        assert_string_equal(got, gx_rules[k].severities);
+    }
+}
+
+/* Stores v as the value of field f in cfg. */
+static void store(struct gx_config *cfg, int f, gx_value v)
+{
+    void *p = (char *)cfg + gx_fields[f].offset;
+    switch (gx_fields[f].type) {
+    case GX_T_STRING:
+    case GX_T_QUANTITY: *(const char **)p = v.s; break;
+    case GX_T_INT: *(int64_t *)p = v.i; break;
+    case GX_T_BOOL: *(bool *)p = v.b; break;
+    case GX_T_ENUM: *(int *)p = v.e; break;
+    case GX_T_MAP: *(gx_map *)p = v.map; break;
+    case GX_T_LIST: *(gx_list *)p = v.list; break;
+    case GX_T_YAML: *(const gx_node **)p = v.node; break;
+    }
+}
+
+static size_t count_at(const gx_diags *r, gx_code code, const char *path)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++)
+        n += r->items[i].code == code && strcmp(r->items[i].path, path) == 0;
+    return n;
+}
+
+/* A remedy that is complete (set with a value, unset, enable) fixes its
+ * result: applied alone, that result goes away. */
+static void test_complete_remedies_fix_their_result(void **state)
+{
+    (void)state;
+    size_t applied = 0;
+    for (size_t i = 0;; i++) {
+        struct gx_config cfg;
+        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+        if (!scenario(i, &cfg))
+            break;
+        gx_diags r = run(&cfg);
+        for (size_t k = 0; k < r.count; k++) {
+            const gx_diag *d = &r.items[k];
+            const gx_remedy *m = &d->remedy;
+            struct gx_config fixed = cfg;
+            gx_diags diags = GX_DIAGS_INIT;
+            gx_value v;
+            if (m->kind == GX_REMEDY_SET && m->value) {
+                int f = gx_field_find(m->arg);
+                assert_true(gx_value_parse(A, f, m->value, &v, &diags));
+                store(&fixed, f, v);
+            } else if (m->kind == GX_REMEDY_UNSET) {
+                /* what the workspace falls back to: the schema default */
+                int f = gx_field_find(m->arg);
+                const char *def = gx_fields[f].default_text;
+                assert_true(gx_value_parse(A, f, strcmp(def, "\"\"") ? def : "", &v, &diags));
+                store(&fixed, f, v);
+            } else if (m->kind == GX_REMEDY_ENABLE) {
+                int c = gx_component_find(m->arg);
+                fixed.enabled[c] = true;
+            } else {
+                gx_diags_free(&diags);
+                continue;
+            }
+            gx_diags_free(&diags);
+            gx_diags after = run(&fixed);
+            size_t before = count_at(&r, d->code, d->path);
+            size_t now = count_at(&after, d->code, d->path);
+            if (now >= before)
+                fprintf(stderr, "scenario %zu: the remedy of [%s] %s does not fix it: %s\n", i,
+                        gx_code_id(d->code), d->path, d->message);
+            assert_true(now < before);
+            applied++;
+        }
+    }
+    assert_true(applied >= 15);
 }
 
 /* ---- gx_quantity_compare ---------------------------------------------------------- */
@@ -1467,6 +1916,8 @@ int main(void)
         T(test_hostile_values),
         T(test_results_order_and_counts),
         T(test_result_add_grows),
+        T(test_every_rule_texts_table_and_remedies),
+        T(test_complete_remedies_fix_their_result),
         T(test_quantity_compare),
 #undef T
     };

@@ -9,8 +9,15 @@
  *    part of a structured value name that part at the start of the message
  *    ("config/npcs[2].voice.speed_factor: …"), and the position in the values
  *    file when the value came from one.
- *  - Messages say what is wrong and what to do. A secret's value never appears
- *    in a message; other values appear quoted, escaped and shortened.
+ *  - Messages say what is wrong and what to do, in words every front end can
+ *    show: paths, components and YAML values, never a command, a command-line
+ *    option or PATH=VALUE. A hint adds detail where the message would get long.
+ *    A secret's value never appears in a message, a hint or a remedy; other
+ *    values appear quoted, escaped and shortened.
+ *  - A result with an obvious fix carries it as a remedy (gx_fix): set a path
+ *    (with the value when it is known), unset one, enable a component, or,
+ *    for a part of a structured value read from a file, edit that file at the
+ *    result's file:line:col (gx_fix_at).
  *  - Paths of a disabled component are not looked at (gx_active); gateway and
  *    worker are mandatory and always on. core/, database/, vault/ and config/
  *    belong to no component and are always checked. */
@@ -25,12 +32,11 @@
 
 /* ---- results ------------------------------------------------------------------ */
 
-static void gx_result_addv(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
-                           gx_severity severity, const char *fmt, va_list ap)
+static gx_diag *gx_result_addv(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
+                               gx_severity severity, const char *fmt, va_list ap)
 {
-    (void)arena; /* results live in the list's arena (gx_validate lends it one) */
     if (!out->arena)
-        gx_diags_use_arena(out, arena);
+        gx_diags_use_arena(out, arena); /* results live in the list's arena */
     if (!out->limit)
         out->limit = GX_DIAGS_NO_LIMIT; /* every result is kept */
     va_list ap2;
@@ -39,18 +45,54 @@ static void gx_result_addv(gx_diags *out, gx_arena *arena, gx_code rule, const c
     char *msg = gx_arena_alloc(out->arena, n > 0 ? (size_t)n + 1 : 1);
     vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
     va_end(ap2);
-    gx_diag *d = gx_diags_push(out, severity, rule, NULL, "%s", msg);
-    if (d)
-        d->path = path; /* paths are schema strings or live in the arena */
+    return gx_diags_push(out, severity, rule, path, "%s", msg);
 }
 
-void gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
-                   gx_severity severity, const char *fmt, ...)
+gx_diag *gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
+                       gx_severity severity, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    gx_result_addv(out, arena, rule, path, severity, fmt, ap);
+    gx_diag *d = gx_result_addv(out, arena, rule, path, severity, fmt, ap);
     va_end(ap);
+    return d;
+}
+
+/* Gives d (NULL: the result was dropped) a remedy; arg and value are copied
+ * into the list's arena. value is a value text as gx_value_parse reads it, or
+ * NULL when no value is known. */
+static void gx_fix(gx_diags *out, gx_diag *d, gx_remedy_kind kind, const char *arg,
+                   const char *value)
+{
+    if (!d)
+        return;
+    d->remedy.kind = kind;
+    d->remedy.arg = gx_diags_strdup(out, arg);
+    d->remedy.value = gx_diags_strdup(out, value);
+}
+
+/* Gives d (NULL: dropped) a hint, copied into the list's arena. */
+static void gx_hint(gx_diags *out, gx_diag *d, const char *hint)
+{
+    if (d)
+        d->hint = gx_diags_strdup(out, hint);
+}
+
+/* A result about a part of a structured value: when node was read from a
+ * file, the result names that file, line and column and its remedy is to
+ * edit the file there; otherwise the remedy is to set path again. */
+static void gx_fix_at(gx_diags *out, gx_diag *d, const gx_node *node, const char *path)
+{
+    if (!d)
+        return;
+    if (node && node->file && node->line > 0) {
+        d->file = gx_diags_strdup(out, node->file);
+        d->line = node->line;
+        d->col = node->col;
+        gx_fix(out, d, GX_REMEDY_EDIT_FILE, node->file, NULL);
+    } else {
+        gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+    }
 }
 
 const char *gx_severity_name(gx_severity severity)
@@ -576,12 +618,52 @@ static const char *gx_pattern_help(int pattern)
     }
 }
 
-/* ", e.g. DEFAULT" when the field has a non-empty schema default, else "". */
-static const char *gx_example(gx_arena *arena, const gx_field *fd)
+/* The schema default of fd for cfg's topology as a value text (what
+ * gx_value_parse reads: strings and quantities as is, the rest as YAML flow
+ * text), or NULL when it is empty or the field is secret. Every default
+ * passes V1, so it is the suggested value of a V1 remedy. */
+static const char *gx_default_of(gx_arena *arena, const struct gx_config *cfg,
+                                 const gx_field *fd)
 {
-    if (!fd->default_text || !*fd->default_text || fd->secret)
-        return "";
-    return gx_arena_printf(arena, ", e.g. %s", fd->default_text);
+    const char *t = fd->default_text;
+    if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && fd->default_dedicated)
+        t = fd->default_dedicated;
+    else if (cfg->core.topology == GX_CORE_TOPOLOGY_SHARED && fd->default_shared)
+        t = fd->default_shared;
+    if (!t || !*t || fd->secret)
+        return NULL;
+    if ((fd->type == GX_T_STRING || fd->type == GX_T_QUANTITY) && (*t == '"' || *t == '\'')) {
+        /* a quoted YAML scalar ("8"): its text */
+        gx_diags diags = GX_DIAGS_INIT;
+        gx_node *n = NULL;
+        bool ok = gx_node_parse(arena, "default", t, strlen(t), &n, &diags) && n &&
+                  n->kind == GX_NODE_SCALAR && strlen(n->text) == n->len;
+        gx_diags_free(&diags);
+        t = ok ? n->text : "";
+    }
+    return *t ? t : NULL;
+}
+
+/* ", e.g. DEFAULT" for a default (NULL: ""). */
+static const char *gx_example(gx_arena *arena, const char *def)
+{
+    return def ? gx_arena_printf(arena, ", e.g. %s", def) : "";
+}
+
+/* A V1 result about fd; its remedy is to set the path (to the default when
+ * there is one). */
+static gx_diag *gx_v1_add(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                          const gx_field *fd, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static gx_diag *gx_v1_add(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                          const gx_field *fd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gx_diag *d = gx_result_addv(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING, fmt, ap);
+    va_end(ap);
+    gx_fix(out, d, GX_REMEDY_SET, fd->path, gx_default_of(arena, cfg, fd));
+    return d;
 }
 
 static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
@@ -601,8 +683,8 @@ static void gx_v1_int(const struct gx_config *cfg, gx_arena *arena, gx_diags *ou
         range = gx_arena_printf(arena, "a whole number of at least %lld", (long long)fd->min);
     else
         range = gx_arena_printf(arena, "a whole number of at most %lld", (long long)fd->max);
-    gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING, "%s is %lld; set it to %s%s", fd->path,
-                  (long long)v, range, gx_example(arena, fd));
+    gx_v1_add(cfg, arena, out, fd, "%s is %lld; set it to %s%s", fd->path, (long long)v, range,
+              gx_example(arena, gx_default_of(arena, cfg, fd)));
 }
 
 static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
@@ -614,9 +696,8 @@ static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
     char *list = "";
     for (size_t i = 0; i < fd->choice_count; i++)
         list = gx_arena_printf(arena, "%s%s%s", list, i ? ", " : "", fd->choices[i]);
-    gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                  "%s holds no valid choice; set it to one of: %s%s", fd->path, list,
-                  gx_example(arena, fd));
+    gx_v1_add(cfg, arena, out, fd, "%s holds no valid choice; set it to one of: %s%s", fd->path,
+              list, gx_example(arena, gx_default_of(arena, cfg, fd)));
 }
 
 static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
@@ -626,15 +707,15 @@ static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags 
     size_t len = strlen(s);
     const char *shown = fd->secret ? "the value" : gx_quote(arena, s);
     if (fd->has_min && (int64_t)len < fd->min) {
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                      "%s: %s is %zu characters long; use at least %lld characters", fd->path,
-                      shown, len, (long long)fd->min);
+        gx_v1_add(cfg, arena, out, fd,
+                  "%s: %s is %zu characters long; use at least %lld characters", fd->path, shown,
+                  len, (long long)fd->min);
         return;
     }
     if (fd->has_max && (int64_t)len > fd->max) {
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                      "%s: %s is %zu characters long; use at most %lld characters", fd->path,
-                      shown, len, (long long)fd->max);
+        gx_v1_add(cfg, arena, out, fd,
+                  "%s: %s is %zu characters long; use at most %lld characters", fd->path, shown,
+                  len, (long long)fd->max);
         return;
     }
     if (!fd->pattern)
@@ -645,33 +726,39 @@ static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags 
     if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
         ok = false;
     if (!ok)
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING, "%s: %s is not %s; change it%s",
-                      fd->path, len ? shown : "the empty value", gx_pattern_help(fd->pattern),
-                      gx_example(arena, fd));
+        gx_v1_add(cfg, arena, out, fd, "%s: %s is not %s; change it%s", fd->path,
+                  len ? shown : "the empty value", gx_pattern_help(fd->pattern),
+                  gx_example(arena, gx_default_of(arena, cfg, fd)));
 }
+
+#define GX_QUANTITY_HINT                                                                    \
+    "a quantity is a number with an optional suffix: m = 1/1000; k, M, G = powers of 1000; " \
+    "Ki, Mi, Gi = powers of 1024"
 
 static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_diags *out, int f)
 {
     const gx_field *fd = &gx_fields[f];
     const char *s = gx_fstr(cfg, f);
+    const char *eg = gx_example(arena, gx_default_of(arena, cfg, fd));
     int pattern = fd->pattern ? fd->pattern : GX_PATTERN_QUANTITY;
     int cmp = 0;
+    gx_diag *d = NULL;
     if (!*s) {
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                      "%s is empty; it must be a Kubernetes quantity like 500m, 1, 256Mi%s",
-                      fd->path, gx_example(arena, fd));
+        d = gx_v1_add(cfg, arena, out, fd,
+                      "%s is empty; set it to a Kubernetes quantity like 500m, 1, 256Mi%s",
+                      fd->path, eg);
     } else if (!gx_pattern_match(pattern, s) || !gx_quantity_compare(s, "0", &cmp)) {
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                      "%s: %s is not a Kubernetes quantity; it must be a number with an "
-                      "optional suffix like 500m, 1, 256Mi (m = 1/1000, Ki/Mi/Gi = powers of "
-                      "1024, k/M/G = powers of 1000)%s",
-                      fd->path, gx_quote(arena, s), gx_example(arena, fd));
+        d = gx_v1_add(cfg, arena, out, fd,
+                      "%s: %s is not a Kubernetes quantity; set it to a number with an "
+                      "optional suffix like 500m, 1, 256Mi%s",
+                      fd->path, gx_quote(arena, s), eg);
     } else if (cmp < 0) {
-        gx_result_add(out, arena, GX_CODE_V1, fd->path, GX_BLOCKING,
-                      "%s: %s is negative; a resource quantity must be zero or more, like 500m, "
-                      "1, 256Mi%s",
-                      fd->path, gx_quote(arena, s), gx_example(arena, fd));
+        d = gx_v1_add(cfg, arena, out, fd,
+                      "%s: %s is negative; set it to a quantity of zero or more, like 500m, 1, "
+                      "256Mi%s",
+                      fd->path, gx_quote(arena, s), eg);
     }
+    gx_hint(out, d, GX_QUANTITY_HINT);
 }
 
 static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -706,21 +793,27 @@ static void gx_v2_label(const struct gx_config *cfg, gx_arena *arena, gx_diags *
     const char *path = gx_fields[f].path;
     const char *s = gx_fstr(cfg, f);
     size_t len = strlen(s);
+    gx_diag *d = NULL;
     if (!*s) {
-        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
-                      "%s is empty; set it to an RFC 1123 DNS label (lowercase letters, digits "
-                      "and '-', starting and ending with a letter or digit), e.g. glyphoxa",
-                      path);
-    } else if (!gx_pattern_match(GX_PATTERN_DNS_LABEL, s)) {
-        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
-                      "%s: %s is not an RFC 1123 DNS label; use only lowercase letters, digits "
-                      "and '-', starting and ending with a letter or digit, e.g. glyphoxa",
-                      path, gx_quote(arena, s));
-    } else if (len > max) {
-        gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
-                      "%s is %zu characters long; shorten it to at most %zu characters%s", path,
-                      len, max, why);
+        d = gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
+                          "%s is empty; set it to an RFC 1123 DNS label (lowercase letters, "
+                          "digits and '-', starting and ending with a letter or digit), e.g. "
+                          "glyphoxa",
+                          path);
+        gx_fix(out, d, GX_REMEDY_SET, path, gx_default_of(arena, cfg, &gx_fields[f]));
+        return;
     }
+    if (!gx_pattern_match(GX_PATTERN_DNS_LABEL, s))
+        d = gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
+                          "%s: %s is not an RFC 1123 DNS label; use only lowercase letters, "
+                          "digits and '-', starting and ending with a letter or digit, e.g. "
+                          "glyphoxa",
+                          path, gx_quote(arena, s));
+    else if (len > max)
+        d = gx_result_add(out, arena, GX_CODE_V2, path, GX_BLOCKING,
+                          "%s is %zu characters long; shorten it to at most %zu characters%s",
+                          path, len, max, why);
+    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
 }
 
 static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -734,81 +827,116 @@ static void gx_rule_v2(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
 
 static void gx_rule_v3(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.replica_count > 2)
-        gx_result_add(out, arena, GX_CODE_V3, gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path, GX_WARNING,
-                      "gateway/replica-count is %lld with topology dedicated, which is meant "
-                      "for small clusters; 1 or 2 gateways are usually enough: set "
-                      "gateway/replica-count=1 (the dedicated default) or 2",
-                      (long long)cfg->gateway.replica_count);
+    if (cfg->core.topology != GX_CORE_TOPOLOGY_DEDICATED || cfg->gateway.replica_count <= 2)
+        return;
+    const char *path = gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V3, path, GX_WARNING,
+                               "gateway/replica-count is %lld with topology dedicated, which is "
+                               "meant for small clusters where 1 or 2 gateways are enough; set "
+                               "gateway/replica-count to 2, or to 1 (the dedicated default)",
+                               (long long)cfg->gateway.replica_count);
+    gx_fix(out, d, GX_REMEDY_SET, path, "2");
 }
 
 static void gx_rule_v4(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (cfg->core.topology == GX_CORE_TOPOLOGY_DEDICATED && cfg->gateway.pod_anti_affinity)
-        gx_result_add(out, arena, GX_CODE_V4, gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path,
-                      GX_WARNING,
-                      "gateway/pod-anti-affinity is on with topology dedicated, where the "
-                      "gateways usually share few nodes; set gateway/pod-anti-affinity=false "
-                      "(the dedicated default) unless you have a node per gateway replica");
+    if (cfg->core.topology != GX_CORE_TOPOLOGY_DEDICATED || !cfg->gateway.pod_anti_affinity)
+        return;
+    const char *path = gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V4, path, GX_WARNING,
+                               "gateway/pod-anti-affinity is on with topology dedicated, where "
+                               "the gateways usually share few nodes; turn "
+                               "gateway/pod-anti-affinity off (the dedicated default) unless "
+                               "there is a node for every gateway replica");
+    gx_fix(out, d, GX_REMEDY_SET, path, "false");
 }
 
 /* ---- V5: admin key -------------------------------------------------------------- */
 
 enum { GX_ADMIN_KEY_MIN = 16 };
 
-#define GX_ADMIN_KEY_HOWTO                                                                 \
-    "set gateway/admin-key to a random string of at least 16 characters, e.g. with "       \
-    "`glyphoxa-deploy set gateway/admin-key=$(openssl rand -hex 24)`"
+#define GX_ADMIN_KEY_HOWTO "set gateway/admin-key to a random string of at least 16 characters"
+#define GX_RANDOM_HINT                                                                  \
+    "use a freshly generated random string of printable characters, e.g. 48 random " \
+    "hexadecimal digits"
 
 static void gx_rule_v5(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     const char *path = gx_fields[GX_F_GATEWAY_ADMIN_KEY].path;
     const char *key = cfg->gateway.admin_key ? cfg->gateway.admin_key : "";
     size_t len = strlen(key);
+    gx_diag *d;
     if (len == 0) {
         if (cfg->core.environment == GX_CORE_ENVIRONMENT_DEV)
-            gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
-                          "gateway/admin-key is empty, so the admin API is unprotected "
-                          "(allowed with core/environment dev only); " GX_ADMIN_KEY_HOWTO);
+            d = gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
+                              "gateway/admin-key is empty, so the admin API is unprotected "
+                              "(allowed with core/environment dev only); " GX_ADMIN_KEY_HOWTO);
         else
-            gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
-                          "gateway/admin-key is empty, and production requires one; "
-                          GX_ADMIN_KEY_HOWTO);
+            d = gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
+                              "gateway/admin-key is empty, and production requires one; "
+                              GX_ADMIN_KEY_HOWTO);
+        gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+        gx_hint(out, d, GX_RANDOM_HINT);
         return;
     }
-    if (gx_has_control(key))
-        gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
-                      "gateway/admin-key contains a newline or another control character, "
-                      "which breaks the Secret and the GLYPHOXA_ADMIN_KEY variable; "
-                      GX_ADMIN_KEY_HOWTO " (printable characters only)");
-    if (len < GX_ADMIN_KEY_MIN)
-        gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
-                      "gateway/admin-key is only %zu characters long, which is easy to guess; "
-                      GX_ADMIN_KEY_HOWTO,
-                      len);
+    if (gx_has_control(key)) {
+        d = gx_result_add(out, arena, GX_CODE_V5, path, GX_BLOCKING,
+                          "gateway/admin-key contains a newline or another control character, "
+                          "which breaks the Secret and the GLYPHOXA_ADMIN_KEY variable; "
+                          GX_ADMIN_KEY_HOWTO " (printable characters only)");
+        gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+        gx_hint(out, d, GX_RANDOM_HINT);
+    }
+    if (len < GX_ADMIN_KEY_MIN) {
+        d = gx_result_add(out, arena, GX_CODE_V5, path, GX_WARNING,
+                          "gateway/admin-key is only %zu characters long, which is easy to "
+                          "guess; " GX_ADMIN_KEY_HOWTO,
+                          len);
+        gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+        gx_hint(out, d, GX_RANDOM_HINT);
+    }
 }
 
 /* ---- V6–V9: database ------------------------------------------------------------ */
 
+#define GX_DSN_EXAMPLE "postgres://USER:PASSWORD@HOST:5432/glyphoxa?sslmode=require"
+
 static void gx_rule_v6(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (!*cfg->database.dsn && !cfg->enabled[GX_C_POSTGRESQL])
-        gx_result_add(out, arena, GX_CODE_V6, gx_fields[GX_F_DATABASE_DSN].path, GX_BLOCKING,
-                      "database/dsn is empty and the postgresql component is off, so the "
-                      "service has no database and cannot start; set database/dsn to your "
-                      "PostgreSQL URL (e.g. postgres://USER:PASSWORD@HOST:5432/glyphoxa) or "
-                      "run `glyphoxa-deploy component enable postgresql` and set "
-                      "postgresql/postgres-password");
+    if (*cfg->database.dsn || cfg->enabled[GX_C_POSTGRESQL])
+        return;
+    const char *path = gx_fields[GX_F_DATABASE_DSN].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V6, path, GX_BLOCKING,
+                               "database/dsn is empty and the postgresql component is off, so "
+                               "the service has no database and cannot start; set database/dsn "
+                               "to the URL of your PostgreSQL database, or enable the postgresql "
+                               "component to run a bundled one");
+    /* A password for the bundled database is already there: enabling the
+     * component is the fix that was meant. Otherwise the URL is. */
+    if (*cfg->postgresql.postgres_password) {
+        gx_fix(out, d, GX_REMEDY_ENABLE, "postgresql", NULL);
+        gx_hint(out, d,
+                "postgresql/postgres-password is set, so the bundled database is ready once "
+                "the postgresql component is on");
+    } else {
+        gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+        gx_hint(out, d,
+                "a PostgreSQL URL looks like " GX_DSN_EXAMPLE "; the bundled database "
+                "needs postgresql/postgres-password as well as the postgresql component");
+    }
 }
 
 static void gx_rule_v7(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (*cfg->database.dsn && cfg->enabled[GX_C_POSTGRESQL])
-        gx_result_add(out, arena, GX_CODE_V7, gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
-                      "database/dsn is set while the postgresql component is on: the service "
-                      "uses database/dsn and the bundled PostgreSQL stays unused; unset "
-                      "database/dsn to use the bundled database, or run `glyphoxa-deploy "
-                      "component disable postgresql`");
+    if (!*cfg->database.dsn || !cfg->enabled[GX_C_POSTGRESQL])
+        return;
+    const char *path = gx_fields[GX_F_DATABASE_DSN].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V7, path, GX_WARNING,
+                               "database/dsn is set while the postgresql component is on: the "
+                               "service uses database/dsn and the bundled PostgreSQL stays "
+                               "unused; unset database/dsn to use the bundled database, or "
+                               "disable the postgresql component to keep your own");
+    gx_fix(out, d, GX_REMEDY_UNSET, path, NULL);
 }
 
 static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -816,10 +944,12 @@ static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
     const char *dsn = cfg->database.dsn;
     if (!*dsn || strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0)
         return;
-    gx_result_add(out, arena, GX_CODE_V8, gx_fields[GX_F_DATABASE_DSN].path, GX_WARNING,
-                  "database/dsn does not start with postgres:// or postgresql://; the service "
-                  "expects a PostgreSQL URL such as "
-                  "postgres://USER:PASSWORD@HOST:5432/glyphoxa?sslmode=require");
+    const char *path = gx_fields[GX_F_DATABASE_DSN].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V8, path, GX_WARNING,
+                               "database/dsn does not start with postgres:// or postgresql://; "
+                               "set it to the PostgreSQL URL the service expects, such as "
+                               GX_DSN_EXAMPLE);
+    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
 }
 
 static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -828,17 +958,19 @@ static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
         return;
     const char *path = gx_fields[GX_F_POSTGRESQL_POSTGRES_PASSWORD].path;
     const char *pw = cfg->postgresql.postgres_password;
+    gx_diag *d = NULL;
     if (!*pw)
-        gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
-                      "postgresql/postgres-password is empty while the postgresql component is "
-                      "on; set it to a random string, e.g. with `glyphoxa-deploy set "
-                      "postgresql/postgres-password=$(openssl rand -hex 24)`");
+        d = gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
+                          "postgresql/postgres-password is empty while the postgresql component "
+                          "is on; set postgresql/postgres-password to a random string");
     else if (gx_has_control(pw))
-        gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
-                      "postgresql/postgres-password contains a newline or another control "
-                      "character, which breaks the Helm values and the database URL; set it "
-                      "to printable characters only, e.g. with `glyphoxa-deploy set "
-                      "postgresql/postgres-password=$(openssl rand -hex 24)`");
+        d = gx_result_add(out, arena, GX_CODE_V9, path, GX_BLOCKING,
+                          "postgresql/postgres-password contains a newline or another control "
+                          "character, which breaks the Helm values and the database URL; set "
+                          "postgresql/postgres-password to a random string of printable "
+                          "characters");
+    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+    gx_hint(out, d, GX_RANDOM_HINT);
 }
 
 /* ---- V10: GPU toleration -------------------------------------------------------- */
@@ -865,27 +997,33 @@ static bool gx_tolerates_gpu(const gx_node *n)
     return false;
 }
 
+#define GX_GPU_TOLERATION "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}"
+
 static void gx_rule_v10(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->worker.resource_profile != GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM)
         return;
     if (gx_tolerates_gpu(cfg->worker.tolerations))
         return;
-    if (!cfg->worker.gpu.enabled)
-        gx_result_add(out, arena, GX_CODE_V10, gx_fields[GX_F_WORKER_GPU_ENABLED].path, GX_WARNING,
-                      "worker/resource-profile is local-llm but worker/gpu/enabled is off and "
-                      "worker/tolerations has no toleration for nvidia.com/gpu, so workers "
-                      "cannot run on tainted GPU nodes; set worker/gpu/enabled=true, or add "
-                      "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule} to "
-                      "worker/tolerations if the workers should run on GPU nodes");
-    else if (!gx_tolerates_gpu(cfg->worker.gpu.tolerations))
-        gx_result_add(out, arena, GX_CODE_V10, gx_fields[GX_F_WORKER_GPU_TOLERATIONS].path,
-                      GX_WARNING,
-                      "worker/resource-profile is local-llm with worker/gpu/enabled on, but "
-                      "neither worker/gpu/tolerations nor worker/tolerations tolerates the "
-                      "nvidia.com/gpu taint, so workers cannot run on tainted GPU nodes; add "
-                      "{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule} to "
-                      "worker/gpu/tolerations (the default)");
+    if (!cfg->worker.gpu.enabled) {
+        const char *path = gx_fields[GX_F_WORKER_GPU_ENABLED].path;
+        gx_diag *d = gx_result_add(
+            out, arena, GX_CODE_V10, path, GX_WARNING,
+            "worker/resource-profile is local-llm but worker/gpu/enabled is off and "
+            "worker/tolerations has no toleration for nvidia.com/gpu, so workers cannot run on "
+            "tainted GPU nodes; turn worker/gpu/enabled on, or add " GX_GPU_TOLERATION " to "
+            "worker/tolerations if the workers should run on GPU nodes");
+        gx_fix(out, d, GX_REMEDY_SET, path, "true");
+    } else if (!gx_tolerates_gpu(cfg->worker.gpu.tolerations)) {
+        const gx_field *fd = &gx_fields[GX_F_WORKER_GPU_TOLERATIONS];
+        gx_diag *d = gx_result_add(
+            out, arena, GX_CODE_V10, fd->path, GX_WARNING,
+            "worker/resource-profile is local-llm with worker/gpu/enabled on, but neither "
+            "worker/gpu/tolerations nor worker/tolerations tolerates the nvidia.com/gpu taint, "
+            "so workers cannot run on tainted GPU nodes; set worker/gpu/tolerations to "
+            "[" GX_GPU_TOLERATION "] (the default)");
+        gx_fix(out, d, GX_REMEDY_SET, fd->path, fd->default_text);
+    }
 }
 
 /* ---- V11: requests ≤ limits ----------------------------------------------------- */
@@ -918,10 +1056,12 @@ static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         int cmp;
         if (!gx_quantity_compare(a, b, &cmp) || cmp <= 0)
             continue; /* unparsable values are V1's */
-        gx_result_add(out, arena, GX_CODE_V11, gx_fields[rq].path, GX_BLOCKING,
-                      "%s (%s) is greater than %s (%s), which Kubernetes rejects; lower the "
-                      "request or raise the limit",
-                      gx_fields[rq].path, a, gx_fields[lim].path, b);
+        gx_diag *d = gx_result_add(out, arena, GX_CODE_V11, gx_fields[rq].path, GX_BLOCKING,
+                                   "%s (%s) is greater than %s (%s), which Kubernetes rejects; "
+                                   "lower %s to at most %s, or raise %s",
+                                   gx_fields[rq].path, a, gx_fields[lim].path, b,
+                                   gx_fields[rq].path, b, gx_fields[lim].path);
+        gx_fix(out, d, GX_REMEDY_SET, gx_fields[rq].path, b);
     }
 }
 
@@ -931,13 +1071,18 @@ static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_diags *
 {
     if (!cfg->enabled[GX_C_AUTOSCALING])
         return;
-    if (cfg->autoscaling.min_replicas > cfg->autoscaling.max_replicas)
-        gx_result_add(out, arena, GX_CODE_V12, gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path,
-                      GX_BLOCKING,
-                      "autoscaling/min-replicas (%lld) is greater than autoscaling/max-replicas "
-                      "(%lld); lower autoscaling/min-replicas or raise autoscaling/max-replicas",
-                      (long long)cfg->autoscaling.min_replicas,
-                      (long long)cfg->autoscaling.max_replicas);
+    if (cfg->autoscaling.min_replicas <= cfg->autoscaling.max_replicas)
+        return;
+    const char *path = gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V12, path, GX_BLOCKING,
+                               "autoscaling/min-replicas (%lld) is greater than "
+                               "autoscaling/max-replicas (%lld); lower autoscaling/min-replicas "
+                               "to at most %lld, or raise autoscaling/max-replicas",
+                               (long long)cfg->autoscaling.min_replicas,
+                               (long long)cfg->autoscaling.max_replicas,
+                               (long long)cfg->autoscaling.max_replicas);
+    gx_fix(out, d, GX_REMEDY_SET, path,
+           gx_arena_printf(arena, "%lld", (long long)cfg->autoscaling.max_replicas));
 }
 
 /* ---- V13: ports ----------------------------------------------------------------- */
@@ -951,11 +1096,15 @@ static void gx_v13_pod(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
         for (size_t j = 0; j < i; j++) {
             if (gx_fint(cfg, ports[i]) != gx_fint(cfg, ports[j]))
                 continue;
-            gx_result_add(out, arena, GX_CODE_V13, gx_fields[ports[i]].path, GX_BLOCKING,
-                          "%s and %s are both %lld, but the ports of one pod must differ; "
-                          "change one of them",
-                          gx_fields[ports[j]].path, gx_fields[ports[i]].path,
-                          (long long)gx_fint(cfg, ports[i]));
+            /* the observe port (last) must stay equal across pods: move the other */
+            const char *move = gx_fields[i == count - 1 ? ports[j] : ports[i]].path;
+            gx_diag *d = gx_result_add(out, arena, GX_CODE_V13, gx_fields[ports[i]].path,
+                                       GX_BLOCKING,
+                                       "%s and %s are both %lld, but the ports of one pod must "
+                                       "differ; set %s to another port",
+                                       gx_fields[ports[j]].path, gx_fields[ports[i]].path,
+                                       (long long)gx_fint(cfg, ports[i]), move);
+            gx_fix(out, d, GX_REMEDY_SET, move, NULL);
             break;
         }
     }
@@ -969,12 +1118,14 @@ static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         int f = observe[i];
         if (!gx_active(cfg, f) || gx_fint(cfg, f) == gw)
             continue;
-        gx_result_add(out, arena, GX_CODE_V13, gx_fields[f].path, GX_BLOCKING,
-                      "%s is %lld but gateway/ports/observe is %lld; one application config "
-                      "sets the observe port for every pod, so set both to the same port "
-                      "(e.g. %s=%lld)",
-                      gx_fields[f].path, (long long)gx_fint(cfg, f), (long long)gw,
-                      gx_fields[f].path, (long long)gw);
+        gx_diag *d = gx_result_add(out, arena, GX_CODE_V13, gx_fields[f].path, GX_BLOCKING,
+                                   "%s is %lld but gateway/ports/observe is %lld; one "
+                                   "application config sets the observe port for every pod, "
+                                   "so set %s to %lld as well",
+                                   gx_fields[f].path, (long long)gx_fint(cfg, f),
+                                   (long long)gw, gx_fields[f].path, (long long)gw);
+        gx_fix(out, d, GX_REMEDY_SET, gx_fields[f].path,
+               gx_arena_printf(arena, "%lld", (long long)gw));
     }
     static const int gateway[] = {GX_F_GATEWAY_PORTS_ADMIN, GX_F_GATEWAY_PORTS_GRPC,
                                   GX_F_GATEWAY_PORTS_OBSERVE};
@@ -990,11 +1141,15 @@ static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_diags *
 
 static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (cfg->worker.ports.grpc != 50051)
-        gx_result_add(out, arena, GX_CODE_V14, gx_fields[GX_F_WORKER_PORTS_GRPC].path, GX_WARNING,
-                      "worker/ports/grpc is %lld, but the gateway always dials workers on port "
-                      "50051, so sessions will fail to connect; set worker/ports/grpc=50051",
-                      (long long)cfg->worker.ports.grpc);
+    if (cfg->worker.ports.grpc == 50051)
+        return;
+    const char *path = gx_fields[GX_F_WORKER_PORTS_GRPC].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V14, path, GX_WARNING,
+                               "worker/ports/grpc is %lld, but the gateway always dials workers "
+                               "on port 50051, so sessions will fail to connect; set "
+                               "worker/ports/grpc to 50051",
+                               (long long)cfg->worker.ports.grpc);
+    gx_fix(out, d, GX_REMEDY_SET, path, "50051");
 }
 
 /* ---- V15: shapes of structured values -------------------------------------------- */
@@ -1021,8 +1176,9 @@ static void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, 
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s%s", where, msg,
-                  gx_at(c->arena, at));
+    gx_diag *d = gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s%s",
+                               where, msg, gx_at(c->arena, at));
+    gx_fix_at(c->out, d, at, c->path);
 }
 
 static const char *gx_kind_name(const gx_node *n)
@@ -1450,10 +1606,11 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, 
         if (!name)
             continue;
         if (gx_is_blank(name, len)) {
-            gx_result_add(out, arena, rule, path, GX_BLOCKING,
-                          "%s[%zu]: name is empty; give every %s a unique name, e.g. name: "
-                          "%s%s",
-                          path, i, what, example, gx_at(arena, item));
+            gx_diag *d = gx_result_add(out, arena, rule, path, GX_BLOCKING,
+                                       "%s[%zu]: name is empty; give every %s a unique name, "
+                                       "e.g. name: %s%s",
+                                       path, i, what, example, gx_at(arena, item));
+            gx_fix_at(out, d, item, path);
             continue;
         }
         for (size_t j = 0; j < i; j++) {
@@ -1463,11 +1620,13 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, 
             if (prev->kind != GX_NODE_MAP || !(pname = gx_item_str(prev, "name", &plen)))
                 continue;
             if (gx_bytes_eq(name, len, pname, plen)) {
-                gx_result_add(out, arena, rule, path, GX_BLOCKING,
-                              "%s[%zu]: name %s is already used by %s[%zu]; names must be "
-                              "unique, so rename one of them%s",
-                              path, i, gx_quote_n(arena, name, len), path, j,
-                              gx_at(arena, gx_node_get(item, "name")));
+                const gx_node *at = gx_node_get(item, "name");
+                gx_diag *d = gx_result_add(out, arena, rule, path, GX_BLOCKING,
+                                           "%s[%zu]: name %s is already used by %s[%zu]; names "
+                                           "must be unique, so rename one of them%s",
+                                           path, i, gx_quote_n(arena, name, len), path, j,
+                                           gx_at(arena, at));
+                gx_fix_at(out, d, at, path);
                 break;
             }
         }
@@ -1492,30 +1651,32 @@ static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         const char *at = gx_at(arena, item);
         if (!t)
             continue;
+        gx_diag *d = NULL;
         if (gx_bytes_eq(t, tlen, "stdio", 5)) {
             if (cmd && gx_is_blank(cmd, clen))
-                gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
+                d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport stdio needs a command; set command to the "
                               "program to start, e.g. command: /usr/local/bin/mcp-dice%s",
                               path, i, at);
         } else if (gx_bytes_eq(t, tlen, "streamable-http", 15)) {
             if (url && gx_is_blank(url, ulen))
-                gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
+                d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport streamable-http needs a url; set it, e.g. "
                               "url: https://mcp.example.com/mcp%s",
                               path, i, at);
         } else if (tlen == 0) {
-            gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
+            d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                           "%s[%zu]: transport is not set, and the application cannot connect "
                           "without one; set transport: stdio (with command) or transport: "
                           "streamable-http (with url)%s",
                           path, i, at);
         } else {
-            gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
-                          "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
-                          "them%s",
-                          path, i, gx_quote_n(arena, t, tlen), at);
+            d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
+                              "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
+                              "them%s",
+                              path, i, gx_quote_n(arena, t, tlen), at);
         }
+        gx_fix_at(out, d, item, path);
     }
 }
 
@@ -1533,9 +1694,12 @@ static void gx_v17_choice(const gx_node *item, const char *key, const char *cons
         return;
     if (strlen(s) == len && gx_match_any(s, set))
         return;
-    gx_result_add(out, arena, GX_CODE_V17, gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
-                  "%s.%s %s is not one of %s; use one of them%s", where, key,
-                  gx_quote_n(arena, s, len), list, gx_at(arena, gx_node_get(item, key)));
+    const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
+    const gx_node *at = gx_node_get(item, key);
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                               "%s.%s %s is not one of %s; use one of them%s", where, key,
+                               gx_quote_n(arena, s, len), list, gx_at(arena, at));
+    gx_fix_at(out, d, at, path);
 }
 
 /* Checks a voice number against [lo, hi] exactly (decimal text compared with
@@ -1554,12 +1718,15 @@ static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, 
         return;
     if (ok && c_lo >= 0 && c_hi <= 0)
         return;
-    gx_result_add(out, arena, GX_CODE_V17, gx_fields[GX_F_CONFIG_NPCS].path, GX_BLOCKING,
-                  "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s%s", where,
-                  key, v->text, lo, hi,
-                  zero_is_default ? " (1.0 is normal speed; 0 or leaving it out means the default)"
-                                  : " (0 means no change)",
-                  gx_at(arena, v));
+    const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
+    gx_diag *d = gx_result_add(
+        out, arena, GX_CODE_V17, path, GX_BLOCKING,
+        "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s%s", where, key,
+        v->text, lo, hi,
+        zero_is_default ? " (1.0 is normal speed; 0 or leaving it out means the default)"
+                        : " (0 means no change)",
+        gx_at(arena, v));
+    gx_fix_at(out, d, v, path);
 }
 
 static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -1591,29 +1758,44 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
                                                "cascaded", where)
                       : gx_arena_printf(arena, "%s: engine %s", where, eff);
             if (!unset && !(strlen(engine) == elen && gx_match_any(engine, gx_engines))) {
-                gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                              "%s.engine %s is not one of cascaded, s2s, sentence_cascade; use "
-                              "one of them%s",
-                              where, gx_quote_n(arena, engine, elen),
-                              gx_at(arena, gx_node_get(item, "engine")));
+                const gx_node *en = gx_node_get(item, "engine");
+                gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                                           "%s.engine %s is not one of cascaded, s2s, "
+                                           "sentence_cascade; use one of them%s",
+                                           where, gx_quote_n(arena, engine, elen),
+                                           gx_at(arena, en));
+                gx_fix_at(out, d, en, path);
             } else if (strcmp(eff, "s2s") == 0) {
-                if (!*s2s)
-                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                  "%s needs a speech-to-speech provider, but "
-                                  "config/providers/s2s/name is empty; set it (e.g. "
-                                  "openai-realtime) or use engine cascaded%s",
-                                  subject, at);
+                if (!*s2s) {
+                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                                               "%s needs a speech-to-speech provider, but "
+                                               "config/providers/s2s/name is empty; set "
+                                               "config/providers/s2s/name (e.g. "
+                                               "openai-realtime) or use engine cascaded%s",
+                                               subject, at);
+                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_S2S_NAME].path,
+                           NULL);
+                }
             } else {
-                if (!*llm)
-                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                  "%s needs an LLM provider, but config/providers/llm/name is "
-                                  "empty; set it, e.g. openai%s",
-                                  subject, at);
-                if (!*tts)
-                    gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                  "%s needs a TTS provider, but config/providers/tts/name is "
-                                  "empty; set it, e.g. elevenlabs%s",
-                                  subject, at);
+                if (!*llm) {
+                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                                               "%s needs an LLM provider, but "
+                                               "config/providers/llm/name is empty; set "
+                                               "config/providers/llm/name, e.g. to openai%s",
+                                               subject, at);
+                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_LLM_NAME].path,
+                           NULL);
+                }
+                if (!*tts) {
+                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                                               "%s needs a TTS provider, but "
+                                               "config/providers/tts/name is empty; set "
+                                               "config/providers/tts/name, e.g. to "
+                                               "elevenlabs%s",
+                                               subject, at);
+                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_TTS_NAME].path,
+                           NULL);
+                }
             }
         }
         gx_v17_choice(item, "budget_tier", gx_budget_tiers, "fast, standard, deep", arena, out,
@@ -1681,29 +1863,42 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         for (size_t k = 0; known[k]; k++)
             list = gx_arena_printf(arena, "%s%s%s", list, k ? ", " : "", known[k]);
         if (*name) {
-            if (!gx_match_any(name, known))
-                gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path, GX_WARNING,
-                              "%s: %s is not a known %s provider (known: %s); check the "
-                              "spelling — a third-party provider may still work",
-                              gx_fields[fname].path, gx_quote(arena, name), kind, list);
+            if (!gx_match_any(name, known)) {
+                gx_diag *d = gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path,
+                                           GX_WARNING,
+                                           "%s: %s is not a known %s provider (known: %s); "
+                                           "check the spelling and set %s to one of them",
+                                           gx_fields[fname].path, gx_quote(arena, name), kind,
+                                           list, gx_fields[fname].path);
+                gx_fix(out, d, GX_REMEDY_SET, gx_fields[fname].path, NULL);
+                gx_hint(out, d,
+                        "a provider the application gained after this tool was built may still "
+                        "work; then the warning can be ignored");
+            }
             continue;
         }
         const int fields[] = {gx_providers[i].api_key, gx_providers[i].base_url,
                               gx_providers[i].model};
         char *set = "";
+        size_t nset = 0;
         for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
             if (*gx_fstr(cfg, fields[k]))
-                set = gx_arena_printf(arena, "%s%s%s", set, *set ? ", " : "",
+                set = gx_arena_printf(arena, "%s%s%s", set, nset++ ? ", " : "",
                                       gx_fields[fields[k]].path);
         const gx_node *opts = gx_fnode(cfg, gx_providers[i].options);
         if (opts && opts->kind == GX_NODE_MAP && opts->count > 0)
-            set = gx_arena_printf(arena, "%s%s%s", set, *set ? ", " : "",
+            set = gx_arena_printf(arena, "%s%s%s", set, nset++ ? ", " : "",
                                   gx_fields[gx_providers[i].options].path);
-        if (*set)
-            gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path, GX_WARNING,
-                          "%s is set but %s is empty, so the %s provider is not used; set %s "
-                          "to one of %s, or unset the other values",
-                          set, gx_fields[fname].path, kind, gx_fields[fname].path, list);
+        if (nset) {
+            gx_diag *d = gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path,
+                                       GX_WARNING,
+                                       "%s %s set but %s is empty, so the %s provider is not "
+                                       "used; set %s to one of %s, or unset %s",
+                                       set, nset > 1 ? "are" : "is", gx_fields[fname].path,
+                                       kind, gx_fields[fname].path, list,
+                                       nset > 1 ? "them" : "it");
+            gx_fix(out, d, GX_REMEDY_SET, gx_fields[fname].path, NULL);
+        }
     }
 }
 
@@ -1711,54 +1906,86 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_diags *
 
 static void gx_rule_v19(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (strcmp(cfg->core.image_tag, "latest") == 0)
-        gx_result_add(out, arena, GX_CODE_V19, gx_fields[GX_F_CORE_IMAGE_TAG].path, GX_WARNING,
-                      "core/image-tag is latest, so the same render can run different images "
-                      "and pods can differ from each other; set core/image-tag to a released "
-                      "version, e.g. %s",
-                      gx_fields[GX_F_CORE_IMAGE_TAG].default_text);
+    if (strcmp(cfg->core.image_tag, "latest") != 0)
+        return;
+    const gx_field *fd = &gx_fields[GX_F_CORE_IMAGE_TAG];
+    const char *release = gx_default_of(arena, cfg, fd);
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V19, fd->path, GX_WARNING,
+                               "core/image-tag is latest, so the same render can run different "
+                               "images and pods can differ from each other; set core/image-tag "
+                               "to a released version%s",
+                               gx_example(arena, release));
+    gx_fix(out, d, GX_REMEDY_SET, fd->path, release);
 }
 
 static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    if (!cfg->gateway.service_account.create && !*cfg->gateway.service_account.name)
-        gx_result_add(out, arena, GX_CODE_V20, gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path,
-                      GX_BLOCKING,
-                      "gateway/service-account/create is off and gateway/service-account/name "
-                      "is empty, so the gateway has no account with the rights to start "
-                      "workers; set gateway/service-account/name to an existing ServiceAccount "
-                      "with those rights, or set gateway/service-account/create=true");
+    if (cfg->gateway.service_account.create || *cfg->gateway.service_account.name)
+        return;
+    const char *path = gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V20, path, GX_BLOCKING,
+                               "gateway/service-account/create is off and "
+                               "gateway/service-account/name is empty, so the gateway has no "
+                               "account with the rights to start workers; set "
+                               "gateway/service-account/name to an existing ServiceAccount with "
+                               "those rights, or turn gateway/service-account/create on");
+    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
 }
 
 /* ---- the table ------------------------------------------------------------------- */
 
+#define GX_B "blocking"
+#define GX_W "warning"
+#define GX_BW "blocking, warning"
+
 const gx_rule gx_rules[] = {
-    {"V1", GX_CODE_V1, "every value matches its type, choices, range and format", gx_rule_v1},
-    {"V2", GX_CODE_V2, "core/namespace and core/release-name are DNS labels; release name at most 40 chars",
+    {"V1", GX_CODE_V1, "every value matches its type, choices, range and format", GX_B,
+     gx_rule_v1},
+    {"V2", GX_CODE_V2,
+     "core/namespace and core/release-name are DNS labels; release name at most 40 chars", GX_B,
      gx_rule_v2},
-    {"V3", GX_CODE_V3, "warn when gateway/replica-count > 2 with topology dedicated", gx_rule_v3},
-    {"V4", GX_CODE_V4, "warn when gateway/pod-anti-affinity is on with topology dedicated", gx_rule_v4},
-    {"V5", GX_CODE_V5, "gateway/admin-key: required in production, at least 16 chars, no control chars",
+    {"V3", GX_CODE_V3, "warn when gateway/replica-count > 2 with topology dedicated", GX_W,
+     gx_rule_v3},
+    {"V4", GX_CODE_V4, "warn when gateway/pod-anti-affinity is on with topology dedicated", GX_W,
+     gx_rule_v4},
+    {"V5", GX_CODE_V5,
+     "gateway/admin-key: required in production, at least 16 chars, no control chars", GX_BW,
      gx_rule_v5},
-    {"V6", GX_CODE_V6, "database/dsn is required when the postgresql component is off", gx_rule_v6},
-    {"V7", GX_CODE_V7, "warn when database/dsn is set while the postgresql component is on", gx_rule_v7},
-    {"V8", GX_CODE_V8, "warn when database/dsn is not a postgres:// or postgresql:// URL", gx_rule_v8},
-    {"V9", GX_CODE_V9, "postgresql/postgres-password is set and has no newline (postgresql on)", gx_rule_v9},
-    {"V10", GX_CODE_V10, "warn when local-llm workers get no toleration for nvidia.com/gpu", gx_rule_v10},
-    {"V11", GX_CODE_V11, "every resource request is at most its limit", gx_rule_v11},
-    {"V12", GX_CODE_V12, "autoscaling/min-replicas is at most autoscaling/max-replicas", gx_rule_v12},
-    {"V13", GX_CODE_V13, "observe ports are equal across pods; ports within a pod differ", gx_rule_v13},
-    {"V14", GX_CODE_V14, "warn when worker/ports/grpc is not 50051", gx_rule_v14},
-    {"V15", GX_CODE_V15, "structured values have their declared shape (tolerations, labels, NPCs, ...)",
+    {"V6", GX_CODE_V6, "database/dsn is required when the postgresql component is off", GX_B,
+     gx_rule_v6},
+    {"V7", GX_CODE_V7, "warn when database/dsn is set while the postgresql component is on",
+     GX_W, gx_rule_v7},
+    {"V8", GX_CODE_V8, "warn when database/dsn is not a postgres:// or postgresql:// URL", GX_W,
+     gx_rule_v8},
+    {"V9", GX_CODE_V9, "postgresql/postgres-password is set and has no newline (postgresql on)",
+     GX_B, gx_rule_v9},
+    {"V10", GX_CODE_V10, "warn when local-llm workers get no toleration for nvidia.com/gpu", GX_W,
+     gx_rule_v10},
+    {"V11", GX_CODE_V11, "every resource request is at most its limit", GX_B, gx_rule_v11},
+    {"V12", GX_CODE_V12, "autoscaling/min-replicas is at most autoscaling/max-replicas", GX_B,
+     gx_rule_v12},
+    {"V13", GX_CODE_V13, "observe ports are equal across pods; ports within a pod differ", GX_B,
+     gx_rule_v13},
+    {"V14", GX_CODE_V14, "warn when worker/ports/grpc is not 50051", GX_W, gx_rule_v14},
+    {"V15", GX_CODE_V15,
+     "structured values have their declared shape (tolerations, labels, NPCs, ...)", GX_B,
      gx_rule_v15},
-    {"V16", GX_CODE_V16, "MCP servers: unique names; stdio needs command, streamable-http needs url",
+    {"V16", GX_CODE_V16,
+     "MCP servers: unique names; stdio needs command, streamable-http needs url", GX_B,
      gx_rule_v16},
-    {"V17", GX_CODE_V17, "NPCs: unique names, known engine/tier/mode, voice ranges, needed providers",
+    {"V17", GX_CODE_V17,
+     "NPCs: unique names, known engine/tier/mode, voice ranges, needed providers", GX_B,
      gx_rule_v17},
-    {"V18", GX_CODE_V18, "warn on unknown provider names and provider settings without a name", gx_rule_v18},
-    {"V19", GX_CODE_V19, "warn when core/image-tag is latest", gx_rule_v19},
-    {"V20", GX_CODE_V20, "gateway/service-account/name is set when create is off", gx_rule_v20},
+    {"V18", GX_CODE_V18, "warn on unknown provider names and provider settings without a name",
+     GX_W, gx_rule_v18},
+    {"V19", GX_CODE_V19, "warn when core/image-tag is latest", GX_W, gx_rule_v19},
+    {"V20", GX_CODE_V20, "gateway/service-account/name is set when create is off", GX_B,
+     gx_rule_v20},
 };
+
+#undef GX_B
+#undef GX_W
+#undef GX_BW
 
 const size_t gx_rule_count = sizeof gx_rules / sizeof *gx_rules;
 

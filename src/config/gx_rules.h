@@ -13,8 +13,15 @@
 #include "gx_schema.h"
 
 /* Validation results are diagnostics (gx_diag.h): severity, the rule's code
- * (GX_CODE_V1 … GX_CODE_V20), the schema path, and a message that says what
- * is wrong and what to do. */
+ * (GX_CODE_V1 … GX_CODE_V20), the schema path, a message that says what is
+ * wrong and what to do, sometimes a hint, and a structured remedy when a fix
+ * is obvious (set or unset a path, enable a component, edit the file at the
+ * line the diagnostic names). Messages and hints are front-end neutral: they
+ * name paths and components, never a command, a command-line option or
+ * PATH=VALUE syntax; each front end turns the remedy into its own form. A
+ * remedy's value, when there is one, is text as gx_value_parse reads it
+ * (strings and quantities as is, maps, lists and yaml values as YAML flow
+ * text). A secret's value never appears in a message, hint or remedy. */
 
 typedef void (*gx_rule_fn)(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 
@@ -22,6 +29,8 @@ typedef struct gx_rule {
     const char *id;          /* "V1" … "V20" */
     gx_code code;            /* GX_CODE_V1 … */
     const char *summary;     /* one line, for documentation and `list rules` */
+    const char *severities;  /* what it can produce: "blocking", "warning" or
+                                "blocking, warning" (for `list rules`) */
     gx_rule_fn check;
 } gx_rule;
 
@@ -30,13 +39,18 @@ extern const size_t gx_rule_count;
 
 /* Runs every rule on cfg and appends results to out, which must be zeroed
  * (or GX_DIAGS_INIT) before the first call; the results live in arena unless
- * out already has one, and out keeps every result (no limit unless set). Results come in rule-table order, then
- * schema order within a rule. */
+ * out already has one, and out keeps every result (no limit unless set).
+ * Results come in rule-table order, then schema order within a rule. */
 void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 
-/* Adds one result; message is printf-formatted into the arena. */
-void gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
-                   gx_severity severity, const char *fmt, ...)
+/* Adds one result; message is printf-formatted into the list's arena (arena
+ * when out has none yet). Returns the result so the caller can fill hint,
+ * remedy, file, line and col (strings that must outlive the list are copied
+ * with gx_diags_strdup), or NULL when the list is full and the result was
+ * only counted in dropped. The pointer is valid until the next add. path is
+ * copied. */
+gx_diag *gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,
+                       gx_severity severity, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* "blocking" or "warning" (for printing and --json). */
