@@ -422,14 +422,14 @@ static void test_exit_codes(void **state)
     assert_contains(r.out, "usage: glyphoxa-deploy");
     cli_free(&r);
 
-    /* 1: an operation on a path that does not exist */
+    /* 2: a path that does not exist is wrong in the command line itself */
     r = cli(ws, "get", "gateway/replica-cont", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "gateway/replica-cont");
     assert_contains(r.err, "gateway/replica-count"); /* the suggestion */
     cli_free(&r);
     r = cli(ws, "set", "gateway/replica-count=three", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2); /* a malformed value in the command line */
     assert_contains(r.err, "gateway/replica-count");
     cli_free(&r);
 
@@ -666,7 +666,7 @@ static void test_init_bad_value_writes_nothing(void **state)
 {
     const char *ws = *state;
     cli_result r = cli(ws, "init", "--topology", "both", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2); /* a malformed value on the command line */
     assert_contains(r.err, "core/topology");
     assert_contains(r.err, "dedicated");
     cli_free(&r);
@@ -827,7 +827,7 @@ static void test_set_file(void **state)
     /* so is a file with a NUL byte */
     write_file(ws, "nul.txt", "a\0b", 3);
     r = cli(ws, "--set-file", "config/campaign/name=nul.txt", "get", "config/campaign/name", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2); /* the value given on the command line is malformed */
     assert_contains(r.err, "nul.txt");
     cli_free(&r);
 }
@@ -1000,21 +1000,21 @@ static void test_set_unset_every_type(void **state)
     size_t l1, l2;
     char *before = read_file(ws, "values.yaml", &l1);
     r = cli(ws, "set", "core/namespace=fine", "gateway/replica-count=3.5", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "gateway/replica-count");
     cli_free(&r);
     r = cli(ws, "unset", "core/namespace", "core/no-such-path", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "core/no-such-path");
     cli_free(&r);
     /* bytes that are not UTF-8 cannot be stored in YAML as they are: refused */
     r = cli(ws, "set", "config/campaign/name=ab\xff\xfe" "cd", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "config/campaign/name");
     assert_contains(r.err, "UTF-8");
     cli_free(&r);
     r = cli(ws, "set", "config/campaign/name=overlong \xc0\xaf", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     cli_free(&r);
     char *after = read_file(ws, "values.yaml", &l2);
     assert_int_equal(l1, l2);
@@ -1276,7 +1276,7 @@ static void test_components(void **state)
         args[n] = NULL;
         cli_opts o = {ws, NULL, 0, -1};
         r = cli_runv(&o, args);
-        CLI_EXPECT(r, 1);
+        CLI_EXPECT(r, 2);
         assert_contains(r.err, "mandatory");
         cli_free(&r);
         char *after = read_file(ws, "values.yaml", &l2);
@@ -1289,9 +1289,9 @@ static void test_components(void **state)
     assert_true(component_enabled(ws, "worker"));
     assert_false(component_enabled(ws, "autoscaling"));
 
-    /* an unknown name: exit 1, nothing enabled */
+    /* an unknown name: exit 2 (wrong in the command line), nothing enabled */
     r = cli(ws, "component", "enable", "autoscaling", "autoscale", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "autoscale");
     cli_free(&r);
     assert_false(component_enabled(ws, "autoscaling"));
@@ -1314,7 +1314,8 @@ static void check_validate_json(const char *ws, int want_status)
     json_t *o = parse_json(r.out);
     cli_free(&r);
     assert_true(json_is_object(o));
-    assert_int_equal(json_object_size(o), 4);
+    assert_int_equal(json_object_size(o), 5); /* valid, blocking, warnings, results, revision */
+    assert_int_equal(strlen(json_string_value(json_object_get(o, "revision"))), 64);
     json_t *valid = json_object_get(o, "valid"), *blocking = json_object_get(o, "blocking"),
            *warnings = json_object_get(o, "warnings"), *results = json_object_get(o, "results");
     assert_true(json_is_boolean(valid));
@@ -1363,11 +1364,32 @@ static void test_validate_json(void **state)
     CLI_EXPECT(r, 0);
     cli_free(&r);
     check_validate_json(ws, 1);
-    /* a file that does not load: exit 1 and the place, no JSON half-written */
+    /* a file that does not load: exit 1 and still exactly one JSON object,
+     * the load error a blocking result with its place */
     write_text(ws, "values.yaml", "core:\n  namespace: [\n");
     r = cli(ws, "validate", "--json", NULL);
     CLI_EXPECT(r, 1);
-    assert_contains(r.err, "values.yaml:");
+    json_t *o = parse_json(r.out);
+    assert_true(json_is_object(o));
+    assert_false(json_is_true(json_object_get(o, "valid")));
+    json_t *first = json_array_get(json_object_get(o, "results"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "severity")), "blocking");
+    assert_string_equal(json_string_value(json_object_get(first, "rule")), "yaml-syntax");
+    assert_contains(json_string_value(json_object_get(first, "file")), "values.yaml");
+    assert_true(json_integer_value(json_object_get(first, "line")) > 0);
+    assert_true(json_integer_value(json_object_get(first, "column")) > 0);
+    json_decref(o);
+    cli_free(&r);
+    /* a malformed --set: one JSON object naming the path, exit 2 */
+    write_text(ws, "values.yaml", "core:\n  namespace: fine\n");
+    r = cli(ws, "--set", "core/topology=hybrid", "validate", "--json", NULL);
+    CLI_EXPECT(r, 2);
+    o = parse_json(r.out);
+    first = json_array_get(json_object_get(o, "results"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "path")), "core/topology");
+    assert_string_equal(json_string_value(json_object_get(first, "severity")), "blocking");
+    assert_int_equal(json_integer_value(json_object_get(o, "blocking")), 1);
+    json_decref(o);
     cli_free(&r);
 }
 

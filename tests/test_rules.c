@@ -1067,7 +1067,7 @@ static void test_v15_npc_shape(void **state)
     const gx_diag *x = expect(&r, "V15", "config/npcs", GX_BLOCKING);
     only(&r, "V15");
     contains(x->message, "config/npcs[2].voice.speed_factor: must be a number");
-    contains(x->message, "values.yaml:4:");
+    assert_null(strstr(x->message, "values.yaml:")); /* the position is data, not text */
     remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
     assert_string_equal(x->file, "values.yaml");
     assert_int_equal(x->line, 4);

@@ -1,244 +1,269 @@
+/* gx_cli — printing and the command line's sink. See gx_cli.h. */
 #include "gx_cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "gx_files.h"
-#include "gx_values_io.h"
-
-const char *gx_cli_path(gx_cli *cli, const char *name)
+const char *gx_cli_opt(const gx_cli *cli, const char *name)
 {
-    if (!strcmp(cli->workspace, "."))
-        return name;
-    return gx_arena_printf(cli->arena, "%s/%s", cli->workspace, name);
+    if (!cli->command || !cli->values)
+        return NULL;
+    size_t i = 0;
+    for (const gx_cmd_option *o = cli->command->options; o && o->name; o++, i++)
+        if (!strcmp(o->name, name))
+            return cli->values[i];
+    return NULL;
 }
 
-void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags)
+bool gx_cli_flag(const gx_cli *cli, const char *name) { return gx_cli_opt(cli, name) != NULL; }
+
+int gx_cli_exit(gx_status st)
+{
+    return st == GX_STATUS_OK ? GX_EXIT_OK : st == GX_STATUS_BAD_REQUEST ? GX_EXIT_USAGE
+                                                                        : GX_EXIT_FAIL;
+}
+
+static void gx_cli_prefix(gx_cli *cli, const char *word, const char *color)
+{
+    if (cli->color_err)
+        fprintf(stderr, "glyphoxa-deploy: %s%s\033[0m: ", color, word);
+    else
+        fprintf(stderr, "glyphoxa-deploy: %s: ", word);
+}
+
+int gx_cli_usage(gx_cli *cli, const char *fmt, ...)
+{
+    const char *name = cli->command ? cli->command->name : NULL;
+    gx_cli_prefix(cli, "error", "\033[31m");
+    if (name)
+        fprintf(stderr, "%s: ", name);
+    va_list ap;
+    va_start(ap, fmt);
+    char text[1024];
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    gx_cli_put_safe(stderr, text, strlen(text));
+    fputc('\n', stderr);
+    if (name)
+        fprintf(stderr, "  hint: run `glyphoxa-deploy %s --help` for usage\n", name);
+    else
+        fputs("  hint: run `glyphoxa-deploy --help` for usage\n", stderr);
+    return GX_EXIT_USAGE;
+}
+
+void gx_cli_put_safe(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = u[i];
+        if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else if (c == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] < 0xA0) {
+            /* a C1 control character (U+0080–U+009F), e.g. CSI */
+            fprintf(out, "\\u%04x", u[i + 1]);
+            i++;
+        } else
+            fputc(c, out);
+    }
+}
+
+static void gx_cli_puts_safe(FILE *out, const char *s)
+{
+    if (s)
+        gx_cli_put_safe(out, s, strlen(s));
+}
+
+/* The remedy as a command line the operator can run. */
+static void gx_cli_print_remedy(gx_cli *cli, const gx_remedy *r)
+{
+    const char *ws = strcmp(cli->workspace, ".") ? cli->workspace : NULL;
+    char c[600];
+    c[0] = '\0';
+    switch (r->kind) {
+    case GX_REMEDY_NONE: return;
+    case GX_REMEDY_SET:
+        if (!r->value || !r->arg)
+            return; /* the message or hint says what to set */
+        if (strspn(r->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:-") ==
+            strlen(r->value))
+            snprintf(c, sizeof c, "set %s=%s", r->arg, r->value);
+        else if (!strchr(r->value, '\''))
+            snprintf(c, sizeof c, "set '%s=%s'", r->arg, r->value);
+        else
+            return;
+        break;
+    case GX_REMEDY_UNSET: snprintf(c, sizeof c, "unset %s", r->arg ? r->arg : "PATH"); break;
+    case GX_REMEDY_ENABLE: snprintf(c, sizeof c, "component enable %s", r->arg); break;
+    case GX_REMEDY_DISABLE: snprintf(c, sizeof c, "component disable %s", r->arg); break;
+    case GX_REMEDY_RUN_TARGET:
+        snprintf(c, sizeof c, "apply%s%s", r->arg && strcmp(r->arg, "default") ? " " : "",
+                 r->arg && strcmp(r->arg, "default") ? r->arg : "");
+        break;
+    case GX_REMEDY_EXPORT: snprintf(c, sizeof c, "export"); break;
+    case GX_REMEDY_INIT: snprintf(c, sizeof c, "init"); break;
+    case GX_REMEDY_EDIT_FILE: return;
+    case GX_REMEDY_LIST_PATHS: snprintf(c, sizeof c, "list paths"); break;
+    case GX_REMEDY_LIST_COMPONENTS: snprintf(c, sizeof c, "component list"); break;
+    case GX_REMEDY_LIST_TARGETS: snprintf(c, sizeof c, "list targets"); break;
+    case GX_REMEDY_FORCE:
+        snprintf(c, sizeof c, "%s --force", cli->command ? cli->command->name : "");
+        break;
+    case GX_REMEDY_RELOAD: snprintf(c, sizeof c, "get --all"); break;
+    }
+    fputs("  try: glyphoxa-deploy ", stderr);
+    if (ws && r->kind != GX_REMEDY_EDIT_FILE) {
+        fputs("-C ", stderr);
+        gx_cli_puts_safe(stderr, ws);
+        fputc(' ', stderr);
+    }
+    gx_cli_puts_safe(stderr, c);
+    fputc('\n', stderr);
+}
+
+void gx_cli_print_diag(gx_cli *cli, const gx_diag *d)
+{
+    if (d->severity == GX_BLOCKING)
+        gx_cli_prefix(cli, "error", "\033[31m");
+    else if (d->severity == GX_WARNING)
+        gx_cli_prefix(cli, "warning", "\033[33m");
+    else
+        gx_cli_prefix(cli, "note", "\033[36m");
+    if (d->file) {
+        gx_cli_puts_safe(stderr, d->file);
+        if (d->line > 0)
+            fprintf(stderr, ":%d:%d", d->line, d->col);
+        fputs(": ", stderr);
+    }
+    /* a message that starts with its path names it already */
+    if (d->path && strncmp(d->message, d->path, strlen(d->path)) != 0 &&
+        gx_code_class_of(d->code) == GX_CC_RULE) {
+        gx_cli_puts_safe(stderr, d->path);
+        fputs(": ", stderr);
+    }
+    gx_cli_puts_safe(stderr, d->message);
+    fputc('\n', stderr);
+    if (d->hint) {
+        fputs("  hint: ", stderr);
+        gx_cli_puts_safe(stderr, d->hint);
+        fputc('\n', stderr);
+    }
+    gx_cli_print_remedy(cli, &d->remedy);
+}
+
+/* One rule result as a line: "blocking V5  gateway/admin-key: message". */
+static void gx_cli_print_result(gx_cli *cli, FILE *out, const gx_diag *d)
+{
+    if (gx_code_class_of(d->code) != GX_CC_RULE) {
+        gx_cli_print_diag(cli, d);
+        return;
+    }
+    bool color = out == stdout ? cli->color_out : cli->color_err;
+    bool blocking = d->severity == GX_BLOCKING;
+    const char *label = blocking ? "blocking" : "warning";
+    if (color)
+        fprintf(out, "%s%-8s\033[0m %-3s ", blocking ? "\033[31m" : "\033[33m", label,
+                gx_code_id(d->code));
+    else
+        fprintf(out, "%-8s %-3s ", label, gx_code_id(d->code));
+    if (d->path && strncmp(d->message, d->path, strlen(d->path)) != 0) {
+        gx_cli_puts_safe(out, d->path);
+        fputs(": ", out);
+    }
+    gx_cli_puts_safe(out, d->message);
+    if (d->file && d->line > 0) {
+        fputs(" (at ", out);
+        gx_cli_puts_safe(out, d->file);
+        fprintf(out, ":%d:%d)", d->line, d->col);
+    }
+    fputc('\n', out);
+}
+
+void gx_cli_print_summary(gx_cli *cli, FILE *out, size_t blocking, size_t warnings)
 {
     (void)cli;
-    gx_diags_print(diags, stderr);
+    fprintf(out, "%s: %zu blocking, %zu warning%s\n", blocking ? "invalid" : "valid", blocking,
+            warnings, warnings == 1 ? "" : "s");
 }
 
-void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)
+void gx_cli_print_json(json_t *value)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(cli->color_err ? "glyphoxa-deploy: \033[31merror\033[0m: " : "glyphoxa-deploy: error: ",
-          stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    if (hint)
-        fprintf(stderr, "  hint: %s\n", hint);
-    va_end(ap);
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    if (text) {
+        puts(text);
+        free(text);
+    }
+    json_decref(value);
 }
 
-bool gx_cli_read_values(gx_cli *cli, gx_layer *layer)
+static void gx_cli_event(void *ctx, const gx_event *ev)
 {
-    const char *path = gx_cli_path(cli, "values.yaml");
-    gx_layer_init(layer, GX_LAYER_VALUES, path);
+    gx_cli_sink *cs = ctx;
+    gx_cli *cli = cs->cli;
+    switch (ev->kind) {
+    case GX_EV_DIAG: gx_cli_print_diag(cli, ev->diag); break;
+    case GX_EV_RESULT:
+        cs->blocking += ev->diag->severity == GX_BLOCKING;
+        cs->warnings += ev->diag->severity == GX_WARNING;
+        if (!cs->quiet_results)
+            gx_cli_print_result(cli, cs->results_out ? cs->results_out : stderr, ev->diag);
+        break;
+    case GX_EV_STEP:
+        fflush(stderr);
+        fprintf(stdout, "[step %d/%d] %.*s\n", ev->step, ev->steps, (int)ev->len, ev->text);
+        fflush(stdout);
+        break;
+    case GX_EV_OUTPUT: {
+        FILE *out = ev->stream == 2 ? stderr : stdout;
+        fflush(ev->stream == 2 ? stdout : stderr);
+        fwrite(ev->text, 1, ev->len, out);
+        fputc('\n', out);
+        fflush(out);
+        break;
+    }
+    case GX_EV_FILE:
+        if (!cs->quiet_files) {
+            fputs("wrote ", stdout);
+            gx_cli_puts_safe(stdout, ev->subject);
+            fprintf(stdout, " (%04o)\n", ev->mode);
+        }
+        break;
+    case GX_EV_CHANGE:
+        if (!cs->quiet_changes) {
+            fprintf(stdout, "%.*s ", (int)ev->len, ev->text);
+            gx_cli_puts_safe(stdout, ev->subject);
+            fputc('\n', stdout);
+        }
+        break;
+    case GX_EV_STATUS:
+        fflush(stdout);
+        fputs("glyphoxa-deploy: ", stderr);
+        fwrite(ev->text, 1, ev->len, stderr);
+        fputc('\n', stderr);
+        fflush(stderr);
+        break;
+    case GX_EV_DONE: break;
+    }
+}
+
+gx_sink gx_cli_sink_make(gx_cli_sink *cs)
+{
+    gx_sink sink = {gx_cli_event, cs};
+    return sink;
+}
+
+int gx_cli_unknown_path(gx_cli *cli, const char *path)
+{
     gx_diags diags = GX_DIAGS_INIT;
-    bool ok = gx_layer_read_file(cli->arena, layer, path, true, &diags);
-    if (!ok)
-        gx_cli_print_diags(cli, &diags);
+    gx_core_unknown_path(&diags, path);
+    for (size_t i = 0; i < diags.count; i++)
+        gx_cli_print_diag(cli, &diags.items[i]);
     gx_diags_free(&diags);
-    return ok;
-}
-
-bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer)
-{
-    gx_buf out = GX_BUF_INIT;
-    gx_buf_puts(&out, "# glyphoxa-deploy values: only what differs from the defaults.\n"
-                      "# Edit with `glyphoxa-deploy set PATH=VALUE`; see `glyphoxa-deploy list paths`.\n");
-    gx_layer_write(layer, &out);
-    gx_diags diags = GX_DIAGS_INIT;
-    bool ok;
-    if (out.len > GX_VALUES_MAX_BYTES) {
-        /* a file the next command could not read back: refuse, keep the old one */
-        gx_diags_add(&diags, GX_CODE_GENERIC, gx_cli_path(cli, "values.yaml"), 0, 0,
-                     "shorten the largest values; the previous file is unchanged",
-                     "not written: it would be %zu bytes, over the %d-byte limit for values files",
-                     out.len, GX_VALUES_MAX_BYTES);
-        ok = false;
-    } else {
-        ok = gx_file_write_atomic(gx_cli_path(cli, "values.yaml"), out.data, out.len, 0600, true,
-                                  &diags);
-    }
-    if (!ok)
-        gx_cli_print_diags(cli, &diags);
-    gx_diags_free(&diags);
-    gx_buf_free(&out);
-    return ok;
-}
-
-bool gx_cli_load(gx_cli *cli, gx_model *model)
-{
-    size_t count = 1 + cli->value_file_count + (cli->set_count ? 1 : 0);
-    gx_layer **layers = gx_arena_alloc(cli->arena, count * sizeof *layers);
-    gx_diags diags = GX_DIAGS_INIT;
-    bool ok = true;
-    size_t n = 0;
-
-    gx_layer *values = gx_arena_alloc(cli->arena, sizeof *values);
-    const char *values_path = gx_cli_path(cli, "values.yaml");
-    gx_layer_init(values, GX_LAYER_VALUES, values_path);
-    if (!gx_layer_read_file(cli->arena, values, values_path, true, &diags))
-        ok = false;
-    layers[n++] = values;
-
-    for (size_t i = 0; i < cli->value_file_count; i++) {
-        gx_layer *overlay = gx_arena_alloc(cli->arena, sizeof *overlay);
-        gx_layer_init(overlay, GX_LAYER_OVERLAY, cli->value_files[i]);
-        if (!gx_layer_read_file(cli->arena, overlay, cli->value_files[i], false, &diags))
-            ok = false;
-        layers[n++] = overlay;
-    }
-    if (cli->set_count) {
-        gx_layer *sets = gx_arena_alloc(cli->arena, sizeof *sets);
-        gx_layer_init(sets, GX_LAYER_SET, NULL);
-        for (size_t i = 0; i < cli->set_count; i++) {
-            if (!cli->set_is_file[i]) {
-                if (!gx_layer_set_arg(cli->arena, sets, cli->sets[i], &diags))
-                    ok = false;
-                continue;
-            }
-            const char *arg = cli->sets[i];
-            const char *eq = strchr(arg, '=');
-            if (!eq || eq == arg || !eq[1]) {
-                gx_diags_add(&diags, GX_CODE_GENERIC, NULL, 0, 0, "write --set-file PATH=FILE",
-                             "'%.80s' is not PATH=FILE", arg);
-                ok = false;
-                continue;
-            }
-            char *data;
-            size_t len;
-            if (!gx_file_read(cli->arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, &diags)) {
-                ok = false;
-                continue;
-            }
-            if (strlen(data) != len) {
-                gx_diags_add(&diags, GX_CODE_GENERIC, eq + 1, 0, 0, NULL, "the file holds a NUL byte");
-                ok = false;
-                continue;
-            }
-            char *joined = gx_arena_printf(cli->arena, "%.*s=%s", (int)(eq - arg), arg, data);
-            if (!gx_layer_set_arg(cli->arena, sets, joined, &diags))
-                ok = false;
-        }
-        layers[n++] = sets;
-    }
-    if (ok)
-        gx_model_build(model, (const gx_layer *const *)layers, n);
-    else
-        gx_cli_print_diags(cli, &diags);
-    gx_diags_free(&diags);
-    return ok;
-}
-
-void gx_cli_print_results(gx_cli *cli, const gx_diags *results, FILE *out)
-{
-    bool color = out == stdout ? cli->color_out : cli->color_err;
-    for (size_t i = 0; i < results->count; i++) {
-        const gx_diag *r = &results->items[i];
-        bool blocking = r->severity == GX_BLOCKING;
-        const char *label = blocking ? "blocking" : "warning";
-        if (color)
-            fprintf(out, "%s%-8s\033[0m %-3s %s: %s\n", blocking ? "\033[31m" : "\033[33m",
-                    label, gx_code_id(r->code), r->path, r->message);
-        else
-            fprintf(out, "%-8s %-3s %s: %s\n", label, gx_code_id(r->code), r->path, r->message);
-    }
-    if (results->blocking)
-        fprintf(out, "invalid: %zu blocking, %zu warnings\n", results->blocking,
-                results->warnings);
-    else
-        fprintf(out, "valid: 0 blocking, %zu warnings\n", results->warnings);
-}
-
-bool gx_cli_load_valid(gx_cli *cli, gx_model *model)
-{
-    if (!gx_cli_load(cli, model))
-        return false;
-    gx_diags results = {0};
-    gx_validate(&model->cfg, cli->arena, &results);
-    if (results.blocking) {
-        gx_cli_print_results(cli, &results, stderr);
-        fprintf(stderr, "glyphoxa-deploy %s: nothing was done; fix the blocking results above\n",
-                cli->command);
-        return false;
-    }
-    if (results.warnings)
-        gx_cli_print_results(cli, &results, stderr);
-    return true;
-}
-
-/* ---- options ------------------------------------------------------------------ */
-
-bool gx_cli_option_is(const char *arg, const char *name)
-{
-    size_t len = strlen(name);
-    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
-}
-
-void gx_cli_usage_error(gx_cli *cli, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "glyphoxa-deploy %s: ", cli->command);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nRun `glyphoxa-deploy %s --help` for usage.\n", cli->command);
-    va_end(ap);
-}
-
-
-bool gx_cli_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
-                       size_t min, size_t max, const char *expected)
-{
-    *pos = gx_arena_alloc(cli->arena, (cli->arg_count + 1) * sizeof **pos);
-    *npos = 0;
-    bool only_positional = false;
-    for (size_t i = 0; i < cli->arg_count; i++) {
-        const char *arg = cli->args[i];
-        if (only_positional || arg[0] != '-' || !strcmp(arg, "-")) {
-            (*pos)[(*npos)++] = arg;
-            continue;
-        }
-        if (!strcmp(arg, "--")) {
-            only_positional = true;
-            continue;
-        }
-        const gx_optspec *match = NULL;
-        for (const gx_optspec *s = specs; s && s->name; s++)
-            if (gx_cli_option_is(arg, s->name))
-                match = s;
-        if (!match) {
-            gx_cli_usage_error(cli, "unknown option '%s'", arg);
-            return false;
-        }
-        if (!match->takes_value) {
-            if (strchr(arg, '=')) {
-                gx_cli_usage_error(cli, "option '%s' takes no value", match->name);
-                return false;
-            }
-            *match->flag = true;
-            continue;
-        }
-        const char *eq = strchr(arg, '=');
-        if (eq)
-            *match->value = eq + 1;
-        else if (i + 1 < cli->arg_count)
-            *match->value = cli->args[++i];
-        else {
-            gx_cli_usage_error(cli, "option '%s' needs a value", match->name);
-            return false;
-        }
-    }
-    if (*npos > max && max == 0) {
-        gx_cli_usage_error(cli, "unexpected argument '%s'", (*pos)[0]);
-        return false;
-    }
-    if (*npos < min || *npos > max) {
-        gx_cli_usage_error(cli, "expected %s", expected);
-        return false;
-    }
-    return true;
+    return GX_EXIT_USAGE;
 }

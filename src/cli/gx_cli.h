@@ -1,7 +1,10 @@
-/* gx_cli — what every command of the command line shares: the parsed global
- * options (-C, -f, --set, --set-file), loading the workspace into a model, and
- * output helpers (colour, secret redaction). Depends on gx_model, gx_files,
- * gx_diag, gx_arena. Only the command line prints; library modules return. */
+/* gx_cli — the command line: one client of the core (gx_core.h). It parses
+ * argv against the command table (global options, each command's options
+ * and arguments), sets up the session, and prints what the core reports:
+ * every diagnostic as "glyphoxa-deploy: error: …" / "warning: …", values,
+ * results and a target's output. It includes the core's public header and
+ * base headers only. Exit statuses: 0 success, 1 validation or operation
+ * failure, 2 anything wrong in the command line itself. */
 #ifndef GX_CLI_H
 #define GX_CLI_H
 
@@ -9,86 +12,88 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "gx_arena.h"
-#include "gx_diag.h"
-#include "gx_model.h"
-#include "gx_rules.h"
+#include "gx_core.h"
 
 enum { GX_EXIT_OK = 0, GX_EXIT_FAIL = 1, GX_EXIT_USAGE = 2 };
 
+/* The parsed command line. */
 typedef struct gx_cli {
     gx_arena *arena;
-    const char *workspace;       /* -C DIR, default "." */
-    const char **value_files;    /* -f/--values, in order */
-    size_t value_file_count;
-    const char **sets;           /* --set PATH=VALUE and --set-file PATH=FILE, in order */
-    bool *set_is_file;
-    size_t set_count;
-    const char *command;
-    const char **args;           /* the command's arguments (options included), in order */
-    size_t arg_count;
-    bool color_out, color_err;   /* colour only on a terminal and never with NO_COLOR */
+    const char *workspace;             /* -C DIR, default "." */
+    const gx_command_info *command;    /* NULL: none given */
+    const char **values;               /* per option of command->options: the last value
+                                        * (GX_OPT_VALUE), or "1" for a flag given */
+    const char ***repeats;             /* per option: the values of a GX_OPT_REPEAT option */
+    size_t *repeat_counts;
+    const char **pos;                  /* positional arguments */
+    size_t npos;
+    gx_session *session;
+    bool color_out, color_err;         /* colour only on a terminal and never with NO_COLOR */
 } gx_cli;
 
-/* One option of a command: a flag (flag set to true when given) or an option
- * with a value (value set; "--name VALUE" and "--name=VALUE" both work). */
-typedef struct gx_optspec {
-    const char *name;
-    bool takes_value;
-    const char **value;
-    bool *flag;
-} gx_optspec;
+/* The value of the command's option name (as in the table, "--json"), or
+ * NULL when it was not given. For a flag: "1" when given. */
+const char *gx_cli_opt(const gx_cli *cli, const char *name);
+bool gx_cli_flag(const gx_cli *cli, const char *name);
 
-#define GX_ANY ((size_t)-1)
+/* Prints "glyphoxa-deploy: error: COMMAND: <message>" and how to get help;
+ * returns GX_EXIT_USAGE. */
+int gx_cli_usage(gx_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* True when arg is the option name, alone or as "name=…". */
-bool gx_cli_option_is(const char *arg, const char *name);
+/* Prints one diagnostic to stderr with the program prefix, its place, its
+ * hint and its remedy as a command line; control characters of the
+ * message are escaped. */
+void gx_cli_print_diag(gx_cli *cli, const gx_diag *d);
 
-/* Parses cli->args against specs (terminated by a NULL name; specs may be
- * NULL); "--" ends the options. Positional arguments go to *pos (arena), and
- * there must be between min and max of them (max GX_ANY: no limit), else the
- * usage error says "expected <expected>" (with max 0: "unexpected argument").
- * Returns false after printing a usage error on an unknown option, a flag given
- * a value, a missing value or a wrong number of arguments. */
-bool gx_cli_parse_opts(gx_cli *cli, const gx_optspec *specs, const char ***pos, size_t *npos,
-                       size_t min, size_t max, const char *expected);
+/* Writes s to out with control characters (C0, DEL, C1, and ESC sequences)
+ * shown as escapes (\n, \t, \x1b, …), so values never reach the terminal raw. */
+void gx_cli_put_safe(FILE *out, const char *s, size_t len);
 
-/* Prints "glyphoxa-deploy COMMAND: <message>" and where the usage is. */
-void gx_cli_usage_error(gx_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the unknown-path error for path (with a did-you-mean); returns
+ * GX_EXIT_USAGE. */
+int gx_cli_unknown_path(gx_cli *cli, const char *path);
 
-/* "<workspace>/<name>" in the arena. */
-const char *gx_cli_path(gx_cli *cli, const char *name);
+/* The exit status for an operation's status. */
+int gx_cli_exit(gx_status st);
 
-/* Loads values.yaml (missing is fine), each -f file and each --set into layers
- * and builds the model. On failure prints the diagnostics and returns false. */
-bool gx_cli_load(gx_cli *cli, gx_model *model);
+/* A sink that prints every event the way the command line shows it:
+ * diagnostics to stderr; results as "blocking V5 path: message" lines to
+ * results_out (stderr unless set); child output to stdout/stderr by stream;
+ * steps and status lines; CHANGE events as "set PATH". */
+typedef struct gx_cli_sink {
+    gx_cli *cli;
+    FILE *results_out;   /* where rule results go; NULL: stderr */
+    bool quiet_results;  /* do not print results (validate --json prints them itself) */
+    bool quiet_files;    /* do not print FILE events */
+    bool quiet_changes;
+    size_t blocking, warnings; /* results seen */
+} gx_cli_sink;
+gx_sink gx_cli_sink_make(gx_cli_sink *cs);
 
-/* Reads just the workspace's values.yaml into layer (missing gives an empty
- * layer). Prints diagnostics and returns false on failure. */
-bool gx_cli_read_values(gx_cli *cli, gx_layer *layer);
+/* Prints the closing line of results: "valid: 0 blocking, 1 warning". */
+void gx_cli_print_summary(gx_cli *cli, FILE *out, size_t blocking, size_t warnings);
 
-/* Writes layer as the workspace's values.yaml: atomic, durable, mode 0600. */
-bool gx_cli_write_values(gx_cli *cli, const gx_layer *layer);
+/* Prints json (consumed) to stdout with two-space indentation. */
+void gx_cli_print_json(json_t *value);
 
-/* Prints diags to stderr, prefixed with the program name when they carry no file. */
-void gx_cli_print_diags(gx_cli *cli, const gx_diags *diags);
-
-/* Prints validation results as text lines ("blocking V5 gateway/admin-key: …")
- * and a closing summary line to out. */
-void gx_cli_print_results(gx_cli *cli, const gx_diags *results, FILE *out);
-
-/* Loads the model and validates it; prints the results to stderr when any is
- * blocking (then returns false), and the warnings otherwise. Used by every
- * command that exports. */
-bool gx_cli_load_valid(gx_cli *cli, gx_model *model);
-
-/* Command entry points that live in their own files; each returns the exit status. */
+/* Command entry points, one file each (cmd_*.c). Each returns the exit status. */
+int gx_cmd_init(gx_cli *cli);
+int gx_cmd_list(gx_cli *cli);
+int gx_cmd_describe(gx_cli *cli);
+int gx_cmd_get(gx_cli *cli);
+int gx_cmd_set(gx_cli *cli);
+int gx_cmd_unset(gx_cli *cli);
+int gx_cmd_component(gx_cli *cli);
+int gx_cmd_validate(gx_cli *cli);
 int gx_cmd_export(gx_cli *cli);
 int gx_cmd_apply(gx_cli *cli);
+int gx_cmd_help(gx_cli *cli);
+int gx_cmd_completion(gx_cli *cli);
+int gx_cmd_version(gx_cli *cli);
 
-/* Prints "glyphoxa-deploy: error: <message>" (and a hint line) to stderr. */
-void gx_cli_error(gx_cli *cli, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
+/* The help of a command, as --help and `help COMMAND` print it. */
+void gx_cli_print_command_help(FILE *out, const gx_command_info *c);
+/* The top-level usage with the command list. */
+void gx_cli_print_usage(FILE *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gx_utf8.h"
 #include "gx_yamlout.h"
 
 /* ---- lookups ---------------------------------------------------------------- */
@@ -110,7 +111,7 @@ void gx_field_unknown_hint(const char *path, char *hint, size_t size)
     if (suggestion)
         snprintf(hint, size, "did you mean '%s'?", suggestion);
     else
-        snprintf(hint, size, "`glyphoxa-deploy list paths` shows every path");
+        snprintf(hint, size, "the list of paths shows every path");
 }
 
 /* ---- value conversion ------------------------------------------------------- */
@@ -504,45 +505,6 @@ bool gx_layer_read(gx_arena *arena, gx_layer *layer, const char *data, size_t le
     return gx_read_branch(arena, layer, root, "", diags);
 }
 
-/* The offset of the first byte that is not part of well-formed UTF-8 (no
- * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all is. */
-static long gx_utf8_invalid_at(const char *text)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (s[i]) {
-        unsigned char c = s[i];
-        size_t n;
-        unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-        if (c < 0x80)
-            n = 0;
-        else if (c >= 0xC2 && c <= 0xDF)
-            n = 1;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            if (c == 0xE0)
-                lo = 0xA0; /* overlong */
-            if (c == 0xED)
-                hi = 0x9F; /* surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            if (c == 0xF0)
-                lo = 0x90; /* overlong */
-            if (c == 0xF4)
-                hi = 0x8F; /* above U+10FFFF */
-        } else
-            return (long)i;
-        for (size_t k = 1; k <= n; k++) {
-            unsigned b = s[i + k];
-            unsigned min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
-            if (b < min || b > max)
-                return (long)i;
-        }
-        i += n + 1;
-    }
-    return -1;
-}
-
 static bool gx_value_parse_text(gx_arena *arena, int field, const char *text, gx_value *out,
                                 gx_diags *diags);
 
@@ -567,10 +529,10 @@ static bool gx_value_parse_text(gx_arena *arena, int field, const char *text, gx
 {
     const gx_field *f = &gx_fields[field];
     /* values.yaml is UTF-8 YAML: a byte string it cannot hold would come back changed */
-    long bad = gx_utf8_invalid_at(text);
+    ptrdiff_t bad = gx_utf8_invalid_at(text, strlen(text));
     if (bad >= 0) {
         gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "values are UTF-8 text; check the terminal's or file's encoding",
-                     "%s: the value is not valid UTF-8 (byte %ld)", f->path, bad + 1);
+                     "%s: the value is not valid UTF-8 (byte %td)", f->path, bad + 1);
         return false;
     }
     if (f->type == GX_T_MAP || f->type == GX_T_LIST || f->type == GX_T_YAML) {
@@ -755,6 +717,11 @@ static void gx_write_leaf(gx_buf *out, int field, gx_value v, const char *key, i
 
 void gx_layer_write(const gx_layer *layer, gx_buf *out)
 {
+    gx_layer_write_commented(layer, NULL, out);
+}
+
+void gx_layer_write_commented(const gx_layer *layer, const char *const *comments, gx_buf *out)
+{
     /* open: the path segments of the branch written last, e.g. "gateway/ports/" */
     char open[512] = "";
     bool any = false;
@@ -785,6 +752,12 @@ void gx_layer_write(const gx_layer *layer, gx_buf *out)
             seg = slash + 1;
         }
         snprintf(open, sizeof open, "%.*s", (int)(seg - path), path);
+        if (comments && comments[f]) {
+            gx_buf_indent(out, 2 * depth);
+            gx_buf_puts(out, "# ");
+            gx_buf_puts(out, comments[f]);
+            gx_buf_putc(out, '\n');
+        }
         gx_write_leaf(out, f, layer->value[f], seg, 2 * depth);
     }
     bool comps = false;

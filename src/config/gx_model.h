@@ -128,4 +128,9 @@ void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_conf
  * map. An empty layer gives "{}\n". */
 void gx_layer_write(const gx_layer *layer, gx_buf *out);
 
+/* gx_layer_write with a comment line ("# TEXT", one line, at the leaf's
+ * indentation) before each leaf whose comments[field] is not NULL; comments
+ * NULL: none. */
+void gx_layer_write_commented(const gx_layer *layer, const char *const *comments, gx_buf *out);
+
 #endif

@@ -217,13 +217,6 @@ static const char *gx_quote(gx_arena *arena, const char *s)
 }
 
 /* " (at FILE:LINE:COL)" for a node read from a file, else "". */
-static const char *gx_at(gx_arena *arena, const gx_node *node)
-{
-    if (!node || !node->file || node->line <= 0)
-        return "";
-    return gx_arena_printf(arena, " (at %s:%d:%d)", node->file, node->line, node->col);
-}
-
 static bool gx_has_control(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -1176,8 +1169,8 @@ static void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, 
     va_start(ap, fmt);
     vsnprintf(msg, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    gx_diag *d = gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s%s",
-                               where, msg, gx_at(c->arena, at));
+    gx_diag *d = gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s",
+                               where, msg);
     gx_fix_at(c->out, d, at, c->path);
 }
 
@@ -1608,8 +1601,8 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, 
         if (gx_is_blank(name, len)) {
             gx_diag *d = gx_result_add(out, arena, rule, path, GX_BLOCKING,
                                        "%s[%zu]: name is empty; give every %s a unique name, "
-                                       "e.g. name: %s%s",
-                                       path, i, what, example, gx_at(arena, item));
+                                       "e.g. name: %s",
+                                       path, i, what, example);
             gx_fix_at(out, d, item, path);
             continue;
         }
@@ -1623,9 +1616,8 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, 
                 const gx_node *at = gx_node_get(item, "name");
                 gx_diag *d = gx_result_add(out, arena, rule, path, GX_BLOCKING,
                                            "%s[%zu]: name %s is already used by %s[%zu]; names "
-                                           "must be unique, so rename one of them%s",
-                                           path, i, gx_quote_n(arena, name, len), path, j,
-                                           gx_at(arena, at));
+                                           "must be unique, so rename one of them",
+                                           path, i, gx_quote_n(arena, name, len), path, j);
                 gx_fix_at(out, d, at, path);
                 break;
             }
@@ -1648,7 +1640,6 @@ static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         const char *t = gx_item_str(item, "transport", &tlen);
         const char *cmd = gx_item_str(item, "command", &clen);
         const char *url = gx_item_str(item, "url", &ulen);
-        const char *at = gx_at(arena, item);
         if (!t)
             continue;
         gx_diag *d = NULL;
@@ -1656,25 +1647,25 @@ static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *
             if (cmd && gx_is_blank(cmd, clen))
                 d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport stdio needs a command; set command to the "
-                              "program to start, e.g. command: /usr/local/bin/mcp-dice%s",
-                              path, i, at);
+                              "program to start, e.g. command: /usr/local/bin/mcp-dice",
+                              path, i);
         } else if (gx_bytes_eq(t, tlen, "streamable-http", 15)) {
             if (url && gx_is_blank(url, ulen))
                 d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport streamable-http needs a url; set it, e.g. "
-                              "url: https://mcp.example.com/mcp%s",
-                              path, i, at);
+                              "url: https://mcp.example.com/mcp",
+                              path, i);
         } else if (tlen == 0) {
             d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                           "%s[%zu]: transport is not set, and the application cannot connect "
                           "without one; set transport: stdio (with command) or transport: "
-                          "streamable-http (with url)%s",
-                          path, i, at);
+                          "streamable-http (with url)",
+                          path, i);
         } else {
             d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
                               "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
-                              "them%s",
-                              path, i, gx_quote_n(arena, t, tlen), at);
+                              "them",
+                              path, i, gx_quote_n(arena, t, tlen));
         }
         gx_fix_at(out, d, item, path);
     }
@@ -1697,8 +1688,8 @@ static void gx_v17_choice(const gx_node *item, const char *key, const char *cons
     const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
     const gx_node *at = gx_node_get(item, key);
     gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                               "%s.%s %s is not one of %s; use one of them%s", where, key,
-                               gx_quote_n(arena, s, len), list, gx_at(arena, at));
+                               "%s.%s %s is not one of %s; use one of them", where, key,
+                               gx_quote_n(arena, s, len), list);
     gx_fix_at(out, d, at, path);
 }
 
@@ -1721,11 +1712,10 @@ static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, 
     const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
     gx_diag *d = gx_result_add(
         out, arena, GX_CODE_V17, path, GX_BLOCKING,
-        "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s%s", where, key,
+        "%s.voice.%s is %s, outside [%s, %s]; set it within that range%s", where, key,
         v->text, lo, hi,
         zero_is_default ? " (1.0 is normal speed; 0 or leaving it out means the default)"
-                        : " (0 means no change)",
-        gx_at(arena, v));
+                        : " (0 means no change)");
     gx_fix_at(out, d, v, path);
 }
 
@@ -1744,7 +1734,6 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         if (item->kind != GX_NODE_MAP)
             continue;
         const char *where = gx_arena_printf(arena, "%s[%zu]", path, i);
-        const char *at = gx_at(arena, item);
 
         size_t elen;
         const char *engine = gx_item_str(item, "engine", &elen);
@@ -1761,9 +1750,8 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
                 const gx_node *en = gx_node_get(item, "engine");
                 gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                                            "%s.engine %s is not one of cascaded, s2s, "
-                                           "sentence_cascade; use one of them%s",
-                                           where, gx_quote_n(arena, engine, elen),
-                                           gx_at(arena, en));
+                                           "sentence_cascade; use one of them",
+                                           where, gx_quote_n(arena, engine, elen));
                 gx_fix_at(out, d, en, path);
             } else if (strcmp(eff, "s2s") == 0) {
                 if (!*s2s) {
@@ -1771,8 +1759,8 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
                                                "%s needs a speech-to-speech provider, but "
                                                "config/providers/s2s/name is empty; set "
                                                "config/providers/s2s/name (e.g. "
-                                               "openai-realtime) or use engine cascaded%s",
-                                               subject, at);
+                                               "openai-realtime) or use engine cascaded",
+                                               subject);
                     gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_S2S_NAME].path,
                            NULL);
                 }
@@ -1781,8 +1769,8 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
                     gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
                                                "%s needs an LLM provider, but "
                                                "config/providers/llm/name is empty; set "
-                                               "config/providers/llm/name, e.g. to openai%s",
-                                               subject, at);
+                                               "config/providers/llm/name, e.g. to openai",
+                                               subject);
                     gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_LLM_NAME].path,
                            NULL);
                 }
@@ -1791,8 +1779,8 @@ static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *
                                                "%s needs a TTS provider, but "
                                                "config/providers/tts/name is empty; set "
                                                "config/providers/tts/name, e.g. to "
-                                               "elevenlabs%s",
-                                               subject, at);
+                                               "elevenlabs",
+                                               subject);
                     gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_TTS_NAME].path,
                            NULL);
                 }

@@ -1,5 +1,6 @@
 /* gx_export — render the template set and write it. See gx_export.h. */
 #include "gx_export.h"
+#include "gx_core_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,10 +9,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <nettle/sha2.h>
 
 #include "gx_derived.h"
 #include "gx_files.h"
+#include "gx_hash.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
 
@@ -22,40 +23,6 @@
 #define GX_LAST_EXPORT_MAX_BYTES (4 * 1024 * 1024)
 
 /* ---- the record ------------------------------------------------------------------- */
-
-void gx_export_sha256_hex(const void *data, size_t len, char hex[65])
-{
-    struct sha256_ctx ctx;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&ctx);
-    sha256_update(&ctx, len, data);
-    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-        hex[2 * i] = digits[digest[i] >> 4];
-        hex[2 * i + 1] = digits[digest[i] & 15];
-    }
-    hex[64] = '\0';
-}
-
-/* A JSON string of s; bytes that are not valid UTF-8 become '?' (the record
- * is for this tool to read back; validated names never contain any). */
-static json_t *gx_json_text(const char *s)
-{
-    s = s ? s : "";
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    size_t len = strlen(s);
-    char *copy = malloc(len + 1);
-    if (!copy)
-        abort();
-    for (size_t i = 0; i <= len; i++)
-        copy[i] = (unsigned char)s[i] >= 0x80 ? '?' : s[i];
-    j = json_string(copy);
-    free(copy);
-    return j ? j : json_string("");
-}
 
 void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
                            bool no_secrets, gx_buf *out)
@@ -72,7 +39,7 @@ void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg
         if (it->skipped)
             continue;
         char hex[65], mode[8];
-        gx_export_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
+        gx_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
         snprintf(mode, sizeof mode, "%04o", (unsigned)it->mode & 07777);
         json_t *f = json_object();
         json_object_set_new(f, "path", gx_json_text(it->tmpl->output));
@@ -185,11 +152,6 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
     return status;
 }
 
-static bool gx_has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* ---- to disk ---------------------------------------------------------------------- */
 
 static bool gx_export_to_stream(const gx_render_set *set, FILE *stream, size_t *written,
@@ -219,12 +181,14 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
                              const char *dest, bool no_secrets, size_t *written,
                              gx_diags *diags)
 {
+    /* every output lies below a top-level directory the templates declare */
     for (size_t i = 0; i < set->count; i++) {
         const char *out = set->items[i].tmpl->output;
-        if (!gx_has_prefix(out, GX_EXPORT_TOP_GENERATED "/") &&
-            !gx_has_prefix(out, GX_EXPORT_TOP_SCRIPTS "/")) {
+        if (!gx_output_top_declared(out)) {
             gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL,
-                         "template output '%s' is neither below generated/ nor scripts/", out);
+                         "template output '%s' is not below a top-level directory that "
+                         "the compiled-in templates declare",
+                         out);
             return false;
         }
     }
@@ -272,7 +236,7 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
 bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags)
 {
     if (opts->to_stdout && opts->out_dir) {
-        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, "use one of them", "--stdout and --out exclude each other");
+        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, "use one of them", "an export goes to a stream or to a directory, not both");
         return false;
     }
     if (!opts->to_stdout && !opts->out_dir && !opts->workspace) {

@@ -126,7 +126,5 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
 void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
                            bool no_secrets, gx_buf *out);
 
-/* Lower-case hex SHA-256 of len bytes at data into hex (65 bytes with the NUL). */
-void gx_export_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

@@ -10,9 +10,11 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gx_buf.h"
+#include "gx_xalloc.h"
 
 int gx_files_test_fail_commit_at = 0;
 bool gx_files_test_no_exchange = false;
@@ -22,25 +24,10 @@ static const char gx_alnum[] =
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static void *gx_files_xmalloc(size_t size)
-{
-    void *p = malloc(size);
-    if (!p) {
-        fputs("glyphoxa-deploy: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 /* a + "/" + b, malloc'd */
 static char *gx_path_join(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    char *p = gx_files_xmalloc(la + 1 + lb + 1);
-    memcpy(p, a, la);
-    p[la] = '/';
-    memcpy(p + la + 1, b, lb + 1);
-    return p;
+    return gx_xasprintf("%s/%s", a, b);
 }
 
 /* Writes all len bytes; 0 or an errno value. */
@@ -230,28 +217,18 @@ bool gx_file_write_atomic(const char *path, const char *data, size_t len, mode_t
     /* the directory part: "" -> ".", "/x" -> "/" */
     char *dir;
     if (!slash) {
-        dir = gx_files_xmalloc(2);
-        memcpy(dir, ".", 2);
+        dir = gx_xstrdup(".");
     } else {
         size_t dlen = (size_t)(slash - path);
-        if (dlen == 0)
-            dlen = 1;
-        dir = gx_files_xmalloc(dlen + 1);
-        memcpy(dir, path, dlen);
-        dir[dlen] = '\0';
+        dir = gx_xstrndup(path, dlen ? dlen : 1);
     }
     /* temp: DIR/.BASE.tmp-XXXXXXXX with BASE cut to keep the name under NAME_MAX */
     size_t blen = strlen(base);
     if (blen > 200)
         blen = 200;
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0; /* keeps the '/' */
-    size_t tlen = dirlen + 1 + blen + 5 + 8;
-    char *tmp = gx_files_xmalloc(tlen + 1);
-    memcpy(tmp, path, dirlen);
-    tmp[dirlen] = '.';
-    memcpy(tmp + dirlen + 1, base, blen);
-    memcpy(tmp + dirlen + 1 + blen, ".tmp-", 5);
-    tmp[tlen] = '\0';
+    char *tmp = gx_xasprintf("%.*s.%.*s.tmp-XXXXXXXX", (int)dirlen, path, (int)blen, base);
+    size_t tlen = strlen(tmp);
 
     bool ok = false;
     int fd = -1;
@@ -387,9 +364,7 @@ bool gx_mkdir_p(const char *path, mode_t mode, gx_diags *diags)
         len--;
     if (len == 1 && path[0] == '/')
         return true;
-    char *p = gx_files_xmalloc(len + 1);
-    memcpy(p, path, len);
-    p[len] = '\0';
+    char *p = gx_xstrndup(path, len);
     bool ok = gx_mkdir_p_inner(p, len, mode, diags);
     free(p);
     return ok;
@@ -514,6 +489,12 @@ bool gx_remove_tree(const char *path, gx_diags *diags)
 
 int gx_lock_workspace(const char *workspace_dir, gx_diags *diags)
 {
+    return gx_lock_workspace_ex(workspace_dir, true, NULL, NULL, diags);
+}
+
+int gx_lock_workspace_ex(const char *workspace_dir, bool exclusive, gx_lock_wait_fn on_wait,
+                         void *ctx, gx_diags *diags)
+{
     char *state = gx_path_join(workspace_dir, GX_STATE_DIR);
     char *lock = gx_path_join(workspace_dir, GX_LOCK_FILE);
     int fd = -1;
@@ -524,7 +505,7 @@ int gx_lock_workspace(const char *workspace_dir, gx_diags *diags)
             goto out;
         }
     } else if (errno == ENOENT) {
-        gx_diags_add(diags, GX_CODE_IO, workspace_dir, 0, 0, "run in a workspace or give -C DIR",
+        gx_diags_add(diags, GX_CODE_IO, workspace_dir, 0, 0, "create it with init, or name another workspace",
                      "workspace directory does not exist");
         goto out;
     } else if (errno == EEXIST) {
@@ -535,18 +516,43 @@ int gx_lock_workspace(const char *workspace_dir, gx_diags *diags)
                          "exists and is not a directory");
             goto out;
         }
+    } else if (!exclusive && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+        fd = GX_LOCK_NONE; /* a reader of a workspace no one can write */
+        goto out;
     } else {
         gx_diags_add(diags, GX_CODE_IO, state, 0, 0, NULL, "cannot create the state directory: %s",
                      strerror(errno));
         goto out;
     }
     fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    if (fd < 0 && !exclusive && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+        /* a reader: a shared lock needs no write access to the lock file */
+        fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        if (fd < 0 && (errno == ENOENT || errno == EROFS || errno == EACCES || errno == EPERM)) {
+            fd = GX_LOCK_NONE;
+            goto out;
+        }
+    }
     if (fd < 0) {
         gx_diags_add(diags, GX_CODE_IO, lock, 0, 0, NULL, "cannot open the workspace lock: %s",
                      strerror(errno));
         goto out;
     }
-    while (flock(fd, LOCK_EX) != 0) {
+    int how = exclusive ? LOCK_EX : LOCK_SH;
+    if (flock(fd, how | LOCK_NB) == 0)
+        goto out; /* taken at once */
+    if (errno == EWOULDBLOCK && on_wait) {
+        /* held elsewhere: tell the caller now, and again after a second */
+        on_wait(ctx, 0);
+        for (int waited = 0; waited < 1000; waited += 50) {
+            struct timespec ts = {0, 50 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            if (flock(fd, how | LOCK_NB) == 0)
+                goto out;
+        }
+        on_wait(ctx, 1000);
+    }
+    while (flock(fd, how) != 0) {
         if (errno == EINTR)
             continue;
         gx_diags_add(diags, GX_CODE_IO, lock, 0, 0, NULL, "cannot lock the workspace: %s",
@@ -760,7 +766,7 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
         gx_diags_add(diags, GX_CODE_IO, dest_dir, 0, 0, NULL, "is not a directory");
         return false;
     }
-    gx_commit_item *items = gx_files_xmalloc((n ? n : 1) * sizeof *items);
+    gx_commit_item *items = gx_xcalloc(n, sizeof *items);
     size_t made = 0;
     bool ok = false;
 
@@ -770,9 +776,7 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
         gx_commit_item *it = &items[i];
         it->src = gx_path_join(st->dir, name);
         it->dst = gx_path_join(dest_dir, name);
-        size_t nl = strlen(name);
-        it->aside = gx_files_xmalloc(strlen(st->dir) + 6 + nl + 1);
-        snprintf(it->aside, strlen(st->dir) + 6 + nl + 1, "%s/.old-%s", st->dir, name);
+        it->aside = gx_xasprintf("%s/.old-%s", st->dir, name);
         it->done = GX_MOVE_NONE;
         it->dst_exists = false;
         it->undo_err = 0;
@@ -866,12 +870,8 @@ out:
     }
     free(items);
     if (ok) {
-        gx_diags ignored = GX_DIAGS_INIT;
-        (void)gx_remove_tree(st->dir, &ignored);
-        gx_diags_free(&ignored);
-        free(st->dir);
-        st->dir = NULL;
         st->keep = false;
+        gx_staging_abort(st); /* removes what is left of the staging directory */
     }
     return ok;
 }

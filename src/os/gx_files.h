@@ -1,6 +1,6 @@
 /* gx_files — the file-safety layer (SPEC §7): bounded reads, atomic writes,
  * the workspace lock, the export directory swap, tree removal and the OS
- * random source. Depends on gx_arena, gx_buf, gx_diag and Linux/glibc
+ * random source. Depends on gx_arena, gx_buf, gx_diag, gx_xalloc and Linux/glibc
  * (getrandom, flock, renameat2).
  *
  * Conventions for every function here:
@@ -100,6 +100,19 @@ bool gx_remove_tree(const char *path, gx_diags *diags);
  * not a directory, permission, ...). The lock lasts until gx_unlock_workspace
  * or process exit; it is not inherited across exec. workspace_dir must exist. */
 int gx_lock_workspace(const char *workspace_dir, gx_diags *diags);
+
+/* Called while a lock is held elsewhere: once with waited_ms 0 when waiting
+ * begins, once more with 1000 after a second of waiting. */
+typedef void (*gx_lock_wait_fn)(void *ctx, int waited_ms);
+
+/* gx_lock_workspace with a choice: exclusive (writers) or shared (readers
+ * that render); on_wait (may be NULL) hears about waiting. A shared lock on
+ * a workspace that cannot be written (read-only file system, no
+ * permission) returns GX_LOCK_NONE without a diagnostic: no writer can
+ * change it either. gx_unlock_workspace takes GX_LOCK_NONE. */
+#define GX_LOCK_NONE (-2)
+int gx_lock_workspace_ex(const char *workspace_dir, bool exclusive, gx_lock_wait_fn on_wait,
+                         void *ctx, gx_diags *diags);
 
 /* Releases the lock taken by gx_lock_workspace and closes fd. fd < 0 is a no-op. */
 void gx_unlock_workspace(int fd);

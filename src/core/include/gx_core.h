@@ -1,5 +1,385 @@
-/* gx_core — the one API every front end drives (placeholder while the core
- * operations move here). */
+/* gx_core — THE API every front end drives: the command line (src/cli), and
+ * the terminal UI, web UI and MCP server to come. A front end includes this
+ * header and base headers only (the build enforces it); it turns its input
+ * (argv, a key, an HTTP request, a JSON-RPC call) into an operation on a
+ * session, and shows the events the operation reports its own way.
+ *
+ * Depends on base (gx_arena, gx_buf, gx_diag, gx_types) and jansson.
+ *
+ * Rules every operation keeps:
+ *  - It never prints, never sees argv or flag names, and never writes to the
+ *    process's stdout or stderr: it reports through the sink it is given
+ *    (events, below) and returns a status. Output meant for stdout (the
+ *    export stream) goes into a buffer the caller owns.
+ *  - Every operation that writes or renders takes the workspace lock before
+ *    it reads the values (exclusive for writes and exports to disk, shared
+ *    for renders to a stream), so what it writes is never based on values
+ *    another process changed in between.
+ *  - Problems are diagnostics (gx_diag.h): load errors, rule results and
+ *    operation errors alike; messages never name command-line flags; the fix
+ *    is data (gx_remedy).
+ *  - Memory: what an operation returns lives in the session's arena, valid
+ *    until the session is freed or gx_session_reset. json_t values returned
+ *    are new references the caller owns. */
 #ifndef GX_CORE_H
 #define GX_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "gx_arena.h"
+#include "gx_buf.h"
+#include "gx_diag.h"
+#include "gx_types.h"
+
+/* ---- statuses ------------------------------------------------------------------ */
+
+/* What an operation returns; the numbers are the command line's exit statuses. */
+typedef enum gx_status {
+    GX_STATUS_OK = 0,          /* done */
+    GX_STATUS_FAILED = 1,      /* validation or operation failure */
+    GX_STATUS_BAD_REQUEST = 2  /* the request names something unknown or malformed */
+} gx_status;
+
+/* ---- the compiled-in schema: facts that need no session --------------------- */
+
+size_t gx_core_field_count(void);
+const gx_field *gx_core_field(size_t index);
+/* The index of path, or -1. */
+int gx_core_field_find(const char *path);
+/* "string", "int", "bool", "enum", "quantity", "map", "list", "yaml". */
+const char *gx_core_type_name(gx_type type);
+/* Adds the unknown-path diagnostic for path to diags: code unknown-path, a
+ * did-you-mean hint naming the nearest path, and a remedy. */
+void gx_core_unknown_path(gx_diags *diags, const char *path);
+/* True when prefix names a section of paths ("gateway", "worker/profiles"):
+ * some path starts with prefix + "/". */
+bool gx_core_is_section(const char *prefix);
+
+size_t gx_core_component_count(void);
+const gx_component_info *gx_core_component(size_t index);
+int gx_core_component_find(const char *name);
+
+size_t gx_core_target_count(void);
+const gx_target_info *gx_core_target(size_t index);
+int gx_core_target_find(const char *name);
+
+/* One validation rule as `list rules` shows it. */
+typedef struct gx_rule_info {
+    const char *id;         /* "V5" */
+    gx_code code;
+    const char *summary;
+    const char *severities; /* "blocking", "warning" or "blocking, warning" */
+} gx_rule_info;
+size_t gx_core_rule_count(void);
+gx_rule_info gx_core_rule(size_t index);
+
+/* The tool's version ("0.1.0"). */
+const char *gx_core_version(void);
+
+/* ---- commands as data --------------------------------------------------------- */
+
+/* One option of a command. */
+typedef enum gx_opt_kind {
+    GX_OPT_FLAG,   /* --name */
+    GX_OPT_VALUE,  /* --name VALUE or --name=VALUE; the last one given wins */
+    GX_OPT_REPEAT  /* --name VALUE, repeatable, all kept in order */
+} gx_opt_kind;
+
+typedef struct gx_cmd_option {
+    const char *name;        /* "--timeout" */
+    const char *short_name;  /* "-f", or NULL */
+    gx_opt_kind kind;
+    const char *value_name;  /* "SECONDS", NULL for flags */
+    const char *help;
+    const char *complete;    /* what completes its value: "paths", "components",
+                              * "targets", "files", "dirs", a "|"-separated list of
+                              * words, or NULL */
+} gx_cmd_option;
+
+/* A positional argument. */
+typedef struct gx_cmd_arg {
+    const char *name;        /* "PATH=VALUE" */
+    const char *help;
+    unsigned min, max;       /* how many; max GX_CMD_ANY: no limit */
+    const char *complete;    /* as gx_cmd_option.complete */
+} gx_cmd_arg;
+#define GX_CMD_ANY 0xffffu
+
+/* What the dispatcher sets up before a command runs. */
+enum {
+    GX_CMD_NEEDS_WORKSPACE = 1 << 0, /* fails with no-workspace when values.yaml is missing */
+    GX_CMD_LOCKS = 1 << 1,           /* its operation takes the workspace lock */
+    GX_CMD_VALIDATES = 1 << 2,       /* blocking results stop it */
+    GX_CMD_WRITES = 1 << 3,          /* changes files of the workspace */
+    GX_CMD_LAYERS = 1 << 4           /* reads -f/--set layers */
+};
+
+typedef struct gx_command_info {
+    const char *name;                /* "apply" */
+    const char *summary;             /* one line for the command list */
+    const char *synopsis;            /* "apply [TARGET] [options]" */
+    const char *description;         /* paragraphs of help */
+    const gx_cmd_option *options;    /* terminated by a row with name NULL */
+    const gx_cmd_arg *args;          /* terminated by a row with name NULL */
+    const char *const *examples;     /* NULL-terminated */
+    unsigned flags;                  /* GX_CMD_* */
+} gx_command_info;
+
+/* Every command, in the order the help lists them. */
+size_t gx_core_command_count(void);
+const gx_command_info *gx_core_command(size_t index);
+const gx_command_info *gx_core_command_find(const char *name);
+/* The options every command takes (-C, -f, --set, --set-file, --help). */
+const gx_cmd_option *gx_core_global_options(void);
+
+/* ---- events and sinks ---------------------------------------------------------- */
+
+typedef enum gx_event_kind {
+    GX_EV_DIAG,    /* a diagnostic of the operation (load error, failure, warning, note) */
+    GX_EV_RESULT,  /* a validation result */
+    GX_EV_STEP,    /* a target's step: step of steps, text is the title */
+    GX_EV_OUTPUT,  /* one line of a child's output: text/len without '\n', stream 1 or 2 */
+    GX_EV_FILE,    /* a file written (changed true) or left as it was (changed false) */
+    GX_EV_CHANGE,  /* a value changed: text "set", "unset", "enabled", "disabled",
+                    * "generated"; subject the path or component */
+    GX_EV_STATUS,  /* a line about the operation's progress (text), e.g. a target start */
+    GX_EV_DONE     /* the operation ended: status */
+} gx_event_kind;
+
+typedef struct gx_event {
+    gx_event_kind kind;
+    const gx_diag *diag;  /* DIAG, RESULT */
+    const char *text;     /* STEP, OUTPUT, CHANGE, STATUS */
+    size_t len;           /* of text */
+    int stream;           /* OUTPUT: 1 stdout, 2 stderr */
+    int step, steps;      /* STEP */
+    const char *subject;  /* FILE: path as given to the operation; CHANGE: path or component */
+    unsigned mode;        /* FILE: its mode */
+    bool changed;         /* FILE */
+    int status;           /* DONE */
+} gx_event;
+
+typedef struct gx_sink {
+    void (*event)(void *ctx, const gx_event *ev);
+    void *ctx;
+} gx_sink;
+
+/* ---- sessions ---------------------------------------------------------------- */
+
+/* A workspace plus the extra layers of one request or client, with its own
+ * memory. Create one per request (or per client and reset it per request). */
+typedef struct gx_session gx_session;
+
+/* A new session on workspace (a directory; "." for the current one). Never fails. */
+gx_session *gx_session_new(const char *workspace);
+/* Adds a values file layered over the workspace (in the order added). */
+void gx_session_add_values_file(gx_session *s, const char *file);
+/* Adds a value that wins over every file ("PATH=VALUE"); from_file: the text
+ * after '=' names a file whose content is the value. */
+void gx_session_add_set(gx_session *s, const char *assignment, bool from_file);
+const char *gx_session_workspace(const gx_session *s);
+gx_arena *gx_session_arena(gx_session *s);
+/* Frees everything the session's operations returned, keeps workspace and layers. */
+void gx_session_reset(gx_session *s);
+void gx_session_free(gx_session *s);
+
+/* True when the workspace has a values.yaml. */
+bool gx_session_has_workspace(const gx_session *s);
+
+/* ---- reading ------------------------------------------------------------------ */
+
+/* Where an effective value comes from. */
+typedef struct gx_origin_info {
+    const char *layer;  /* "default", "topology", "values", "secrets", "overlay", "set" */
+    const char *detail; /* topology: "shared"/"dedicated"; overlay/values: the file */
+    const char *file;   /* NULL for default, topology and set */
+    int line, col;
+    const char *text;   /* the whole origin as `get --explain` shows it:
+                         * "default", "topology:dedicated", "values.yaml:12:5",
+                         * "--values overlay.yaml:3:1", "--set" */
+} gx_origin_info;
+
+typedef struct gx_value_info {
+    int field;
+    const char *path;
+    bool secret;
+    bool redacted;      /* secret and not asked to show: text is "<redacted>" */
+    const char *text;   /* the value as YAML text; scalars without a newline */
+    bool is_default;    /* no layer set it (schema or topology default) */
+    gx_origin_info origin;
+    const void *priv;   /* the core's own: the model the value was read from */
+} gx_value_info;
+
+typedef struct gx_values {
+    gx_value_info *items;  /* in schema order */
+    size_t count;
+    const char *revision;  /* the workspace revision these values were read at */
+} gx_values;
+
+enum { GX_GET_SHOW_SECRETS = 1 };
+
+/* Loads the workspace and layers and returns the effective values of
+ * selector: one path, a section ("gateway" → every path below it), or NULL
+ * for every path. Unknown selector: BAD_REQUEST with an unknown-path
+ * diagnostic (and a did-you-mean). Load errors: FAILED (or BAD_REQUEST when
+ * a layer given in the request is malformed) with their diagnostics. */
+gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const gx_sink *sink,
+                    gx_values *out);
+
+/* Appends the values as one YAML document nested by path segment (as
+ * values.yaml is written), redacted secrets as "<redacted>"; with_origin: a
+ * comment line naming each value's origin before it. */
+void gx_core_values_yaml(gx_session *s, const gx_values *values, bool with_origin, gx_buf *out);
+
+/* Component states after loading. enabled has gx_core_component_count()
+ * entries. */
+gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled);
+
+/* ---- validation ---------------------------------------------------------------- */
+
+typedef struct gx_validation {
+    bool loaded;           /* false: the values could not be read (diags hold why) */
+    gx_diags *diags;       /* load errors (blocking) or rule results; in the session */
+    size_t blocking, warnings;
+    const char *revision;
+} gx_validation;
+
+/* Loads and validates. Every load error and rule result is also reported as
+ * an event (GX_EV_RESULT). Rule results carry the file:line:col of the
+ * value's origin when it came from a file. OK when nothing is blocking;
+ * FAILED otherwise (BAD_REQUEST when the request's own layers are malformed). */
+gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out);
+
+/* ---- writing -------------------------------------------------------------------- */
+
+/* The result of a write: the new revision. */
+typedef struct gx_write_result {
+    const char *revision;
+} gx_write_result;
+
+/* Sets values in the workspace: each assignment is "PATH=VALUE", parsed by
+ * the path's type (from_file as in gx_session_add_set). if_revision: when
+ * not NULL, the write happens only if the workspace is still at that
+ * revision (else FAILED with a stale-revision diagnostic, nothing written).
+ * Takes the lock before reading. Reports a CHANGE event per path. */
+typedef struct gx_assignment {
+    const char *text;  /* "PATH=VALUE" */
+    bool from_file;    /* VALUE names a file */
+} gx_assignment;
+gx_status gx_op_set(gx_session *s, const gx_assignment *assignments, size_t count,
+                    const char *if_revision, const gx_sink *sink, gx_write_result *out);
+gx_status gx_op_unset(gx_session *s, const char *const *paths, size_t count,
+                      const char *if_revision, const gx_sink *sink, gx_write_result *out);
+/* Enables or disables components; enabling postgresql generates its password
+ * when none is set (a CHANGE "generated" event). */
+gx_status gx_op_component(gx_session *s, const char *const *names, size_t count, bool enable,
+                          const char *if_revision, const gx_sink *sink, gx_write_result *out);
+
+typedef struct gx_init_request {
+    const char *topology, *namespace_, *release, *dsn, *environment; /* NULL: default */
+    bool with_postgresql; /* implied when dsn is NULL */
+    bool force;           /* replace an existing workspace */
+} gx_init_request;
+/* Writes a workspace that validates (FILE events for each file). */
+gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *sink);
+
+/* The workspace's current revision: SHA-256 (hex) over values.yaml (and the
+ * secrets file once there is one); the revision of a workspace without
+ * values.yaml is the hash of nothing. NULL on a read error (diags). */
+const char *gx_core_revision(gx_session *s, gx_diags *diags);
+
+/* ---- export ---------------------------------------------------------------------- */
+
+typedef enum gx_export_dest {
+    GX_EXPORT_WORKSPACE, /* generated/ and scripts/ of the workspace */
+    GX_EXPORT_DIR,       /* the same below another directory */
+    GX_EXPORT_STREAM     /* one YAML stream of the manifests into a buffer */
+} gx_export_dest;
+
+typedef struct gx_export_request {
+    gx_export_dest dest;
+    const char *dir;    /* GX_EXPORT_DIR */
+    gx_buf *stream;     /* GX_EXPORT_STREAM: appended to; the caller writes it out */
+    bool no_secrets;    /* render without secret values */
+} gx_export_request;
+
+typedef struct gx_export_result {
+    size_t files;       /* written or streamed */
+    const char *dir;    /* where the files went (NULL for a stream) */
+    const char *revision;
+} gx_export_result;
+
+/* Locks, loads, validates (blocking results stop it: FAILED, nothing
+ * written; warnings are RESULT events), renders and writes. FILE events for
+ * every file. */
+gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sink *sink,
+                       gx_export_result *out);
+
+/* ---- apply ---------------------------------------------------------------------- */
+
+typedef struct gx_apply_request {
+    const char *target;       /* NULL: "default" */
+    bool dry_run;
+    int timeout_seconds;      /* 0: the target's default */
+    const char *kubeconfig, *context;
+    const char *kubectl, *helm; /* NULL: looked up on PATH */
+    const char *const *target_options; /* NULL-terminated names the target accepts
+                                        * ("delete-namespace") */
+} gx_apply_request;
+
+/* A running target. */
+typedef struct gx_apply gx_apply;
+
+/* Validates the request (unknown target: BAD_REQUEST), prepares what the
+ * target acts on (validation and export for pre-export targets, under the
+ * lock held until the target ends; the last export otherwise), finds kubectl
+ * and helm, and starts the target's script in its own process group with its
+ * output delivered as events. On OK *out is the handle; otherwise nothing
+ * runs and *out is NULL. */
+gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_sink *sink,
+                         gx_apply **out);
+/* A descriptor that becomes readable whenever gx_apply_poll has work. */
+int gx_apply_fd(const gx_apply *a);
+/* Delivers what is ready (waits up to timeout_ms; -1: until something
+ * happens). True once the target has ended. */
+bool gx_apply_poll(gx_apply *a, int timeout_ms);
+/* Passes a signal to the target's whole process group. */
+void gx_apply_signal(gx_apply *a, int sig);
+/* Stops the target: its process group is terminated (killed after a grace
+ * period); returns at once, later polls finish it. */
+void gx_apply_cancel(gx_apply *a);
+/* Waits for the end if needed, reports the DONE event, releases the lock and
+ * the handle, and returns the exit status (the script's; 124 on timeout;
+ * 128+n when ended by signal n). */
+int gx_apply_finish(gx_apply *a);
+
+/* ---- JSON forms (one for --json, the web API and MCP) ---------------------------- */
+
+json_t *gx_json_field(const gx_field *f);
+json_t *gx_json_component(const gx_component_info *c, bool enabled);
+json_t *gx_json_target(const gx_target_info *t);
+json_t *gx_json_rule(const gx_rule_info *r);
+json_t *gx_json_command(const gx_command_info *c);
+/* A diagnostic: {"rule"|"code", "path", "severity", "message", "hint",
+ * "file", "line", "column", "remedy"} (absent members omitted). */
+json_t *gx_json_diag(const gx_diag *d);
+/* The validate --json object: {"valid", "blocking", "warnings", "results": [...]}. */
+json_t *gx_json_validation(const gx_validation *v);
+json_t *gx_json_value(gx_session *s, const gx_value_info *v, bool with_origin);
+json_t *gx_json_event(const gx_event *ev);
+/* "blocking", "warning", "note". */
+const char *gx_severity_word(gx_severity severity);
+
+/* ---- test hooks ------------------------------------------------------------------ */
+#ifdef GX_TEST_HOOKS
+/* Called by operations at named points ("loaded": the values were read;
+ * "lock-wait": the lock is held elsewhere and the operation is about to
+ * wait for it). Test builds only. */
+extern void (*gx_core_test_hook)(const char *point, const char *workspace);
+#endif
+
 #endif

@@ -1,0 +1,248 @@
+/* gx_commands — the commands as data (gx_core.h): each command's name,
+ * summary, synopsis, description, options with their help, positional
+ * arguments, examples and what it needs. The command line's dispatcher,
+ * --help, `help COMMAND` and shell completion read this table, and so will
+ * the MCP tool list and the web API routes. */
+#include <string.h>
+
+#include "gx_core.h"
+
+#define END {NULL, NULL, GX_OPT_FLAG, NULL, NULL, NULL}
+#define ARGS_END {NULL, NULL, 0, 0, NULL}
+#define JSON_OPT {"--json", NULL, GX_OPT_FLAG, NULL, "print JSON instead of text", NULL}
+
+static const gx_cmd_option gx_global_options[] = {
+    {"-C", NULL, GX_OPT_VALUE, "DIR", "use DIR as the workspace (default: the current directory)",
+     "dirs"},
+    {"--values", "-f", GX_OPT_REPEAT, "FILE", "layer FILE over values.yaml (repeatable, in order)",
+     "files"},
+    {"--set", NULL, GX_OPT_REPEAT, "PATH=VALUE",
+     "set a value for this run only (highest precedence)", "paths"},
+    {"--set-file", NULL, GX_OPT_REPEAT, "PATH=FILE",
+     "the same, with the content of FILE as the value", "paths"},
+    {"--help", "-h", GX_OPT_FLAG, NULL, "show help", NULL},
+    END,
+};
+
+/* ---- init ---- */
+static const gx_cmd_option gx_init_opts[] = {
+    {"--topology", NULL, GX_OPT_VALUE, "T", "shared or dedicated (drives the topology defaults)",
+     "shared|dedicated"},
+    {"--namespace", NULL, GX_OPT_VALUE, "NS", "the Kubernetes namespace", NULL},
+    {"--release", NULL, GX_OPT_VALUE, "NAME", "the release name (prefix of every resource)", NULL},
+    {"--dsn", NULL, GX_OPT_VALUE, "DSN", "the PostgreSQL URL of an existing database", NULL},
+    {"--with-postgresql", NULL, GX_OPT_FLAG, NULL,
+     "bundle PostgreSQL (the default without --dsn; a random password is generated)", NULL},
+    {"--environment", NULL, GX_OPT_VALUE, "E", "production or dev (dev relaxes the admin-key rule)",
+     "production|dev"},
+    {"--force", NULL, GX_OPT_FLAG, NULL, "replace an existing values.yaml", NULL},
+    END,
+};
+static const char *const gx_init_ex[] = {
+    "glyphoxa-deploy -C prod init --topology dedicated --dsn 'postgres://glyphoxa:pw@db:5432/glyphoxa'",
+    "glyphoxa-deploy init --with-postgresql --environment dev", NULL};
+
+/* ---- list ---- */
+static const gx_cmd_option gx_json_only[] = {JSON_OPT, END};
+static const gx_cmd_arg gx_list_args[] = {
+    {"WHAT", "paths, components, targets or rules", 1, 1, "paths|components|targets|rules"},
+    ARGS_END};
+static const char *const gx_list_ex[] = {"glyphoxa-deploy list paths",
+                                         "glyphoxa-deploy list components --json",
+                                         "glyphoxa-deploy list rules", NULL};
+
+/* ---- describe ---- */
+static const gx_cmd_arg gx_path_arg[] = {{"PATH", "a path, e.g. gateway/replica-count", 1, 1,
+                                          "paths"},
+                                         ARGS_END};
+static const char *const gx_describe_ex[] = {"glyphoxa-deploy describe gateway/replica-count",
+                                             NULL};
+
+/* ---- get ---- */
+static const gx_cmd_option gx_get_opts[] = {
+    {"--explain", NULL, GX_OPT_FLAG, NULL, "name the layer each value comes from", NULL},
+    {"--show-secrets", NULL, GX_OPT_FLAG, NULL, "print secret values instead of <redacted>", NULL},
+    {"--all", NULL, GX_OPT_FLAG, NULL, "every effective value, as one YAML document", NULL},
+    JSON_OPT,
+    END,
+};
+static const gx_cmd_arg gx_get_args[] = {
+    {"PATH", "a path, or a section such as gateway (every path below it)", 0, 1, "paths"},
+    ARGS_END};
+static const char *const gx_get_ex[] = {"glyphoxa-deploy get gateway/replica-count --explain",
+                                        "glyphoxa-deploy -f overlay.yaml get core/namespace --json",
+                                        "glyphoxa-deploy get gateway",
+                                        "glyphoxa-deploy get --all --explain", NULL};
+
+/* ---- set / unset ---- */
+static const gx_cmd_option gx_set_opts[] = {
+    {"--if-revision", NULL, GX_OPT_VALUE, "REV",
+     "write only if the workspace is still at revision REV (as get --json or validate --json "
+     "report it)",
+     NULL},
+    END,
+};
+static const gx_cmd_arg gx_set_args[] = {{"PATH=VALUE", "the value of a path", 1, GX_CMD_ANY,
+                                          "paths"},
+                                         ARGS_END};
+static const char *const gx_set_ex[] = {
+    "glyphoxa-deploy set gateway/replica-count=2 core/topology=dedicated",
+    "glyphoxa-deploy set 'gateway/node-selector={disktype: ssd}'",
+    "glyphoxa-deploy set 'core/image-pull-secrets=[regcred]'", NULL};
+static const gx_cmd_arg gx_unset_args[] = {{"PATH", "a path to return to its default", 1,
+                                            GX_CMD_ANY, "paths"},
+                                           ARGS_END};
+static const char *const gx_unset_ex[] = {"glyphoxa-deploy unset gateway/replica-count", NULL};
+
+/* ---- component ---- */
+static const gx_cmd_option gx_component_opts[] = {
+    JSON_OPT,
+    {"--if-revision", NULL, GX_OPT_VALUE, "REV",
+     "change only if the workspace is still at revision REV", NULL},
+    END,
+};
+static const gx_cmd_arg gx_component_args[] = {
+    {"ACTION", "list, enable or disable", 1, 1, "list|enable|disable"},
+    {"NAME", "components to enable or disable", 0, GX_CMD_ANY, "components"},
+    ARGS_END};
+static const char *const gx_component_ex[] = {
+    "glyphoxa-deploy component enable autoscaling postgresql",
+    "glyphoxa-deploy component disable mcp-gateway", "glyphoxa-deploy component list --json",
+    NULL};
+
+/* ---- validate ---- */
+static const char *const gx_validate_ex[] = {"glyphoxa-deploy validate",
+                                             "glyphoxa-deploy -f ci.yaml validate --json", NULL};
+
+/* ---- export ---- */
+static const gx_cmd_option gx_export_opts[] = {
+    {"--out", NULL, GX_OPT_VALUE, "DIR", "write generated/ and scripts/ below DIR instead",
+     "dirs"},
+    {"--stdout", NULL, GX_OPT_FLAG, NULL, "print the manifests as one YAML stream, write no file",
+     NULL},
+    {"--no-secrets", NULL, GX_OPT_FLAG, NULL,
+     "render without secret values (for review in CI; apply refuses such an export)", NULL},
+    END,
+};
+static const char *const gx_export_ex[] = {
+    "glyphoxa-deploy export",
+    "glyphoxa-deploy export --stdout --no-secrets > manifests.yaml", NULL};
+
+/* ---- apply ---- */
+static const gx_cmd_option gx_apply_opts[] = {
+    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL},
+    {"--timeout", NULL, GX_OPT_VALUE, "S", "the target's time limit in seconds", NULL},
+    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"},
+    {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
+    {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",
+     "files"},
+    {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
+    {"--delete-namespace", NULL, GX_OPT_FLAG, NULL,
+     "destroy only: delete the Namespace too, with its PersistentVolumeClaims", NULL},
+    END,
+};
+static const gx_cmd_arg gx_apply_args[] = {{"TARGET",
+                                            "default, infrastructure, stop, destroy, restart, "
+                                            "status or diff",
+                                            0, 1, "targets"},
+                                           ARGS_END};
+static const char *const gx_apply_ex[] = {"glyphoxa-deploy apply --dry-run",
+                                          "glyphoxa-deploy apply infrastructure --timeout 600",
+                                          "glyphoxa-deploy apply status --context prod",
+                                          "glyphoxa-deploy apply destroy --delete-namespace",
+                                          NULL};
+
+/* ---- help, completion, version ---- */
+static const gx_cmd_arg gx_help_args[] = {{"COMMAND", "the command to explain", 0, 1,
+                                           "commands"},
+                                          ARGS_END};
+static const char *const gx_help_ex[] = {"glyphoxa-deploy help apply", NULL};
+static const gx_cmd_arg gx_completion_args[] = {{"SHELL", "bash or zsh", 1, 1, "bash|zsh"},
+                                                ARGS_END};
+static const char *const gx_completion_ex[] = {
+    "source <(glyphoxa-deploy completion bash)",
+    "glyphoxa-deploy completion zsh > \"${fpath[1]}/_glyphoxa-deploy\"", NULL};
+static const char *const gx_version_ex[] = {"glyphoxa-deploy version", NULL};
+
+static const gx_command_info gx_commands[] = {
+    {"init", "write a new workspace (values.yaml) that validates",
+     "init [--topology shared|dedicated] [--namespace NS] [--release NAME]\n"
+     "         [--dsn DSN | --with-postgresql] [--environment dev|production] [--force]",
+     "Writes values.yaml (mode 0600) and .gitignore into the workspace. The workspace\n"
+     "validates as written: a random admin key is generated, and either the given DSN is\n"
+     "used or the postgresql component is enabled with a random password.",
+     gx_init_opts, NULL, gx_init_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"list", "list paths, components, targets or rules", "list paths|components|targets|rules [--json]",
+     "Lists every path with its type and default, the components and their state, the apply\n"
+     "targets, or the validation rules.",
+     gx_json_only, gx_list_args, gx_list_ex, GX_CMD_LAYERS},
+    {"describe", "show everything about one path", "describe PATH [--json]",
+     "Shows a path's type, default(s), choices, range, component and description.",
+     gx_json_only, gx_path_arg, gx_describe_ex, 0},
+    {"get", "print the effective value of a path or section",
+     "get PATH|SECTION [--explain] [--show-secrets] [--json]  |  get --all [--explain]",
+     "Prints the effective value (defaults < topology < values.yaml < -f files < --set).\n"
+     "--explain names the layer that won. Secrets print as <redacted> unless --show-secrets.\n"
+     "A section (e.g. gateway) prints every path below it; --all prints every value.",
+     gx_get_opts, gx_get_args, gx_get_ex, GX_CMD_LAYERS},
+    {"set", "set values in values.yaml", "set PATH=VALUE... [--if-revision REV]",
+     "Stores values in values.yaml, parsed by each path's type: ints, true/false, enum\n"
+     "choices, maps and lists as YAML text.",
+     gx_set_opts, gx_set_args, gx_set_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"unset", "remove values from values.yaml (back to the default)",
+     "unset PATH... [--if-revision REV]", "Removes values from values.yaml, so the defaults apply again.",
+     gx_set_opts, gx_unset_args, gx_unset_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"component", "list, enable or disable components",
+     "component list [--json] | enable NAME... | disable NAME...",
+     "Components switch whole parts of the deployment on and off: mcp-gateway,\n"
+     "network-policy, autoscaling, postgresql, sealed-secrets. gateway and worker are\n"
+     "mandatory. Enabling postgresql generates its password when none is set.",
+     gx_component_opts, gx_component_args, gx_component_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"validate", "check the configuration (exit 1 on a blocking result)", "validate [--json]",
+     "Checks every value and the rules V1-V20. Exit status 1 when any result is blocking.\n"
+     "With --json it prints exactly one JSON object, also when the values cannot be read.",
+     gx_json_only, NULL, gx_validate_ex, GX_CMD_LAYERS | GX_CMD_VALIDATES},
+    {"export", "render generated/ and scripts/", "export [--out DIR] [--stdout] [--no-secrets]",
+     "Validates, then renders generated/*.yaml and scripts/*.sh (atomically).",
+     gx_export_opts, NULL, gx_export_ex,
+     GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+    {"apply", "run a target (default, infrastructure, stop, destroy, restart, status, diff)",
+     "apply [TARGET] [--dry-run] [--timeout S] [--kubeconfig F] [--context C]\n"
+     "         [--kubectl PATH] [--helm PATH] [--delete-namespace]",
+     "Runs a target's script from scripts/ with bash: default (apply), infrastructure, stop,\n"
+     "destroy, restart, status, diff (see `glyphoxa-deploy list targets` and docs/targets.md).\n"
+     "default, infrastructure and diff validate and export first; the others act on the last\n"
+     "export. --dry-run prints the commands in order and runs none. kubectl and helm come from\n"
+     "PATH unless --kubectl/--helm. The exit status is the failing command's, 124 when the\n"
+     "timeout stopped the target; diff exits 1 when the cluster differs. --delete-namespace\n"
+     "(destroy only) deletes the Namespace too, with its PersistentVolumeClaims.",
+     gx_apply_opts, gx_apply_args, gx_apply_ex,
+     GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+    {"help", "show the help of a command", "help [COMMAND]",
+     "Shows the list of commands, or the help of one command.", NULL, gx_help_args,
+     gx_help_ex, 0},
+    {"completion", "print a shell completion script", "completion bash|zsh",
+     "Prints a completion script for bash or zsh: commands, options, paths, components\n"
+     "and targets complete.",
+     NULL, gx_completion_args, gx_completion_ex, 0},
+    {"version", "print the version", "version",
+     "Prints the version and the size of the compiled-in schema.", NULL, NULL, gx_version_ex,
+     0},
+};
+
+size_t gx_core_command_count(void) { return sizeof gx_commands / sizeof gx_commands[0]; }
+
+const gx_command_info *gx_core_command(size_t index)
+{
+    return index < gx_core_command_count() ? &gx_commands[index] : NULL;
+}
+
+const gx_command_info *gx_core_command_find(const char *name)
+{
+    for (size_t i = 0; i < gx_core_command_count(); i++)
+        if (!strcmp(gx_commands[i].name, name))
+            return &gx_commands[i];
+    return NULL;
+}
+
+const gx_cmd_option *gx_core_global_options(void) { return gx_global_options; }

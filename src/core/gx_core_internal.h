@@ -1,0 +1,101 @@
+/* gx_core_internal — what the core's own files share: the session, loading
+ * the workspace and the request's layers into a model, the workspace lock,
+ * the revision, and emitting events. Core-internal: front ends never see it.
+ * Depends on the config, render and os layers. */
+#ifndef GX_CORE_INTERNAL_H
+#define GX_CORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gx_core.h"
+#include "gx_model.h"
+
+#define GX_VALUES_FILE "values.yaml"
+
+typedef struct gx_session_set {
+    char *text;     /* "PATH=VALUE" or "PATH=FILE" */
+    bool from_file;
+} gx_session_set;
+
+struct gx_session {
+    char *workspace;            /* malloc'd */
+    char **values_files;        /* -f layers, malloc'd */
+    size_t values_file_count;
+    gx_session_set *sets;       /* --set layers, malloc'd */
+    size_t set_count;
+    gx_arena *arena;            /* per request: everything operations return */
+    int lock_fd;                /* the workspace lock while an operation holds it */
+};
+
+/* The workspace as loaded by gx_core_load. */
+typedef struct gx_loaded {
+    gx_model *model;            /* the effective configuration and origins */
+    gx_layer *values;           /* values.yaml alone */
+    const char *values_path;    /* "<workspace>/values.yaml" (or "values.yaml") */
+    const char *values_text;    /* its bytes (NULL when missing) */
+    size_t values_len;
+    bool values_exists;
+    const char *revision;       /* hex SHA-256 of what was read */
+} gx_loaded;
+
+/* "<workspace>/<name>" in the session arena ("name" alone for "."). */
+const char *gx_core_path(gx_session *s, const char *name);
+
+/* Reads values.yaml (missing is fine: an empty layer), each values file and
+ * each set into a model. layers false: the workspace alone (for writes).
+ * Errors go to diags; returns false when any was added. */
+bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags);
+
+/* The hex SHA-256 revision of the bytes of values.yaml (len 0 / NULL: none). */
+const char *gx_core_revision_of(gx_session *s, const char *text, size_t len);
+
+/* Takes the workspace lock (exclusive or shared). A shared lock that cannot
+ * be had because the state directory cannot be created (a read-only
+ * workspace) is skipped: true with no lock. False with a diagnostic on other
+ * failures. */
+bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags);
+void gx_core_unlock(gx_session *s);
+
+/* Locks (exclusive or shared), loads the session's values and validates
+ * them, reporting every diagnostic and result to sink. False when loading
+ * failed or a result is blocking (*status says how; the lock is released);
+ * on true the lock stays held and *ld holds the model. */
+bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_loaded *ld,
+                        gx_status *status);
+
+/* Event helpers: each does nothing when sink or sink->event is NULL. */
+void gx_emit(const gx_sink *sink, const gx_event *ev);
+void gx_emit_diag(const gx_sink *sink, const gx_diag *d);
+void gx_emit_diags(const gx_sink *sink, const gx_diags *diags, gx_event_kind kind);
+void gx_emit_file(const gx_sink *sink, const char *path, unsigned mode, bool changed);
+void gx_emit_change(const gx_sink *sink, const char *what, const char *subject);
+void gx_emit_status(const gx_sink *sink, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void gx_emit_done(const gx_sink *sink, int status);
+
+/* The status for a failed load or request: BAD_REQUEST when diags hold a
+ * request problem, FAILED otherwise. */
+gx_status gx_status_of(const gx_diags *diags);
+
+/* Adds "no workspace in DIR" (remedy: init) and returns false when the
+ * session's workspace has no values.yaml. */
+bool gx_core_need_workspace(gx_session *s, gx_diags *diags);
+
+/* A JSON string of s (NULL: ""); bytes that are not valid UTF-8 become U+FFFD. */
+json_t *gx_json_text(const char *s);
+
+/* Copies diags into the session arena as a list (for results returned). */
+gx_diags *gx_core_keep_diags(gx_session *s, const gx_diags *diags);
+
+#ifdef GX_TEST_HOOKS
+#define GX_HOOK(point, ws)                                                                       \
+    do {                                                                                         \
+        if (gx_core_test_hook)                                                                   \
+            gx_core_test_hook(point, ws);                                                        \
+    } while (0)
+#else
+#define GX_HOOK(point, ws) ((void)0)
+#endif
+
+#endif

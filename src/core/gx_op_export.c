@@ -1,0 +1,111 @@
+/* gx_op_export — the export operation of gx_core.h: lock first, load,
+ * validate, render, write (or stream into the caller's buffer), and report
+ * each file as an event. */
+#include <string.h>
+
+#include "gx_core_internal.h"
+#include "gx_export.h"
+#include "gx_files.h"
+#include "gx_rules.h"
+
+bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_loaded *ld,
+                        gx_status *status)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    if (!gx_core_lock(s, exclusive, &diags) || !gx_core_load(s, true, ld, &diags)) {
+        gx_emit_diags(sink, &diags, GX_EV_DIAG);
+        *status = gx_status_of(&diags);
+        gx_diags_free(&diags);
+        gx_core_unlock(s);
+        return false;
+    }
+    gx_diags_free(&diags);
+    gx_diags results = GX_DIAGS_INIT;
+    gx_diags_use_arena(&results, s->arena);
+    results.limit = GX_DIAGS_NO_LIMIT;
+    gx_validate(&ld->model->cfg, s->arena, &results);
+    for (size_t i = 0; i < results.count; i++) {
+        gx_diag *d = &results.items[i];
+        int f = d->path ? gx_field_find(d->path) : -1;
+        const gx_origin *o = f >= 0 ? &ld->model->origin[f] : NULL;
+        if (o && !d->file && o->file &&
+            (o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY)) {
+            d->file = o->file;
+            d->line = o->line;
+            d->col = o->col;
+        }
+    }
+    gx_emit_diags(sink, &results, GX_EV_RESULT);
+    if (results.blocking) {
+        *status = GX_STATUS_FAILED;
+        gx_core_unlock(s);
+        return false;
+    }
+    *status = GX_STATUS_OK;
+    return true;
+}
+
+gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sink *sink,
+                       gx_export_result *out)
+{
+    gx_export_result dummy;
+    if (!out)
+        out = &dummy;
+    memset(out, 0, sizeof *out);
+    gx_loaded ld;
+    gx_status st;
+    bool to_workspace = req->dest == GX_EXPORT_WORKSPACE;
+    if (!gx_core_load_valid(s, to_workspace, sink, &ld, &st))
+        return st;
+    out->revision = ld.revision;
+    gx_diags diags = GX_DIAGS_INIT;
+    bool ok;
+    if (req->dest == GX_EXPORT_STREAM) {
+        gx_render_set set;
+        gx_render_set_init(&set, NULL, 0);
+        ok = gx_render_set_run(&set, &ld.model->cfg, req->no_secrets, &diags);
+        if (ok) {
+            if (req->stream)
+                gx_export_stream(&set, req->stream);
+            for (size_t i = 0; i < set.count; i++)
+                if (gx_rendered_in_stream(&set.items[i]))
+                    out->files++;
+        }
+        gx_render_set_free(&set);
+    } else {
+        gx_export_opts opts = {0};
+        opts.workspace = s->workspace;
+        opts.out_dir = req->dest == GX_EXPORT_DIR ? req->dir : NULL;
+        opts.no_secrets = req->no_secrets;
+        opts.files_written = &out->files;
+        if (opts.out_dir && !*opts.out_dir) {
+            gx_diags_add(&diags, GX_CODE_BAD_REQUEST, NULL, 0, 0, NULL,
+                         "the directory to export to is empty");
+            ok = false;
+        } else {
+            ok = gx_export(&ld.model->cfg, &opts, &diags);
+        }
+        if (ok) {
+            const char *dest = opts.out_dir ? opts.out_dir : s->workspace;
+            out->dir = gx_arena_strdup(s->arena, dest);
+            gx_last_export record;
+            if (gx_last_export_read(s->arena, dest, &record, &diags) == GX_LAST_EXPORT_OK)
+                for (size_t i = 0; i < record.file_count; i++) {
+                    const char *path =
+                        strcmp(dest, ".") ? gx_arena_printf(s->arena, "%s/%s", dest,
+                                                            record.files[i].path)
+                                          : record.files[i].path;
+                    gx_emit_file(sink, path, record.files[i].mode, true);
+                }
+        }
+    }
+    gx_core_unlock(s);
+    if (!ok) {
+        gx_emit_diags(sink, &diags, GX_EV_DIAG);
+        st = gx_status_of(&diags);
+    } else {
+        st = GX_STATUS_OK;
+    }
+    gx_diags_free(&diags);
+    return st;
+}

@@ -1,0 +1,493 @@
+/* gx_ops — the operations that read and write values: get, components,
+ * validate, set, unset, component, init. See gx_core.h. */
+#include <string.h>
+
+#include "gx_core_internal.h"
+#include "gx_files.h"
+#include "gx_rules.h"
+#include "gx_schema.h"
+
+/* ---- shared -------------------------------------------------------------------- */
+
+/* Reports diags as events, and returns the status they call for. */
+static gx_status gx_fail(const gx_sink *sink, const gx_diags *diags)
+{
+    gx_emit_diags(sink, diags, GX_EV_DIAG);
+    return gx_status_of(diags);
+}
+
+static void gx_origin_info_of(gx_session *s, const gx_origin *o, const struct gx_config *cfg,
+                              gx_origin_info *out)
+{
+    static const char *const layers[] = {[GX_LAYER_DEFAULT] = "default",
+                                         [GX_LAYER_TOPOLOGY] = "topology",
+                                         [GX_LAYER_VALUES] = "values",
+                                         [GX_LAYER_OVERLAY] = "overlay",
+                                         [GX_LAYER_SET] = "set"};
+    memset(out, 0, sizeof *out);
+    out->layer = layers[o->kind];
+    if (o->kind == GX_LAYER_TOPOLOGY)
+        out->detail = gx_fields[GX_F_CORE_TOPOLOGY].choices[cfg->core.topology];
+    if (o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY) {
+        out->file = o->file;
+        out->detail = o->file;
+        out->line = o->line;
+        out->col = o->col;
+    }
+    gx_buf b = GX_BUF_INIT;
+    gx_origin_format(&b, o, cfg);
+    out->text = gx_arena_strdup(s->arena, b.data ? b.data : "");
+    gx_buf_free(&b);
+}
+
+/* ---- get ---------------------------------------------------------------------------- */
+
+static void gx_value_info_of(gx_session *s, const gx_model *m, int field, unsigned flags,
+                             gx_value_info *v)
+{
+    const gx_field *f = &gx_fields[field];
+    memset(v, 0, sizeof *v);
+    v->field = field;
+    v->path = f->path;
+    v->secret = f->secret;
+    v->redacted = f->secret && !(flags & GX_GET_SHOW_SECRETS);
+    if (v->redacted) {
+        v->text = "<redacted>";
+    } else {
+        gx_buf b = GX_BUF_INIT;
+        gx_value_format(&b, field, gx_config_get(&m->cfg, field));
+        if (b.len && b.data[b.len - 1] == '\n')
+            b.data[--b.len] = '\0';
+        v->text = gx_arena_strdup(s->arena, b.data ? b.data : "");
+        gx_buf_free(&b);
+    }
+    v->is_default = m->origin[field].kind == GX_LAYER_DEFAULT ||
+                    m->origin[field].kind == GX_LAYER_TOPOLOGY;
+    gx_origin_info_of(s, &m->origin[field], &m->cfg, &v->origin);
+    v->priv = m;
+}
+
+gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const gx_sink *sink,
+                    gx_values *out)
+{
+    memset(out, 0, sizeof *out);
+    gx_diags diags = GX_DIAGS_INIT;
+    int one = -1;
+    size_t prefix = 0;
+    if (selector && *selector) {
+        one = gx_field_find(selector);
+        if (one < 0) {
+            if (!gx_core_is_section(selector)) {
+                gx_core_unknown_path(&diags, selector);
+                gx_status st = gx_fail(sink, &diags);
+                gx_diags_free(&diags);
+                return st;
+            }
+            prefix = strlen(selector);
+        }
+    }
+    if (!gx_core_lock(s, false, &diags)) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_loaded ld;
+    bool ok = gx_core_load(s, true, &ld, &diags);
+    gx_core_unlock(s);
+    if (!ok) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_diags_free(&diags);
+    out->items = gx_arena_alloc(s->arena, GX_FIELD_COUNT * sizeof *out->items);
+    for (int i = 0; i < GX_FIELD_COUNT; i++) {
+        if (one >= 0 && i != one)
+            continue;
+        if (prefix && (strncmp(gx_fields[i].path, selector, prefix) ||
+                       gx_fields[i].path[prefix] != '/'))
+            continue;
+        gx_value_info_of(s, ld.model, i, flags, &out->items[out->count++]);
+    }
+    out->revision = ld.revision;
+    return GX_STATUS_OK;
+}
+
+void gx_core_values_yaml(gx_session *s, const gx_values *values, bool with_origin, gx_buf *out)
+{
+    gx_layer *layer = gx_arena_alloc(s->arena, sizeof *layer);
+    gx_layer_init(layer, GX_LAYER_VALUES, NULL);
+    const char **comments = gx_arena_alloc(s->arena, GX_FIELD_COUNT * sizeof *comments);
+    for (size_t i = 0; i < values->count; i++) {
+        const gx_value_info *v = &values->items[i];
+        const gx_model *m = v->priv;
+        layer->present[v->field] = true;
+        if (v->redacted)
+            layer->value[v->field].s = "<redacted>";
+        else
+            layer->value[v->field] = gx_config_get(&m->cfg, v->field);
+        if (with_origin)
+            comments[v->field] = v->origin.text;
+    }
+    gx_layer_write_commented(layer, with_origin ? comments : NULL, out);
+}
+
+gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_loaded ld;
+    bool ok = gx_core_lock(s, false, &diags);
+    if (ok) {
+        ok = gx_core_load(s, true, &ld, &diags);
+        gx_core_unlock(s);
+    }
+    if (!ok) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_diags_free(&diags);
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        enabled[c] = ld.model->cfg.enabled[c];
+    return GX_STATUS_OK;
+}
+
+/* ---- validate ------------------------------------------------------------------------ */
+
+/* Gives each rule result the position of its value when it came from a file. */
+static void gx_results_locate(gx_diags *results, const gx_model *m)
+{
+    for (size_t i = 0; i < results->count; i++) {
+        gx_diag *d = &results->items[i];
+        if (!d->path || d->file)
+            continue;
+        int f = gx_field_find(d->path);
+        if (f < 0)
+            continue;
+        const gx_origin *o = &m->origin[f];
+        if ((o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY) && o->file) {
+            d->file = o->file;
+            d->line = o->line;
+            d->col = o->col;
+        }
+    }
+}
+
+gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
+{
+    memset(out, 0, sizeof *out);
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_loaded ld;
+    bool ok = gx_core_lock(s, false, &diags);
+    if (ok) {
+        ok = gx_core_load(s, true, &ld, &diags);
+        gx_core_unlock(s);
+    }
+    if (!ok) {
+        out->loaded = false;
+        out->diags = gx_core_keep_diags(s, &diags);
+        out->blocking = out->diags->blocking;
+        out->warnings = out->diags->warnings;
+        gx_emit_diags(sink, out->diags, GX_EV_RESULT);
+        gx_status st = gx_status_of(&diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_diags_free(&diags);
+    gx_diags *results = gx_arena_alloc(s->arena, sizeof *results);
+    memset(results, 0, sizeof *results);
+    gx_diags_use_arena(results, s->arena);
+    results->limit = GX_DIAGS_NO_LIMIT;
+    gx_validate(&ld.model->cfg, s->arena, results);
+    gx_results_locate(results, ld.model);
+    out->loaded = true;
+    out->diags = results;
+    out->blocking = results->blocking;
+    out->warnings = results->warnings;
+    out->revision = ld.revision;
+    gx_emit_diags(sink, results, GX_EV_RESULT);
+    return results->blocking ? GX_STATUS_FAILED : GX_STATUS_OK;
+}
+
+/* ---- writes ---------------------------------------------------------------------------- */
+
+static const char gx_values_banner[] =
+    "# glyphoxa-deploy values: only what differs from the defaults.\n"
+    "# Edit with `glyphoxa-deploy set PATH=VALUE`; see `glyphoxa-deploy list paths`.\n";
+
+/* Writes layer as values.yaml (atomic, durable, mode 0600); the new revision
+ * in *revision. */
+static bool gx_write_values(gx_session *s, const gx_layer *layer, const char **revision,
+                            gx_diags *diags)
+{
+    gx_buf out = GX_BUF_INIT;
+    gx_buf_puts(&out, gx_values_banner);
+    gx_layer_write(layer, &out);
+    const char *path = gx_core_path(s, GX_VALUES_FILE);
+    bool ok;
+    if (out.len > GX_VALUES_MAX_BYTES) {
+        gx_diags_add(diags, GX_CODE_TOO_LARGE, path, 0, 0,
+                     "shorten the largest values; the previous file is unchanged",
+                     "not written: it would be %zu bytes, over the %d-byte limit for values files",
+                     out.len, GX_VALUES_MAX_BYTES);
+        ok = false;
+    } else {
+        ok = gx_file_write_atomic(path, out.data, out.len, 0600, true, diags);
+    }
+    if (ok && revision)
+        *revision = gx_core_revision_of(s, out.data, out.len);
+    gx_buf_free(&out);
+    return ok;
+}
+
+/* Locks, reads values.yaml alone, and checks the expected revision. */
+static bool gx_begin_write(gx_session *s, const char *if_revision, gx_loaded *ld,
+                           gx_diags *diags)
+{
+    if (!gx_core_lock(s, true, diags))
+        return false;
+    if (!gx_core_load(s, false, ld, diags))
+        return false;
+    if (if_revision && strcmp(if_revision, ld->revision) != 0) {
+        gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_STALE_REVISION, NULL,
+                                   "the workspace changed underneath: it is at revision %.12s, "
+                                   "not %.12s as expected; nothing was written",
+                                   ld->revision, if_revision);
+        if (d) {
+            d->file = ld->values_path;
+            d->hint = "read the values again and repeat the change";
+            d->remedy.kind = GX_REMEDY_RELOAD;
+        }
+        return false;
+    }
+    return true;
+}
+
+static gx_status gx_end_write(gx_session *s, bool ok, const gx_sink *sink, gx_diags *diags)
+{
+    gx_core_unlock(s);
+    gx_status st = ok ? GX_STATUS_OK : gx_fail(sink, diags);
+    gx_diags_free(diags);
+    return st;
+}
+
+gx_status gx_op_set(gx_session *s, const gx_assignment *assignments, size_t count,
+                    const char *if_revision, const gx_sink *sink, gx_write_result *out)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    if (out)
+        memset(out, 0, sizeof *out);
+    /* the request first: unknown paths and values that do not parse change nothing */
+    gx_layer *req = gx_arena_alloc(s->arena, sizeof *req);
+    gx_layer_init(req, GX_LAYER_VALUES, NULL);
+    const char **paths = gx_arena_alloc(s->arena, (count + 1) * sizeof *paths);
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        const char *text = assignments[i].text;
+        const char *eq = strchr(text, '=');
+        if (!eq || eq == text) {
+            gx_diags_add(&diags, GX_CODE_BAD_VALUE, NULL, 0, 0,
+                         "write PATH=VALUE, e.g. gateway/replica-count=2",
+                         "'%.80s' is not PATH=VALUE", text);
+            ok = false;
+            continue;
+        }
+        char *path = gx_arena_strndup(s->arena, text, (size_t)(eq - text));
+        paths[i] = path;
+        if (assignments[i].from_file) {
+            char *data;
+            size_t len;
+            if (!gx_file_read(s->arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, &diags)) {
+                ok = false;
+                continue;
+            }
+            text = gx_arena_printf(s->arena, "%s=%s", path, data);
+        }
+        if (!gx_layer_set_arg(s->arena, req, text, &diags))
+            ok = false;
+    }
+    if (!ok) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_loaded ld;
+    ok = gx_begin_write(s, if_revision, &ld, &diags);
+    const char *revision = NULL;
+    if (ok) {
+        for (int f = 0; f < GX_FIELD_COUNT; f++)
+            if (req->present[f]) {
+                ld.values->present[f] = true;
+                ld.values->value[f] = req->value[f];
+            }
+        ok = gx_write_values(s, ld.values, &revision, &diags);
+    }
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            gx_emit_change(sink, "set", gx_fields[gx_field_find(paths[i])].path);
+        if (out)
+            out->revision = revision;
+    }
+    return gx_end_write(s, ok, sink, &diags);
+}
+
+gx_status gx_op_unset(gx_session *s, const char *const *paths, size_t count,
+                      const char *if_revision, const gx_sink *sink, gx_write_result *out)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    if (out)
+        memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < count; i++)
+        if (gx_field_find(paths[i]) < 0)
+            gx_core_unknown_path(&diags, paths[i]);
+    if (diags.count) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_loaded ld;
+    bool ok = gx_begin_write(s, if_revision, &ld, &diags);
+    const char *revision = NULL;
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            ld.values->present[gx_field_find(paths[i])] = false;
+        ok = gx_write_values(s, ld.values, &revision, &diags);
+    }
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            gx_emit_change(sink, "unset", paths[i]);
+        if (out)
+            out->revision = revision;
+    }
+    return gx_end_write(s, ok, sink, &diags);
+}
+
+/* Puts a fresh random token of nchars into field of layer. */
+static bool gx_generate_secret(gx_session *s, gx_layer *layer, int field, size_t nchars,
+                               gx_diags *diags)
+{
+    char *token = gx_random_token(s->arena, nchars, diags);
+    if (!token)
+        return false;
+    layer->present[field] = true;
+    layer->value[field].s = token;
+    return true;
+}
+
+gx_status gx_op_component(gx_session *s, const char *const *names, size_t count, bool enable,
+                          const char *if_revision, const gx_sink *sink, gx_write_result *out)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    if (out)
+        memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < count; i++) {
+        int c = gx_component_find(names[i]);
+        if (c < 0) {
+            gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_UNKNOWN_COMPONENT, NULL,
+                                       "unknown component '%.80s'", names[i]);
+            if (d) {
+                d->hint = "the component list shows every component";
+                d->remedy.kind = GX_REMEDY_LIST_COMPONENTS;
+            }
+        } else if (!enable && gx_components[c].mandatory) {
+            gx_diags_push(&diags, GX_BLOCKING, GX_CODE_MANDATORY_COMPONENT, NULL,
+                          "component '%s' is mandatory and cannot be disabled",
+                          gx_components[c].name);
+        }
+    }
+    if (diags.count) {
+        gx_status st = gx_fail(sink, &diags);
+        gx_diags_free(&diags);
+        return st;
+    }
+    gx_loaded ld;
+    bool ok = gx_begin_write(s, if_revision, &ld, &diags);
+    const char *revision = NULL;
+    bool generated = false;
+    for (size_t i = 0; ok && i < count; i++) {
+        int c = gx_component_find(names[i]);
+        ld.values->comp_present[c] = true;
+        ld.values->comp_value[c] = enable;
+        if (enable && c == GX_C_POSTGRESQL &&
+            !ld.values->present[GX_F_POSTGRESQL_POSTGRES_PASSWORD]) {
+            ok = gx_generate_secret(s, ld.values, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
+            generated = ok;
+        }
+    }
+    if (ok)
+        ok = gx_write_values(s, ld.values, &revision, &diags);
+    if (ok) {
+        if (generated)
+            gx_emit_change(sink, "generated", gx_fields[GX_F_POSTGRESQL_POSTGRES_PASSWORD].path);
+        for (size_t i = 0; i < count; i++)
+            gx_emit_change(sink, enable ? "enabled" : "disabled", names[i]);
+        if (out)
+            out->revision = revision;
+    }
+    return gx_end_write(s, ok, sink, &diags);
+}
+
+/* ---- init ------------------------------------------------------------------------------ */
+
+static bool gx_init_set(gx_session *s, gx_layer *layer, const char *path, const char *value,
+                        gx_diags *diags)
+{
+    if (!value)
+        return true;
+    return gx_layer_set_arg(s->arena, layer, gx_arena_printf(s->arena, "%s=%s", path, value),
+                            diags);
+}
+
+gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *sink)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    if (req->dsn && req->with_postgresql) {
+        gx_diags_add(&diags, GX_CODE_BAD_REQUEST, NULL, 0, 0, NULL,
+                     "give a DSN or the bundled PostgreSQL, not both");
+        return gx_end_write(s, false, sink, &diags);
+    }
+    /* the request's values first: nothing is created for a bad one */
+    gx_layer *layer = gx_arena_alloc(s->arena, sizeof *layer);
+    const char *values_path = gx_core_path(s, GX_VALUES_FILE);
+    gx_layer_init(layer, GX_LAYER_VALUES, values_path);
+    bool ok = gx_init_set(s, layer, "core/topology", req->topology, &diags) &&
+              gx_init_set(s, layer, "core/namespace", req->namespace_, &diags) &&
+              gx_init_set(s, layer, "core/release-name", req->release, &diags) &&
+              gx_init_set(s, layer, "core/environment", req->environment, &diags) &&
+              gx_init_set(s, layer, "database/dsn", req->dsn, &diags);
+    if (!ok)
+        return gx_end_write(s, false, sink, &diags);
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        layer->origin[f].kind = GX_LAYER_VALUES;
+    if (!gx_mkdir_p(s->workspace, 0755, &diags) || !gx_core_lock(s, true, &diags))
+        return gx_end_write(s, false, sink, &diags);
+    if (gx_file_exists(values_path) && !req->force) {
+        gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_WORKSPACE_EXISTS, NULL,
+                                   "%s exists already", values_path);
+        if (d) {
+            d->file = values_path;
+            d->remedy.kind = GX_REMEDY_FORCE;
+        }
+        return gx_end_write(s, false, sink, &diags);
+    }
+    ok = gx_generate_secret(s, layer, GX_F_GATEWAY_ADMIN_KEY, 32, &diags);
+    if (ok && !req->dsn) {
+        layer->comp_present[GX_C_POSTGRESQL] = true;
+        layer->comp_value[GX_C_POSTGRESQL] = true;
+        ok = gx_generate_secret(s, layer, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
+    }
+    if (ok)
+        ok = gx_write_values(s, layer, NULL, &diags);
+    if (ok)
+        gx_emit_file(sink, values_path, 0600, true);
+    static const char gitignore[] =
+        "# written by glyphoxa-deploy init: rendered output and tool state\n"
+        "generated/\nscripts/\n.glyphoxa-deploy/\n";
+    const char *gi = gx_core_path(s, ".gitignore");
+    if (ok && (!gx_file_exists(gi) || req->force)) {
+        ok = gx_file_write_atomic(gi, gitignore, sizeof gitignore - 1, 0644, true, &diags);
+        if (ok)
+            gx_emit_file(sink, gi, 0644, true);
+    }
+    return gx_end_write(s, ok, sink, &diags);
+}

@@ -1,0 +1,421 @@
+/* gx_session — sessions, loading, the lock, the revision, events, and the
+ * schema facts of gx_core.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gx_core_internal.h"
+#include "gx_files.h"
+#include "gx_hash.h"
+#include "gx_rules.h"
+#include "gx_schema.h"
+#include "gx_values_io.h"
+#include "gx_xalloc.h"
+
+#ifndef GX_VERSION
+#define GX_VERSION "0.0.0"
+#endif
+
+#ifdef GX_TEST_HOOKS
+void (*gx_core_test_hook)(const char *point, const char *workspace);
+#endif
+
+/* ---- schema facts --------------------------------------------------------------- */
+
+size_t gx_core_field_count(void) { return GX_FIELD_COUNT; }
+const gx_field *gx_core_field(size_t index)
+{
+    return index < GX_FIELD_COUNT ? &gx_fields[index] : NULL;
+}
+int gx_core_field_find(const char *path) { return gx_field_find(path); }
+
+const char *gx_core_type_name(gx_type type)
+{
+    static const char *const names[] = {
+        [GX_T_STRING] = "string", [GX_T_INT] = "int",   [GX_T_BOOL] = "bool",
+        [GX_T_ENUM] = "enum",     [GX_T_QUANTITY] = "quantity", [GX_T_MAP] = "map",
+        [GX_T_LIST] = "list",     [GX_T_YAML] = "yaml",
+    };
+    return (unsigned)type < sizeof names / sizeof names[0] ? names[type] : "?";
+}
+
+bool gx_core_is_section(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (!n)
+        return false;
+    for (int i = 0; i < GX_FIELD_COUNT; i++)
+        if (!strncmp(gx_fields[i].path, prefix, n) && gx_fields[i].path[n] == '/')
+            return true;
+    return false;
+}
+
+/* An unknown-path diagnostic with the did-you-mean hint and remedy. */
+void gx_core_unknown_path(gx_diags *diags, const char *path)
+{
+    char hint[600];
+    gx_field_unknown_hint(path, hint, sizeof hint);
+    gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_UNKNOWN_PATH, NULL,
+                               "unknown path '%.200s'", path);
+    if (!d)
+        return;
+    d->hint = gx_diags_strdup(diags, hint);
+    const char *near = gx_field_suggest(path);
+    if (near) {
+        d->remedy.kind = GX_REMEDY_SET;
+        d->remedy.arg = near;
+    } else {
+        d->remedy.kind = GX_REMEDY_LIST_PATHS;
+    }
+}
+
+size_t gx_core_component_count(void) { return GX_COMPONENT_COUNT; }
+const gx_component_info *gx_core_component(size_t index)
+{
+    return index < GX_COMPONENT_COUNT ? &gx_components[index] : NULL;
+}
+int gx_core_component_find(const char *name) { return gx_component_find(name); }
+
+size_t gx_core_target_count(void) { return GX_TARGET_COUNT; }
+const gx_target_info *gx_core_target(size_t index)
+{
+    return index < GX_TARGET_COUNT ? &gx_targets[index] : NULL;
+}
+int gx_core_target_find(const char *name)
+{
+    for (int t = 0; t < GX_TARGET_COUNT; t++)
+        if (!strcmp(gx_targets[t].name, name))
+            return t;
+    return -1;
+}
+
+size_t gx_core_rule_count(void) { return gx_rule_count; }
+gx_rule_info gx_core_rule(size_t index)
+{
+    gx_rule_info r = {0};
+    if (index < gx_rule_count) {
+        r.id = gx_rules[index].id;
+        r.code = gx_rules[index].code;
+        r.summary = gx_rules[index].summary;
+        r.severities = gx_rules[index].severities;
+    }
+    return r;
+}
+
+const char *gx_core_version(void) { return GX_VERSION; }
+
+/* ---- sessions -------------------------------------------------------------------- */
+
+gx_session *gx_session_new(const char *workspace)
+{
+    gx_session *s = gx_xrealloc(NULL, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->workspace = gx_xstrdup(workspace && *workspace ? workspace : ".");
+    s->arena = gx_arena_new();
+    s->lock_fd = -1;
+    return s;
+}
+
+void gx_session_add_values_file(gx_session *s, const char *file)
+{
+    s->values_files =
+        gx_xrealloc(s->values_files, (s->values_file_count + 1) * sizeof *s->values_files);
+    s->values_files[s->values_file_count++] = gx_xstrdup(file);
+}
+
+void gx_session_add_set(gx_session *s, const char *assignment, bool from_file)
+{
+    s->sets = gx_xrealloc(s->sets, (s->set_count + 1) * sizeof *s->sets);
+    s->sets[s->set_count].text = gx_xstrdup(assignment);
+    s->sets[s->set_count].from_file = from_file;
+    s->set_count++;
+}
+
+const char *gx_session_workspace(const gx_session *s) { return s->workspace; }
+gx_arena *gx_session_arena(gx_session *s) { return s->arena; }
+
+void gx_session_reset(gx_session *s)
+{
+    gx_core_unlock(s);
+    gx_arena_free(s->arena);
+    s->arena = gx_arena_new();
+}
+
+void gx_session_free(gx_session *s)
+{
+    if (!s)
+        return;
+    gx_core_unlock(s);
+    gx_arena_free(s->arena);
+    for (size_t i = 0; i < s->values_file_count; i++)
+        free(s->values_files[i]);
+    free(s->values_files);
+    for (size_t i = 0; i < s->set_count; i++)
+        free(s->sets[i].text);
+    free(s->sets);
+    free(s->workspace);
+    free(s);
+}
+
+const char *gx_core_path(gx_session *s, const char *name)
+{
+    if (!strcmp(s->workspace, "."))
+        return gx_arena_strdup(s->arena, name);
+    return gx_arena_printf(s->arena, "%s/%s", s->workspace, name);
+}
+
+bool gx_session_has_workspace(const gx_session *s)
+{
+    char *p = gx_arena_printf(s->arena, "%s/%s", s->workspace, GX_VALUES_FILE);
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool gx_core_need_workspace(gx_session *s, gx_diags *diags)
+{
+    if (gx_session_has_workspace(s))
+        return true;
+    gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_NO_WORKSPACE, NULL,
+                               "no workspace in %s: it has no %s", s->workspace, GX_VALUES_FILE);
+    if (d) {
+        d->hint = "create one with init";
+        d->remedy.kind = GX_REMEDY_INIT;
+        d->remedy.arg = gx_diags_strdup(diags, s->workspace);
+    }
+    return false;
+}
+
+/* ---- the revision ------------------------------------------------------------------ */
+
+const char *gx_core_revision_of(gx_session *s, const char *text, size_t len)
+{
+    /* values.yaml; the secrets file will join it */
+    char *hex = gx_arena_alloc(s->arena, GX_SHA256_HEX_LEN + 1);
+    gx_sha256_hex(text ? text : "", text ? len : 0, hex);
+    return hex;
+}
+
+const char *gx_core_revision(gx_session *s, gx_diags *diags)
+{
+    const char *path = gx_core_path(s, GX_VALUES_FILE);
+    if (!gx_file_exists(path))
+        return gx_core_revision_of(s, NULL, 0);
+    char *data;
+    size_t len;
+    if (!gx_file_read(s->arena, path, GX_VALUES_MAX_BYTES, &data, &len, diags))
+        return NULL;
+    return gx_core_revision_of(s, data, len);
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
+{
+    memset(out, 0, sizeof *out);
+    gx_arena *arena = s->arena;
+    bool ok = true;
+    size_t count = 1 + (layers ? s->values_file_count + (s->set_count ? 1 : 0) : 0);
+    gx_layer **list = gx_arena_alloc(arena, count * sizeof *list);
+    size_t n = 0;
+
+    gx_layer *values = gx_arena_alloc(arena, sizeof *values);
+    out->values_path = gx_core_path(s, GX_VALUES_FILE);
+    gx_layer_init(values, GX_LAYER_VALUES, out->values_path);
+    if (gx_file_exists(out->values_path)) {
+        char *data;
+        size_t len;
+        if (!gx_file_read(arena, out->values_path, GX_VALUES_MAX_BYTES, &data, &len, diags)) {
+            /* the size limit is the file's problem, not the operation's */
+            for (size_t i = 0; i < diags->count; i++)
+                if (diags->items[i].code == GX_CODE_TOO_LARGE)
+                    diags->items[i].code = GX_CODE_FILE_TOO_LARGE;
+            ok = false;
+        } else {
+            out->values_exists = true;
+            out->values_text = data;
+            out->values_len = len;
+            if (!gx_layer_read(arena, values, data, len, diags))
+                ok = false;
+        }
+    }
+    out->revision = gx_core_revision_of(s, out->values_text, out->values_len);
+    list[n++] = values;
+    out->values = values;
+
+    for (size_t i = 0; layers && i < s->values_file_count; i++) {
+        gx_layer *overlay = gx_arena_alloc(arena, sizeof *overlay);
+        gx_layer_init(overlay, GX_LAYER_OVERLAY, s->values_files[i]);
+        if (!gx_layer_read_file(arena, overlay, s->values_files[i], false, diags))
+            ok = false;
+        list[n++] = overlay;
+    }
+    if (layers && s->set_count) {
+        gx_layer *sets = gx_arena_alloc(arena, sizeof *sets);
+        gx_layer_init(sets, GX_LAYER_SET, NULL);
+        for (size_t i = 0; i < s->set_count; i++) {
+            const char *arg = s->sets[i].text;
+            if (!s->sets[i].from_file) {
+                if (!gx_layer_set_arg(arena, sets, arg, diags))
+                    ok = false;
+                continue;
+            }
+            const char *eq = strchr(arg, '=');
+            if (!eq || eq == arg || !eq[1]) {
+                gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "write PATH=FILE",
+                             "'%.80s' is not PATH=FILE", arg);
+                ok = false;
+                continue;
+            }
+            char *data;
+            size_t len;
+            if (!gx_file_read(arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, diags)) {
+                ok = false;
+                continue;
+            }
+            if (strlen(data) != len) {
+                gx_diags_add(diags, GX_CODE_BAD_VALUE, eq + 1, 0, 0, NULL,
+                             "the file holds a NUL byte");
+                ok = false;
+                continue;
+            }
+            char *joined = gx_arena_printf(arena, "%.*s=%s", (int)(eq - arg), arg, data);
+            if (!gx_layer_set_arg(arena, sets, joined, diags))
+                ok = false;
+        }
+        list[n++] = sets;
+    }
+    if (ok) {
+        out->model = gx_arena_alloc(arena, sizeof *out->model);
+        gx_model_build(out->model, (const gx_layer *const *)list, n);
+    }
+    GX_HOOK("loaded", s->workspace);
+    return ok;
+}
+
+/* ---- the lock ----------------------------------------------------------------------- */
+
+static void gx_core_lock_wait(void *ctx, int waited_ms)
+{
+    gx_session *s = ctx;
+    (void)s;
+    if (waited_ms == 0)
+        GX_HOOK("lock-wait", s->workspace);
+}
+
+bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags)
+{
+    if (s->lock_fd >= 0)
+        return true;
+    gx_diags tmp = GX_DIAGS_INIT;
+    int fd = gx_lock_workspace_ex(s->workspace, exclusive, gx_core_lock_wait, s, &tmp);
+    if (fd == GX_LOCK_NONE) {
+        gx_diags_free(&tmp);
+        return true; /* a read-only workspace: no one can change it */
+    }
+    if (fd < 0) {
+        for (size_t i = 0; i < tmp.count; i++) {
+            gx_diags_append(diags, &tmp.items[i]);
+            if (diags->count)
+                diags->items[diags->count - 1].code = GX_CODE_LOCK;
+        }
+        gx_diags_free(&tmp);
+        return false;
+    }
+    gx_diags_free(&tmp);
+    s->lock_fd = fd;
+    return true;
+}
+
+void gx_core_unlock(gx_session *s)
+{
+    if (s->lock_fd >= 0) {
+        gx_unlock_workspace(s->lock_fd);
+        s->lock_fd = -1;
+    }
+}
+
+/* ---- events -------------------------------------------------------------------------- */
+
+void gx_emit(const gx_sink *sink, const gx_event *ev)
+{
+    if (sink && sink->event)
+        sink->event(sink->ctx, ev);
+}
+
+void gx_emit_diag(const gx_sink *sink, const gx_diag *d)
+{
+    gx_event ev = {.kind = GX_EV_DIAG, .diag = d};
+    gx_emit(sink, &ev);
+}
+
+void gx_emit_diags(const gx_sink *sink, const gx_diags *diags, gx_event_kind kind)
+{
+    for (size_t i = 0; i < diags->count; i++) {
+        gx_event ev = {.kind = kind, .diag = &diags->items[i]};
+        gx_emit(sink, &ev);
+    }
+    if (diags->dropped) {
+        gx_diag more = {.severity = GX_NOTE, .code = GX_CODE_GENERIC};
+        char text[80];
+        snprintf(text, sizeof text, "%zu more problem%s not shown", diags->dropped,
+                 diags->dropped == 1 ? "" : "s");
+        more.message = text;
+        gx_event ev = {.kind = GX_EV_DIAG, .diag = &more};
+        gx_emit(sink, &ev);
+    }
+}
+
+void gx_emit_file(const gx_sink *sink, const char *path, unsigned mode, bool changed)
+{
+    gx_event ev = {.kind = GX_EV_FILE, .subject = path, .mode = mode, .changed = changed};
+    gx_emit(sink, &ev);
+}
+
+void gx_emit_change(const gx_sink *sink, const char *what, const char *subject)
+{
+    gx_event ev = {.kind = GX_EV_CHANGE, .text = what, .len = strlen(what), .subject = subject};
+    gx_emit(sink, &ev);
+}
+
+void gx_emit_status(const gx_sink *sink, const char *fmt, ...)
+{
+    if (!sink || !sink->event)
+        return;
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    gx_event ev = {.kind = GX_EV_STATUS, .text = text,
+                   .len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
+    gx_emit(sink, &ev);
+}
+
+void gx_emit_done(const gx_sink *sink, int status)
+{
+    gx_event ev = {.kind = GX_EV_DONE, .status = status};
+    gx_emit(sink, &ev);
+}
+
+gx_status gx_status_of(const gx_diags *diags)
+{
+    return gx_diags_has_request_error(diags) ? GX_STATUS_BAD_REQUEST : GX_STATUS_FAILED;
+}
+
+gx_diags *gx_core_keep_diags(gx_session *s, const gx_diags *diags)
+{
+    gx_diags *kept = gx_arena_alloc(s->arena, sizeof *kept);
+    memset(kept, 0, sizeof *kept);
+    gx_diags_use_arena(kept, s->arena);
+    kept->limit = GX_DIAGS_NO_LIMIT;
+    for (size_t i = 0; i < diags->count; i++)
+        gx_diags_append(kept, &diags->items[i]);
+    kept->dropped = diags->dropped;
+    return kept;
+}
