@@ -25,40 +25,7 @@
 #include <unistd.h>
 
 #include "gx_core.h"
-
-/* ---- a recording sink ------------------------------------------------------------ */
-
-typedef struct rec_sink {
-    int events[GX_EV_DONE + 1];
-    char output[8192]; /* OUTPUT lines, each "STREAM:line\n" */
-    size_t output_len;
-    int last_done;
-    char codes[1024];  /* codes of DIAG/RESULT events, space-separated */
-} rec_sink;
-
-static void rec_event(void *ctx, const gx_event *ev)
-{
-    rec_sink *r = ctx;
-    r->events[ev->kind]++;
-    if (ev->kind == GX_EV_OUTPUT && r->output_len + ev->len + 4 < sizeof r->output)
-        r->output_len += (size_t)snprintf(r->output + r->output_len,
-                                          sizeof r->output - r->output_len, "%d:%.*s\n",
-                                          ev->stream, (int)ev->len, ev->text);
-    if (ev->kind == GX_EV_DONE)
-        r->last_done = ev->status;
-    if ((ev->kind == GX_EV_DIAG || ev->kind == GX_EV_RESULT) &&
-        strlen(r->codes) + 40 < sizeof r->codes) {
-        strcat(r->codes, gx_code_id(ev->diag->code));
-        strcat(r->codes, " ");
-    }
-}
-
-static gx_sink rec_make(rec_sink *r)
-{
-    memset(r, 0, sizeof *r);
-    gx_sink s = {rec_event, r};
-    return s;
-}
+#include "gx_test_sink.h"
 
 /* ---- workspaces -------------------------------------------------------------------- */
 
@@ -104,8 +71,8 @@ static char *slurp(const char *path)
 /* ---- lock first: the race ---------------------------------------------------------- */
 
 /* The scenario of the race: export A has read the values; meanwhile B sets
- * gateway/replica-count=3 and exports. Without the lock taken before the
- * read, A then renders the old value (replicas: 1) and records it as the
+ * gateway/replica-count=5 and exports. Without the lock taken before the
+ * read, A then renders the old value (the default, 3) and records it as the
  * latest export. With it, B waits for A and its export wins.
  *
  * Deterministic: A's hook at "loaded" starts B and waits until B either
@@ -127,7 +94,7 @@ static void race_run_b(void)
 {
     gx_core_test_hook = race_hook_b;
     gx_session *s = gx_session_new(race_ws);
-    gx_assignment a = {"gateway/replica-count=3", false};
+    gx_assignment a = {"gateway/replica-count=5", false};
     int ok = gx_op_set(s, &a, 1, NULL, NULL, NULL) == GX_STATUS_OK;
     gx_session_reset(s);
     gx_export_request req = {0};
@@ -185,11 +152,11 @@ static void test_lock_first_race(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/values.yaml", ws);
     char *values = slurp(path);
-    assert_non_null(strstr(values, "replica-count: 3"));
+    assert_non_null(strstr(values, "replica-count: 5"));
     snprintf(path, sizeof path, "%s/generated/gateway.yaml", ws);
     char *gateway = slurp(path);
     assert_non_null(gateway);
-    if (!strstr(gateway, "replicas: 3"))
+    if (!strstr(gateway, "replicas: 5"))
         fail_msg("the latest export rendered stale values (the race): %.200s",
                  strstr(gateway, "replicas:") ? strstr(gateway, "replicas:") : gateway);
     free(values);
