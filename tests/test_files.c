@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_run.h"
 #include "gx_test_util.h"
 
 #include <errno.h>
@@ -23,7 +24,6 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gx_arena.h"
@@ -74,12 +74,7 @@ static const char *J(const char *a, const char *b)
 
 static void put(const char *path, const char *content, mode_t mode)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    assert_true(fd >= 0);
-    size_t n = strlen(content);
-    assert_int_equal(write(fd, content, n), (ssize_t)n);
-    assert_int_equal(fchmod(fd, mode), 0);
-    assert_int_equal(close(fd), 0);
+    gx_test_write_file(path, content, strlen(content), mode);
 }
 
 /* whole file as a malloc'd string, NULL when it cannot be opened */
@@ -130,14 +125,6 @@ static bool diag_has(const gx_diags *d, const char *needle)
             return true;
     }
     return false;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* ---- reading --------------------------------------------------------------------- */
@@ -331,6 +318,34 @@ static void test_write_atomic_errors(void **state)
 
 enum { FSIZE_LIMIT = 4096, BIG = 1 << 20 };
 
+typedef struct fsize_job {
+    const char *path;
+    bool durable;
+} fsize_job;
+
+/* In a child under RLIMIT_FSIZE: writes 1 MiB to job->path, which must fail
+ * with one diagnostic naming the file size limit; exits 0 when it does. */
+static void write_over_fsize(void *ctx)
+{
+    const fsize_job *job = ctx;
+    signal(SIGXFSZ, SIG_IGN); /* as the CLI sets it */
+    char *big = malloc(BIG);
+    if (!big)
+        _exit(11);
+    memset(big, 'n', BIG);
+    gx_diags diags = GX_DIAGS_INIT;
+    int rc = 0;
+    if (gx_file_write_atomic(job->path, big, BIG, 0600, job->durable, &diags))
+        rc = 12;
+    else if (diags.count != 1 || !strstr(diags.items[0].message, "file size limit"))
+        rc = 13;
+    else if (strcmp(diags.items[0].file, job->path) != 0)
+        rc = 14;
+    gx_diags_free(&diags);
+    free(big);
+    _exit(rc); /* freed first: valgrind checks children for leaks too */
+}
+
 /* A writer that hits RLIMIT_FSIZE (SIGXFSZ ignored, as the CLI sets it) fails
  * cleanly: old content kept, temporary file removed. */
 static void test_write_interrupted_by_fsize(void **state)
@@ -340,30 +355,12 @@ static void test_write_interrupted_by_fsize(void **state)
     put(p, "precious: true\n", 0600);
 
     for (int durable = 0; durable <= 1; durable++) {
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            signal(SIGXFSZ, SIG_IGN);
-            struct rlimit rl = {FSIZE_LIMIT, FSIZE_LIMIT};
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-                _exit(10);
-            char *big = malloc(BIG);
-            if (!big)
-                _exit(11);
-            memset(big, 'n', BIG);
-            gx_diags diags = GX_DIAGS_INIT;
-            int rc = 0;
-            if (gx_file_write_atomic(p, big, BIG, 0600, durable, &diags))
-                rc = 12;
-            else if (diags.count != 1 || !strstr(diags.items[0].message, "file size limit"))
-                rc = 13;
-            else if (strcmp(diags.items[0].file, p) != 0)
-                rc = 14;
-            gx_diags_free(&diags);
-            free(big);
-            _exit(rc); /* freed first: valgrind checks children for leaks too */
-        }
-        assert_int_equal(wait_exit(pid), 0);
+        fsize_job job = {p, durable};
+        gx_test_run_opts o = {.fsize_limit = FSIZE_LIMIT};
+        gx_test_run_result r;
+        assert_true(gx_test_run_function(write_over_fsize, &job, &o, &r));
+        assert_int_equal(r.status, 0);
+        gx_test_run_free(&r);
         assert_content(p, "precious: true\n");
         assert_int_equal(count_entries(dir, NULL, NULL), 1);
     }
@@ -420,7 +417,7 @@ static void test_write_killed_midway(void **state)
     assert_int_equal(read(fds[0], &c, 1), 1);
     close(fds[0]);
     assert_int_equal(kill(pid, SIGKILL), 0);
-    assert_int_equal(wait_exit(pid), 128 + SIGKILL);
+    assert_int_equal(gx_test_wait(pid), 128 + SIGKILL);
 
     assert_content(p, "precious: true\n");
     char leftover[NAME_MAX + 1];
@@ -537,7 +534,7 @@ static void test_lock_counter(void **state)
     }
     umask(old);
     for (int i = 0; i < LOCKERS; i++)
-        assert_int_equal(wait_exit(pids[i]), 0);
+        assert_int_equal(gx_test_wait(pids[i]), 0);
     assert_content(counter, "16");
     assert_int_equal(mode_of(J(dir, GX_STATE_DIR)), 0700);
     assert_int_equal(mode_of(J(dir, GX_LOCK_FILE)), 0600);
@@ -563,7 +560,7 @@ static void test_lock_excludes(void **state)
                 _exit(round == 0 ? 11 : 0);
             _exit(errno == EWOULDBLOCK && round == 0 ? 0 : 12);
         }
-        assert_int_equal(wait_exit(pid), 0);
+        assert_int_equal(gx_test_wait(pid), 0);
         if (round == 0)
             gx_unlock_workspace(fd);
     }

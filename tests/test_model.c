@@ -12,28 +12,9 @@
 #include <string.h>
 
 #include "gx_model.h"
+#include "gx_test_fixture.h"
 
-typedef struct fixture {
-    gx_arena *arena;
-    gx_diags diags;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->arena = gx_arena_new();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gx_diags_free(&f->diags);
-    gx_arena_free(f->arena);
-    free(f);
-    return 0;
-}
+typedef gx_test_fx fixture; /* arena and diagnostics (tests/support) */
 
 static bool read_layer(fixture *f, gx_layer *layer, const char *file, const char *text)
 {
@@ -341,17 +322,17 @@ static void test_empty_documents(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_loader_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_loader_collects_many_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_loader_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_layering_order_and_origins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_components_layering, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_get_roundtrip_every_type, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_strings_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_shape, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggest_and_find, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_documents, setup, teardown),
+        GX_TEST_FX(test_loader_errors),
+        GX_TEST_FX(test_loader_collects_many_errors),
+        GX_TEST_FX(test_loader_limit),
+        GX_TEST_FX(test_layering_order_and_origins),
+        GX_TEST_FX(test_components_layering),
+        GX_TEST_FX(test_set_get_roundtrip_every_type),
+        GX_TEST_FX(test_set_errors),
+        GX_TEST_FX(test_hostile_strings_roundtrip),
+        GX_TEST_FX(test_write_shape),
+        GX_TEST_FX(test_suggest_and_find),
+        GX_TEST_FX(test_empty_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,31 +17,13 @@
 #include "gx_diag.h"
 #include "gx_node.h"
 #include "gx_shell.h"
+#include "gx_test_fixture.h"
+#include "gx_test_run.h"
 #include "gx_yamlout.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
-typedef struct fixture {
-    gx_arena *arena;
-    gx_diags diags;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->arena = gx_arena_new();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gx_diags_free(&f->diags);
-    gx_arena_free(f->arena);
-    free(f);
-    return 0;
-}
+typedef gx_test_fx fixture; /* arena and diagnostics (tests/support) */
 
 static gx_node *parse_len(fixture *f, const char *text, size_t len)
 {
@@ -1137,17 +1119,13 @@ static void shell_roundtrip(const char *s, size_t len)
     gx_buf cmd = GX_BUF_INIT;
     gx_buf_puts(&cmd, "printf %s ");
     gx_shell_word(&cmd, s, len);
-    FILE *p = popen(cmd.data, "r");
-    assert_non_null(p);
-    gx_buf got = GX_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        gx_buf_put(&got, chunk, n);
-    assert_int_equal(pclose(p), 0);
-    if (got.len != len || (len && memcmp(got.data, s, len) != 0))
-        fail_msg("shell word %s gave '%.*s'", cmd.data, (int)got.len, got.data ? got.data : "");
-    gx_buf_free(&got);
+    const char *argv[] = {"/bin/sh", "-c", cmd.data, NULL};
+    gx_test_run_result got;
+    assert_true(gx_test_run(argv, NULL, &got));
+    assert_int_equal(got.status, 0);
+    if (got.out_len != len || (len && memcmp(got.out, s, len) != 0))
+        fail_msg("shell word %s gave '%.*s'", cmd.data, (int)got.out_len, got.out);
+    gx_test_run_free(&got);
     gx_buf_free(&cmd);
 }
 
@@ -1179,31 +1157,31 @@ static void test_shell_word(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_positions_crlf_and_bom, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_plain_flag_and_tags, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_is_null, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_equal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_documents, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_anchors_aliases, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_duplicate_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_nonscalar_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_documents, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_depth, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_nul, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reject_libyaml, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_diag_limit, setup, teardown),
+        GX_TEST_FX(test_positions),
+        GX_TEST_FX(test_positions_crlf_and_bom),
+        GX_TEST_FX(test_plain_flag_and_tags),
+        GX_TEST_FX(test_is_null),
+        GX_TEST_FX(test_equal),
+        GX_TEST_FX(test_empty_documents),
+        GX_TEST_FX(test_reject_anchors_aliases),
+        GX_TEST_FX(test_reject_duplicate_keys),
+        GX_TEST_FX(test_reject_nonscalar_keys),
+        GX_TEST_FX(test_reject_documents),
+        GX_TEST_FX(test_reject_depth),
+        GX_TEST_FX(test_reject_nul),
+        GX_TEST_FX(test_reject_libyaml),
+        GX_TEST_FX(test_diag_limit),
         cmocka_unit_test(test_parse_never_crashes),
         cmocka_unit_test(test_plain_ok),
         cmocka_unit_test(test_scalar_escapes),
         cmocka_unit_test(test_core_resolve),
-        cmocka_unit_test_setup_teardown(test_hostile_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_random_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_utf8_output, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tree_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tree_layout, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_long_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_map_list_output, setup, teardown),
+        GX_TEST_FX(test_hostile_roundtrip),
+        GX_TEST_FX(test_random_roundtrip),
+        GX_TEST_FX(test_invalid_utf8_output),
+        GX_TEST_FX(test_tree_roundtrip),
+        GX_TEST_FX(test_tree_layout),
+        GX_TEST_FX(test_long_keys),
+        GX_TEST_FX(test_map_list_output),
         cmocka_unit_test(test_shell_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,12 @@
 #include "gx_arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gx_xalloc.h"
 
 enum { GX_ARENA_BLOCK = 64 * 1024, GX_ARENA_ALIGN = 16 };
 
@@ -16,16 +19,6 @@ typedef struct gx_block {
 struct gx_arena {
     gx_block *head;
 };
-
-static void *gx_xmalloc(size_t size)
-{
-    void *p = malloc(size);
-    if (!p) {
-        fputs("glyphoxa-deploy: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
 
 gx_arena *gx_arena_new(void)
 {
@@ -49,6 +42,8 @@ void gx_arena_free(gx_arena *arena)
 
 void *gx_arena_alloc(gx_arena *arena, size_t size)
 {
+    if (size > SIZE_MAX / 2)
+        gx_xalloc_fail(); /* the rounding and block header below would overflow */
     size = (size + GX_ARENA_ALIGN - 1) & ~(size_t)(GX_ARENA_ALIGN - 1);
     if (size == 0)
         size = GX_ARENA_ALIGN;

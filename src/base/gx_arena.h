@@ -1,5 +1,6 @@
 /* gx_arena — a bump allocator: many small allocations, freed in one step.
- * Used for one load (values, parsed YAML) and one render. Depends on libc.
+ * Used for one load (values, parsed YAML) and one render. Depends on gx_xalloc
+ * (running out of memory aborts).
  *
  * Ownership rule: everything allocated from an arena lives exactly as long as
  * the arena; nothing allocated from it is ever freed on its own. */

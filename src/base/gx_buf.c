@@ -2,8 +2,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "gx_xalloc.h"
 
 static void gx_buf_reserve(gx_buf *buf, size_t extra)
 {
@@ -13,33 +14,30 @@ static void gx_buf_reserve(gx_buf *buf, size_t extra)
     size_t cap = buf->cap ? buf->cap : 256;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(buf->data, cap);
-    if (!p) {
-        fputs("glyphoxa-deploy: out of memory\n", stderr);
-        abort();
-    }
-    buf->data = p;
+    buf->data = gx_xrealloc(buf->data, cap);
     buf->cap = cap;
+}
+
+char *gx_buf_extend(gx_buf *buf, size_t n)
+{
+    gx_buf_reserve(buf, n);
+    char *at = buf->data + buf->len;
+    buf->len += n;
+    buf->data[buf->len] = '\0';
+    return at;
 }
 
 void gx_buf_put_grow(gx_buf *buf, const char *bytes, size_t len)
 {
-    gx_buf_reserve(buf, len);
+    char *at = gx_buf_extend(buf, len);
     if (len)
-        memcpy(buf->data + buf->len, bytes, len);
-    buf->len += len;
-    buf->data[buf->len] = '\0';
+        memcpy(at, bytes, len);
 }
-
 
 void gx_buf_indent(gx_buf *buf, int count)
 {
-    if (count <= 0)
-        return;
-    gx_buf_reserve(buf, (size_t)count);
-    memset(buf->data + buf->len, ' ', (size_t)count);
-    buf->len += (size_t)count;
-    buf->data[buf->len] = '\0';
+    if (count > 0)
+        memset(gx_buf_extend(buf, (size_t)count), ' ', (size_t)count);
 }
 
 void gx_buf_printf(gx_buf *buf, const char *fmt, ...)
@@ -58,19 +56,21 @@ void gx_buf_printf(gx_buf *buf, const char *fmt, ...)
     if ((size_t)n < sizeof small) {
         gx_buf_put(buf, small, (size_t)n);
     } else {
-        gx_buf_reserve(buf, (size_t)n);
-        vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap2);
-        buf->len += (size_t)n;
+        vsnprintf(gx_buf_extend(buf, (size_t)n), (size_t)n + 1, fmt, ap2);
     }
     va_end(ap2);
 }
 
-void gx_buf_reset(gx_buf *buf)
+void gx_buf_truncate(gx_buf *buf, size_t len)
 {
-    buf->len = 0;
+    if (len > buf->len)
+        return;
+    buf->len = len;
     if (buf->data)
-        buf->data[0] = '\0';
+        buf->data[len] = '\0';
 }
+
+void gx_buf_reset(gx_buf *buf) { gx_buf_truncate(buf, 0); }
 
 void gx_buf_free(gx_buf *buf)
 {

@@ -1,5 +1,6 @@
 /* gx_buf — a growable byte buffer that render and output code append to.
- * Depends on libc. The buffer owns its bytes (malloc); gx_buf_free releases them.
+ * Depends on gx_xalloc. The buffer owns its bytes (malloc); gx_buf_free releases
+ * them; running out of memory aborts (gx_xalloc).
  * data is always NUL-terminated after any append (len excludes the NUL). */
 #ifndef GX_BUF_H
 #define GX_BUF_H
@@ -42,9 +43,16 @@ static inline void gx_buf_putc(gx_buf *buf, char c)
     }
 }
 
-/* len spaces */
+/* Appends n bytes for the caller to fill (followed by a NUL) and returns where
+ * they start; valid until the next append. */
+char *gx_buf_extend(gx_buf *buf, size_t n);
+
+/* count spaces (nothing when count <= 0) */
 void gx_buf_indent(gx_buf *buf, int count);
 void gx_buf_printf(gx_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Shortens the buffer to its first len bytes, keeping its memory; nothing
+ * happens when len > buf->len. */
+void gx_buf_truncate(gx_buf *buf, size_t len);
 /* Empties the buffer, keeping its memory. */
 void gx_buf_reset(gx_buf *buf);
 void gx_buf_free(gx_buf *buf);

@@ -1,11 +1,9 @@
 #include "gx_derived.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <nettle/sha2.h>
-
+#include "gx_hash.h"
 #include "gx_node.h"
 #include "gx_yamlout.h"
 
@@ -26,65 +24,19 @@ void gx_percent_encode(gx_buf *out, const char *s)
     }
 }
 
-static const char gx_base64_tab[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Writes the base64 of len bytes at p to dst (4 * ((len + 2) / 3) bytes, no NUL). */
-static void gx_base64_to(char *dst, const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    for (; i + 3 <= len; i += 3) {
-        unsigned long v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8 | p[i + 2];
-        *dst++ = gx_base64_tab[v >> 18 & 63];
-        *dst++ = gx_base64_tab[v >> 12 & 63];
-        *dst++ = gx_base64_tab[v >> 6 & 63];
-        *dst++ = gx_base64_tab[v & 63];
-    }
-    if (len - i) {
-        unsigned long v = (unsigned long)p[i] << 16;
-        if (len - i == 2)
-            v |= (unsigned long)p[i + 1] << 8;
-        *dst++ = gx_base64_tab[v >> 18 & 63];
-        *dst++ = gx_base64_tab[v >> 12 & 63];
-        *dst++ = len - i == 2 ? gx_base64_tab[v >> 6 & 63] : '=';
-        *dst++ = '=';
-    }
-}
-
-void gx_base64_encode(gx_buf *out, const void *data, size_t len)
-{
-    size_t n = 4 * ((len + 2) / 3);
-    char small[256];
-    char *tmp = n <= sizeof small ? small : malloc(n);
-    if (!tmp)
-        abort();
-    gx_base64_to(tmp, data, len);
-    gx_buf_put(out, tmp, n);
-    if (tmp != small)
-        free(tmp);
-}
-
+/* The base64 of len bytes at s in arena, NUL-terminated. */
 static const char *gx_base64_dup(gx_arena *arena, const char *s, size_t len)
 {
-    size_t n = 4 * ((len + 2) / 3);
-    char *r = gx_arena_alloc(arena, n + 1); /* zeroed: NUL-terminated */
-    gx_base64_to(r, (const unsigned char *)s, len);
+    char *r = gx_arena_alloc(arena, gx_base64_encoded_len(len) + 1); /* zeroed: NUL-terminated */
+    gx_base64_encode_to(r, s, len);
     return r;
 }
 
-static const char *gx_sha256_hex(gx_arena *arena, const char *s, size_t len)
+/* The SHA-256 of len bytes at s as lower-case hex in arena. */
+static const char *gx_sha256_hex_dup(gx_arena *arena, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
-    struct sha256_ctx ctx;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&ctx);
-    sha256_update(&ctx, len, (const uint8_t *)s);
-    sha256_digest(&ctx, sizeof digest, digest);
-    char *r = gx_arena_alloc(arena, 2 * SHA256_DIGEST_SIZE + 1);
-    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-        r[2 * i] = hex[digest[i] >> 4];
-        r[2 * i + 1] = hex[digest[i] & 15];
-    }
+    char *r = gx_arena_alloc(arena, GX_SHA256_HEX_LEN + 1);
+    gx_sha256_hex(s, len, r);
     return r;
 }
 
@@ -360,6 +312,38 @@ static bool gx_config_has_credentials(const struct gx_config *cfg)
     return false;
 }
 
+/* ---- scheduling ------------------------------------------------------------ */
+
+/* A workload's node selector: glyphoxa.io/tier=topology when tier scheduling
+ * is on, then the keys of extra (NULL: none), then those of own; a later key
+ * overrides an earlier one. */
+static gx_map gx_node_selector(gx_arena *arena, const struct gx_config *cfg, const char *topology,
+                               const gx_map *extra, const gx_map *own)
+{
+    gx_map_builder mb;
+    gx_mb_init(&mb, arena, own->count + (extra ? extra->count : 0) + 1);
+    if (cfg->core.tier_scheduling)
+        gx_mb_set(&mb, "glyphoxa.io/tier", topology);
+    gx_mb_set_map(&mb, extra);
+    gx_mb_set_map(&mb, own);
+    return gx_mb_done(&mb);
+}
+
+/* A workload's tolerations: own's items, then the glyphoxa.io/tier toleration
+ * when tier scheduling is on, then extra's items (NULL: none); an item equal
+ * to an earlier one is dropped. */
+static const gx_node *gx_tolerations(gx_arena *arena, const struct gx_config *cfg,
+                                     const char *topology, const gx_node *own,
+                                     const gx_node *extra)
+{
+    gx_seq_builder sb = {arena, 0, 0, NULL};
+    gx_sb_add_list(&sb, own);
+    if (cfg->core.tier_scheduling)
+        gx_sb_add(&sb, gx_new_toleration(arena, "glyphoxa.io/tier", topology));
+    gx_sb_add_list(&sb, extra);
+    return gx_sb_done(&sb);
+}
+
 /* ---- everything ---------------------------------------------------------- */
 
 static const char *const gx_topology_names[] = {"shared", "dedicated"};
@@ -433,7 +417,7 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
     gx_buf b = GX_BUF_INIT;
     gx_app_config_write(cfg, &b);
     out->app_config = gx_arena_strndup(arena, b.data ? b.data : "", b.len);
-    out->config_checksum = gx_sha256_hex(arena, out->app_config, b.len);
+    out->config_checksum = gx_sha256_hex_dup(arena, out->app_config, b.len);
     out->config_is_secret = gx_config_has_credentials(cfg);
     /* only the Secret form of R-config needs it */
     out->app_config_base64 = out->config_is_secret ? gx_base64_dup(arena, out->app_config, b.len) : "";
@@ -443,17 +427,9 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
     bool autoscaling = cfg->enabled[GX_C_AUTOSCALING];
     out->gateway_pdb =
         cfg->gateway.disruption_budget && (cfg->gateway.replica_count > 1 || autoscaling);
-    gx_map_builder gns;
-    gx_mb_init(&gns, arena, cfg->gateway.node_selector.count + 1);
-    if (cfg->core.tier_scheduling)
-        gx_mb_set(&gns, "glyphoxa.io/tier", topology);
-    gx_mb_set_map(&gns, &cfg->gateway.node_selector);
-    out->gateway_node_selector = gx_mb_done(&gns);
-    gx_seq_builder gtol = {arena, 0, 0, NULL};
-    gx_sb_add_list(&gtol, cfg->gateway.tolerations);
-    if (cfg->core.tier_scheduling)
-        gx_sb_add(&gtol, gx_new_toleration(arena, "glyphoxa.io/tier", topology));
-    out->gateway_tolerations = gx_sb_done(&gtol);
+    out->gateway_node_selector =
+        gx_node_selector(arena, cfg, topology, NULL, &cfg->gateway.node_selector);
+    out->gateway_tolerations = gx_tolerations(arena, cfg, topology, cfg->gateway.tolerations, NULL);
 
     /* worker */
     out->worker_gateway_addr =
@@ -476,22 +452,12 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
     out->gpu_merged = cfg->worker.resource_profile == GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM &&
                       cfg->worker.gpu.enabled;
     out->worker_gpu_count = out->gpu_merged && cfg->worker.gpu.count > 0 ? cfg->worker.gpu.count : 0;
-    gx_map_builder wns;
-    gx_mb_init(&wns, arena,
-               cfg->worker.node_selector.count + cfg->worker.gpu.node_selector.count + 1);
-    if (cfg->core.tier_scheduling)
-        gx_mb_set(&wns, "glyphoxa.io/tier", topology);
-    if (out->gpu_merged)
-        gx_mb_set_map(&wns, &cfg->worker.gpu.node_selector);
-    gx_mb_set_map(&wns, &cfg->worker.node_selector);
-    out->worker_node_selector = gx_mb_done(&wns);
-    gx_seq_builder wtol = {arena, 0, 0, NULL};
-    gx_sb_add_list(&wtol, cfg->worker.tolerations);
-    if (cfg->core.tier_scheduling)
-        gx_sb_add(&wtol, gx_new_toleration(arena, "glyphoxa.io/tier", topology));
-    if (out->gpu_merged)
-        gx_sb_add_list(&wtol, cfg->worker.gpu.tolerations);
-    out->worker_tolerations = gx_sb_done(&wtol);
+    out->worker_node_selector =
+        gx_node_selector(arena, cfg, topology,
+                         out->gpu_merged ? &cfg->worker.gpu.node_selector : NULL,
+                         &cfg->worker.node_selector);
+    out->worker_tolerations = gx_tolerations(arena, cfg, topology, cfg->worker.tolerations,
+                                             out->gpu_merged ? cfg->worker.gpu.tolerations : NULL);
 
     /* mcp-gateway, network policy */
     out->mcp_gateway_url =

@@ -6,8 +6,8 @@
  * Each value is declared in the `derived:` section of
  * schema/glyphoxa.schema.yaml, which makes the generator emit struct gx_derived
  * (gx_schema.h) and lets the template compiler type-check every use.
- * Depends on gx_schema (generated), gx_arena, gx_buf, gx_node, gx_yamlout and
- * nettle (SHA-256).
+ * Depends on gx_schema (generated), gx_arena, gx_buf, gx_hash (SHA-256,
+ * base64), gx_node and gx_yamlout.
  *
  * Memory: every string, map and node of *out lives in arena (or points into
  * cfg, which must outlive the arena's use); nothing is freed separately. */
@@ -39,8 +39,5 @@ void gx_app_config_write(const struct gx_config *cfg, gx_buf *out);
 /* Appends s percent-encoded for a URL's userinfo or path segment: every byte
  * except the unreserved A-Z a-z 0-9 - . _ ~ becomes %XX (upper-case hex). */
 void gx_percent_encode(gx_buf *out, const char *s);
-
-/* Appends the standard base64 (RFC 4648, with padding) of len bytes at data. */
-void gx_base64_encode(gx_buf *out, const void *data, size_t len);
 
 #endif

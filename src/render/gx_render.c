@@ -5,6 +5,7 @@
 
 #include "gx_node.h"
 #include "gx_shell.h"
+#include "gx_utf8.h"
 #include "gx_yamlout.h"
 
 void gx_render_template(gx_render *r, const gx_template *t)
@@ -136,38 +137,6 @@ void gx_render_yaml_list(gx_render *r, const gx_list *l, int indent, bool after_
     gx_yaml_list(&r->out, l, indent, after_key);
 }
 
-/* Length of the UTF-8 sequence at s (len bytes left) and its code point;
- * 0 when it is not well-formed (overlong, surrogate, beyond U+10FFFF, cut). */
-static size_t gx_utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xE0) == 0xC0) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 bool gx_render_block_ok(const char *s, size_t len)
 {
     if (!s || len == 0)
@@ -193,11 +162,8 @@ bool gx_render_block_ok(const char *s, size_t len)
         if (c < 0x20 || c == 0x7F)
             return false;
         uint32_t cp;
-        size_t n = gx_utf8_seq(u + i, len - i, &cp);
-        if (n == 0)
-            return false;
-        if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
-            cp == 0xFFFE || cp == 0xFFFF)
+        size_t n = gx_utf8_decode(u + i, len - i, &cp);
+        if (n == 0 || gx_yaml_cp_needs_escape(cp))
             return false;
         i += n;
     }

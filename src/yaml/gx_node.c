@@ -10,6 +10,9 @@
 
 #include <yaml.h>
 
+#include "gx_utf8.h"
+#include "gx_xalloc.h"
+
 /* Maps with more keys than this are checked for duplicates by sorting. */
 enum { GX_NODE_DUP_LINEAR_MAX = 32 };
 
@@ -35,14 +38,14 @@ typedef struct gx_parser {
     gx_diags *diags;
     size_t errors; /* diagnostics this parse added (or tried to add) */
     bool bom;      /* the input starts with a UTF-8 byte order mark */
-    /* children of every open collection, innermost last; malloc'd scratch */
+    /* children of every open collection, innermost last; malloc'd scratch
+     * (gx_xalloc: running out of memory aborts, as the arena does) */
     gx_node **stack;
     size_t sp, scap;
     gx_frame frames[GX_NODE_MAX_DEPTH + 1];
     int depth; /* open collections; frames[1..depth] are in use */
     gx_node *root;
     bool have_root;
-    bool oom;
 } gx_parser;
 
 /* ---- positions --------------------------------------------------------- */
@@ -79,7 +82,7 @@ static void gx_offset_pos(const gx_parser *p, size_t off, int *line, int *col)
                 continue; /* the '\n' ends the line */
             l++;
             c = 0;
-        } else if ((b & 0xC0) != 0x80) {
+        } else if (!gx_utf8_is_continuation(b)) {
             c++;
         }
     }
@@ -100,7 +103,7 @@ static size_t gx_mark_offset(const gx_parser *p, yaml_mark_t mark)
     }
     for (size_t c = 0; c < mark.column && i < p->len; c++) {
         i++;
-        while (i < p->len && (s[i] & 0xC0) == 0x80)
+        while (i < p->len && gx_utf8_is_continuation(s[i]))
             i++;
     }
     return i;
@@ -200,32 +203,25 @@ static void gx_libyaml_error(gx_parser *p, const yaml_parser_t *yp)
 
 /* ---- tree building ------------------------------------------------------- */
 
-static bool gx_push_child(gx_parser *p, gx_node *node)
+static void gx_push_child(gx_parser *p, gx_node *node)
 {
     if (p->sp == p->scap) {
-        size_t cap = p->scap ? p->scap * 2 : 64;
-        gx_node **s = realloc(p->stack, cap * sizeof *s);
-        if (!s) {
-            p->oom = true;
-            return false;
-        }
-        p->stack = s;
-        p->scap = cap;
+        p->scap = p->scap ? p->scap * 2 : 64;
+        p->stack = gx_xrealloc(p->stack, p->scap * sizeof *p->stack);
     }
     p->stack[p->sp++] = node;
-    return true;
 }
 
 /* Places a finished node: as the document root, or as the next child of the
  * innermost open collection. */
-static bool gx_attach(gx_parser *p, gx_node *node)
+static void gx_attach(gx_parser *p, gx_node *node)
 {
     if (p->depth == 0) {
         p->root = node;
         p->have_root = true;
-        return true;
+    } else {
+        gx_push_child(p, node);
     }
-    return gx_push_child(p, node);
 }
 
 /* True when the next child of the innermost open collection is a mapping key. */
@@ -340,14 +336,8 @@ static void gx_check_dups(gx_parser *p, gx_node *map)
         }
         return;
     }
-    gx_keyref *refs = malloc(n * sizeof *refs);
-    size_t *first_of = malloc(n * sizeof *first_of);
-    if (!refs || !first_of) {
-        free(refs);
-        free(first_of);
-        p->oom = true;
-        return;
-    }
+    gx_keyref *refs = gx_xcalloc(n, sizeof *refs);
+    size_t *first_of = gx_xcalloc(n, sizeof *first_of);
     for (size_t i = 0; i < n; i++) {
         refs[i].key = map->keys[i];
         refs[i].index = i;
@@ -378,7 +368,7 @@ static void gx_open(gx_parser *p, gx_node *n)
 
 /* Closes the innermost collection: its children move from the scratch stack
  * into the arena, a map is checked for duplicate keys, and it is attached. */
-static bool gx_close(gx_parser *p)
+static void gx_close(gx_parser *p)
 {
     gx_frame *f = &p->frames[p->depth];
     gx_node *n = f->node;
@@ -405,7 +395,7 @@ static bool gx_close(gx_parser *p)
     p->depth--;
     if (n->kind == GX_NODE_MAP)
         gx_check_dups(p, n);
-    return gx_attach(p, n);
+    gx_attach(p, n);
 }
 
 /* Looks for a NUL byte; reports its position. */
@@ -484,8 +474,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             n = gx_new_node(&p, GX_NODE_SCALAR, ev.start_mark, NULL);
             n->text = gx_arena_printf(p.arena, "*%s", a ? a : "");
             n->len = strlen(n->text);
-            if (!gx_attach(&p, n))
-                fatal = true;
+            gx_attach(&p, n);
             break;
         }
         case YAML_SCALAR_EVENT:
@@ -494,8 +483,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             n->len = ev.data.scalar.length;
             n->text = gx_arena_strndup(p.arena, (const char *)ev.data.scalar.value, n->len);
             n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            if (!gx_attach(&p, n))
-                fatal = true;
+            gx_attach(&p, n);
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT: {
@@ -519,18 +507,15 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
-            if (p.depth == 0 || !gx_close(&p))
-                fatal = true; /* depth 0 cannot happen with libyaml's events */
+            if (p.depth == 0)
+                fatal = true; /* cannot happen with libyaml's events */
+            else
+                gx_close(&p);
             break;
         default: /* stream start, document end, no event */
             break;
         }
         yaml_event_delete(&ev);
-        if (p.oom) {
-            p.errors++;
-            gx_diags_add(diags, GX_CODE_YAML_SYNTAX, file, 0, 0, NULL, "out of memory while reading YAML");
-            fatal = true;
-        }
         if (gx_give_up(&p))
             fatal = true;
     }

@@ -1,7 +1,7 @@
 /* gx_node — a YAML document read with libyaml into a small tree that keeps the
  * position of every node. It is the one way this tool reads YAML (values files,
  * structured values, --set text, parse-back tests). Depends on libyaml,
- * gx_arena, gx_diag.
+ * gx_arena, gx_diag, gx_utf8 and gx_xalloc (running out of memory aborts).
  *
  * Safety rules, enforced while parsing: anchors and aliases are rejected (no
  * alias expansion), duplicate mapping keys are rejected (keys compare by

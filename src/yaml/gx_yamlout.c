@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "gx_utf8.h"
+
 /* An implicit ("key: value") key must fit in 1024 characters for libyaml and
  * the YAML spec; longer written keys use the explicit "? key" form. Counted
  * in bytes, which is never less than characters. */
@@ -11,45 +13,7 @@ enum { GX_YAML_SIMPLE_KEY_MAX = 1000 };
 
 static const char gx_hex[] = "0123456789ABCDEF";
 
-/* ---- UTF-8 ------------------------------------------------------------------ */
-
-/* Length (1-4) of the well-formed UTF-8 sequence at s[0..len), storing its code
- * point; 0 when the bytes are not well-formed (overlong, surrogate, beyond
- * U+10FFFF, truncated, stray continuation byte). ASCII gives 1. */
-static size_t gx_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    size_t n;
-    uint32_t c, min;
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    } else if (b >= 0xC2 && b <= 0xDF) {
-        n = 2, c = b & 0x1F, min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        n = 3, c = b & 0x0F, min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        n = 4, c = b & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-/* Code points above U+007F that must not appear raw in output: C1 controls
- * (libyaml refuses them; U+0085 is also a line break), the line and paragraph
- * separators, the byte order mark and the two non-characters libyaml refuses. */
-static bool gx_cp_needs_escape(uint32_t cp)
+bool gx_yaml_cp_needs_escape(uint32_t cp)
 {
     return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
            cp == 0xFFFE || cp == 0xFFFF;
@@ -173,8 +137,8 @@ bool gx_yaml_plain_ok(const char *s, size_t len)
             continue;
         }
         uint32_t cp;
-        size_t n = gx_utf8_next(u + i, len - i, &cp);
-        if (n == 0 || gx_cp_needs_escape(cp))
+        size_t n = gx_utf8_decode(u + i, len - i, &cp);
+        if (n == 0 || gx_yaml_cp_needs_escape(cp))
             return false;
         i += n;
     }
@@ -209,8 +173,8 @@ static void gx_yaml_quoted(gx_buf *out, const char *s, size_t len)
         }
         if (b >= 0x80) {
             uint32_t cp;
-            n = gx_utf8_next(u + i, len - i, &cp);
-            if (n > 0 && !gx_cp_needs_escape(cp)) {
+            n = gx_utf8_decode(u + i, len - i, &cp);
+            if (n > 0 && !gx_yaml_cp_needs_escape(cp)) {
                 i += n;
                 continue;
             }
@@ -494,20 +458,32 @@ void gx_yaml_node(gx_buf *out, const gx_node *node, int indent, bool after_key)
     }
 }
 
-void gx_yaml_map(gx_buf *out, const gx_map *map, int indent, bool after_key)
+/* Starts a block map or list of count entries placed as gx_yaml_map says:
+ * writes empty ("{}" or "[]", after a space when after_key, and a newline)
+ * when count is 0, else the newline that follows a key; returns the column of
+ * the entries. */
+static int gx_block_start(gx_buf *out, size_t count, const char *empty, int indent,
+                          bool after_key)
 {
     if (indent < 0)
         indent = 0;
-    size_t count = map ? map->count : 0;
     if (count == 0) {
-        gx_buf_puts(out, after_key ? " {}\n" : "{}\n");
-        return;
-    }
-    int col = indent;
-    if (after_key) {
+        if (after_key)
+            gx_buf_putc(out, ' ');
+        gx_buf_puts(out, empty);
         gx_buf_putc(out, '\n');
-        col = indent + 2;
+        return indent;
     }
+    if (!after_key)
+        return indent;
+    gx_buf_putc(out, '\n');
+    return indent + 2;
+}
+
+void gx_yaml_map(gx_buf *out, const gx_map *map, int indent, bool after_key)
+{
+    size_t count = map ? map->count : 0;
+    int col = gx_block_start(out, count, "{}", indent, after_key);
     for (size_t i = 0; i < count; i++) {
         const char *k = map->keys[i] ? map->keys[i] : "";
         if (i > 0 || after_key)
@@ -521,18 +497,8 @@ void gx_yaml_map(gx_buf *out, const gx_map *map, int indent, bool after_key)
 
 void gx_yaml_list(gx_buf *out, const gx_list *list, int indent, bool after_key)
 {
-    if (indent < 0)
-        indent = 0;
     size_t count = list ? list->count : 0;
-    if (count == 0) {
-        gx_buf_puts(out, after_key ? " []\n" : "[]\n");
-        return;
-    }
-    int col = indent;
-    if (after_key) {
-        gx_buf_putc(out, '\n');
-        col = indent + 2;
-    }
+    int col = gx_block_start(out, count, "[]", indent, after_key);
     for (size_t i = 0; i < count; i++) {
         if (i > 0 || after_key)
             gx_buf_indent(out, col);

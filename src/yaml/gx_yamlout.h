@@ -2,7 +2,7 @@
  * quoted whenever a YAML 1.1 or 1.2 reader could take them for anything but the
  * string, and structured values (gx_node trees, maps, lists) re-emitted in
  * block style at a given indentation. Used by the renderer and by the values
- * file writer. Depends on gx_buf, gx_node, gx_types.
+ * file writer. Depends on gx_buf, gx_utf8, gx_node, gx_types.
  *
  * Output conventions: block style, two-space indentation, map keys in the order
  * given (gx_map is already sorted), sequences as "- item" at the parent's
@@ -15,10 +15,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gx_buf.h"
 #include "gx_node.h"
 #include "gx_types.h"
+
+/* True for a code point above U+007F that YAML output never holds raw:
+ * U+0080..U+009F (C1 controls; libyaml refuses them, U+0085 is a line break),
+ * U+2028 and U+2029 (line and paragraph separators), U+FEFF (byte order mark),
+ * U+FFFE and U+FFFF (non-characters libyaml refuses). */
+bool gx_yaml_cp_needs_escape(uint32_t cp);
 
 /* True when s (len bytes) may be written as a plain scalar: it is read back as
  * exactly this string by YAML 1.1 and 1.2 readers (not a bool/null/number/

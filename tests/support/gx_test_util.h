@@ -3,8 +3,11 @@
 #ifndef GX_TEST_UTIL_H
 #define GX_TEST_UTIL_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The whole file at path, malloc'd and NUL-terminated (it may hold NULs: *len
  * says how many bytes, when len is not NULL); NULL (and *len 0) when it cannot
@@ -32,6 +35,17 @@ static inline char *gx_test_read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+/* Writes len bytes at data to path (created, or emptied first) and gives it
+ * exactly mode, whatever the umask. */
+static inline void gx_test_write_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    assert_int_equal(fchmod(fd, mode), 0);
+    assert_int_equal(close(fd), 0);
 }
 
 #endif
