@@ -1,6 +1,6 @@
 /* Tests of gx_run: the script runner (exit status, timeout and group kill,
- * signal forwarding, child environment and directory) and executable lookup,
- * with toy scripts that call the recording fakes of tests/fakes. */
+ * signal forwarding, child output, environment and directory) and executable
+ * lookup, with toy scripts that call the recording fakes of tests/fakes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +10,7 @@
 #include "gx_test_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -356,9 +357,10 @@ static void test_leftover_processes_are_stopped(void **state)
 /* ---- signal forwarding -------------------------------------------------- */
 
 /* Runs the script with the runner in a forked child, sends sig to that child
- * once the script has written its pid (its process group) to "ready", and
- * returns the child's exit status. On failure both are killed. */
-static int run_forwarding(fx *f, const char *script_path, int sig)
+ * once the script has written its pid (its process group) to "ready" (and
+ * then second, when not 0, once the script has written "marker"), and returns
+ * the child's exit status. On failure both are killed. */
+static int run_forwarding(fx *f, const char *script_path, int sig, int second)
 {
     const char *const *env = child_env(f, NULL);
     const char *ready = ws_file(f, "ready");
@@ -383,6 +385,16 @@ static int run_forwarding(fx *f, const char *script_path, int sig)
     }
     assert_int_equal(access(ready, F_OK), 0);
     assert_int_equal(kill(child, sig), 0);
+    if (second) {
+        const char *marker = ws_file(f, "marker");
+        end = now_ms() + 10000;
+        while (access(marker, F_OK) != 0 && now_ms() < end) {
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        assert_int_equal(access(marker, F_OK), 0);
+        assert_int_equal(kill(child, second), 0);
+    }
 
     int st = 0;
     pid_t r = 0;
@@ -410,7 +422,7 @@ static void test_sigint_is_forwarded_to_the_group(void **state)
                            "trap 'echo got-int > marker; exit 42' INT\n"
                            "echo $$ > ready.tmp && mv ready.tmp ready\n"
                            "while :; do sleep 0.05; done\n");
-    assert_int_equal(run_forwarding(f, s, SIGINT), 42);
+    assert_int_equal(run_forwarding(f, s, SIGINT, 0), 42);
     char *marker = read_all(f, ws_file(f, "marker"), NULL);
     assert_non_null(marker);
     assert_string_equal(marker, "got-int\n");
@@ -424,7 +436,139 @@ static void test_sigterm_is_forwarded_to_the_group(void **state)
     fx *f = *state;
     const char *s = script(f, "plain.sh", "echo $$ > ready.tmp && mv ready.tmp ready\n"
                                           "while :; do sleep 0.05; done\n");
-    assert_int_equal(run_forwarding(f, s, SIGTERM), 128 + SIGTERM);
+    assert_int_equal(run_forwarding(f, s, SIGTERM, 0), 128 + SIGTERM);
+}
+
+static void test_second_sigint_kills_the_group(void **state)
+{
+    fx *f = *state;
+    /* the script survives SIGINT (and so does its background sleep) */
+    const char *s = script(f, "int-twice.sh",
+                           "trap 'echo got-int > marker' INT\n"
+                           "sleep 1000 &\n"
+                           "echo $! > bg.pid\n"
+                           "echo $$ > ready.tmp && mv ready.tmp ready\n"
+                           "while :; do sleep 0.05; done\n");
+    assert_int_equal(run_forwarding(f, s, SIGINT, SIGINT), 128 + SIGKILL);
+    char *status = read_all(f, ws_file(f, "status.txt"), NULL);
+    assert_non_null(status);
+    assert_non_null(strstr(status, "received SIGINT; passed it on to target 'test'"));
+    assert_non_null(strstr(status, "received SIGINT again; sent SIGKILL to target 'test'"));
+    assert_true(process_gone(read_pid(f, "bg.pid")));
+    assert_true(process_gone(-read_pid(f, "ready")));
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+typedef struct lines {
+    fx *f;
+    size_t count;
+    int stream[16];
+    const char *text[16];
+} lines;
+
+static void collect_line(void *ctx, int stream, const char *line, size_t len)
+{
+    lines *l = ctx;
+    if (l->count < 16) {
+        l->stream[l->count] = stream;
+        l->text[l->count++] = gx_arena_strndup(l->f->arena, line, len);
+    }
+}
+
+/* Runs the script with fd 1 and 2 redirected to files, whose contents are
+ * returned in *out and *err (arena). */
+static int run_redirected(fx *f, gx_run_opts *o, char **out, size_t *out_len, char **err,
+                          size_t *err_len)
+{
+    const char *out_path = ws_file(f, "our-stdout");
+    const char *err_path = ws_file(f, "our-stderr");
+    int out_fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(out_fd >= 0 && err_fd >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = dup(STDOUT_FILENO);
+    int saved_err = dup(STDERR_FILENO);
+    assert_true(saved_out >= 0 && saved_err >= 0);
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(err_fd, STDERR_FILENO);
+    int rc = gx_run_script(o, &f->diags);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, STDOUT_FILENO);
+    dup2(saved_err, STDERR_FILENO);
+    close(saved_out);
+    close(saved_err);
+    close(out_fd);
+    close(err_fd);
+    *out = read_all(f, out_path, out_len);
+    *err = read_all(f, err_path, err_len);
+    assert_non_null(*out);
+    assert_non_null(*err);
+    return rc;
+}
+
+static void test_output_lines_go_to_the_callback(void **state)
+{
+    fx *f = *state;
+    const char *s = script(f, "talk.sh",
+                           "echo out1\n"
+                           "echo err1 >&2\n"
+                           "kubectl get pods\n"
+                           "printf 'no-newline'\n");
+    gx_run_opts o = opts_for(f, s, 10, child_env(f, "GX_FAKE_STDOUT_KUBECTL_GET=pods-here",
+                                                  NULL));
+    lines l = {.f = f};
+    o.on_line = collect_line;
+    o.line_ctx = &l;
+    char *out, *err;
+    size_t out_len, err_len;
+    assert_int_equal(run_redirected(f, &o, &out, &out_len, &err, &err_len), 0);
+    /* nothing of the child reached our stdout or stderr */
+    assert_int_equal(out_len, 0);
+    assert_int_equal(err_len, 0);
+    assert_int_equal(f->diags.count, 0);
+    size_t n1 = 0, n2 = 0;
+    const char *want1[] = {"out1", "pods-here", "no-newline"};
+    for (size_t i = 0; i < l.count; i++) {
+        if (l.stream[i] == 1) {
+            assert_true(n1 < 3);
+            assert_string_equal(l.text[i], want1[n1++]);
+        } else {
+            assert_int_equal(l.stream[i], 2);
+            assert_string_equal(l.text[i], "err1");
+            n2++;
+        }
+    }
+    assert_int_equal(n1, 3);
+    assert_int_equal(n2, 1);
+    assert_string_equal(status_text(f), "");
+}
+
+static void test_output_without_callback_is_ours(void **state)
+{
+    fx *f = *state;
+    const char *s = script(f, "talk2.sh",
+                           "echo out1\n"
+                           "echo err1 >&2\n"
+                           "printf '\\n'\n"
+                           "head -c 100000 /dev/zero | tr '\\0' y\n"
+                           "echo\n"
+                           "echo out2\n");
+    gx_run_opts o = opts_for(f, s, 10, child_env(f, NULL));
+    char *out, *err;
+    size_t out_len, err_len;
+    assert_int_equal(run_redirected(f, &o, &out, &out_len, &err, &err_len), 0);
+    /* byte for byte, a line longer than GX_PROC_LINE_MAX included */
+    assert_int_equal(out_len, 5 + 1 + 100000 + 1 + 5);
+    assert_memory_equal(out, "out1\n\n", 6);
+    for (size_t i = 6; i < 6 + 100000; i++)
+        if (out[i] != 'y')
+            fail_msg("byte %zu of stdout is %d", i, out[i]);
+    assert_string_equal(out + 6 + 100000, "\nout2\n");
+    assert_string_equal(err, "err1\n");
+    assert_string_equal(status_text(f), "");
 }
 
 /* ---- environment, directory, stdin ------------------------------------- */
@@ -707,6 +851,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leftover_processes_are_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigint_is_forwarded_to_the_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigterm_is_forwarded_to_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_sigint_kills_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_lines_go_to_the_callback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_without_callback_is_ours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_child_environment_is_exactly_the_built_one, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_working_directory_is_the_workspace, setup,

@@ -3,12 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,8 +25,7 @@
 #endif
 
 enum {
-    GX_RUN_POLL_MS = 50,        /* longest sleep while a stopped group winds down */
-    GX_RUN_KILL_WAIT_MS = 5000, /* how long SIGKILLed members may take to vanish */
+    GX_RUN_POLL_MS = 50, /* wake-up interval when signals cannot come by signalfd */
 };
 
 /* ---- environment -------------------------------------------------------- */
@@ -197,94 +197,11 @@ bool gx_run_find_executable(const char *name_or_path, const char *path_env, char
     return false;
 }
 
-/* ---- the child ---------------------------------------------------------- */
+/* ---- the runner --------------------------------------------------------- */
 
-/* What the child reports through the exec pipe when it cannot start bash. */
-enum gx_run_step { GX_RUN_STEP_STDIN = 1, GX_RUN_STEP_CHDIR, GX_RUN_STEP_EXEC };
-
-typedef struct gx_run_failure {
-    int step;
-    int err;
-} gx_run_failure;
-
-/* Signals the runner takes over while it waits. */
+/* Signals the runner takes over while it waits, and passes on. */
 static const int gx_run_forwarded[] = {SIGINT, SIGTERM, SIGHUP};
 #define GX_RUN_NFORWARDED (sizeof gx_run_forwarded / sizeof gx_run_forwarded[0])
-
-/* Between fork and exec: async-signal-safe calls only. Never returns. */
-static void gx_run_child(const char *workspace, const char *bash, char *const argv[],
-                         char *const envp[], int report_fd, long fd_limit)
-{
-    gx_run_failure f = {0, 0};
-    setpgid(0, 0);
-
-    /* Handlers of the parent must not run here; ignored signals stay ignored
-     * (as exec keeps them), except SIGPIPE and SIGCHLD which scripts need. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    static const int keep_ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (size_t i = 0; i < sizeof keep_ignored / sizeof keep_ignored[0]; i++) {
-        struct sigaction cur;
-        if (sigaction(keep_ignored[i], NULL, &cur) == 0 && cur.sa_handler != SIG_IGN)
-            sigaction(keep_ignored[i], &dfl, NULL);
-    }
-    sigaction(SIGPIPE, &dfl, NULL);
-    sigaction(SIGCHLD, &dfl, NULL);
-
-    int fd = open("/dev/null", O_RDONLY);
-    if (fd < 0 || (fd != STDIN_FILENO && dup2(fd, STDIN_FILENO) < 0)) {
-        f.step = GX_RUN_STEP_STDIN;
-        goto fail;
-    }
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (chdir(workspace) != 0) {
-        f.step = GX_RUN_STEP_CHDIR;
-        goto fail;
-    }
-
-    /* No descriptor of the tool (e.g. the workspace lock) reaches the script. */
-    bool marked = false;
-#if defined(__linux__) && defined(SYS_close_range)
-    marked = syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) == 0;
-#endif
-    for (long i = 3; !marked && i < fd_limit; i++)
-        if (i != report_fd)
-            fcntl((int)i, F_SETFD, FD_CLOEXEC);
-
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    execve(bash, argv, envp);
-    f.step = GX_RUN_STEP_EXEC;
-fail:
-    f.err = errno;
-    ssize_t w;
-    do
-        w = write(report_fd, &f, sizeof f);
-    while (w < 0 && errno == EINTR);
-    _exit(127);
-}
-
-/* ---- waiting ------------------------------------------------------------ */
-
-typedef struct gx_run_wait {
-    const gx_run_opts *opts;
-    const sigset_t *set; /* the signals taken with sigtimedwait */
-    pid_t pgid;          /* the child's pid and process group id */
-    bool leader_done;
-    bool leader_lost; /* the script ended but its status could not be had */
-    int leader_status;
-} gx_run_wait;
-
-static int64_t gx_run_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void gx_run_status(const gx_run_opts *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -301,94 +218,6 @@ static void gx_run_status(const gx_run_opts *opts, const char *fmt, ...)
     fflush(opts->status_out);
 }
 
-/* Reaps every finished child in the group (the script and, with the subreaper
- * flag, orphans of the group) without blocking. */
-static void gx_run_reap(gx_run_wait *w)
-{
-    for (;;) {
-        int st;
-        pid_t r = waitpid(-w->pgid, &st, WNOHANG);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (r == w->pgid) {
-            w->leader_done = true;
-            w->leader_status = st;
-        }
-    }
-    if (!w->leader_done) {
-        int st;
-        pid_t r = waitpid(w->pgid, &st, WNOHANG);
-        if (r == w->pgid) {
-            w->leader_done = true;
-            w->leader_status = st;
-        } else if (r < 0 && errno == ECHILD) {
-            /* reaped behind our back (another thread's waitpid): status lost */
-            w->leader_done = true;
-            w->leader_lost = true;
-        }
-    }
-}
-
-static bool gx_run_group_gone(pid_t pgid)
-{
-    return kill(-pgid, 0) < 0 && errno == ESRCH;
-}
-
-/* Waits up to ms for one of the signals of the set; passes on SIGINT, SIGTERM
- * and SIGHUP to the group. */
-static void gx_run_wait_event(gx_run_wait *w, int64_t ms)
-{
-    if (ms < 0)
-        ms = 0;
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    siginfo_t info;
-    int sig = sigtimedwait(w->set, &info, &ts);
-    if (sig > 0 && sig != SIGCHLD) {
-        kill(-w->pgid, sig);
-        gx_run_status(w->opts, "[glyphoxa-deploy] received %s; passed it on to target '%s'\n",
-                      sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP",
-                      w->opts->target);
-    }
-}
-
-/* Stops every process of the group: SIGTERM, grace, SIGKILL; reaps them and
- * returns true once kill(-pgid, 0) reports ESRCH. */
-static bool gx_run_stop_group(gx_run_wait *w)
-{
-    int grace = w->opts->grace_ms > 0 ? w->opts->grace_ms : GX_RUN_DEFAULT_GRACE_MS;
-    kill(-w->pgid, SIGTERM);
-    kill(-w->pgid, SIGCONT); /* a stopped member must be able to act on SIGTERM */
-    int64_t end = gx_run_now_ms() + grace;
-    for (;;) {
-        gx_run_reap(w);
-        if (w->leader_done && gx_run_group_gone(w->pgid))
-            return true;
-        int64_t left = end - gx_run_now_ms();
-        if (left <= 0)
-            break;
-        gx_run_wait_event(w, left < GX_RUN_POLL_MS ? left : GX_RUN_POLL_MS);
-    }
-    gx_run_status(w->opts,
-                  "[glyphoxa-deploy] target '%s' did not stop within %ld ms of SIGTERM; "
-                  "sending SIGKILL\n",
-                  w->opts->target, (long)grace);
-    end = gx_run_now_ms() + GX_RUN_KILL_WAIT_MS;
-    for (;;) {
-        kill(-w->pgid, SIGKILL);
-        gx_run_reap(w);
-        if (w->leader_done && gx_run_group_gone(w->pgid))
-            return true;
-        int64_t left = end - gx_run_now_ms();
-        if (left <= 0)
-            return false;
-        gx_run_wait_event(w, left < GX_RUN_POLL_MS ? left : GX_RUN_POLL_MS);
-    }
-}
-
-/* ---- the runner --------------------------------------------------------- */
-
 static int gx_run_fail(gx_diags *diags, const gx_run_opts *opts, const char *hint,
                        const char *what, int err)
 {
@@ -396,6 +225,95 @@ static int gx_run_fail(gx_diags *diags, const gx_run_opts *opts, const char *hin
                  opts->target ? opts->target : "?", what, err ? ": " : "",
                  err ? strerror(err) : "");
     return 1;
+}
+
+/* What the wait loop knows besides the gx_proc handle. */
+typedef struct gx_run_wait {
+    const gx_run_opts *opts;
+    gx_proc *proc;
+    int grace_ms;
+    int sigints;    /* SIGINTs passed on so far */
+    bool abandoned; /* the group outlived SIGKILL */
+} gx_run_wait;
+
+/* gx_proc's events as the runner's status lines. */
+static void gx_run_on_event(void *ctx, gx_proc_event ev)
+{
+    gx_run_wait *w = ctx;
+    switch (ev) {
+    case GX_PROC_EV_LEFTOVERS:
+        gx_run_status(w->opts,
+                      "[glyphoxa-deploy] target '%s' left processes running in its process "
+                      "group %ld; stopping them\n",
+                      w->opts->target, gx_proc_pid(w->proc));
+        break;
+    case GX_PROC_EV_KILLED:
+        gx_run_status(w->opts,
+                      "[glyphoxa-deploy] target '%s' did not stop within %ld ms of SIGTERM; "
+                      "sending SIGKILL\n",
+                      w->opts->target, (long)w->grace_ms);
+        break;
+    case GX_PROC_EV_ABANDONED:
+        w->abandoned = true;
+        break;
+    case GX_PROC_EV_EXITED:
+    case GX_PROC_EV_TIMED_OUT:
+        break; /* the timeout is reported once the group is gone */
+    }
+}
+
+/* The default line sink: the child's lines on our own stdout and stderr, as
+ * the child wrote them (a piece of a long line without its '\n'). */
+static void gx_run_write_line(void *ctx, int stream, const char *line, size_t len)
+{
+    (void)ctx;
+    FILE *out = stream == 2 ? stderr : stdout;
+    fwrite(line, 1, len, out);
+    if (len != GX_PROC_LINE_MAX)
+        putc('\n', out);
+    fflush(out);
+}
+
+/* Passes one taken signal on to the group; a second SIGINT kills it. */
+static void gx_run_forward(gx_run_wait *w, int sig)
+{
+    if (sig == SIGINT && w->sigints++ > 0) {
+        gx_proc_signal(w->proc, SIGKILL);
+        gx_run_status(w->opts,
+                      "[glyphoxa-deploy] received SIGINT again; sent SIGKILL to target '%s'\n",
+                      w->opts->target);
+        return;
+    }
+    gx_proc_signal(w->proc, sig);
+    gx_run_status(w->opts, "[glyphoxa-deploy] received %s; passed it on to target '%s'\n",
+                  sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP",
+                  w->opts->target);
+}
+
+/* Takes every pending forwarded signal, from the signalfd or, without one,
+ * with sigtimedwait. */
+static void gx_run_take_signals(gx_run_wait *w, int sfd, const sigset_t *fwd)
+{
+    for (;;) {
+        int sig;
+        if (sfd >= 0) {
+            struct signalfd_siginfo si;
+            ssize_t n = read(sfd, &si, sizeof si);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n != (ssize_t)sizeof si)
+                return;
+            sig = (int)si.ssi_signo;
+        } else {
+            struct timespec zero = {0, 0};
+            sig = sigtimedwait(fwd, NULL, &zero);
+            if (sig < 0 && errno == EINTR)
+                continue;
+            if (sig <= 0)
+                return;
+        }
+        gx_run_forward(w, sig);
+    }
 }
 
 /* Saved process state, restored by gx_run_restore. */
@@ -408,14 +326,22 @@ typedef struct gx_run_saved {
 #endif
 } gx_run_saved;
 
-static void gx_run_take_over(gx_run_saved *saved, sigset_t *set)
+/* Blocks SIGCHLD and the forwarded signals the caller does not ignore (set:
+ * all of them; fwd: the forwarded ones), sets SIGCHLD to SIG_DFL and makes the
+ * process a child subreaper. */
+static void gx_run_take_over(gx_run_saved *saved, sigset_t *set, sigset_t *fwd, bool *any)
 {
     sigemptyset(set);
+    sigemptyset(fwd);
+    *any = false;
     sigaddset(set, SIGCHLD);
     for (size_t i = 0; i < GX_RUN_NFORWARDED; i++) {
         struct sigaction cur;
-        if (sigaction(gx_run_forwarded[i], NULL, &cur) == 0 && cur.sa_handler != SIG_IGN)
+        if (sigaction(gx_run_forwarded[i], NULL, &cur) == 0 && cur.sa_handler != SIG_IGN) {
             sigaddset(set, gx_run_forwarded[i]);
+            sigaddset(fwd, gx_run_forwarded[i]);
+            *any = true;
+        }
     }
     sigprocmask(SIG_BLOCK, set, &saved->mask);
 
@@ -495,98 +421,73 @@ int gx_run_script(const gx_run_opts *opts, gx_diags *diags)
                            "bash was not found on PATH", 0);
     }
 
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0)
-        return gx_run_fail(diags, opts, NULL, "cannot create a pipe", errno);
-
-    long fd_limit = sysconf(_SC_OPEN_MAX);
-    if (fd_limit < 0 || fd_limit > 65536)
-        fd_limit = 65536;
-    char *argv[] = {"bash", "--", (char *)opts->script, NULL};
+    const char *argv[] = {bash, "--", opts->script, NULL};
+    gx_run_wait w = {opts, NULL, opts->grace_ms > 0 ? opts->grace_ms : GX_RUN_DEFAULT_GRACE_MS,
+                     0, false};
+    gx_proc_opts po = GX_PROC_OPTS_INIT;
+    po.argv = argv;
+    po.env = opts->env;
+    po.cwd = opts->workspace;
+    po.timeout_ms = opts->timeout_seconds > INT_MAX / 1000 ? INT_MAX / 1000 * 1000
+                                                           : opts->timeout_seconds * 1000;
+    po.grace_ms = w.grace_ms;
+    po.stdin_fd = -1;
+    po.name = "bash";
+    po.cwd_name = "the workspace";
+    po.on_event = gx_run_on_event;
+    po.event_ctx = &w;
 
     gx_run_saved saved;
-    sigset_t set;
-    gx_run_take_over(&saved, &set);
+    sigset_t set, fwd;
+    bool any_forwarded;
+    gx_run_take_over(&saved, &set, &fwd, &any_forwarded);
+#ifdef __linux__
+    if (saved.subreaper_set)
+        po.flags |= GX_PROC_REAP_GROUP; /* orphans of the group are ours to reap */
+#endif
     fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int err = errno;
-        close(report[0]);
-        close(report[1]);
+    gx_diags start = GX_DIAGS_INIT;
+    w.proc = gx_proc_start(&po, &start);
+    if (!w.proc) {
         gx_run_restore(&saved);
-        return gx_run_fail(diags, opts, NULL, "cannot start a process", err);
+        gx_run_fail(diags, opts, NULL,
+                    start.count ? start.items[0].message : "cannot start a process", 0);
+        gx_diags_free(&start);
+        return 1;
     }
-    if (pid == 0)
-        gx_run_child(opts->workspace, bash, argv, (char *const *)opts->env, report[1],
-                     fd_limit);
-    setpgid(pid, pid); /* also here, so the group exists before we signal it */
-    close(report[1]);
+    gx_diags_free(&start);
 
-    gx_run_failure f = {0, 0};
-    ssize_t got;
-    do
-        got = read(report[0], &f, sizeof f);
-    while (got < 0 && errno == EINTR);
-    close(report[0]);
-
-    gx_run_wait w = {opts, &set, pid, false, false, 0};
-    if (got == (ssize_t)sizeof f) {
-        int ignored;
-        while (waitpid(pid, &ignored, 0) < 0 && errno == EINTR)
-            ; /* the child _exits right after its report */
-        gx_run_restore(&saved);
-        if (f.step == GX_RUN_STEP_CHDIR)
-            return gx_run_fail(diags, opts, NULL, "cannot enter the workspace", f.err);
-        if (f.step == GX_RUN_STEP_EXEC)
-            return gx_run_fail(diags, opts, NULL, "cannot execute bash", f.err);
-        return gx_run_fail(diags, opts, NULL, "cannot open /dev/null for the script", f.err);
+    int sfd = any_forwarded ? signalfd(-1, &fwd, SFD_NONBLOCK | SFD_CLOEXEC) : -1;
+    gx_proc_line_fn on_line = opts->on_line ? opts->on_line : gx_run_write_line;
+    void *line_ctx = opts->on_line ? opts->line_ctx : NULL;
+    while (!gx_proc_poll(w.proc, 0, on_line, line_ctx)) {
+        struct pollfd pfd[2] = {{gx_proc_fd(w.proc), POLLIN, 0}, {sfd, POLLIN, 0}};
+        (void)poll(pfd, 2, sfd >= 0 || !any_forwarded ? -1 : GX_RUN_POLL_MS);
+        if (any_forwarded)
+            gx_run_take_signals(&w, sfd, &fwd);
     }
-
-    int64_t deadline = gx_run_now_ms() + (int64_t)opts->timeout_seconds * 1000;
-    bool timed_out = false;
-    for (;;) {
-        gx_run_reap(&w);
-        if (w.leader_done)
-            break;
-        int64_t left = deadline - gx_run_now_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        gx_run_wait_event(&w, left);
-    }
+    if (sfd >= 0)
+        close(sfd);
 
     int result;
-    bool gone;
-    if (timed_out) {
-        gone = gx_run_stop_group(&w);
+    if (gx_proc_timed_out(w.proc)) {
         gx_run_status(opts, "glyphoxa-deploy: target '%s' exceeded its timeout of %ld s; killed\n",
                       opts->target, (long)opts->timeout_seconds);
         result = GX_RUN_TIMED_OUT;
     } else {
-        gone = gx_run_group_gone(pid);
-        if (!gone) {
-            gx_run_status(opts, "[glyphoxa-deploy] target '%s' left processes running in its "
-                                "process group %ld; stopping them\n",
-                          opts->target, (long)pid);
-            gone = gx_run_stop_group(&w);
-        }
-        if (w.leader_lost) {
+        result = gx_proc_status(w.proc);
+        if (result < 0) {
             gx_run_status(opts, "[glyphoxa-deploy] the exit status of target '%s' was lost\n",
                           opts->target);
             result = 1;
-        } else if (WIFEXITED(w.leader_status))
-            result = WEXITSTATUS(w.leader_status);
-        else if (WIFSIGNALED(w.leader_status))
-            result = 128 + WTERMSIG(w.leader_status);
-        else
-            result = 1;
+        }
     }
-    if (!gone)
+    if (w.abandoned)
         gx_run_status(opts,
                       "[glyphoxa-deploy] warning: processes of target '%s' (process group %ld) "
                       "did not exit after SIGKILL\n",
-                      opts->target, (long)pid);
+                      opts->target, gx_proc_pid(w.proc));
+    gx_proc_free(w.proc);
     gx_run_restore(&saved);
     return result;
 }

@@ -1,17 +1,21 @@
 /* gx_run — runs an apply target: `bash <script>` in the workspace, in its own
  * process group, with a timeout, signal forwarding and an environment built by
- * the caller (SPEC §5). Depends on gx_arena, gx_diag and POSIX (fork, execve,
- * process groups, sigtimedwait); on Linux also prctl(PR_SET_CHILD_SUBREAPER).
+ * the caller (SPEC §5). The blocking runner of the command line, built on the
+ * non-blocking gx_proc. Depends on gx_arena, gx_diag, gx_proc and Linux
+ * (signalfd, prctl(PR_SET_CHILD_SUBREAPER)).
  *
  * Secrets: nothing in this module carries a secret. The child environment holds
  * paths, names and flags only; secrets travel in files of mode 0600 that the
  * script reads (SPEC §7). Never put a secret value into gx_run_env_spec or into
  * gx_run_opts.env.
  *
- * Output: the child's stdout and stderr are the caller's (streamed, not
- * captured). The runner prints its own few status lines to opts->status_out;
- * everything that prevents the script from starting is returned as a
- * diagnostic instead. */
+ * Output: the child's stdout and stderr are pipes; their lines go to
+ * opts->on_line, or, without one, are written to our own stdout and stderr
+ * respectively (each line with its '\n', flushed at once), so line-oriented
+ * output reaches the terminal byte for byte (a last line the child left
+ * without '\n' gets one). The runner prints its own few status lines to
+ * opts->status_out; everything that prevents the script from starting is
+ * returned as a diagnostic instead. */
 #ifndef GX_RUN_H
 #define GX_RUN_H
 
@@ -21,6 +25,7 @@
 
 #include "gx_arena.h"
 #include "gx_diag.h"
+#include "gx_proc.h"
 
 /* PATH used when neither the caller nor the parent environment has one. */
 #define GX_RUN_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -43,6 +48,10 @@ typedef struct gx_run_opts {
     const char *bash;       /* bash to run; NULL: looked up on the PATH of env,
                              * then /bin/bash */
     int grace_ms;           /* SIGTERM → SIGKILL delay; 0: GX_RUN_DEFAULT_GRACE_MS */
+    gx_proc_line_fn on_line; /* each line of the child's stdout (stream 1) and
+                              * stderr (2), as gx_proc delivers them; NULL: written
+                              * to our stdout and stderr */
+    void *line_ctx;          /* passed to on_line */
 } gx_run_opts;
 
 /* Runs `bash -- <script>` and returns the exit status the tool should use:
@@ -54,36 +63,41 @@ typedef struct gx_run_opts {
  * A diagnostic is added only in that last case, so a caller tells "the script
  * failed with 1" from "the script never ran" by the diagnostic count.
  *
- * The child: its own process group (the child's pid is the group id), stdin
- * from /dev/null, stdout/stderr inherited, working directory opts->workspace,
- * environment exactly opts->env, an empty signal mask, SIGPIPE and SIGCHLD at
- * their defaults (other ignored signals stay ignored, as with exec), and every
- * descriptor above 2 closed at exec. Output buffered in the caller's FILE
- * streams is flushed before the child starts, so lines stay in order.
+ * The child (gx_proc): its own process group (the child's pid is the group
+ * id), stdin from /dev/null, stdout/stderr pipes (see Output), working
+ * directory opts->workspace, environment exactly opts->env, an empty signal
+ * mask, SIGPIPE SIGCHLD SIGINT SIGTERM SIGHUP SIGQUIT at their defaults, every
+ * descriptor above 2 closed, and PR_SET_PDEATHSIG so bash dies with the tool.
+ * Output buffered in the caller's FILE streams is flushed before the child
+ * starts, so lines stay in order.
  *
  * Timeout: SIGTERM (and SIGCONT) to the whole group; after grace_ms, SIGKILL to
- * the group; then every member is reaped and the runner makes sure that
- * kill(-group, 0) fails with ESRCH before it prints
+ * the group (with a status line); once every member is gone (kill(-group, 0)
+ * fails with ESRCH) the runner prints
  *   glyphoxa-deploy: target 'X' exceeded its timeout of N s; killed
  * to status_out and returns 124. A script that ends on its own but leaves
  * processes behind in its group has them stopped the same way (with a status
  * line). Processes that moved to another process group or session are out of
- * reach, as with any process-group based tool.
+ * reach, as with any process-group based tool; output they keep writing into
+ * the pipes is read for grace_ms after the group is gone, then dropped.
  *
  * Signals: while it waits, the runner blocks SIGCHLD, SIGINT, SIGTERM and
- * SIGHUP in the calling thread and takes them with sigtimedwait() — no signal
- * handlers are installed, so there is no global state. SIGINT, SIGTERM and
- * SIGHUP are passed on to the child's group (a status line says so) and the
- * wait goes on: the returned status is whatever the script then did (the
- * timeout still applies). A signal the caller ignores (SIG_IGN) is neither
- * blocked nor forwarded. SIGCHLD is set to SIG_DFL for the call. On Linux the
- * process is a child subreaper for the call, so orphaned members of the group
- * are reparented to it and reaped here rather than left as zombies for init.
- * Everything — signal mask, SIGCHLD action, subreaper flag — is restored before
- * return; a SIGINT/SIGTERM/SIGHUP that arrives after the script ended stays
- * pending for the caller. Meant for a single-threaded process: other threads
- * must keep these signals blocked, and a SIGCHLD from another child of the
- * caller during the call is consumed. */
+ * SIGHUP in the calling thread and takes the last three through a signalfd
+ * (sigtimedwait where signalfd fails) — no signal handlers are installed, so
+ * there is no global state. SIGINT, SIGTERM and SIGHUP are passed on to the
+ * child's group (a status line says so) and the wait goes on: the returned
+ * status is whatever the script then did (the timeout still applies). A second
+ * SIGINT while the first is being passed on sends SIGKILL to the group at
+ * once (with a status line); the status is then usually 137. A signal the caller
+ * ignores (SIG_IGN) is neither blocked nor forwarded. SIGCHLD is set to
+ * SIG_DFL for the call. On Linux the process is a child subreaper for the
+ * call, so orphaned members of the group are reparented to it and reaped here
+ * rather than left as zombies for init. Everything — signal mask, SIGCHLD
+ * action, subreaper flag — is restored before return; a SIGINT/SIGTERM/SIGHUP
+ * that arrives after the script and its group ended stays pending for the
+ * caller. Meant for a single-threaded process: other threads must keep these
+ * signals blocked, and a SIGCHLD from another child of the caller during the
+ * call is consumed. */
 int gx_run_script(const gx_run_opts *opts, gx_diags *diags);
 
 /* What the child environment is built from. Every string is copied into the
