@@ -333,7 +333,7 @@ static bool file_exists(const char *ws, const char *name)
 
 static void init_ws(const char *ws)
 {
-    cli_result r = cli(ws, "init", NULL);
+    cli_result r = cli(ws, "init", "--force", NULL);
     CLI_EXPECT(r, 0);
     cli_free(&r);
 }
@@ -422,6 +422,14 @@ static void test_exit_codes(void **state)
     assert_contains(r.out, "usage: glyphoxa-deploy");
     cli_free(&r);
 
+    /* 1: no workspace (for every command but init) */
+    r = cli(ws, "get", "core/namespace", NULL);
+    CLI_EXPECT(r, 1);
+    assert_contains(r.err, "no workspace in");
+    assert_contains(r.err, "init");
+    cli_free(&r);
+    write_text(ws, "values.yaml", "{}\n");
+
     /* 2: a path that does not exist is wrong in the command line itself */
     r = cli(ws, "get", "gateway/replica-cont", NULL);
     CLI_EXPECT(r, 2);
@@ -458,7 +466,10 @@ static void test_exit_codes(void **state)
     expect_usage_error(ws, (const char *[]){"init", "--dsn", "postgres://x@y/z", "--with-postgresql", NULL},
                        "--with-postgresql");
     /* a usage error changes nothing */
-    assert_false(file_exists(ws, "values.yaml"));
+    size_t len;
+    char *values = read_file(ws, "values.yaml", &len);
+    assert_string_equal(values, "{}\n");
+    free(values);
 }
 
 /* The commands the top-level usage lists (the lines under "commands:"). */
@@ -688,7 +699,8 @@ static void assert_origin(const char *ws, const char *const *global, const char 
 static void test_explain_every_layer(void **state)
 {
     const char *ws = *state;
-    /* no values.yaml at all: schema and topology defaults */
+    /* a workspace without values: schema and topology defaults */
+    write_text(ws, "values.yaml", "{}\n");
     assert_origin(ws, NULL, "core/namespace", "default");
     assert_origin(ws, NULL, "gateway/replica-count", "topology:shared");
 
@@ -1125,6 +1137,7 @@ static void test_hostile_strings_roundtrip(void **state)
 static void test_list_paths_json(void **state)
 {
     const char *ws = *state;
+    write_text(ws, "values.yaml", "{}\n");
     cli_result r = cli(ws, "list", "paths", "--json", NULL);
     CLI_EXPECT(r, 0);
     json_t *arr = parse_json(r.out);
@@ -1347,7 +1360,17 @@ static void check_validate_json(const char *ws, int want_status)
 static void test_validate_json(void **state)
 {
     const char *ws = *state;
+    /* no workspace at all: one JSON object all the same, with the reason */
+    cli_result r0 = cli(ws, "validate", "--json", NULL);
+    CLI_EXPECT(r0, 1);
+    json_t *o0 = parse_json(r0.out);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(o0, "results"), 0), "rule")),
+                        "no-workspace");
+    json_decref(o0);
+    cli_free(&r0);
     /* an empty workspace: no admin key, no database */
+    write_text(ws, "values.yaml", "{}\n");
     check_validate_json(ws, 1);
     init_ws(ws);
     check_validate_json(ws, 0);

@@ -222,6 +222,17 @@ int main(int argc, char **argv)
         gx_session_add_values_file(cli.session, values_files[i]);
     for (size_t i = 0; i < nsets; i++)
         gx_session_add_set(cli.session, sets[i], set_from_file[i]);
+    if (cli.command->flags & GX_CMD_NEEDS_WORKSPACE) {
+        gx_diags diags = GX_DIAGS_INIT;
+        if (!gx_session_require_workspace(cli.session, &diags)) {
+            for (size_t i = 0; i < diags.count; i++)
+                gx_cli_print_diag(&cli, &diags.items[i]);
+            gx_diags_free(&diags);
+            status = GX_EXIT_FAIL;
+            goto done;
+        }
+        gx_diags_free(&diags);
+    }
     status = gx_cli_entry(cli.command->name)(&cli);
 done:
     fflush(stdout);

@@ -184,20 +184,21 @@ static const gx_command_info gx_commands[] = {
      "Prints the effective value (defaults < topology < values.yaml < -f files < --set).\n"
      "--explain names the layer that won. Secrets print as <redacted> unless --show-secrets.\n"
      "A section (e.g. gateway) prints every path below it; --all prints every value.",
-     gx_get_opts, gx_get_args, gx_get_ex, GX_CMD_LAYERS},
+     gx_get_opts, gx_get_args, gx_get_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LAYERS},
     {"set", "set values in values.yaml", "set PATH=VALUE... [--if-revision REV]",
      "Stores values in values.yaml, parsed by each path's type: ints, true/false, enum\n"
      "choices, maps and lists as YAML text.",
-     gx_set_opts, gx_set_args, gx_set_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+     gx_set_opts, gx_set_args, gx_set_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
     {"unset", "remove values from values.yaml (back to the default)",
      "unset PATH... [--if-revision REV]", "Removes values from values.yaml, so the defaults apply again.",
-     gx_set_opts, gx_unset_args, gx_unset_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+     gx_set_opts, gx_unset_args, gx_unset_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
     {"component", "list, enable or disable components",
      "component list [--json] | enable NAME... | disable NAME...",
      "Components switch whole parts of the deployment on and off: mcp-gateway,\n"
      "network-policy, autoscaling, postgresql, sealed-secrets. gateway and worker are\n"
      "mandatory. Enabling postgresql generates its password when none is set.",
-     gx_component_opts, gx_component_args, gx_component_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
+     gx_component_opts, gx_component_args, gx_component_ex,
+     GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
     {"validate", "check the configuration (exit 1 on a blocking result)", "validate [--json]",
      "Checks every value and the rules V1-V20. Exit status 1 when any result is blocking.\n"
      "With --json it prints exactly one JSON object, also when the values cannot be read.",
@@ -205,7 +206,7 @@ static const gx_command_info gx_commands[] = {
     {"export", "render generated/ and scripts/", "export [--out DIR] [--stdout] [--no-secrets]",
      "Validates, then renders generated/*.yaml and scripts/*.sh (atomically).",
      gx_export_opts, NULL, gx_export_ex,
-     GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+     GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"apply", "run a target (default, infrastructure, stop, destroy, restart, status, diff)",
      "apply [TARGET] [--dry-run] [--timeout S] [--kubeconfig F] [--context C]\n"
      "         [--kubectl PATH] [--helm PATH] [--delete-namespace]",
@@ -217,7 +218,7 @@ static const gx_command_info gx_commands[] = {
      "timeout stopped the target; diff exits 1 when the cluster differs. --delete-namespace\n"
      "(destroy only) deletes the Namespace too, with its PersistentVolumeClaims.",
      gx_apply_opts, gx_apply_args, gx_apply_ex,
-     GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+     GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"help", "show the help of a command", "help [COMMAND]",
      "Shows the list of commands, or the help of one command.", NULL, gx_help_args,
      gx_help_ex, 0},

@@ -78,10 +78,6 @@ void gx_emit_done(const gx_sink *sink, int status);
  * request problem, FAILED otherwise. */
 gx_status gx_status_of(const gx_diags *diags);
 
-/* Adds "no workspace in DIR" (remedy: init) and returns false when the
- * session's workspace has no values.yaml. */
-bool gx_core_need_workspace(gx_session *s, gx_diags *diags);
-
 /* A JSON string of s (NULL: ""); bytes that are not valid UTF-8 become U+FFFD. */
 json_t *gx_json_text(const char *s);
 

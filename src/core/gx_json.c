@@ -292,8 +292,7 @@ json_t *gx_json_validation(const gx_validation *v)
     for (size_t i = 0; v->diags && i < v->diags->count; i++)
         json_array_append_new(arr, gx_json_diag(&v->diags->items[i]));
     json_object_set_new(o, "results", arr);
-    if (v->revision)
-        json_object_set_new(o, "revision", json_string(v->revision));
+    json_object_set_new(o, "revision", v->revision ? json_string(v->revision) : json_null());
     return o;
 }
 

@@ -175,12 +175,12 @@ bool gx_session_has_workspace(const gx_session *s)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool gx_core_need_workspace(gx_session *s, gx_diags *diags)
+bool gx_session_require_workspace(gx_session *s, gx_diags *diags)
 {
     if (gx_session_has_workspace(s))
         return true;
     gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_NO_WORKSPACE, NULL,
-                               "no workspace in %s: it has no %s", s->workspace, GX_VALUES_FILE);
+                               "no workspace in %s (it has no %s)", s->workspace, GX_VALUES_FILE);
     if (d) {
         d->hint = "create one with init";
         d->remedy.kind = GX_REMEDY_INIT;
@@ -225,7 +225,9 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
     gx_layer *values = gx_arena_alloc(arena, sizeof *values);
     out->values_path = gx_core_path(s, GX_VALUES_FILE);
     gx_layer_init(values, GX_LAYER_VALUES, out->values_path);
-    if (gx_file_exists(out->values_path)) {
+    if (!gx_file_exists(out->values_path) && !gx_session_require_workspace(s, diags)) {
+        ok = false;
+    } else if (gx_file_exists(out->values_path)) {
         char *data;
         size_t len;
         if (!gx_file_read(arena, out->values_path, GX_VALUES_MAX_BYTES, &data, &len, diags)) {

@@ -189,6 +189,10 @@ void gx_session_free(gx_session *s);
 
 /* True when the workspace has a values.yaml. */
 bool gx_session_has_workspace(const gx_session *s);
+/* gx_session_has_workspace, or false with the no-workspace diagnostic (its
+ * remedy: init) added to diags. Operations that read the values check it
+ * too; a front end checks it first for commands that need a workspace. */
+bool gx_session_require_workspace(gx_session *s, gx_diags *diags);
 
 /* ---- reading ------------------------------------------------------------------ */
 
