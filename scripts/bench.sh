@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of SPEC §8, for the full manifest set (bench/values-full.yaml:
+# The performance benchmarks, for the full manifest set (bench/values-full.yaml:
 # every component on, providers of every kind, NPCs, MCP servers): builds a
 # Release tree in build-bench/, then prints each figure next to its goal with
 # "ok" or "MISSED":
@@ -126,7 +126,7 @@ rss=$(value command_maxrss_kib_max "$work/export.txt")
 stdout_diff=$(value median_difference_us "$work/export-stdout.txt")
 
 echo
-echo "=== figures against SPEC §8 ($runs runs each; machine above)"
+echo "=== figures against the goals ($runs runs each; machine above)"
 row "export median - /bin/true median" "$diff_us" us "<=" 1000
 row "  the same in CPU time (user + system)" "$(value cpu_median_difference_us "$work/export.txt")" us "<=" 1000
 if [ -f "$work/export-tmpfs.txt" ]; then

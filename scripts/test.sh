@@ -35,7 +35,7 @@ step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically l
 step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
 step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
-step "golden renders, SPEC §4 requirements, Kubernetes conformance" \
+step "golden renders, pod requirements, Kubernetes conformance" \
     env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh
 step "templates compiled in: a lone copy of the binary renders the same" \
     tests/standalone/check.sh build/glyphoxa-deploy

@@ -1,4 +1,4 @@
-/* gx_rules — validation (SPEC §3). See gx_rules.h for the contract.
+/* gx_rules — validation (docs/rules.md). See gx_rules.h for the contract.
  *
  * Layout: results and small helpers; Kubernetes quantities (exact comparison);
  * label keys/values; one static function per rule id (gx_rule_v1 … gx_rule_v20);

@@ -1,4 +1,4 @@
-/* gx_rules — validation (SPEC §3): per-field checks driven by the field table
+/* gx_rules — validation (docs/rules.md): per-field checks driven by the field table
  * (V1) and the hand-written cross-value rules V2–V20, one function per rule id,
  * registered in one table. Values of disabled components are not validated.
  * Depends on gx_schema (generated), gx_model, gx_node, gx_arena. */

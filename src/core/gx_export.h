@@ -1,5 +1,5 @@
 /* gx_export — renders every compiled-in template for a configuration and
- * writes the result (SPEC §4, §7): into a workspace's generated/ and scripts/
+ * writes the result (docs/targets.md): into a workspace's generated/ and scripts/
  * (swapped in atomically), into another directory (--out), or as one YAML
  * stream (--stdout); records what was exported in
  * .glyphoxa-deploy/last-export. Also the in-memory render of the full set,

@@ -1,4 +1,4 @@
-/* gx_files — the file-safety layer (SPEC §7): bounded reads, atomic writes,
+/* gx_files — the file-safety layer (docs/architecture.md, "Lock first"): bounded reads, atomic writes,
  * the workspace lock, the export directory swap, tree removal and the OS
  * random source. Depends on gx_arena, gx_buf, gx_diag, gx_xalloc and Linux/glibc
  * (getrandom, flock, renameat2).

@@ -4,7 +4,7 @@
 # and checks
 #   1. generated/ and scripts/ byte for byte against <case>/expected/, and the
 #      file modes against <case>/modes.txt;
-#   2. the SPEC §4 requirements on the rendered manifests, read back
+#   2. the pod requirements of the rendered manifests (what makes the service start), read back
 #      independently of the C code (requirements.mjs);
 #   3. Kubernetes schema conformance of every manifest (tests/conformance).
 #
@@ -72,7 +72,7 @@ $(grep -v '^ok ' "$out/conformance.log" | sed 's/^/    /')")
     fi
     if ! node "$here/requirements.mjs" "${req[@]}" "$dir/values.yaml" "$out/tree/generated" \
         >"$out/requirements.log" 2>&1; then
-        problems+=("SPEC §4 requirements:
+        problems+=("pod requirements:
 $(sed 's/^/    /' "$out/requirements.log")")
     fi
 

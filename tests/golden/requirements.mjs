@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Parse-back check of rendered manifests against SPEC §4, independent of the C
+// Parse-back check of rendered manifests against the pod requirements, independent of the C
 // code that rendered them: reads the case's values.yaml and its generated/
 // tree and checks the pod requirements (args, config volume, security
 // contexts, env, probes, scheduling, checksum), labels and selectors, Secret
