@@ -1,22 +1,53 @@
-/* gxg_emit — writes the C that the runtime builds on: gx_schema.h (struct
- * gx_config, the field/component/target/pattern enums, table declarations),
- * gx_schema.c (the tables, compiled-in defaults), and gx_patterns.re (value
- * patterns as re2c rules, compiled to C by re2c). Build-time only. */
+/* gxg_emit — the emitters of gxgen, one per output, and what they share.
+ * Build-time only.
+ *
+ *   gxg_emit_schema.c    gx_schema.h, gx_schema.c: struct gx_config, the field,
+ *                        component and target tables, compiled-in defaults
+ *   gxg_emit_patterns.c  gx_patterns.re: value patterns as re2c rules (re2c
+ *                        compiles them to gx_patterns.c)
+ *   gxg_emit_templates.c gx_templates.h, gx_templates.c: one C render function
+ *                        per template and gx_template_table (with each file's
+ *                        front matter)
+ *   gxg_emit_policy.c    gx_policy.h, gx_policy.c: tables derived from the
+ *                        templates' front matter (the top-level directories an
+ *                        export replaces, the apply order)
+ *
+ * Every generated file starts with a banner naming gxgen and its source (no
+ * date, so the same sources give the same bytes) and checks the runtime
+ * version it was written for. Each emitter prints why and returns false on an
+ * I/O error. */
 #ifndef GXG_EMIT_H
 #define GXG_EMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "gxg_schema.h"
+#include "gxg_templates.h"
 
-/* Writes the three files into out_dir. Returns false (after printing why) on
- * an I/O error or a schema that cannot be expressed in C. */
+/* The runtime versions the generated code is written for: GX_RUNTIME_VERSION
+ * (gx_types.h) and GX_RENDER_VERSION (gx_render.h). */
+#define GXG_RUNTIME_VERSION 2
+#define GXG_RENDER_VERSION 2
+
 bool gxg_emit_schema(const gxg_schema *schema, const char *out_dir);
+bool gxg_emit_patterns(const gxg_schema *schema, const char *out_dir);
+bool gxg_emit_templates(const gxg_templates *templates, const char *out_dir);
+bool gxg_emit_policy(const gxg_templates *templates, const char *out_dir);
+
+/* The names of every file the emitters write (for removing them after an
+ * error), NULL-terminated. */
+extern const char *const gxg_outputs[];
+
+/* ---- shared by the emitters ------------------------------------------------------- */
 
 /* Writes s as a C string literal (with quotes), escaping everything that is not
  * printable ASCII. */
 void gxg_c_string(FILE *out, const char *s);
+
+/* s as a C string literal, malloc'd. */
+char *gxg_c_string_text(const char *s);
 
 /* Opens out_dir/name for writing and writes the generated-file banner. */
 FILE *gxg_open_output(const char *out_dir, const char *name, const char *source);

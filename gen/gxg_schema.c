@@ -1,28 +1,10 @@
 #include "gxg_schema.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void *gxg_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("gxgen: out of memory\n", stderr);
-        exit(2);
-    }
-    return p;
-}
-
-static char *gxg_strdup(const char *s)
-{
-    char *d = gxg_xcalloc(strlen(s) + 1, 1);
-    strcpy(d, s);
-    return d;
-}
 
 __attribute__((format(printf, 3, 4))) static void gxg_error(gxg_schema *schema,
                                                             const yaml_node_t *node,
@@ -39,18 +21,6 @@ __attribute__((format(printf, 3, 4))) static void gxg_error(gxg_schema *schema,
     fputc('\n', stderr);
     va_end(ap);
     schema->errors++;
-}
-
-char *gxg_ident(const char *text, bool upper)
-{
-    char *d = gxg_strdup(text);
-    for (char *p = d; *p; p++) {
-        if (*p == '-' || *p == '/' || *p == '.' || *p == ' ')
-            *p = '_';
-        else
-            *p = (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
-    }
-    return d;
 }
 
 static yaml_node_t *gxg_node(gxg_schema *s, int index)
@@ -106,9 +76,9 @@ static char *gxg_req_string(gxg_schema *s, yaml_node_t *map, const char *key)
     const char *v = gxg_scalar(n);
     if (!v) {
         gxg_error(s, n ? n : map, "'%s' must be a string and is required", key);
-        return gxg_strdup("");
+        return gxg_xstrdup("");
     }
-    return gxg_strdup(v);
+    return gxg_xstrdup(v);
 }
 
 static char *gxg_opt_string(gxg_schema *s, yaml_node_t *map, const char *key)
@@ -121,7 +91,7 @@ static char *gxg_opt_string(gxg_schema *s, yaml_node_t *map, const char *key)
         gxg_error(s, n, "'%s' must be a string", key);
         return NULL;
     }
-    return gxg_strdup(v);
+    return gxg_xstrdup(v);
 }
 
 static bool gxg_parse_bool(gxg_schema *s, yaml_node_t *n, bool *out)
@@ -315,7 +285,7 @@ static void gxg_read_field(gxg_schema *s, yaml_node_t *n, gxg_field *f)
                 const char *c = gxg_scalar(gxg_node(s, choices->data.sequence.items.start[i]));
                 if (!c)
                     gxg_error(s, choices, "choices must be strings");
-                f->choices[f->choice_count++] = gxg_strdup(c ? c : "");
+                f->choices[f->choice_count++] = gxg_xstrdup(c ? c : "");
             }
         }
     }
@@ -389,6 +359,58 @@ static yaml_node_t *gxg_req_seq(gxg_schema *s, yaml_node_t *root, const char *ke
     return n;
 }
 
+static const char *const gxg_tool_need_names[] = {
+    [GX_NEED_NEVER] = "never",
+    [GX_NEED_ALWAYS] = "always",
+    [GX_NEED_OPTIONAL] = "optional",
+    [GX_NEED_WITH_INFRASTRUCTURE] = "with-infrastructure",
+};
+
+/* A target's need of a tool: required, one of gxg_tool_need_names. */
+static gx_tool_need gxg_req_need(gxg_schema *s, yaml_node_t *tn, const char *key)
+{
+    yaml_node_t *n = gxg_get(s, tn, key);
+    const char *v = gxg_scalar(n);
+    for (size_t i = 0; v && i < sizeof gxg_tool_need_names / sizeof gxg_tool_need_names[0]; i++)
+        if (strcmp(v, gxg_tool_need_names[i]) == 0)
+            return (gx_tool_need)i;
+    if (!n)
+        gxg_error(s, tn, "'%s' is required: never, always, optional or with-infrastructure",
+                  key);
+    else
+        gxg_error(s, n, "%s: '%s' is not one of never, always, optional, with-infrastructure",
+                  key, v ? v : "(not a string)");
+    return GX_NEED_NEVER;
+}
+
+/* options: the target-specific command-line options a target accepts, as a
+ * sequence of option names without "--" (optional; none when absent). */
+static void gxg_read_options(gxg_schema *s, yaml_node_t *tn, gxg_target *t)
+{
+    yaml_node_t *n = gxg_get(s, tn, "options");
+    if (!n)
+        return;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        gxg_error(s, n, "options must be a sequence of option names");
+        return;
+    }
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    t->options = gxg_xcalloc(count + 1, sizeof *t->options);
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *on = gxg_node(s, n->data.sequence.items.start[i]);
+        const char *o = gxg_scalar(on);
+        if (!o || !gxg_is_segment(o, strlen(o))) {
+            gxg_error(s, on, "option '%s' must be a name of [a-z0-9-] without '--'",
+                      o ? o : "(not a string)");
+            continue;
+        }
+        for (size_t j = 0; j < t->option_count; j++)
+            if (strcmp(t->options[j], o) == 0)
+                gxg_error(s, on, "option '%s' is listed twice", o);
+        t->options[t->option_count++] = gxg_xstrdup(o);
+    }
+}
+
 #define GXG_SEQ_COUNT(n) ((size_t)((n)->data.sequence.items.top - (n)->data.sequence.items.start))
 
 bool gxg_schema_read(gxg_schema *s, const char *file)
@@ -439,9 +461,9 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
                 continue;
             }
             gxg_pattern *pt = &s->patterns[s->pattern_count++];
-            pt->name = gxg_strdup(name);
+            pt->name = gxg_xstrdup(name);
             pt->upper = gxg_ident(name, true);
-            pt->regex = gxg_strdup(re);
+            pt->regex = gxg_xstrdup(re);
         }
     } else {
         gxg_error(s, pats ? pats : root, "'patterns' must be a mapping");
@@ -451,17 +473,25 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
     if (comps) {
         s->components = gxg_xcalloc(GXG_SEQ_COUNT(comps), sizeof *s->components);
         static const char *const allowed[] = {"name", "mandatory", "default", "description",
-                                              NULL};
+                                              "infrastructure", NULL};
         for (yaml_node_item_t *it = comps->data.sequence.items.start;
              it < comps->data.sequence.items.top; it++) {
             yaml_node_t *cn = gxg_node(s, *it);
             gxg_check_keys(s, cn, allowed);
             gxg_component *c = &s->components[s->component_count++];
+            c->line = (int)cn->start_mark.line + 1;
+            c->col = (int)cn->start_mark.column + 1;
             c->name = gxg_req_string(s, cn, "name");
             c->upper = gxg_ident(c->name, true);
             c->description = gxg_req_string(s, cn, "description");
             c->mandatory = gxg_opt_bool(s, cn, "mandatory", false);
             c->default_on = gxg_opt_bool(s, cn, "default", false);
+            c->infrastructure = gxg_opt_bool(s, cn, "infrastructure", false);
+            if (c->mandatory && c->infrastructure)
+                gxg_error(s, gxg_get(s, cn, "infrastructure"),
+                          "component '%s': an infrastructure component is optional (mandatory: "
+                          "false)",
+                          c->name);
             if (!gxg_is_segment(c->name, strlen(c->name)))
                 gxg_error(s, cn, "component name '%s' must be a path segment", c->name);
             if (c->mandatory && !c->default_on)
@@ -475,14 +505,26 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
     yaml_node_t *targets = gxg_req_seq(s, root, "targets");
     if (targets) {
         s->targets = gxg_xcalloc(GXG_SEQ_COUNT(targets), sizeof *s->targets);
-        static const char *const allowed[] = {"name", "script", "pre-export", "timeout",
-                                              "description", NULL};
+        static const char *const allowed[] = {"name",    "script", "pre-export", "timeout",
+                                              "description", "kubectl", "helm", "options",
+                                              NULL};
         for (yaml_node_item_t *it = targets->data.sequence.items.start;
              it < targets->data.sequence.items.top; it++) {
             yaml_node_t *tn = gxg_node(s, *it);
             gxg_check_keys(s, tn, allowed);
             gxg_target *t = &s->targets[s->target_count++];
+            t->line = (int)tn->start_mark.line + 1;
+            t->col = (int)tn->start_mark.column + 1;
             t->name = gxg_req_string(s, tn, "name");
+            if (!gxg_is_segment(t->name, strlen(t->name)))
+                gxg_error(s, gxg_get(s, tn, "name"), "target name '%s' must be a path segment",
+                          t->name);
+            for (size_t j = 0; j + 1 < s->target_count; j++)
+                if (strcmp(s->targets[j].name, t->name) == 0)
+                    gxg_error(s, tn, "target '%s' is declared twice", t->name);
+            t->kubectl = gxg_req_need(s, tn, "kubectl");
+            t->helm = gxg_req_need(s, tn, "helm");
+            gxg_read_options(s, tn, t);
             t->upper = gxg_ident(t->name, true);
             t->script = gxg_req_string(s, tn, "script");
             t->description = gxg_req_string(s, tn, "description");
@@ -573,6 +615,20 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
                 }
         }
     }
+    bool any_infrastructure = false;
+    for (size_t c = 0; c < s->component_count; c++)
+        any_infrastructure = any_infrastructure || s->components[c].infrastructure;
+    for (size_t t = 0; t < s->target_count; t++) {
+        const gxg_target *tg = &s->targets[t];
+        if (!any_infrastructure && (tg->kubectl == GX_NEED_WITH_INFRASTRUCTURE ||
+                                    tg->helm == GX_NEED_WITH_INFRASTRUCTURE)) {
+            fprintf(stderr,
+                    "%s:%d:%d: error: target '%s' needs a tool with-infrastructure, but no "
+                    "component is marked infrastructure: true\n",
+                    s->file, tg->line, tg->col, tg->name);
+            s->errors++;
+        }
+    }
     for (size_t c = 0; c < s->component_count; c++) {
         bool used = false;
         for (size_t i = 0; i < s->field_count; i++)
@@ -598,4 +654,12 @@ int gxg_schema_component(const gxg_schema *s, const char *name)
         if (strcmp(s->components[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+const gxg_derived *gxg_schema_derived(const gxg_schema *s, const char *name)
+{
+    for (size_t i = 0; i < s->derived_count; i++)
+        if (strcmp(s->derived[i].name, name) == 0)
+            return &s->derived[i];
+    return NULL;
 }

@@ -1,6 +1,7 @@
-/* gxg_schema — the generator's reader of schema/glyphoxa.schema.yaml: the
- * fields, components, targets and value patterns, checked for consistency.
- * Build-time only (part of gxgen). Depends on libyaml.
+/* gxg_schema — phase 1 of gxgen: reads schema/glyphoxa.schema.yaml (the
+ * fields, components, targets with what they need, derived values and value
+ * patterns) and checks it for consistency. Build-time only (part of gxgen).
+ * Depends on libyaml and gxg_util.
  *
  * Errors are printed by gxgen's main as file:line:col; the reader collects them
  * in gxg_schema.errors and returns false. Memory is never freed: gxgen is a
@@ -15,6 +16,7 @@
 #include <yaml.h>
 
 #include "gx_types.h"
+#include "gxg_util.h"
 
 typedef struct gxg_value { /* a default value as written in the schema */
     yaml_document_t *doc;
@@ -47,12 +49,18 @@ typedef struct gxg_pattern {
 typedef struct gxg_component {
     char *name, *upper, *description;
     bool mandatory, default_on;
+    bool infrastructure; /* installed with Helm by the infrastructure target */
+    int line, col;
 } gxg_component;
 
 typedef struct gxg_target {
     char *name, *upper, *script, *description;
     bool pre_export;
     int timeout;
+    gx_tool_need kubectl, helm;
+    char **options;      /* without "--": "delete-namespace" */
+    size_t option_count;
+    int line, col;
 } gxg_target;
 
 typedef struct gxg_derived { /* a value computed in C (src/gx_derived.c), readable by templates */
@@ -87,7 +95,7 @@ const gxg_field *gxg_schema_field(const gxg_schema *schema, const char *path);
 /* The index of the component with this name, or -1. */
 int gxg_schema_component(const gxg_schema *schema, const char *name);
 
-/* "a-b/c" -> "a_b_c" (lower) or "A_B_C" (upper); returns malloc'd text. */
-char *gxg_ident(const char *text, bool upper);
+/* The derived value with this name, or NULL. */
+const gxg_derived *gxg_schema_derived(const gxg_schema *schema, const char *name);
 
 #endif

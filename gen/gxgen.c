@@ -1,10 +1,20 @@
-/* gxgen — the build-time generator: schema (+ templates) -> C.
- * Usage: gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR */
+/* gxgen — the build-time generator: schema and templates -> C.
+ *
+ *   gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR
+ *
+ * The phases: read and check the schema (gxg_schema); lex, parse and check
+ * every template (gxg_templates, over gxg_tmpl_*); then, when nothing was
+ * wrong, one emitter per output (gxg_emit.h). Errors are printed as
+ * FILE:LINE:COL: error: ...; after any, no output is left in OUT_DIR (so the
+ * build runs the generator again) and the exit status is 1. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "gxg_emit.h"
 #include "gxg_schema.h"
 #include "gxg_templates.h"
+#include "gxg_util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define GXG_ASAN 1
@@ -17,6 +27,16 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+/* Removes every output, so that a failed run leaves nothing stale behind. */
+static void gxg_remove_outputs(const char *out_dir)
+{
+    for (size_t i = 0; gxg_outputs[i]; i++) {
+        char *path = gxg_fmt("%s/%s", out_dir, gxg_outputs[i]);
+        unlink(path);
+        free(path);
+    }
+}
+
 int main(int argc, char **argv)
 {
 #ifdef GXG_ASAN
@@ -27,12 +47,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR\n");
         return 2;
     }
+    const char *out_dir = argv[3];
+    gxg_remove_outputs(out_dir);
+
     gxg_schema schema;
     if (!gxg_schema_read(&schema, argv[1]))
         return 1;
-    if (!gxg_emit_schema(&schema, argv[3]))
+    gxg_templates templates;
+    bool ok = gxg_templates_compile(&schema, argv[2], &templates);
+    if (!ok)
         return 1;
-    if (!gxg_compile_templates(&schema, argv[2], argv[3]))
+
+    ok = gxg_emit_schema(&schema, out_dir) && gxg_emit_patterns(&schema, out_dir) &&
+         gxg_emit_templates(&templates, out_dir) && gxg_emit_policy(&templates, out_dir);
+    if (!ok) {
+        gxg_remove_outputs(out_dir);
         return 1;
+    }
     return 0;
 }

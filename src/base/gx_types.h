@@ -1,6 +1,7 @@
 /* gx_types — the runtime types shared by hand-written code and the code that
- * gen/ writes from the schema (struct gx_config, the field table, components,
- * targets). Depends on nothing but libc.
+ * gen/ writes from the schema and templates (struct gx_config, the field table,
+ * components, targets, what each rendered file is). Depends on nothing but
+ * libc.
  *
  * Generated files include this header and check GX_RUNTIME_VERSION, so a
  * generator and a runtime of different versions never build together. */
@@ -11,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GX_RUNTIME_VERSION 1
+#define GX_RUNTIME_VERSION 2
 
 /* Value types of SPEC §2. */
 typedef enum gx_type {
@@ -79,7 +80,19 @@ typedef struct gx_component_info {
     bool mandatory;
     bool default_on;
     const char *description;
+    bool infrastructure;  /* installed with Helm by the infrastructure target
+                           * (postgresql, sealed-secrets) */
 } gx_component_info;
+
+/* Whether a target needs a tool (the schema's targets: kubectl, helm). */
+typedef enum gx_tool_need {
+    GX_NEED_NEVER,              /* its script does not run it */
+    GX_NEED_ALWAYS,             /* required: missing is an error before anything runs */
+    GX_NEED_OPTIONAL,           /* its part of the script is skipped, with a note, when
+                                 * the tool is missing */
+    GX_NEED_WITH_INFRASTRUCTURE /* required when a component with infrastructure set is
+                                 * on, else not needed */
+} gx_tool_need;
 
 /* One row of the targets table (SPEC §5). */
 typedef struct gx_target_info {
@@ -88,6 +101,27 @@ typedef struct gx_target_info {
     bool pre_export;
     int timeout_seconds;
     const char *description;
+    gx_tool_need kubectl;
+    gx_tool_need helm;
+    const char *const *options; /* the target-specific options it accepts, without
+                                 * "--" ("delete-namespace"); NULL-terminated, never NULL */
+    size_t option_count;
 } gx_target_info;
+
+/* What a rendered file is (a template's front matter, templates/README.md). */
+typedef enum gx_file_kind {
+    GX_FILE_MANIFEST,    /* Kubernetes objects, applied with kubectl */
+    GX_FILE_HELM_VALUES, /* values of a Helm release (the infrastructure target) */
+    GX_FILE_SCRIPT       /* a target's script, run with bash */
+} gx_file_kind;
+
+/* Whether a rendered file holds secrets. A file that holds them is written
+ * with only the owner bits of its declared mode (0644 -> 0600). */
+typedef enum gx_file_secrecy {
+    GX_SECRECY_NEVER,
+    GX_SECRECY_ALWAYS,
+    GX_SECRECY_WITH_CREDENTIALS /* when the application config holds credentials
+                                 * (derived/config-is-secret) */
+} gx_file_secrecy;
 
 #endif

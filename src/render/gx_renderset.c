@@ -7,11 +7,9 @@
 #include <string.h>
 
 #include "gx_derived.h"
+#include "gx_policy.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
-
-#define GX_SECRETS_OUTPUT "generated/secrets.yaml"
-#define GX_CONFIG_OUTPUT "generated/config.yaml"
 
 /* ---- in memory ------------------------------------------------------------------ */
 
@@ -34,26 +32,23 @@ void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t
         set->items[i].tmpl = &set->templates[i];
 }
 
-static bool gx_has_prefix(const char *s, const char *prefix)
+mode_t gx_export_mode(const gx_template *t, bool config_is_secret)
 {
-    return strncmp(s, prefix, strlen(prefix)) == 0;
+    bool secret = t->secrecy == GX_SECRECY_ALWAYS ||
+                  (t->secrecy == GX_SECRECY_WITH_CREDENTIALS && config_is_secret);
+    return (mode_t)(secret ? t->mode & 0700 : t->mode);
 }
 
-static bool gx_has_suffix(const char *s, const char *suffix)
+bool gx_output_top_declared(const char *output)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-mode_t gx_export_mode(const char *output, bool config_is_secret)
-{
-    if (gx_has_prefix(output, "scripts/") && gx_has_suffix(output, ".sh"))
-        return 0755;
-    if (strcmp(output, GX_SECRETS_OUTPUT) == 0 || gx_has_prefix(output, "generated/infra/"))
-        return 0600;
-    if (config_is_secret && strcmp(output, GX_CONFIG_OUTPUT) == 0)
-        return 0600;
-    return 0644;
+    const char *slash = strchr(output, '/');
+    if (!slash || slash == output || slash[1] == '\0')
+        return false;
+    size_t len = (size_t)(slash - output);
+    for (size_t i = 0; i < gx_output_top_count; i++)
+        if (strlen(gx_output_tops[i]) == len && memcmp(gx_output_tops[i], output, len) == 0)
+            return true;
+    return false;
 }
 
 bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
@@ -85,8 +80,8 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
         gx_render_template(&r, t);
         it->text = r.out;
         it->skipped = gx_render_blank(it->text.data, it->text.len) ||
-                      (no_secrets && strcmp(t->output, GX_SECRETS_OUTPUT) == 0);
-        it->mode = gx_export_mode(t->output, config_secret);
+                      (no_secrets && t->omit_without_secrets);
+        it->mode = gx_export_mode(t, config_secret);
     }
     return true;
 }
@@ -103,9 +98,7 @@ void gx_render_set_free(gx_render_set *set)
 
 bool gx_rendered_in_stream(const gx_rendered *it)
 {
-    const char *out = it->tmpl->output;
-    return !it->skipped && it->tmpl->context == GX_CTX_YAML &&
-           gx_has_prefix(out, "generated/") && !gx_has_prefix(out, "generated/infra/");
+    return !it->skipped && it->tmpl->stream;
 }
 
 void gx_export_stream(const gx_render_set *set, gx_buf *out)

@@ -1,7 +1,10 @@
 /* gx_renderset — every compiled-in template rendered once for a
  * configuration (in memory, touching no file), the mode each output gets, and
- * the --stdout stream form. Depends on gx_derived (gx_derive), gx_render,
- * gx_templates and gx_schema (generated), gx_arena, gx_buf, gx_diag. */
+ * the --stdout stream form. What a file is (its mode, whether it holds
+ * secrets, whether it is streamed or left out without secrets) comes from its
+ * template's row (gx_template: the front matter), never from its path.
+ * Depends on gx_derived (gx_derive), gx_render, gx_templates, gx_policy and
+ * gx_schema (generated), gx_arena, gx_buf, gx_diag. */
 #ifndef GX_RENDERSET_H
 #define GX_RENDERSET_H
 
@@ -23,8 +26,8 @@ struct gx_derived;
 typedef struct gx_rendered {
     const gx_template *tmpl; /* its row; tmpl->output is the path below the workspace */
     gx_buf text;             /* the rendered bytes */
-    bool skipped;            /* not written: blank output (only white space), or the
-                              * Secret generated/secrets.yaml under no_secrets */
+    bool skipped;            /* not written: blank output (only white space), or a
+                              * template that is omit_without_secrets under no_secrets */
     mode_t mode;             /* the file mode an export gives it (gx_export_mode) */
 } gx_rendered;
 
@@ -53,19 +56,27 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
 /* Releases the buffers and the arena; set is then as after a zeroing. */
 void gx_render_set_free(gx_render_set *set);
 
-/* The mode an exported file gets: scripts/NAME.sh 0755; generated/secrets.yaml,
- * everything under generated/infra/ (Helm values holding passwords), and
- * generated/config.yaml when config_is_secret 0600; everything else 0644. */
-mode_t gx_export_mode(const char *output, bool config_is_secret);
+/* The mode an exported file of template t gets: t->mode, keeping only its
+ * owner bits (0644 -> 0600) when the file holds secrets — always
+ * (GX_SECRECY_ALWAYS), or when config_is_secret (the application config
+ * holds credentials) for GX_SECRECY_WITH_CREDENTIALS. */
+mode_t gx_export_mode(const gx_template *t, bool config_is_secret);
 
-/* True when the output belongs in the --stdout stream (see below). */
+/* True when the first path segment of output ("generated" of
+ * "generated/gateway.yaml") is a top-level directory the compiled-in templates
+ * declare (gx_output_tops: the first segments of their outputs), and
+ * something follows it. */
+bool gx_output_top_declared(const char *output);
+
+/* True when the output belongs in the --stdout stream: not skipped, and its
+ * template says stream. */
 bool gx_rendered_in_stream(const gx_rendered *it);
 
-/* Appends the --stdout stream of a render set to out: every non-skipped YAML
- * output under generated/ but not under generated/infra/, in table order, each
- * introduced by a "---" line and a "# Source: PATH" comment line (a "---" line
- * that opens an output itself is dropped), each ending with a newline. An
- * empty set gives nothing. */
+/* Appends the --stdout stream of a render set to out: every output for which
+ * gx_rendered_in_stream holds, in table order, each introduced by a "---"
+ * line and a "# Source: PATH" comment line (a "---" line that opens an output
+ * itself is dropped), each ending with a newline. An empty set gives
+ * nothing. */
 void gx_export_stream(const gx_render_set *set, gx_buf *out);
 
 #endif

@@ -1,0 +1,222 @@
+/* gxg_util — shared helpers of gxgen. See gxg_util.h. */
+#include "gxg_util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void gxg_oom(void)
+{
+    fputs("gxgen: out of memory\n", stderr);
+    exit(2);
+}
+
+void *gxg_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        gxg_oom();
+    return p;
+}
+
+void *gxg_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        gxg_oom();
+    return p;
+}
+
+void *gxg_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        gxg_oom();
+    return p;
+}
+
+char *gxg_xstrdup(const char *s)
+{
+    return gxg_xstrndup(s, strlen(s));
+}
+
+char *gxg_xstrndup(const char *s, size_t n)
+{
+    char *d = gxg_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *gxg_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = gxg_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *gxg_ident(const char *text, bool upper)
+{
+    char *d = gxg_xstrdup(text);
+    for (char *p = d; *p; p++) {
+        if (*p == '-' || *p == '/' || *p == '.' || *p == ' ')
+            *p = '_';
+        else
+            *p = (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+    }
+    return d;
+}
+
+bool gxg_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "%s: error: cannot open: %s\n", path, strerror(errno));
+        return false;
+    }
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            buf = gxg_xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, fp);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool ok = !ferror(fp);
+    fclose(fp);
+    if (!ok) {
+        fprintf(stderr, "%s: error: read error\n", path);
+        free(buf);
+        return false;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return true;
+}
+
+void gxg_names_add(gxg_names *n, char *s)
+{
+    if (n->count == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 32;
+        n->items = gxg_xrealloc(n->items, n->cap * sizeof *n->items);
+    }
+    n->items[n->count++] = s;
+}
+
+static bool gxg_walk(const char *dir, const char *rel, const char *skip_first,
+                     const char *suffix, gxg_names *out)
+{
+    char *path = rel[0] ? gxg_fmt("%s/%s", dir, rel) : gxg_fmt("%s", dir);
+    DIR *d = opendir(path);
+    if (!d) {
+        fprintf(stderr, "gxgen: cannot read %s: %s\n", path, strerror(errno));
+        free(path);
+        return false;
+    }
+    bool ok = true;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (ent->d_name[0] == '.' || (ent->d_name[0] && strchr(skip_first, ent->d_name[0])))
+            continue;
+        char *sub = rel[0] ? gxg_fmt("%s/%s", rel, ent->d_name) : gxg_fmt("%s", ent->d_name);
+        char *full = gxg_fmt("%s/%s", dir, sub);
+        struct stat st;
+        if (stat(full, &st) != 0) {
+            fprintf(stderr, "gxgen: cannot stat %s: %s\n", full, strerror(errno));
+            ok = false;
+            free(sub);
+        } else if (S_ISDIR(st.st_mode)) {
+            ok = gxg_walk(dir, sub, skip_first, suffix, out) && ok;
+            free(sub);
+        } else {
+            size_t len = strlen(sub), slen = suffix ? strlen(suffix) : 0;
+            if (S_ISREG(st.st_mode) && (!suffix || (len > slen && strcmp(sub + len - slen, suffix) == 0)))
+                gxg_names_add(out, sub);
+            else
+                free(sub);
+        }
+        free(full);
+    }
+    closedir(d);
+    free(path);
+    return ok;
+}
+
+static int gxg_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool gxg_list_tree(const char *dir, const char *skip_first, const char *suffix,
+                   gxg_names *out)
+{
+    bool ok = gxg_walk(dir, "", skip_first ? skip_first : "", suffix, out);
+    if (out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, gxg_cmp_names);
+    return ok;
+}
+
+/* Edit distance (insert, delete, substitute: 1 each). */
+static size_t gxg_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = gxg_xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+void gxg_near_init(gxg_near *n, const char *query)
+{
+    n->query = query;
+    n->best = NULL;
+    n->dist = SIZE_MAX;
+    size_t len = strlen(query);
+    n->limit = len * 2 / 5 > 3 ? len * 2 / 5 : 3;
+}
+
+void gxg_near_try(gxg_near *n, const char *candidate)
+{
+    size_t d = gxg_distance(n->query, candidate);
+    /* a query that is a prefix of a candidate's last part ("replicas" for
+     * "replica-count") counts as close too */
+    size_t qlen = strlen(n->query);
+    bool prefix = qlen >= 4 && strncmp(candidate, n->query, qlen - 1) == 0;
+    if (d < n->dist && (d <= n->limit || prefix)) {
+        n->best = candidate;
+        n->dist = d;
+    }
+}
