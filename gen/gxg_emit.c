@@ -8,9 +8,10 @@
 
 #include "gxg_util.h"
 
-const char *const gxg_outputs[] = {"gx_schema.h",    "gx_schema.c", "gx_patterns.re",
+const char *const gxg_outputs[] = {"gx_schema.h",    "gx_schema.c",    "gx_patterns.re",
                                    "gx_templates.h", "gx_templates.c", "gx_policy.h",
-                                   "gx_policy.c",    NULL};
+                                   "gx_policy.c",    "gx_assets.h",    "gx_assets.c",
+                                   NULL};
 
 void gxg_c_string(FILE *out, const char *s)
 {

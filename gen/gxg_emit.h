@@ -11,6 +11,8 @@
  *   gxg_emit_policy.c    gx_policy.h, gx_policy.c: tables derived from the
  *                        templates' front matter (the top-level directories an
  *                        export replaces, the apply order)
+ *   gxg_emit_assets.c    gx_assets.h, gx_assets.c: the files below web/ as byte
+ *                        arrays, with a lookup by path
  *
  * Every generated file starts with a banner naming gxgen and its source (no
  * date, so the same sources give the same bytes) and checks the runtime
@@ -35,6 +37,26 @@ bool gxg_emit_schema(const gxg_schema *schema, const char *out_dir);
 bool gxg_emit_patterns(const gxg_schema *schema, const char *out_dir);
 bool gxg_emit_templates(const gxg_templates *templates, const char *out_dir);
 bool gxg_emit_policy(const gxg_templates *templates, const char *out_dir);
+
+/* The files below web_dir (NULL: none), read and checked before anything is
+ * written: their content types come from the extension. */
+typedef struct gxg_asset {
+    char *path;               /* below web/: "css/app.css" */
+    const char *content_type;
+    char *data;
+    size_t len;
+} gxg_asset;
+
+typedef struct gxg_assets {
+    gxg_asset *items; /* sorted bytewise by path */
+    size_t count;
+} gxg_assets;
+
+/* Reads every file below web_dir (hidden entries skipped). Prints
+ * FILE: error: ... and returns false for an unknown extension, a path that is
+ * not plain ([A-Za-z0-9._-] segments) or a read error. */
+bool gxg_assets_read(const char *web_dir, gxg_assets *out);
+bool gxg_emit_assets(const gxg_assets *assets, const char *out_dir);
 
 /* The names of every file the emitters write (for removing them after an
  * error), NULL-terminated. */

@@ -1,12 +1,13 @@
-/* gxgen — the build-time generator: schema and templates -> C.
+/* gxgen — the build-time generator: schema, templates and web assets -> C.
  *
- *   gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR
+ *   gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR [WEB_DIR]
  *
  * The phases: read and check the schema (gxg_schema); lex, parse and check
- * every template (gxg_templates, over gxg_tmpl_*); then, when nothing was
- * wrong, one emitter per output (gxg_emit.h). Errors are printed as
- * FILE:LINE:COL: error: ...; after any, no output is left in OUT_DIR (so the
- * build runs the generator again) and the exit status is 1. */
+ * every template (gxg_templates, over gxg_tmpl_*); read the web assets; then,
+ * when nothing was wrong, one emitter per output (gxg_emit.h). Errors are
+ * printed as FILE:LINE:COL: error: ...; after any, no output is left in
+ * OUT_DIR (so the build runs the generator again) and the exit status is 1.
+ * Without WEB_DIR the asset table is empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -43,11 +44,11 @@ int main(int argc, char **argv)
     /* a short-lived build tool: it keeps everything it reads until it exits */
     __lsan_disable();
 #endif
-    if (argc != 4) {
-        fprintf(stderr, "usage: gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: gxgen SCHEMA.yaml TEMPLATES_DIR OUT_DIR [WEB_DIR]\n");
         return 2;
     }
-    const char *out_dir = argv[3];
+    const char *out_dir = argv[3], *web_dir = argc == 5 ? argv[4] : NULL;
     gxg_remove_outputs(out_dir);
 
     gxg_schema schema;
@@ -55,11 +56,14 @@ int main(int argc, char **argv)
         return 1;
     gxg_templates templates;
     bool ok = gxg_templates_compile(&schema, argv[2], &templates);
+    gxg_assets assets;
+    ok = gxg_assets_read(web_dir, &assets) && ok;
     if (!ok)
         return 1;
 
     ok = gxg_emit_schema(&schema, out_dir) && gxg_emit_patterns(&schema, out_dir) &&
-         gxg_emit_templates(&templates, out_dir) && gxg_emit_policy(&templates, out_dir);
+         gxg_emit_templates(&templates, out_dir) && gxg_emit_policy(&templates, out_dir) &&
+         gxg_emit_assets(&assets, out_dir);
     if (!ok) {
         gxg_remove_outputs(out_dir);
         return 1;

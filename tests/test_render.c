@@ -266,13 +266,14 @@ static void test_compile_is_deterministic(void **state)
     make_dirs(o1);
     make_dirs(o2);
     char *outf = xprintf("%s/stdout", tmp), *errf = xprintf("%s/stderr", tmp);
-    char *a1[] = {(char *)gxgen_path(), schema, tdir, o1, NULL};
-    char *a2[] = {(char *)gxgen_path(), schema, tdir, o2, NULL};
+    char *web = xprintf("%s/web", source_dir());
+    char *a1[] = {(char *)gxgen_path(), schema, tdir, o1, web, NULL};
+    char *a2[] = {(char *)gxgen_path(), schema, tdir, o2, web, NULL};
     assert_int_equal(run(a1, outf, errf), 0);
     assert_int_equal(run(a2, outf, errf), 0);
-    static const char *const files[] = {"gx_schema.h",    "gx_schema.c",    "gx_patterns.re",
+    static const char *const files[] = {"gx_schema.h",    "gx_schema.c",  "gx_patterns.re",
                                         "gx_templates.h", "gx_templates.c", "gx_policy.h",
-                                        "gx_policy.c"};
+                                        "gx_policy.c",    "gx_assets.h",  "gx_assets.c"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *p1 = xprintf("%s/%s", o1, files[i]), *p2 = xprintf("%s/%s", o2, files[i]);
         size_t l1, l2;
@@ -297,18 +298,26 @@ static void test_compile_is_deterministic(void **state)
     free(o2);
     free(tmp);
     free(tdir);
+    free(web);
     free(schema);
 }
 
 /* Runs gxgen on schema with a template folder holding files[] (pairs of a
- * path below it and its text); returns the exit status, *err its stderr. */
-static int gxgen_on(const char *schema, const char *const *files, size_t n, char **err)
+ * path below it and its text; a path under "web/" goes to a web folder,
+ * given to gxgen when there is one); returns the exit status, *err its
+ * stderr, and *assets_h (when not NULL) the gx_assets.h written. */
+static int gxgen_run(const char *schema, const char *const *files, size_t n, char **err,
+                     char **assets_h)
 {
     char *tmp = temp_dir();
     char *troot = xprintf("%s/t", tmp), *odir = xprintf("%s/out", tmp);
+    char *web = NULL;
     make_dirs(odir);
     for (size_t i = 0; i + 1 < n; i += 2) {
-        char *path = xprintf("%s/%s", troot, files[i]);
+        bool is_web = strncmp(files[i], "web/", 4) == 0;
+        if (is_web && !web)
+            web = xprintf("%s/web", tmp);
+        char *path = is_web ? xprintf("%s/%s", tmp, files[i]) : xprintf("%s/%s", troot, files[i]);
         char *dir = strdup(path);
         *strrchr(dir, '/') = '\0';
         make_dirs(dir);
@@ -318,9 +327,14 @@ static int gxgen_on(const char *schema, const char *const *files, size_t n, char
     }
     make_dirs(troot);
     char *outf = xprintf("%s/stdout", tmp), *errf = xprintf("%s/stderr", tmp);
-    char *argv[] = {(char *)gxgen_path(), (char *)schema, troot, odir, NULL};
+    char *argv[] = {(char *)gxgen_path(), (char *)schema, troot, odir, web, NULL};
     int rc = run(argv, outf, errf);
     *err = slurp(errf, NULL);
+    if (assets_h) {
+        char *h = xprintf("%s/gx_assets.h", odir);
+        *assets_h = slurp(h, NULL);
+        free(h);
+    }
     char *gx_c = xprintf("%s/gx_templates.c", odir), *gx_s = xprintf("%s/gx_schema.c", odir);
     if (rc != 0) /* a failed run leaves no output behind */
         assert_true(!file_exists(gx_c) && !file_exists(gx_s));
@@ -331,8 +345,50 @@ static int gxgen_on(const char *schema, const char *const *files, size_t n, char
     free(errf);
     free(troot);
     free(odir);
+    free(web);
     free(tmp);
     return rc;
+}
+
+static int gxgen_on(const char *schema, const char *const *files, size_t n, char **err)
+{
+    return gxgen_run(schema, files, n, err, NULL);
+}
+
+/* The asset embedder: every file below web/ with a known extension, sorted by
+ * path; an unknown extension or a path that is not plain fails the build. */
+static void test_web_assets_checked(void **state)
+{
+    (void)state;
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
+    static const char *const good[] = {
+        "web/z.txt", "last\n", "web/css/app.css", "body {}\n", "web/a.js", "",
+    };
+    char *err = NULL, *h = NULL;
+    assert_int_equal(gxgen_run(schema, good, 6, &err, &h), 0);
+    assert_non_null(h);
+    const char *a = strstr(h, "a.js "), *c = strstr(h, "css/app.css "), *z = strstr(h, "z.txt ");
+    assert_true(a && c && z && a < c && c < z);
+    assert_non_null(strstr(h, "#define GX_ASSET_COUNT 3\n"));
+    free(err);
+    free(h);
+    static const struct {
+        const char *path, *want;
+    } bad[] = {
+        {"web/notes.md", "web/notes.md: error: no content type for this extension"},
+        {"web/Makefile", "web/Makefile: error: no content type for this extension"},
+        {"web/a b.txt", "web/a b.txt: error: a web asset's path is made of [A-Za-z0-9._-]"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *files[] = {bad[i].path, "x\n"};
+        assert_int_equal(gxgen_on(schema, files, 2, &err), 1);
+        if (!err || !strstr(err, bad[i].want))
+            print_error("wanted\n  %s\ngot:\n%s\n", bad[i].want, err ? err : "(no stderr)");
+        assert_non_null(err);
+        assert_non_null(strstr(err, bad[i].want));
+        free(err);
+    }
+    free(schema);
 }
 
 /* What concerns several templates: two applied files with one order. */
@@ -1534,6 +1590,7 @@ int main(void)
         cmocka_unit_test(test_compile_is_deterministic),
         cmocka_unit_test(test_duplicate_order),
         cmocka_unit_test(test_bad_schema_policy),
+        cmocka_unit_test(test_web_assets_checked),
         cmocka_unit_test(test_fixture_golden),
         cmocka_unit_test(test_fixture_parse_back),
         cmocka_unit_test(test_runtime_scalars),

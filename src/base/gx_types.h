@@ -1,7 +1,7 @@
 /* gx_types — the runtime types shared by hand-written code and the code that
  * gen/ writes from the schema and templates (struct gx_config, the field table,
- * components, targets, what each rendered file is). Depends on nothing but
- * libc.
+ * components, targets, what each rendered file is, embedded web assets).
+ * Depends on nothing but libc.
  *
  * Generated files include this header and check GX_RUNTIME_VERSION, so a
  * generator and a runtime of different versions never build together. */
@@ -123,5 +123,13 @@ typedef enum gx_file_secrecy {
     GX_SECRECY_WITH_CREDENTIALS /* when the application config holds credentials
                                  * (derived/config-is-secret) */
 } gx_file_secrecy;
+
+/* One file compiled into the binary from web/ (gx_assets.h, generated). */
+typedef struct gx_asset {
+    const char *path;            /* below web/, '/'-separated: "index.html" */
+    const char *content_type;    /* from the extension: "text/html; charset=utf-8" */
+    const unsigned char *data;   /* len bytes, followed by a NUL byte not counted */
+    size_t len;
+} gx_asset;
 
 #endif
