@@ -108,12 +108,7 @@ int gx_cmd_apply(gx_cli *cli)
     gx_sink sink = gx_cli_sink_make(&cs);
     gx_apply *a;
     gx_status st = gx_apply_start(cli->session, &req, &sink, &a);
-    if (st != GX_STATUS_OK) {
-        if (cs.blocking)
-            fprintf(stderr, "glyphoxa-deploy: error: apply: nothing was done; fix the %zu "
-                            "blocking result%s above\n",
-                    cs.blocking, cs.blocking == 1 ? "" : "s");
-        return gx_cli_exit(st);
-    }
+    if (st != GX_STATUS_OK)
+        return gx_cli_not_done(cli, &cs, st);
     return gx_follow(a, name);
 }

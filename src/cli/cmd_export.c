@@ -24,12 +24,8 @@ int gx_cmd_export(gx_cli *cli)
     gx_export_result res;
     gx_status st = gx_op_export(cli->session, &req, &sink, &res);
     if (st != GX_STATUS_OK) {
-        if (cs.blocking)
-            fprintf(stderr, "glyphoxa-deploy: error: export: nothing was done; fix the %zu "
-                            "blocking result%s above\n",
-                    cs.blocking, cs.blocking == 1 ? "" : "s");
         gx_buf_free(&stream);
-        return gx_cli_exit(st);
+        return gx_cli_not_done(cli, &cs, st);
     }
     if (to_stdout) {
         bool ok = !stream.len || fwrite(stream.data, 1, stream.len, stdout) == stream.len;

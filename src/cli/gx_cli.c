@@ -267,3 +267,12 @@ int gx_cli_unknown_path(gx_cli *cli, const char *path)
     gx_diags_free(&diags);
     return GX_EXIT_USAGE;
 }
+
+int gx_cli_not_done(gx_cli *cli, const gx_cli_sink *cs, gx_status st)
+{
+    if (cs->blocking)
+        fprintf(stderr,
+                "glyphoxa-deploy: error: %s: nothing was done; fix the %zu blocking result%s above\n",
+                cli->command->name, cs->blocking, cs->blocking == 1 ? "" : "s");
+    return gx_cli_exit(st);
+}

@@ -70,6 +70,10 @@ typedef struct gx_cli_sink {
 } gx_cli_sink;
 gx_sink gx_cli_sink_make(gx_cli_sink *cs);
 
+/* After an operation that validates first failed: says that nothing was
+ * done when blocking results stopped it; returns the exit status of st. */
+int gx_cli_not_done(gx_cli *cli, const gx_cli_sink *cs, gx_status st);
+
 /* Prints the closing line of results: "valid: 0 blocking, 1 warning". */
 void gx_cli_print_summary(gx_cli *cli, FILE *out, size_t blocking, size_t warnings);
 

@@ -7,6 +7,7 @@
  * runs as a child process (gx_proc) whose output lines become events; the
  * caller follows it with gx_apply_fd/poll and never blocks here. */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,28 @@ static gx_status gx_apply_fail(gx_apply *a, gx_diags *diags, gx_status st)
     return st;
 }
 
+/* Refuses to run: one blocking diagnostic with code, hint and remedy, then
+ * gx_apply_fail. */
+static gx_status gx_apply_refuse(gx_apply *a, gx_diags *diags, gx_code code, const char *hint,
+                                 gx_remedy_kind kind, const char *arg, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+static gx_status gx_apply_refuse(gx_apply *a, gx_diags *diags, gx_code code, const char *hint,
+                                 gx_remedy_kind kind, const char *arg, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    gx_diag *d = gx_diags_push(diags, GX_BLOCKING, code, NULL, "%s", text);
+    if (d) {
+        d->hint = hint;
+        d->remedy.kind = kind;
+        d->remedy.arg = arg;
+    }
+    return gx_apply_fail(a, diags, GX_STATUS_FAILED);
+}
+
 gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_sink *sink,
                          gx_apply **out)
 {
@@ -222,18 +245,12 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     } else {
         switch (gx_last_export_read(s->arena, s->workspace, &rec, &diags)) {
         case GX_LAST_EXPORT_OK: break;
-        case GX_LAST_EXPORT_NONE: {
-            gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_NOT_EXPORTED, NULL,
-                                       "nothing was exported in %s yet: target '%s' acts on the "
-                                       "last export (its namespace and release)",
-                                       s->workspace, a->name);
-            if (d) {
-                d->hint = "apply (or export) first";
-                d->remedy.kind = GX_REMEDY_RUN_TARGET;
-                d->remedy.arg = "default";
-            }
-            return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
-        }
+        case GX_LAST_EXPORT_NONE:
+            return gx_apply_refuse(a, &diags, GX_CODE_NOT_EXPORTED, "apply (or export) first",
+                                   GX_REMEDY_RUN_TARGET, "default",
+                                   "nothing was exported in %s yet: target '%s' acts on the "
+                                   "last export (its namespace and release)",
+                                   s->workspace, a->name);
         case GX_LAST_EXPORT_BAD: return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
         }
         infra = gx_record_has_infra(&rec);
@@ -264,17 +281,12 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     } else {
         gx_check_script(a, &rec, script, &diags);
     }
-    if (rec.no_secrets && a->target == GX_TARGET_DEFAULT) {
-        gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_NO_SECRETS_EXPORT, NULL,
-                                   "the last export in %s left the secrets out; target '%s' "
-                                   "refuses to run from it",
-                                   s->workspace, a->name);
-        if (d) {
-            d->hint = "export again with the secrets";
-            d->remedy.kind = GX_REMEDY_EXPORT;
-        }
-        return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
-    }
+    if (rec.no_secrets && a->target == GX_TARGET_DEFAULT)
+        return gx_apply_refuse(a, &diags, GX_CODE_NO_SECRETS_EXPORT,
+                               "export again with the secrets", GX_REMEDY_EXPORT, NULL,
+                               "the last export in %s left the secrets out; target '%s' "
+                               "refuses to run from it",
+                               s->workspace, a->name);
     /* warnings and notes so far (a changed script, a missing optional tool) */
     gx_emit_diags(&a->sink, &diags, GX_EV_DIAG);
     gx_diags_free(&diags);

@@ -47,6 +47,14 @@ const char *gx_core_path(gx_session *s, const char *name);
  * Errors go to diags; returns false when any was added. */
 bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags);
 
+/* Reads the session's values and layers under a shared lock (released
+ * before it returns): gx_core_load with the lock. */
+bool gx_core_read(gx_session *s, gx_loaded *out, gx_diags *diags);
+
+/* Gives each rule result about a path the file:line:col of its value when
+ * the value came from a file. */
+void gx_core_locate_results(gx_diags *results, const gx_model *m);
+
 /* The hex SHA-256 revision of the bytes of values.yaml (len 0 / NULL: none). */
 const char *gx_core_revision_of(gx_session *s, const char *text, size_t len);
 

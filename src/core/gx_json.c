@@ -170,33 +170,22 @@ json_t *gx_json_field(const gx_field *f)
 
 json_t *gx_json_component(const gx_component_info *c, bool enabled)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(c->name));
-    json_object_set_new(o, "enabled", json_boolean(enabled));
-    json_object_set_new(o, "mandatory", json_boolean(c->mandatory));
-    json_object_set_new(o, "default", json_boolean(c->default_on));
-    json_object_set_new(o, "description", json_string(c->description));
-    return o;
+    return json_pack("{s:s, s:b, s:b, s:b, s:s}", "name", c->name, "enabled", enabled,
+                     "mandatory", c->mandatory, "default", c->default_on, "description",
+                     c->description);
 }
 
 json_t *gx_json_target(const gx_target_info *t)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(t->name));
-    json_object_set_new(o, "script", json_string(t->script));
-    json_object_set_new(o, "pre-export", json_boolean(t->pre_export));
-    json_object_set_new(o, "timeout", json_integer(t->timeout_seconds));
-    json_object_set_new(o, "description", json_string(t->description));
-    return o;
+    return json_pack("{s:s, s:s, s:b, s:i, s:s}", "name", t->name, "script", t->script,
+                     "pre-export", t->pre_export, "timeout", t->timeout_seconds, "description",
+                     t->description);
 }
 
 json_t *gx_json_rule(const gx_rule_info *r)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(r->id));
-    json_object_set_new(o, "severities", json_string(r->severities ? r->severities : ""));
-    json_object_set_new(o, "summary", json_string(r->summary));
-    return o;
+    return json_pack("{s:s, s:s, s:s}", "id", r->id, "severities",
+                     r->severities ? r->severities : "", "summary", r->summary);
 }
 
 static json_t *gx_json_option(const gx_cmd_option *opt)

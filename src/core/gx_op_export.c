@@ -24,17 +24,7 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
     gx_diags_use_arena(&results, s->arena);
     results.limit = GX_DIAGS_NO_LIMIT;
     gx_validate(&ld->model->cfg, s->arena, &results);
-    for (size_t i = 0; i < results.count; i++) {
-        gx_diag *d = &results.items[i];
-        int f = d->path ? gx_field_find(d->path) : -1;
-        const gx_origin *o = f >= 0 ? &ld->model->origin[f] : NULL;
-        if (o && !d->file && o->file &&
-            (o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY)) {
-            d->file = o->file;
-            d->line = o->line;
-            d->col = o->col;
-        }
-    }
+    gx_core_locate_results(&results, ld->model);
     gx_emit_diags(sink, &results, GX_EV_RESULT);
     if (results.blocking) {
         *status = GX_STATUS_FAILED;

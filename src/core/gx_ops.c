@@ -86,15 +86,8 @@ gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const g
             prefix = strlen(selector);
         }
     }
-    if (!gx_core_lock(s, false, &diags)) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
     gx_loaded ld;
-    bool ok = gx_core_load(s, true, &ld, &diags);
-    gx_core_unlock(s);
-    if (!ok) {
+    if (!gx_core_read(s, &ld, &diags)) {
         gx_status st = gx_fail(sink, &diags);
         gx_diags_free(&diags);
         return st;
@@ -136,12 +129,7 @@ gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled)
 {
     gx_diags diags = GX_DIAGS_INIT;
     gx_loaded ld;
-    bool ok = gx_core_lock(s, false, &diags);
-    if (ok) {
-        ok = gx_core_load(s, true, &ld, &diags);
-        gx_core_unlock(s);
-    }
-    if (!ok) {
+    if (!gx_core_read(s, &ld, &diags)) {
         gx_status st = gx_fail(sink, &diags);
         gx_diags_free(&diags);
         return st;
@@ -154,36 +142,12 @@ gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled)
 
 /* ---- validate ------------------------------------------------------------------------ */
 
-/* Gives each rule result the position of its value when it came from a file. */
-static void gx_results_locate(gx_diags *results, const gx_model *m)
-{
-    for (size_t i = 0; i < results->count; i++) {
-        gx_diag *d = &results->items[i];
-        if (!d->path || d->file)
-            continue;
-        int f = gx_field_find(d->path);
-        if (f < 0)
-            continue;
-        const gx_origin *o = &m->origin[f];
-        if ((o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY) && o->file) {
-            d->file = o->file;
-            d->line = o->line;
-            d->col = o->col;
-        }
-    }
-}
-
 gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
 {
     memset(out, 0, sizeof *out);
     gx_diags diags = GX_DIAGS_INIT;
     gx_loaded ld;
-    bool ok = gx_core_lock(s, false, &diags);
-    if (ok) {
-        ok = gx_core_load(s, true, &ld, &diags);
-        gx_core_unlock(s);
-    }
-    if (!ok) {
+    if (!gx_core_read(s, &ld, &diags)) {
         out->loaded = false;
         out->diags = gx_core_keep_diags(s, &diags);
         out->blocking = out->diags->blocking;
@@ -199,7 +163,7 @@ gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
     gx_diags_use_arena(results, s->arena);
     results->limit = GX_DIAGS_NO_LIMIT;
     gx_validate(&ld.model->cfg, s->arena, results);
-    gx_results_locate(results, ld.model);
+    gx_core_locate_results(results, ld.model);
     out->loaded = true;
     out->diags = results;
     out->blocking = results->blocking;

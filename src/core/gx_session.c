@@ -298,6 +298,33 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
     return ok;
 }
 
+bool gx_core_read(gx_session *s, gx_loaded *out, gx_diags *diags)
+{
+    if (!gx_core_lock(s, false, diags))
+        return false;
+    bool ok = gx_core_load(s, true, out, diags);
+    gx_core_unlock(s);
+    return ok;
+}
+
+void gx_core_locate_results(gx_diags *results, const gx_model *m)
+{
+    for (size_t i = 0; i < results->count; i++) {
+        gx_diag *d = &results->items[i];
+        if (!d->path || d->file)
+            continue;
+        int f = gx_field_find(d->path);
+        if (f < 0)
+            continue;
+        const gx_origin *o = &m->origin[f];
+        if ((o->kind == GX_LAYER_VALUES || o->kind == GX_LAYER_OVERLAY) && o->file) {
+            d->file = o->file;
+            d->line = o->line;
+            d->col = o->col;
+        }
+    }
+}
+
 /* ---- the lock ----------------------------------------------------------------------- */
 
 static void gx_core_lock_wait(void *ctx, int waited_ms)
