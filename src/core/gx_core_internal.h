@@ -36,8 +36,12 @@ typedef struct gx_loaded {
     const char *values_text;    /* its bytes (NULL when missing) */
     size_t values_len;
     bool values_exists;
-    const char *revision;       /* hex SHA-256 of what was read */
+    const char *revision;       /* hex SHA-256 of what was read: gx_loaded_revision */
 } gx_loaded;
+
+/* The revision of what was loaded (computed on first use: hashing costs
+ * more than a render of the stream needs). */
+const char *gx_loaded_revision(gx_session *s, gx_loaded *ld);
 
 /* "<workspace>/<name>" in the session arena ("name" alone for "."). */
 const char *gx_core_path(gx_session *s, const char *name);

@@ -47,7 +47,8 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
     bool to_workspace = req->dest == GX_EXPORT_WORKSPACE;
     if (!gx_core_load_valid(s, to_workspace, sink, &ld, &st))
         return st;
-    out->revision = ld.revision;
+    if (req->dest != GX_EXPORT_STREAM) /* a stream has no use for it */
+        out->revision = gx_loaded_revision(s, &ld);
     gx_diags diags = GX_DIAGS_INIT;
     bool ok;
     if (req->dest == GX_EXPORT_STREAM) {

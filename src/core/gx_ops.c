@@ -102,7 +102,7 @@ gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const g
             continue;
         gx_value_info_of(s, ld.model, i, flags, &out->items[out->count++]);
     }
-    out->revision = ld.revision;
+    out->revision = gx_loaded_revision(s, &ld);
     return GX_STATUS_OK;
 }
 
@@ -168,7 +168,7 @@ gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
     out->diags = results;
     out->blocking = results->blocking;
     out->warnings = results->warnings;
-    out->revision = ld.revision;
+    out->revision = gx_loaded_revision(s, &ld);
     gx_emit_diags(sink, results, GX_EV_RESULT);
     return results->blocking ? GX_STATUS_FAILED : GX_STATUS_OK;
 }
@@ -212,11 +212,11 @@ static bool gx_begin_write(gx_session *s, const char *if_revision, gx_loaded *ld
         return false;
     if (!gx_core_load(s, false, ld, diags))
         return false;
-    if (if_revision && strcmp(if_revision, ld->revision) != 0) {
+    if (if_revision && strcmp(if_revision, gx_loaded_revision(s, ld)) != 0) {
         gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_STALE_REVISION, NULL,
                                    "the workspace changed underneath: it is at revision %.12s, "
                                    "not %.12s as expected; nothing was written",
-                                   ld->revision, if_revision);
+                                   gx_loaded_revision(s, ld), if_revision);
         if (d) {
             d->file = ld->values_path;
             d->hint = "read the values again and repeat the change";

@@ -211,6 +211,13 @@ const char *gx_core_revision(gx_session *s, gx_diags *diags)
     return gx_core_revision_of(s, data, len);
 }
 
+const char *gx_loaded_revision(gx_session *s, gx_loaded *ld)
+{
+    if (!ld->revision)
+        ld->revision = gx_core_revision_of(s, ld->values_text, ld->values_len);
+    return ld->revision;
+}
+
 /* ---- loading ------------------------------------------------------------------------ */
 
 bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
@@ -244,7 +251,6 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
                 ok = false;
         }
     }
-    out->revision = gx_core_revision_of(s, out->values_text, out->values_len);
     list[n++] = values;
     out->values = values;
 
