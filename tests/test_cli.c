@@ -430,6 +430,15 @@ static void test_exit_codes(void **state)
     cli_free(&r);
     write_text(ws, "values.yaml", "{}\n");
 
+    /* control characters of what the tool echoes never reach the terminal raw */
+    r = cli(ws, "get", "gate\x1b[31mway\x07", NULL);
+    CLI_EXPECT(r, 2);
+    assert_null(strchr(r.err, '\x1b'));
+    assert_null(strchr(r.err, '\x07'));
+    assert_contains(r.err, "gate\\x1b[31mway\\x07");
+    assert_contains(r.err, "glyphoxa-deploy: error: ");
+    cli_free(&r);
+
     /* 2: a path that does not exist is wrong in the command line itself */
     r = cli(ws, "get", "gateway/replica-cont", NULL);
     CLI_EXPECT(r, 2);
@@ -1379,6 +1388,13 @@ static void test_validate_json(void **state)
     CLI_EXPECT(r, 0);
     cli_free(&r);
     check_validate_json(ws, 0);
+    /* the text form: one line per result, the path once, a summary with plurals */
+    r = cli(ws, "validate", NULL);
+    CLI_EXPECT(r, 0);
+    assert_contains(r.out, "warning  V19 core/image-tag is latest");
+    assert_contains(r.out, "valid: 0 blocking, 1 warning\n");
+    assert_null(strstr(r.out, "core/image-tag: core/image-tag"));
+    cli_free(&r);
     /* blocking: autoscaling with min > max (V12) */
     r = cli(ws, "component", "enable", "autoscaling", NULL);
     CLI_EXPECT(r, 0);

@@ -2,8 +2,11 @@
 #include "gx_cli.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "gx_utf8.h"
 
 const char *gx_cli_opt(const gx_cli *cli, const char *name)
 {
@@ -55,8 +58,10 @@ int gx_cli_usage(gx_cli *cli, const char *fmt, ...)
 void gx_cli_put_safe(FILE *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         unsigned char c = u[i];
+        uint32_t cp = c;
+        size_t n = c < 0x80 ? 1 : gx_utf8_decode(u + i, len - i, &cp);
         if (c == '\n')
             fputs("\\n", out);
         else if (c == '\t')
@@ -65,12 +70,13 @@ void gx_cli_put_safe(FILE *out, const char *s, size_t len)
             fputs("\\r", out);
         else if (c < 0x20 || c == 0x7f)
             fprintf(out, "\\x%02x", c);
-        else if (c == 0xC2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] < 0xA0) {
-            /* a C1 control character (U+0080–U+009F), e.g. CSI */
-            fprintf(out, "\\u%04x", u[i + 1]);
-            i++;
-        } else
-            fputc(c, out);
+        else if (n == 0) /* not UTF-8: shown as the byte */
+            fprintf(out, "\\x%02x", c), n = 1;
+        else if (c >= 0x80 && cp < 0xA0) /* a C1 control character, e.g. CSI */
+            fprintf(out, "\\u%04x", (unsigned)cp);
+        else
+            fwrite(u + i, 1, n, out);
+        i += n;
     }
 }
 

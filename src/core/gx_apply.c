@@ -21,6 +21,7 @@
 #include "gx_run.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
+#include "gx_xalloc.h"
 
 extern char **environ;
 
@@ -202,9 +203,7 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
                          gx_apply **out)
 {
     *out = NULL;
-    gx_apply *a = calloc(1, sizeof *a);
-    if (!a)
-        abort();
+    gx_apply *a = gx_xcalloc(1, sizeof *a);
     a->s = s;
     if (sink)
         a->sink = *sink;

@@ -13,6 +13,7 @@
 #include "gx_derived.h"
 #include "gx_files.h"
 #include "gx_hash.h"
+#include "gx_xalloc.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
 
@@ -50,10 +51,8 @@ void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg
     json_object_set_new(root, "files", files);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
-    if (!text) {
-        fputs("glyphoxa-deploy: out of memory\n", stderr);
-        abort();
-    }
+    if (!text)
+        gx_xalloc_fail();
     gx_buf_puts(out, text);
     gx_buf_putc(out, '\n');
     free(text);

@@ -8,6 +8,7 @@
 #include "gx_node.h"
 #include "gx_schema.h"
 #include "gx_yamlout.h"
+#include "gx_xalloc.h"
 
 const char *gx_severity_word(gx_severity severity)
 {
@@ -22,9 +23,7 @@ json_t *gx_json_text(const char *s)
     if (j)
         return j;
     size_t len = strlen(s);
-    char *copy = malloc(3 * len + 1);
-    if (!copy)
-        abort();
+    char *copy = gx_xmalloc(3 * len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         if ((unsigned char)s[i] < 0x80) {

@@ -10,6 +10,7 @@
 #include "gx_policy.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
+#include "gx_xalloc.h"
 
 /* ---- in memory ------------------------------------------------------------------ */
 
@@ -23,11 +24,7 @@ void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t
         set->templates = gx_template_table;
         set->count = gx_template_count;
     }
-    set->items = calloc(set->count ? set->count : 1, sizeof *set->items);
-    if (!set->items) {
-        fputs("glyphoxa-deploy: out of memory\n", stderr);
-        abort();
-    }
+    set->items = gx_xcalloc(set->count ? set->count : 1, sizeof *set->items);
     for (size_t i = 0; i < set->count; i++)
         set->items[i].tmpl = &set->templates[i];
 }
