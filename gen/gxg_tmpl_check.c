@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "gxg_util.h"
+#include "gx_text.h"
 
 /* ---- 1. front matter ---------------------------------------------------------------- */
 
@@ -111,18 +112,6 @@ static void gxg_check_front(gxg_tmpl *t)
 
 /* ---- 2. placement --------------------------------------------------------------------- */
 
-static bool gxg_blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
-
-static bool gxg_ends_line(const gxg_seg *s)
-{
-    return s->kind == GXG_SEG_TEXT && s->len > 0 && s->text[s->len - 1] == '\n';
-}
 
 /* The template line `line` (1-based) starts with '#' after spaces: a comment. */
 static bool gxg_comment_line(const gxg_tmpl *t, int line)
@@ -428,7 +417,7 @@ static void gxg_check_structured(gxg_tmpl *t, size_t i)
                 return;
             }
         } else if (!na->dropped) {
-            if (!gxg_blank(ns->text, ns->len) || (!gxg_ends_line(ns) && i + 2 < t->nnodes)) {
+            if (!gx_is_blank(ns->text, ns->len) || (!gxg_ends_line(ns) && i + 2 < t->nnodes)) {
                 gxg_tmpl_error(t, tag->line, tag->col,
                                "'%s' must be the last thing on its line", name);
                 return;

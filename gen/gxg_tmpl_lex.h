@@ -32,6 +32,12 @@ typedef struct gxg_seg {
     int inner_line, inner_col; /* TAG: position of text[0] */
 } gxg_seg;
 
+/* True when the segment is text that ends a line. */
+static inline bool gxg_ends_line(const gxg_seg *s)
+{
+    return s->kind == GXG_SEG_TEXT && s->len > 0 && s->text[s->len - 1] == '\n';
+}
+
 /* Splits src (len bytes) into segments. Text is split after every '\n'. A tag
  * runs from "{{" to the first "}}" outside a string literal ("..." with
  * backslash escapes); a comment from "{{#" to the first "}}". Tags may span

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "gxg_util.h"
+#include "gx_text.h"
 
 /* ---- errors ------------------------------------------------------------------------ */
 
@@ -68,18 +69,6 @@ static void gxg_quiet(void *ctx, int line, int col, const char *fmt, ...)
     (void)fmt;
 }
 
-static bool gxg_blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
-
-static bool gxg_ends_line(const gxg_seg *s)
-{
-    return s->kind == GXG_SEG_TEXT && s->len > 0 && s->text[s->len - 1] == '\n';
-}
 
 /* ---- 1. front matter --------------------------------------------------------------- */
 
@@ -255,7 +244,7 @@ static void gxg_parse_front(gxg_tmpl *t)
             const gxg_seg *s = &t->segs[j];
             if (s->kind == GXG_SEG_COMMENT)
                 comment = true;
-            else if (s->kind != GXG_SEG_TEXT || !gxg_blank(s->text, s->len))
+            else if (s->kind != GXG_SEG_TEXT || !gx_is_blank(s->text, s->len))
                 only = false;
         }
         if (!comment || !only)
@@ -430,18 +419,6 @@ static void gxg_expr_push(gxg_expr *e, gxg_expr *kid)
     e->kids[e->nkids++] = kid;
 }
 
-static bool gxg_all_digits(const char *s)
-{
-    if (*s == '-')
-        s++;
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 static gxg_expr *gxg_parse_or(gxg_parser *p);
 
 /* primary := "(" or ")" | STRING | "component" NAME | INT | NAME. NULL after
@@ -501,7 +478,7 @@ static gxg_expr *gxg_parse_primary(gxg_parser *p)
     }
     char *word = gxg_xstrndup(t.text, t.len);
     gxg_next(p);
-    if (gxg_all_digits(word)) {
+    if (gx_is_digits(word, false)) {
         errno = 0;
         char *endp;
         long long v = strtoll(word, &endp, 10);
@@ -749,7 +726,7 @@ static void gxg_strip_control_lines(gxg_tmpl *t)
         for (size_t j = start; j <= i; j++) {
             const gxg_node *n = &t->nodes[j];
             if (n->kind == GXG_N_TEXT) {
-                if (!gxg_blank(n->seg.text, n->seg.len))
+                if (!gx_is_blank(n->seg.text, n->seg.len))
                     only_control = false;
             } else {
                 any_tag = true;

@@ -1,5 +1,6 @@
 /* gxg_util — shared helpers of gxgen. See gxg_util.h. */
 #include "gxg_util.h"
+#include "gx_text.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -173,32 +174,6 @@ bool gxg_list_tree(const char *dir, const char *skip_first, const char *suffix,
     return ok;
 }
 
-/* Edit distance (insert, delete, substitute: 1 each). */
-static size_t gxg_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = gxg_xmalloc((lb + 1) * sizeof *row);
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 void gxg_near_init(gxg_near *n, const char *query)
 {
     n->query = query;
@@ -210,7 +185,7 @@ void gxg_near_init(gxg_near *n, const char *query)
 
 void gxg_near_try(gxg_near *n, const char *candidate)
 {
-    size_t d = gxg_distance(n->query, candidate);
+    size_t d = gx_edit_distance(n->query, candidate);
     /* a query that is a prefix of a candidate's last part ("replicas" for
      * "replica-count") counts as close too */
     size_t qlen = strlen(n->query);

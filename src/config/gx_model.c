@@ -6,6 +6,7 @@
 
 #include "gx_utf8.h"
 #include "gx_yamlout.h"
+#include "gx_text.h"
 
 /* ---- lookups ---------------------------------------------------------------- */
 
@@ -35,32 +36,6 @@ static bool gx_is_branch(const char *prefix)
     return false;
 }
 
-static size_t gx_edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 200 || lb > 200)
-        return (size_t)-1;
-    size_t row[201];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 const char *gx_field_suggest(const char *path)
 {
     const char *best = NULL;
@@ -74,9 +49,9 @@ const char *gx_field_suggest(const char *path)
             char head[256];
             memcpy(head, candidate, len);
             head[len] = '\0';
-            size_t hd = gx_edit_distance(path, head) + 1;
-            if (hd < d)
-                d = hd;
+            size_t hd = gx_edit_distance(path, head);
+            if (hd != SIZE_MAX && hd + 1 < d)
+                d = hd + 1;
         }
         /* a branch of the candidate (e.g. "gateway/port" for "gateway/ports/admin") */
         const char *slash = candidate;

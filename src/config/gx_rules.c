@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "gx_node.h"
+#include "gx_text.h"
 
 /* ---- results ------------------------------------------------------------------ */
 
@@ -223,14 +224,6 @@ static bool gx_has_control(const char *s)
         if (*p < 0x20 || *p == 0x7f)
             return true;
     return false;
-}
-
-static bool gx_is_blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
 }
 
 static bool gx_ends_with(const char *s, const char *suffix)
@@ -493,19 +486,6 @@ static bool gx_match_any(const char *s, const char *const *set)
     return false;
 }
 
-/* Decimal integer: [-+]?[0-9]+ */
-static bool gx_is_decimal_int(const char *s)
-{
-    if (*s == '+' || *s == '-')
-        s++;
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 /* Decimal number of YAML 1.2's core schema (no .inf / .nan, no 0x / 0o). */
 static bool gx_is_decimal_number(const char *s)
 {
@@ -576,7 +556,7 @@ static bool gx_is_yaml_int(const gx_node *n)
     if (n->kind != GX_NODE_SCALAR || strlen(n->text) != n->len)
         return false;
     if (gx_untagged_plain(n) || gx_tag_is(n, "!!int"))
-        return gx_is_decimal_int(n->text);
+        return gx_is_digits(n->text, true);
     return false;
 }
 

@@ -7,6 +7,7 @@
 #include "gx_shell.h"
 #include "gx_utf8.h"
 #include "gx_yamlout.h"
+#include "gx_text.h"
 
 void gx_render_template(gx_render *r, const gx_template *t)
 {
@@ -14,13 +15,7 @@ void gx_render_template(gx_render *r, const gx_template *t)
     t->render(r);
 }
 
-bool gx_render_blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
+bool gx_render_blank(const char *s, size_t len) { return gx_is_blank(s, len); }
 
 void gx_render_text(gx_render *r, const char *s, size_t len) { gx_buf_put(&r->out, s, len); }
 
