@@ -38,10 +38,8 @@ char *gxg_c_string_text(const char *s)
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        fputs("gxgen: out of memory\n", stderr);
-        exit(2);
-    }
+    if (!mem)
+        gx_xalloc_fail();
     gxg_c_string(mem, s);
     fclose(mem);
     return text;

@@ -67,10 +67,10 @@ bool gxg_assets_read(const char *web_dir, gxg_assets *out)
         return true;
     gxg_names names = {NULL, 0, 0};
     bool ok = gxg_list_tree(web_dir, "", NULL, &names);
-    out->items = gxg_xcalloc(names.count + 1, sizeof *out->items);
+    out->items = gx_xcalloc(names.count + 1, sizeof *out->items);
     for (size_t i = 0; i < names.count; i++) {
         char *path = names.items[i];
-        char *file = gxg_fmt("%s/%s", web_dir, path);
+        char *file = gx_xasprintf("%s/%s", web_dir, path);
         const char *type = gxg_content_type(path);
         if (!gxg_plain_path(path)) {
             fprintf(stderr,

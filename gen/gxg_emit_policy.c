@@ -27,12 +27,12 @@ static int gxg_cmp_str(const void *a, const void *b)
 bool gxg_emit_policy(const gxg_templates *ts, const char *out_dir)
 {
     /* the first path segment of every output, once each */
-    char **tops = gxg_xcalloc(ts->count + 1, sizeof *tops);
+    char **tops = gx_xcalloc(ts->count + 1, sizeof *tops);
     size_t ntops = 0;
     for (size_t i = 0; i < ts->count; i++) {
         const char *out = ts->items[i].output;
         const char *slash = strchr(out, '/');
-        char *top = gxg_xstrndup(out, slash ? (size_t)(slash - out) : strlen(out));
+        char *top = gx_xstrndup(out, slash ? (size_t)(slash - out) : strlen(out));
         bool seen = false;
         for (size_t j = 0; j < ntops; j++)
             seen = seen || strcmp(tops[j], top) == 0;
@@ -44,7 +44,7 @@ bool gxg_emit_policy(const gxg_templates *ts, const char *out_dir)
     if (ntops > 1)
         qsort(tops, ntops, sizeof *tops, gxg_cmp_str);
     /* what is applied, in apply order */
-    size_t *order = gxg_xcalloc(ts->count + 1, sizeof *order);
+    size_t *order = gx_xcalloc(ts->count + 1, sizeof *order);
     size_t norder = 0;
     for (size_t i = 0; i < ts->count; i++)
         if (ts->items[i].front.kind != GX_FILE_SCRIPT)

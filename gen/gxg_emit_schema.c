@@ -22,7 +22,8 @@ static const char *gxg_type_enum[] = {
 static const char *gxg_shape_enum[] = {
     [GX_SHAPE_NONE] = "GX_SHAPE_NONE", [GX_SHAPE_TOLERATIONS] = "GX_SHAPE_TOLERATIONS",
     [GX_SHAPE_OPTIONS] = "GX_SHAPE_OPTIONS", [GX_SHAPE_MCP_SERVERS] = "GX_SHAPE_MCP_SERVERS",
-    [GX_SHAPE_NPCS] = "GX_SHAPE_NPCS",
+    [GX_SHAPE_NPCS] = "GX_SHAPE_NPCS", [GX_SHAPE_CHART_VALUES] = "GX_SHAPE_CHART_VALUES",
+    [GX_SHAPE_EGRESS] = "GX_SHAPE_EGRESS", [GX_SHAPE_PEERS] = "GX_SHAPE_PEERS",
 };
 
 /* The C member expression of a path: "gateway/ports/admin" -> "gateway.ports.admin". */
@@ -146,14 +147,14 @@ static int gxg_emit_node(FILE *c, yaml_document_t *doc, yaml_node_t *n)
     int *keys = NULL, *items;
     if (n->type == YAML_SEQUENCE_NODE) {
         count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-        items = gxg_xcalloc(count + 1, sizeof *items);
+        items = gx_xcalloc(count + 1, sizeof *items);
         for (size_t i = 0; i < count; i++)
             items[i] = gxg_emit_node(c, doc,
                                      yaml_document_get_node(doc, n->data.sequence.items.start[i]));
     } else {
         count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-        keys = gxg_xcalloc(count + 1, sizeof *keys);
-        items = gxg_xcalloc(count + 1, sizeof *items);
+        keys = gx_xcalloc(count + 1, sizeof *keys);
+        items = gx_xcalloc(count + 1, sizeof *items);
         for (size_t i = 0; i < count; i++) {
             yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
             keys[i] = gxg_emit_node(c, doc, yaml_document_get_node(doc, p->key));
@@ -228,7 +229,7 @@ static void gxg_default_expr(FILE *c, const gxg_field *f, const gxg_value *v, co
             snprintf(expr, exprlen, "(gx_map){0, NULL, NULL}");
             break;
         }
-        gxg_kv *kv = gxg_xcalloc(count, sizeof *kv);
+        gxg_kv *kv = gx_xcalloc(count, sizeof *kv);
         for (size_t i = 0; i < count; i++) {
             yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
             kv[i].k = (const char *)yaml_document_get_node(v->doc, p->key)->data.scalar.value;
@@ -429,7 +430,7 @@ static bool gxg_emit_schema_c(const gxg_schema *s, const char *out_dir)
         fputs("    {.name = ", c);
         gxg_c_string(c, k->name);
         fputs(", .prefix = ", c);
-        char *prefix = gxg_fmt("%s/", k->name);
+        char *prefix = gx_xasprintf("%s/", k->name);
         gxg_c_string(c, prefix);
         free(prefix);
         fprintf(c, ", .mandatory = %s, .default_on = %s,\n     .description = ",
@@ -480,19 +481,19 @@ static bool gxg_emit_schema_c(const gxg_schema *s, const char *out_dir)
     fputs("};\n\n", c);
 
     /* defaults: static data first, then the function */
-    char **common = gxg_xcalloc(s->field_count, sizeof *common);
-    char **shared = gxg_xcalloc(s->field_count, sizeof *shared);
-    char **dedicated = gxg_xcalloc(s->field_count, sizeof *dedicated);
+    char **common = gx_xcalloc(s->field_count, sizeof *common);
+    char **shared = gx_xcalloc(s->field_count, sizeof *shared);
+    char **dedicated = gx_xcalloc(s->field_count, sizeof *dedicated);
     for (size_t i = 0; i < s->field_count; i++) {
         const gxg_field *f = &s->fields[i];
         char expr[512] = "";
         gxg_default_expr(c, f, &f->def, "d", expr, sizeof expr);
-        common[i] = gxg_xstrdup(expr);
+        common[i] = gx_xstrdup(expr);
         if (f->def_shared.node) {
             gxg_default_expr(c, f, &f->def_shared, "s", expr, sizeof expr);
-            shared[i] = gxg_xstrdup(expr);
+            shared[i] = gx_xstrdup(expr);
             gxg_default_expr(c, f, &f->def_dedicated, "x", expr, sizeof expr);
-            dedicated[i] = gxg_xstrdup(expr);
+            dedicated[i] = gx_xstrdup(expr);
         }
     }
     const gxg_field *topo = gxg_schema_field(s, "core/topology");

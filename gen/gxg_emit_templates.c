@@ -20,9 +20,9 @@ static char *gxg_c_text(const gxg_expr *e)
     char *c = gxg_c_expr(e);
     char *t;
     switch (e->ty) {
-    case GXG_TY_INT: t = gxg_fmt("gx_render_itoa(r, %s)", c); break;
-    case GXG_TY_BOOL: t = gxg_fmt("((%s) ? \"true\" : \"false\")", c); break;
-    case GXG_TY_ENUM: t = gxg_fmt("gx_render_choice(&gx_fields[GX_F_%s], %s)", e->field->upper, c); break;
+    case GXG_TY_INT: t = gx_xasprintf("gx_render_itoa(r, %s)", c); break;
+    case GXG_TY_BOOL: t = gx_xasprintf("((%s) ? \"true\" : \"false\")", c); break;
+    case GXG_TY_ENUM: t = gx_xasprintf("gx_render_choice(&gx_fields[GX_F_%s], %s)", e->field->upper, c); break;
     default: return c; /* a string */
     }
     free(c);
@@ -35,11 +35,11 @@ static char *gxg_c_truth(const gxg_expr *e)
     char *c = gxg_c_expr(e);
     char *t;
     switch (e->ty) {
-    case GXG_TY_INT: t = gxg_fmt("((%s) != 0)", c); break;
-    case GXG_TY_STRING: t = gxg_fmt("gx_render_str_truthy(%s)", c); break;
+    case GXG_TY_INT: t = gx_xasprintf("((%s) != 0)", c); break;
+    case GXG_TY_STRING: t = gx_xasprintf("gx_render_str_truthy(%s)", c); break;
     case GXG_TY_MAP:
-    case GXG_TY_LIST: t = gxg_fmt("((%s).count > 0)", c); break;
-    case GXG_TY_YAML: t = gxg_fmt("gx_render_node_truthy(%s)", c); break;
+    case GXG_TY_LIST: t = gx_xasprintf("((%s).count > 0)", c); break;
+    case GXG_TY_YAML: t = gx_xasprintf("gx_render_node_truthy(%s)", c); break;
     default: return c; /* a bool */
     }
     free(c);
@@ -59,9 +59,9 @@ static char *gxg_member_of(const char *path)
 /* Appends parts[0..n) joined by sep to a new string. */
 static char *gxg_join(char **parts, size_t n, const char *sep)
 {
-    char *out = gxg_xstrdup("");
+    char *out = gx_xstrdup("");
     for (size_t i = 0; i < n; i++) {
-        char *next = gxg_fmt("%s%s%s", out, i ? sep : "", parts[i]);
+        char *next = gx_xasprintf("%s%s%s", out, i ? sep : "", parts[i]);
         free(out);
         out = next;
         free(parts[i]);
@@ -73,36 +73,36 @@ static char *gxg_c_expr(const gxg_expr *e)
 {
     switch (e->kind) {
     case GXG_X_STRING: return gxg_c_string_text(e->text);
-    case GXG_X_INT: return gxg_fmt("INT64_C(%lld)", (long long)e->value);
+    case GXG_X_INT: return gx_xasprintf("INT64_C(%lld)", (long long)e->value);
     case GXG_X_NAME:
         if (e->var_c)
-            return gxg_fmt("%s", e->var_c);
+            return gx_xasprintf("%s", e->var_c);
         if (e->derived)
-            return gxg_fmt("dv->%s", e->derived->ident);
+            return gx_xasprintf("dv->%s", e->derived->ident);
         else {
             char *m = gxg_member_of(e->field->path);
-            char *c = gxg_fmt("cfg->%s", m);
+            char *c = gx_xasprintf("cfg->%s", m);
             free(m);
             return c;
         }
     case GXG_X_COMPONENT: {
         char *up = gxg_ident(e->text, true);
-        char *c = gxg_fmt("cfg->enabled[GX_C_%s]", up);
+        char *c = gx_xasprintf("cfg->enabled[GX_C_%s]", up);
         free(up);
         return c;
     }
     case GXG_X_PAREN: {
         char *in = gxg_c_expr(e->kids[0]);
-        char *c = gxg_fmt("(%s)", in);
+        char *c = gx_xasprintf("(%s)", in);
         free(in);
         return c;
     }
     case GXG_X_CAT: {
-        char **parts = gxg_xcalloc(e->nkids, sizeof *parts);
+        char **parts = gx_xcalloc(e->nkids, sizeof *parts);
         for (size_t i = 0; i < e->nkids; i++)
             parts[i] = gxg_c_text(e->kids[i]);
         char *joined = gxg_join(parts, e->nkids, ", ");
-        char *c = gxg_fmt("gx_render_concat(r, %zu, (const char *const[]){%s})", e->nkids, joined);
+        char *c = gx_xasprintf("gx_render_concat(r, %zu, (const char *const[]){%s})", e->nkids, joined);
         free(joined);
         free(parts);
         return c;
@@ -117,7 +117,7 @@ static char *gxg_c_expr(const gxg_expr *e)
             const gxg_expr *en = e->kids[e->enum_side];
             char *ce = gxg_c_expr(en);
             char *up = gxg_ident(en->field->choices[e->choice], true);
-            c = gxg_fmt("(%s %s GX_%s_%s)", ce, op, en->field->upper, up);
+            c = gx_xasprintf("(%s %s GX_%s_%s)", ce, op, en->field->upper, up);
             free(up);
             free(ce);
             return c;
@@ -125,17 +125,17 @@ static char *gxg_c_expr(const gxg_expr *e)
         case GXG_CMP_ENUM_ENUM:
             ca = gxg_c_expr(a);
             cb = gxg_c_expr(b);
-            c = gxg_fmt("(%s %s %s)", ca, op, cb);
+            c = gx_xasprintf("(%s %s %s)", ca, op, cb);
             break;
         case GXG_CMP_TEXT:
             ca = gxg_c_text(a);
             cb = gxg_c_text(b);
-            c = gxg_fmt("(%sgx_render_streq(%s, %s))", e->kind == GXG_X_EQ ? "" : "!", ca, cb);
+            c = gx_xasprintf("(%sgx_render_streq(%s, %s))", e->kind == GXG_X_EQ ? "" : "!", ca, cb);
             break;
         default:
             ca = gxg_c_expr(a);
             cb = gxg_c_expr(b);
-            c = gxg_fmt("((%s) %s (%s))", ca, op, cb);
+            c = gx_xasprintf("((%s) %s (%s))", ca, op, cb);
             break;
         }
         free(ca);
@@ -144,23 +144,23 @@ static char *gxg_c_expr(const gxg_expr *e)
     }
     case GXG_X_NOT: {
         char *t = gxg_c_truth(e->kids[0]);
-        char *c = gxg_fmt("!%s", t);
+        char *c = gx_xasprintf("!%s", t);
         free(t);
         return c;
     }
     case GXG_X_AND:
     case GXG_X_OR: {
-        char **parts = gxg_xcalloc(e->nkids, sizeof *parts);
+        char **parts = gx_xcalloc(e->nkids, sizeof *parts);
         for (size_t i = 0; i < e->nkids; i++)
             parts[i] = gxg_c_truth(e->kids[i]);
         char *joined = gxg_join(parts, e->nkids, e->kind == GXG_X_AND ? " && " : " || ");
-        char *c = gxg_fmt("(%s)", joined);
+        char *c = gx_xasprintf("(%s)", joined);
         free(joined);
         free(parts);
         return c;
     }
     }
-    return gxg_xstrdup("0");
+    return gx_xstrdup("0");
 }
 
 /* ---- statements ----------------------------------------------------------------------- */
@@ -198,7 +198,7 @@ static void gxg_flush_text(gxg_emitter *em)
         while (start < len) {
             const char *nl = memchr(s + start, '\n', len - start);
             size_t stop = nl ? (size_t)(nl - s) + 1 : len;
-            char *piece = gxg_xstrndup(s + start, stop - start);
+            char *piece = gx_xstrndup(s + start, stop - start);
             fprintf(em->out, "\n%*s", 4 * em->depth + 4, "");
             if (memchr(piece, '\0', stop - start) == NULL)
                 gxg_c_string(em->out, piece);
@@ -345,10 +345,8 @@ static char *gxg_emit_body(const gxg_tmpl *t)
     em.out = open_memstream(&body, &blen);
     em.depth = 1;
     em.tmem = open_memstream(&em.text, &em.tlen);
-    if (!em.out || !em.tmem) {
-        fputs("gxgen: out of memory\n", stderr);
-        exit(2);
-    }
+    if (!em.out || !em.tmem)
+        gx_xalloc_fail();
     gxg_emit_block(&em, &t->root);
     gxg_flush_text(&em);
     fclose(em.tmem);
@@ -362,15 +360,15 @@ static char *gxg_emit_body(const gxg_tmpl *t)
 /* A unique C function name for each template's output. */
 static char **gxg_func_names(const gxg_templates *ts)
 {
-    char **funcs = gxg_xcalloc(ts->count + 1, sizeof *funcs);
+    char **funcs = gx_xcalloc(ts->count + 1, sizeof *funcs);
     for (size_t i = 0; i < ts->count; i++) {
-        char *base = gxg_fmt("gx_tmpl_%s", ts->items[i].output);
+        char *base = gx_xasprintf("gx_tmpl_%s", ts->items[i].output);
         for (char *p = base + 8; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
                 *p = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : '_';
         for (size_t j = 0; j < i; j++)
             if (strcmp(funcs[j], base) == 0) {
-                char *alt = gxg_fmt("%s_%zu", base, i);
+                char *alt = gx_xasprintf("%s_%zu", base, i);
                 free(base);
                 base = alt;
                 break;

@@ -76,9 +76,9 @@ static char *gxg_req_string(gxg_schema *s, yaml_node_t *map, const char *key)
     const char *v = gxg_scalar(n);
     if (!v) {
         gxg_error(s, n ? n : map, "'%s' must be a string and is required", key);
-        return gxg_xstrdup("");
+        return gx_xstrdup("");
     }
-    return gxg_xstrdup(v);
+    return gx_xstrdup(v);
 }
 
 static char *gxg_opt_string(gxg_schema *s, yaml_node_t *map, const char *key)
@@ -91,7 +91,7 @@ static char *gxg_opt_string(gxg_schema *s, yaml_node_t *map, const char *key)
         gxg_error(s, n, "'%s' must be a string", key);
         return NULL;
     }
-    return gxg_xstrdup(v);
+    return gx_xstrdup(v);
 }
 
 static bool gxg_parse_bool(gxg_schema *s, yaml_node_t *n, bool *out)
@@ -178,6 +178,9 @@ static const struct {
     {"options", GX_SHAPE_OPTIONS},
     {"mcp-servers", GX_SHAPE_MCP_SERVERS},
     {"npcs", GX_SHAPE_NPCS},
+    {"chart-values", GX_SHAPE_CHART_VALUES},
+    {"egress", GX_SHAPE_EGRESS},
+    {"peers", GX_SHAPE_PEERS},
 };
 
 /* Checks that a default value fits the field's type. */
@@ -280,12 +283,12 @@ static void gxg_read_field(gxg_schema *s, yaml_node_t *n, gxg_field *f)
         } else {
             size_t count = (size_t)(choices->data.sequence.items.top -
                                     choices->data.sequence.items.start);
-            f->choices = gxg_xcalloc(count, sizeof *f->choices);
+            f->choices = gx_xcalloc(count, sizeof *f->choices);
             for (size_t i = 0; i < count; i++) {
                 const char *c = gxg_scalar(gxg_node(s, choices->data.sequence.items.start[i]));
                 if (!c)
                     gxg_error(s, choices, "choices must be strings");
-                f->choices[f->choice_count++] = gxg_xstrdup(c ? c : "");
+                f->choices[f->choice_count++] = gx_xstrdup(c ? c : "");
             }
         }
     }
@@ -328,7 +331,8 @@ static void gxg_read_field(gxg_schema *s, yaml_node_t *n, gxg_field *f)
                 f->shape = gxg_shapes[i].shape;
         if (f->shape == GX_SHAPE_NONE)
             gxg_error(s, gxg_get(s, n, "shape"),
-                      "unknown shape '%s' (tolerations, options, mcp-servers, npcs)", shape);
+                      "unknown shape '%s' (tolerations, options, mcp-servers, npcs, chart-values, "
+                      "egress, peers)", shape);
         free(shape);
     }
     if (known && (f->type == GX_T_YAML) != (f->shape != GX_SHAPE_NONE))
@@ -395,7 +399,7 @@ static void gxg_read_options(gxg_schema *s, yaml_node_t *tn, gxg_target *t)
         return;
     }
     size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-    t->options = gxg_xcalloc(count + 1, sizeof *t->options);
+    t->options = gx_xcalloc(count + 1, sizeof *t->options);
     for (size_t i = 0; i < count; i++) {
         yaml_node_t *on = gxg_node(s, n->data.sequence.items.start[i]);
         const char *o = gxg_scalar(on);
@@ -407,7 +411,7 @@ static void gxg_read_options(gxg_schema *s, yaml_node_t *tn, gxg_target *t)
         for (size_t j = 0; j < t->option_count; j++)
             if (strcmp(t->options[j], o) == 0)
                 gxg_error(s, on, "option '%s' is listed twice", o);
-        t->options[t->option_count++] = gxg_xstrdup(o);
+        t->options[t->option_count++] = gx_xstrdup(o);
     }
 }
 
@@ -451,7 +455,7 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
     yaml_node_t *pats = gxg_get(s, root, "patterns");
     if (pats && pats->type == YAML_MAPPING_NODE) {
         size_t count = (size_t)(pats->data.mapping.pairs.top - pats->data.mapping.pairs.start);
-        s->patterns = gxg_xcalloc(count, sizeof *s->patterns);
+        s->patterns = gx_xcalloc(count, sizeof *s->patterns);
         for (yaml_node_pair_t *p = pats->data.mapping.pairs.start;
              p < pats->data.mapping.pairs.top; p++) {
             const char *name = gxg_scalar(gxg_node(s, p->key));
@@ -461,9 +465,9 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
                 continue;
             }
             gxg_pattern *pt = &s->patterns[s->pattern_count++];
-            pt->name = gxg_xstrdup(name);
+            pt->name = gx_xstrdup(name);
             pt->upper = gxg_ident(name, true);
-            pt->regex = gxg_xstrdup(re);
+            pt->regex = gx_xstrdup(re);
         }
     } else {
         gxg_error(s, pats ? pats : root, "'patterns' must be a mapping");
@@ -471,7 +475,7 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
 
     yaml_node_t *comps = gxg_req_seq(s, root, "components");
     if (comps) {
-        s->components = gxg_xcalloc(GXG_SEQ_COUNT(comps), sizeof *s->components);
+        s->components = gx_xcalloc(GXG_SEQ_COUNT(comps), sizeof *s->components);
         static const char *const allowed[] = {"name", "mandatory", "default", "description",
                                               "infrastructure", NULL};
         for (yaml_node_item_t *it = comps->data.sequence.items.start;
@@ -504,7 +508,7 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
 
     yaml_node_t *targets = gxg_req_seq(s, root, "targets");
     if (targets) {
-        s->targets = gxg_xcalloc(GXG_SEQ_COUNT(targets), sizeof *s->targets);
+        s->targets = gx_xcalloc(GXG_SEQ_COUNT(targets), sizeof *s->targets);
         static const char *const allowed[] = {"name",    "script", "pre-export", "timeout",
                                               "description", "kubectl", "helm", "options",
                                               NULL};
@@ -541,7 +545,7 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
     if (derived && derived->type != YAML_SEQUENCE_NODE)
         gxg_error(s, derived, "'derived' must be a sequence");
     else if (derived) {
-        s->derived = gxg_xcalloc(GXG_SEQ_COUNT(derived), sizeof *s->derived);
+        s->derived = gx_xcalloc(GXG_SEQ_COUNT(derived), sizeof *s->derived);
         static const char *const allowed[] = {"name", "type", "description", NULL};
         for (yaml_node_item_t *it = derived->data.sequence.items.start;
              it < derived->data.sequence.items.top; it++) {
@@ -571,7 +575,7 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
 
     yaml_node_t *fields = gxg_req_seq(s, root, "fields");
     if (fields) {
-        s->fields = gxg_xcalloc(GXG_SEQ_COUNT(fields), sizeof *s->fields);
+        s->fields = gx_xcalloc(GXG_SEQ_COUNT(fields), sizeof *s->fields);
         for (yaml_node_item_t *it = fields->data.sequence.items.start;
              it < fields->data.sequence.items.top; it++) {
             yaml_node_t *fn = gxg_node(s, *it);

@@ -36,17 +36,17 @@ bool gxg_templates_compile(const gxg_schema *schema, const char *templates_dir,
     size_t dlen = strlen(templates_dir);
     while (dlen > 1 && templates_dir[dlen - 1] == '/')
         dlen--;
-    char *dir = gxg_xstrndup(templates_dir, dlen);
+    char *dir = gx_xstrndup(templates_dir, dlen);
 
     gxg_names names = {NULL, 0, 0};
     bool ok = gxg_list_tree(dir, "_", ".tmpl", &names);
-    out->items = gxg_xcalloc(names.count + 1, sizeof *out->items);
+    out->items = gx_xcalloc(names.count + 1, sizeof *out->items);
     out->count = names.count;
     for (size_t i = 0; i < names.count; i++) {
         gxg_tmpl *t = &out->items[i];
         t->schema = schema;
         t->rel = names.items[i];
-        t->file = gxg_fmt("%s/%s", dir, names.items[i]);
+        t->file = gx_xasprintf("%s/%s", dir, names.items[i]);
         if (gxg_tmpl_parse(t))
             gxg_tmpl_check(t);
         if (t->errors)

@@ -136,8 +136,8 @@ static void gxg_glue_error(gxg_tmpl *t, const gxg_seg *s, const char *what)
 static char *gxg_quote_text(const char *s, size_t len)
 {
     if (len > 20)
-        return gxg_fmt("text '...%.*s'", 17, s + len - 17);
-    return gxg_fmt("text '%.*s'", (int)len, s);
+        return gx_xasprintf("text '...%.*s'", 17, s + len - 17);
+    return gx_xasprintf("text '%.*s'", (int)len, s);
 }
 
 /* The glue walks go from a value tag over the nodes beside it on its line,
@@ -524,7 +524,7 @@ static void gxg_check_path(gxg_checker *c, gxg_expr *e)
         }
         e->ty = gxg_ty_of(d->type);
         e->derived = d;
-        e->what = gxg_fmt("'%s'", word);
+        e->what = gx_xasprintf("'%s'", word);
         return;
     }
     const gxg_field *f = gxg_schema_field(s, word);
@@ -550,7 +550,7 @@ static void gxg_check_path(gxg_checker *c, gxg_expr *e)
     }
     e->ty = gxg_ty_of(f->type);
     e->field = f;
-    e->what = gxg_fmt("'%s'", word);
+    e->what = gx_xasprintf("'%s'", word);
 }
 
 /* The operand of '~' or a text comparison must have a text form; reports and
@@ -585,9 +585,9 @@ static bool gxg_check_truth(gxg_checker *c, const gxg_expr *e)
 
 static char *gxg_choice_list(const gxg_field *f)
 {
-    char *list = gxg_fmt("%s", "");
+    char *list = gx_xasprintf("%s", "");
     for (size_t i = 0; i < f->choice_count; i++) {
-        char *next = gxg_fmt("%s%s%s", list, i ? ", " : "", f->choices[i]);
+        char *next = gx_xasprintf("%s%s%s", list, i ? ", " : "", f->choices[i]);
         free(list);
         list = next;
     }
@@ -639,7 +639,7 @@ static void gxg_check_cmp(gxg_checker *c, gxg_expr *e)
                        gxg_a_ty(a->ty), b->what, gxg_a_ty(b->ty));
     }
     if (e->ty != GXG_TY_ERROR)
-        e->what = gxg_fmt("this comparison");
+        e->what = gx_xasprintf("this comparison");
 }
 
 /* Resolves the names of e and its parts and sets their types; e->ty is
@@ -651,11 +651,11 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
     case GXG_X_STRING:
         e->ty = GXG_TY_STRING;
         e->lit = e->text;
-        e->what = gxg_fmt("%s", e->raw);
+        e->what = gx_xasprintf("%s", e->raw);
         break;
     case GXG_X_INT:
         e->ty = GXG_TY_INT;
-        e->what = gxg_fmt("'%s'", e->text);
+        e->what = gx_xasprintf("'%s'", e->text);
         break;
     case GXG_X_NAME:
         if (strchr(e->text, '/')) {
@@ -665,7 +665,7 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
             if (v) {
                 e->ty = GXG_TY_STRING;
                 e->var_c = v->c;
-                e->what = gxg_fmt("'%s'", e->text);
+                e->what = gx_xasprintf("'%s'", e->text);
             } else {
                 gxg_tmpl_error(c->t, e->line, e->col,
                                "unknown name '%s' (not a loop variable; schema paths have a "
@@ -691,14 +691,14 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
         }
         e->ty = GXG_TY_BOOL;
         e->component = ci;
-        e->what = gxg_fmt("'component %s'", e->text);
+        e->what = gx_xasprintf("'component %s'", e->text);
         break;
     }
     case GXG_X_PAREN: {
         gxg_expr *in = e->kids[0];
         gxg_check_expr(c, in);
         e->ty = in->ty;
-        e->what = in->what ? gxg_fmt("%s", in->what) : NULL;
+        e->what = in->what ? gx_xasprintf("%s", in->what) : NULL;
         e->lit = in->lit;
         e->field = in->field;
         break;
@@ -712,7 +712,7 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
         }
         if (!bad) {
             e->ty = GXG_TY_STRING;
-            e->what = gxg_fmt("this '~' expression");
+            e->what = gx_xasprintf("this '~' expression");
         }
         break;
     }
@@ -724,7 +724,7 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
         gxg_check_expr(c, e->kids[0]);
         if (gxg_check_truth(c, e->kids[0])) {
             e->ty = GXG_TY_BOOL;
-            e->what = gxg_fmt("this 'not' expression");
+            e->what = gx_xasprintf("this 'not' expression");
         }
         break;
     case GXG_X_AND:
@@ -737,7 +737,7 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
         }
         if (!bad) {
             e->ty = GXG_TY_BOOL;
-            e->what = gxg_fmt("this '%s' expression", e->kind == GXG_X_AND ? "and" : "or");
+            e->what = gx_xasprintf("this '%s' expression", e->kind == GXG_X_AND ? "and" : "or");
         }
         break;
     }
@@ -747,9 +747,9 @@ static void gxg_check_expr(gxg_checker *c, gxg_expr *e)
 static void gxg_push_var(gxg_checker *c, gxg_node *n, size_t k)
 {
     const gxg_tok *t = &n->vars[k];
-    char *name = gxg_xstrndup(t->text, t->len);
+    char *name = gx_xstrndup(t->text, t->len);
     char *id = gxg_ident(name, false);
-    n->var_c[k] = gxg_fmt("gxv_%s", id);
+    n->var_c[k] = gx_xasprintf("gxv_%s", id);
     free(id);
     if (gxg_find_var(c, name))
         gxg_tmpl_error(c->t, t->line, t->col, "loop variable '%s' is already in use", name);

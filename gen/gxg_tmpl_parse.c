@@ -291,7 +291,7 @@ static void gxg_parse_front(gxg_tmpl *t)
 static void gxg_expand_includes(gxg_tmpl *t)
 {
     size_t cap = t->nseg + 1, n = 0;
-    gxg_seg *out = gxg_xmalloc(cap * sizeof *out);
+    gxg_seg *out = gx_xmalloc(cap * sizeof *out);
     for (size_t i = 0; i < t->nseg; i++) {
         gxg_seg *s = &t->segs[i];
         gxg_tok first = {0}, name = {0}, end = {0};
@@ -308,7 +308,7 @@ static void gxg_expand_includes(gxg_tmpl *t)
         }
         if (!gxg_tok_is(&first, "include")) {
             if (n == cap)
-                out = gxg_xrealloc(out, (cap *= 2) * sizeof *out);
+                out = gx_xrealloc(out, (cap *= 2) * sizeof *out);
             out[n++] = *s;
             continue;
         }
@@ -332,8 +332,8 @@ static void gxg_expand_includes(gxg_tmpl *t)
             continue;
         }
         const char *slash = strrchr(t->file, '/');
-        char *path = slash ? gxg_fmt("%.*s/%s", (int)(slash - t->file), t->file, partial)
-                           : gxg_fmt("%s", partial);
+        char *path = slash ? gx_xasprintf("%.*s/%s", (int)(slash - t->file), t->file, partial)
+                           : gx_xasprintf("%s", partial);
         char *text;
         size_t len;
         if (!gxg_read_file(path, &text, &len)) {
@@ -347,7 +347,7 @@ static void gxg_expand_includes(gxg_tmpl *t)
                 const char *nl = memchr(text + at, '\n', len - at);
                 size_t l = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
                 if (n == cap)
-                    out = gxg_xrealloc(out, (cap *= 2) * sizeof *out);
+                    out = gx_xrealloc(out, (cap *= 2) * sizeof *out);
                 out[n++] = (gxg_seg){GXG_SEG_TEXT, text + at, l, s->line, 1, s->line, 0, 0};
                 at += l;
             }
@@ -388,9 +388,9 @@ static void gxg_next(gxg_parser *p) { p->tok = gxg_toks_next(&p->toks); }
 static char *gxg_tok_text(const gxg_tok *t)
 {
     switch (t->kind) {
-    case GXG_TOK_END: return gxg_fmt("the end of the tag");
-    case GXG_TOK_STRING: return gxg_fmt("\"%.*s\"", (int)t->len, t->text);
-    default: return gxg_fmt("'%.*s'", (int)t->len, t->text);
+    case GXG_TOK_END: return gx_xasprintf("the end of the tag");
+    case GXG_TOK_STRING: return gx_xasprintf("\"%.*s\"", (int)t->len, t->text);
+    default: return gx_xasprintf("'%.*s'", (int)t->len, t->text);
     }
 }
 
@@ -405,7 +405,7 @@ static void gxg_unexpected(gxg_parser *p, const char *expected)
 
 static gxg_expr *gxg_expr_new(gxg_expr_kind kind, int line, int col)
 {
-    gxg_expr *e = gxg_xcalloc(1, sizeof *e);
+    gxg_expr *e = gx_xcalloc(1, sizeof *e);
     e->kind = kind;
     e->line = line;
     e->col = col;
@@ -415,7 +415,7 @@ static gxg_expr *gxg_expr_new(gxg_expr_kind kind, int line, int col)
 
 static void gxg_expr_push(gxg_expr *e, gxg_expr *kid)
 {
-    e->kids = gxg_xrealloc(e->kids, (e->nkids + 1) * sizeof *e->kids);
+    e->kids = gx_xrealloc(e->kids, (e->nkids + 1) * sizeof *e->kids);
     e->kids[e->nkids++] = kid;
 }
 
@@ -448,7 +448,7 @@ static gxg_expr *gxg_parse_primary(gxg_parser *p)
             return NULL;
         gxg_expr *e = gxg_expr_new(GXG_X_STRING, t.line, t.col);
         e->text = v;
-        e->raw = gxg_fmt("\"%.*s\"", (int)t.len, t.text);
+        e->raw = gx_xasprintf("\"%.*s\"", (int)t.len, t.text);
         return e;
     }
     if (t.kind != GXG_TOK_WORD) {
@@ -466,7 +466,7 @@ static gxg_expr *gxg_parse_primary(gxg_parser *p)
         }
         gxg_next(p);
         gxg_expr *e = gxg_expr_new(GXG_X_COMPONENT, t.line, t.col);
-        e->text = gxg_xstrndup(n.text, n.len);
+        e->text = gx_xstrndup(n.text, n.len);
         e->name_line = n.line;
         e->name_col = n.col;
         return e;
@@ -476,7 +476,7 @@ static gxg_expr *gxg_parse_primary(gxg_parser *p)
         gxg_next(p);
         return NULL;
     }
-    char *word = gxg_xstrndup(t.text, t.len);
+    char *word = gx_xstrndup(t.text, t.len);
     gxg_next(p);
     if (gx_is_digits(word, false)) {
         errno = 0;
@@ -760,7 +760,7 @@ static const char *gxg_kind_name(gxg_node_kind k)
  * to the group's end; reports what does not match. */
 static void gxg_match_blocks(gxg_tmpl *t)
 {
-    long *stack = gxg_xmalloc((t->nnodes + 1) * sizeof *stack);
+    long *stack = gx_xmalloc((t->nnodes + 1) * sizeof *stack);
     size_t depth = 0;
     for (size_t i = 0; i < t->nnodes; i++) {
         gxg_node *a = &t->nodes[i];
@@ -833,7 +833,7 @@ static void gxg_block_push(gxg_block *b, gxg_node *n)
 {
     if (b->count == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 16;
-        b->items = gxg_xrealloc(b->items, b->cap * sizeof *b->items);
+        b->items = gx_xrealloc(b->items, b->cap * sizeof *b->items);
     }
     b->items[b->count++] = n;
 }
@@ -848,7 +848,7 @@ static void gxg_build_tree(gxg_tmpl *t)
         gxg_node *opener; /* IF or FOR */
         gxg_node *branch; /* the current branch (IF, ELIF, ELSE) or the FOR */
     } frame;
-    frame *stack = gxg_xmalloc((t->nnodes + 1) * sizeof *stack);
+    frame *stack = gx_xmalloc((t->nnodes + 1) * sizeof *stack);
     size_t depth = 0;
     for (size_t i = 0; i < t->nnodes; i++) {
         gxg_node *n = &t->nodes[i];
@@ -900,7 +900,7 @@ bool gxg_tmpl_parse(gxg_tmpl *t)
                        "output) or .sh.tmpl (shell script)");
         return false;
     }
-    t->output = gxg_xstrndup(t->rel, strlen(t->rel) - 5);
+    t->output = gx_xstrndup(t->rel, strlen(t->rel) - 5);
     if (!gxg_read_file(t->file, &t->src, &t->len)) {
         t->errors++;
         return false;
@@ -911,7 +911,7 @@ bool gxg_tmpl_parse(gxg_tmpl *t)
     gxg_parse_front(t);
     gxg_expand_includes(t);
     t->nnodes = t->nseg;
-    t->nodes = gxg_xcalloc(t->nnodes + 1, sizeof *t->nodes);
+    t->nodes = gx_xcalloc(t->nnodes + 1, sizeof *t->nodes);
     for (size_t i = 0; i < t->nnodes; i++) {
         gxg_node *n = &t->nodes[i];
         n->seg = t->segs[i];

@@ -12,65 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void gxg_oom(void)
-{
-    fputs("gxgen: out of memory\n", stderr);
-    exit(2);
-}
-
-void *gxg_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        gxg_oom();
-    return p;
-}
-
-void *gxg_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        gxg_oom();
-    return p;
-}
-
-void *gxg_xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        gxg_oom();
-    return p;
-}
-
-char *gxg_xstrdup(const char *s)
-{
-    return gxg_xstrndup(s, strlen(s));
-}
-
-char *gxg_xstrndup(const char *s, size_t n)
-{
-    char *d = gxg_xmalloc(n + 1);
-    memcpy(d, s, n);
-    d[n] = '\0';
-    return d;
-}
-
-char *gxg_fmt(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = gxg_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 char *gxg_ident(const char *text, bool upper)
 {
-    char *d = gxg_xstrdup(text);
+    char *d = gx_xstrdup(text);
     for (char *p = d; *p; p++) {
         if (*p == '-' || *p == '/' || *p == '.' || *p == ' ')
             *p = '_';
@@ -92,7 +36,7 @@ bool gxg_read_file(const char *path, char **data, size_t *len)
     for (;;) {
         if (n + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 8192;
-            buf = gxg_xrealloc(buf, cap);
+            buf = gx_xrealloc(buf, cap);
         }
         size_t got = fread(buf + n, 1, cap - n - 1, fp);
         n += got;
@@ -116,7 +60,7 @@ void gxg_names_add(gxg_names *n, char *s)
 {
     if (n->count == n->cap) {
         n->cap = n->cap ? n->cap * 2 : 32;
-        n->items = gxg_xrealloc(n->items, n->cap * sizeof *n->items);
+        n->items = gx_xrealloc(n->items, n->cap * sizeof *n->items);
     }
     n->items[n->count++] = s;
 }
@@ -124,7 +68,7 @@ void gxg_names_add(gxg_names *n, char *s)
 static bool gxg_walk(const char *dir, const char *rel, const char *skip_first,
                      const char *suffix, gxg_names *out)
 {
-    char *path = rel[0] ? gxg_fmt("%s/%s", dir, rel) : gxg_fmt("%s", dir);
+    char *path = rel[0] ? gx_xasprintf("%s/%s", dir, rel) : gx_xasprintf("%s", dir);
     DIR *d = opendir(path);
     if (!d) {
         fprintf(stderr, "gxgen: cannot read %s: %s\n", path, strerror(errno));
@@ -136,8 +80,8 @@ static bool gxg_walk(const char *dir, const char *rel, const char *skip_first,
     while ((ent = readdir(d)) != NULL) {
         if (ent->d_name[0] == '.' || (ent->d_name[0] && strchr(skip_first, ent->d_name[0])))
             continue;
-        char *sub = rel[0] ? gxg_fmt("%s/%s", rel, ent->d_name) : gxg_fmt("%s", ent->d_name);
-        char *full = gxg_fmt("%s/%s", dir, sub);
+        char *sub = rel[0] ? gx_xasprintf("%s/%s", rel, ent->d_name) : gx_xasprintf("%s", ent->d_name);
+        char *full = gx_xasprintf("%s/%s", dir, sub);
         struct stat st;
         if (stat(full, &st) != 0) {
             fprintf(stderr, "gxgen: cannot stat %s: %s\n", full, strerror(errno));

@@ -1,7 +1,7 @@
 /* gxg_util — small helpers every phase of gxgen shares: allocation that
  * never returns NULL, formatted strings, whole-file reading, sorted file
  * lists of a directory tree, and "did you mean" suggestions. Build-time only
- * (part of gxgen). Depends on libc only.
+ * (part of gxgen). Depends on libc and the base layer's gx_xalloc and gx_text.
  *
  * Memory: gxgen is a short-lived build tool; what these helpers return is
  * malloc'd and may be freed with free(), or kept until the process exits. */
@@ -11,16 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* malloc/calloc/realloc that print "out of memory" and exit on failure. */
-void *gxg_xmalloc(size_t n);
-void *gxg_xcalloc(size_t n, size_t size);
-void *gxg_xrealloc(void *p, size_t n);
-
-char *gxg_xstrdup(const char *s);
-char *gxg_xstrndup(const char *s, size_t n);
-
-/* printf into a new string. */
-char *gxg_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Allocation that never returns NULL and formatted strings come from the
+ * runtime's base layer (gx_xalloc.h: gx_xmalloc, gx_xcalloc, gx_xrealloc,
+ * gx_xstrdup, gx_xstrndup, gx_xasprintf). */
+#include "gx_xalloc.h"
 
 /* "a-b/c" -> "a_b_c" (lower) or "A_B_C" (upper); '-', '/', '.' and ' ' become '_'. */
 char *gxg_ident(const char *text, bool upper);

@@ -32,7 +32,7 @@
 static void gxg_remove_outputs(const char *out_dir)
 {
     for (size_t i = 0; gxg_outputs[i]; i++) {
-        char *path = gxg_fmt("%s/%s", out_dir, gxg_outputs[i]);
+        char *path = gx_xasprintf("%s/%s", out_dir, gxg_outputs[i]);
         unlink(path);
         free(path);
     }
