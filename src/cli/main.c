@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gx_cli.h"
+#include "mcp_main.h"
 
 typedef struct gx_cli_command {
     const char *name;
@@ -25,6 +26,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"export", gx_cmd_export},     {"apply", gx_cmd_apply},
     {"help", gx_cmd_help},         {"completion", gx_cmd_completion},
     {"version", gx_cmd_version},
+    {"mcp", gx_cmd_mcp},
 };
 
 static int (*gx_cli_entry(const char *name))(gx_cli *)

@@ -164,6 +164,15 @@ static const char *const gx_completion_ex[] = {
     "glyphoxa-deploy completion zsh > \"${fpath[1]}/_glyphoxa-deploy\"", NULL};
 static const char *const gx_version_ex[] = {"glyphoxa-deploy version", NULL};
 
+/* ---- mcp ---- */
+static const gx_cmd_option gx_mcp_opts[] = {
+    {"--read-only", NULL, GX_OPT_FLAG, NULL,
+     "offer no tool that changes the workspace or a cluster", NULL},
+    END,
+};
+static const char *const gx_mcp_ex[] = {"glyphoxa-deploy -C prod mcp",
+                                        "glyphoxa-deploy -C prod mcp --read-only", NULL};
+
 static const gx_command_info gx_commands[] = {
     {"init", "write a new workspace (values.yaml) that validates",
      "init [--topology shared|dedicated] [--namespace NS] [--release NAME]\n"
@@ -229,6 +238,14 @@ static const gx_command_info gx_commands[] = {
     {"version", "print the version", "version",
      "Prints the version and the size of the compiled-in schema.", NULL, NULL, gx_version_ex,
      0},
+    {"mcp", "serve the workspace to an AI assistant (Model Context Protocol on stdio)",
+     "mcp [--read-only]",
+     "Serves the workspace over the Model Context Protocol: one JSON-RPC message per line on\n"
+     "stdin and stdout (logs on stderr) until stdin ends. Its tools do what the commands do,\n"
+     "through the same operations, locks and revision checks; secret values can be set but are\n"
+     "never shown. --read-only offers no tool that changes anything. docs/mcp.md shows how to\n"
+     "register it with a client.",
+     gx_mcp_opts, NULL, gx_mcp_ex, GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
 };
 
 size_t gx_core_command_count(void) { return sizeof gx_commands / sizeof gx_commands[0]; }

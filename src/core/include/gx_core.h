@@ -378,6 +378,84 @@ json_t *gx_json_event(const gx_event *ev);
 /* "blocking", "warning", "note". */
 const char *gx_severity_word(gx_severity severity);
 
+/* ==== for servers: preview, the values file, request sessions, lock sharing =========
+ * (src/core/gx_op_preview.c) What a long-running front end (the MCP server)
+ * needs beyond the command line's operations. */
+
+/* How a file of a preview compares with the last export. */
+typedef enum gx_preview_state {
+    GX_PREVIEW_ADDED,     /* the last export did not write it (or nothing was exported) */
+    GX_PREVIEW_CHANGED,   /* the last export wrote other bytes */
+    GX_PREVIEW_UNCHANGED, /* the last export wrote the same bytes */
+    GX_PREVIEW_REMOVED    /* the last export wrote it; an export now would not */
+} gx_preview_state;
+
+/* One file of a preview. */
+typedef struct gx_preview_file {
+    const char *path;     /* "generated/gateway.yaml", as below the workspace */
+    const char *kind;     /* "manifest", "helm-values" or "script" */
+    unsigned mode;        /* the mode an export gives it; 0 for REMOVED */
+    bool holds_secrets;   /* an export writes it owner-only: it holds secret values */
+    const char *content;  /* the bytes an export would write, every secret value shown
+                           * as "<redacted>"; NULL for REMOVED */
+    size_t len;           /* of content */
+    gx_preview_state state;
+    const char *diff;     /* unified diff (3 lines of context) from the exported copy
+                           * to content; NULL when UNCHANGED or ADDED, and when note
+                           * says why there is none */
+    const char *note;     /* why there is no diff (the file holds secrets, the
+                           * exported copy is missing, too many differences), or that
+                           * the exported copy was edited since the export; NULL */
+} gx_preview_file;
+
+typedef struct gx_preview {
+    gx_preview_file *files;   /* what an export would write, in the export's (path)
+                               * order, then the REMOVED ones */
+    size_t count;
+    bool exported;            /* the workspace has a record of a last export */
+    bool exported_no_secrets; /* that export left the secrets out */
+    const char *revision;     /* the revision the values were read at */
+} gx_preview;
+
+typedef struct gx_preview_request {
+    bool no_secrets; /* render as an export without secret values would */
+    bool diff;       /* compute diffs (otherwise states only) */
+} gx_preview_request;
+
+/* Renders in memory what an export to the workspace would write, and compares
+ * it with the last export: takes the shared lock, loads and validates like
+ * gx_op_export (blocking results stop it: FAILED; warnings are RESULT events),
+ * renders, reads the record of the last export and, for diffs, the exported
+ * files, then releases the lock. Writes nothing. Secret values never reach
+ * *out: files that hold secrets are rendered a second time from the values
+ * with every secret (and the credentials of MCP servers) replaced by
+ * "<redacted>", and get no line diff. Everything lives in the session. */
+gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_sink *sink,
+                        gx_preview *out);
+
+/* values.yaml as the workspace holds it, written out again in the form a
+ * write gives it (its comments are not kept), with every secret value
+ * "<redacted>", appended to out; *revision (may be NULL) gets the revision
+ * it was read at. Takes the shared lock while reading. No workspace, or a
+ * values.yaml that does not read: FAILED with the diagnostics as events. */
+gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
+                            const char **revision);
+
+/* A new session on the workspace of s with the same layers (values files
+ * and sets, in order), and its own memory: a server makes one per request
+ * from the session it was started with. */
+gx_session *gx_session_clone(const gx_session *s);
+
+/* When s holds the workspace lock exclusively (a target that exports first,
+ * started on s, is running), turns it into a shared lock: reads (get,
+ * validate, preview) may proceed while writers and exports still wait until
+ * the target ends. For servers that answer reads while a target runs; the
+ * lock itself stays held, and the conversion lets no writer in between.
+ * Returns true when s held the lock. Note that a write in the same process
+ * would then wait for this session's own lock: a server refuses writes while
+ * such a target runs. */
+bool gx_session_share_lock(gx_session *s);
+
 /* ---- test hooks ------------------------------------------------------------------ */
 #ifdef GX_TEST_HOOKS
 /* Called by operations at named points ("loaded": the values were read;
