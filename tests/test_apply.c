@@ -7,12 +7,12 @@
  * tools stopping before anything runs, --dry-run, and that no secret value
  * reaches an argv, an environment, a stdin or a script.
  *
- * How the fakes get their controls: apply hands its child a minimal
- * environment (gx_run_build_env) that drops GX_FAKE_LOG and the other
- * GX_FAKE_* variables, as it drops everything it does not know. So each test
- * puts two small wrappers, bin/kubectl and bin/helm, first on PATH; they set
- * the GX_FAKE_* variables of the test and exec tests/fakes/kubectl or
- * tests/fakes/helm. The tool finds them by PATH lookup like real tools.
+ * How the fakes get their controls: each test puts two small wrappers,
+ * bin/kubectl and bin/helm, first on PATH; they set the GX_FAKE_* variables of
+ * the test and exec tests/fakes/kubectl or tests/fakes/helm. The tool finds
+ * them by PATH lookup like real tools. (apply hands its child the operator's
+ * environment, so the controls would pass as well; the wrappers keep each
+ * test's controls in one place.)
  *
  * A child that runs longer than APPLY_HANG_SECONDS is killed by SIGALRM (armed
  * in the child before exec) and fails the test; no assertion reads a clock. */
@@ -64,9 +64,11 @@ static const char *const secret_values[] = {
     "APIKEY-llm-x93",
     "APIKEY-tts-q27",
     "VAULTTOKEN-m4p2",
-    "SENTINEL-parent-env-j5",
 };
 #define SECRET_COUNT (sizeof secret_values / sizeof secret_values[0])
+
+/* A variable of the operator's environment: it reaches every child unchanged. */
+#define OPERATOR_SENTINEL "SENTINEL-operator-env-j5"
 
 /* ---- files ------------------------------------------------------------------------ */
 
@@ -218,8 +220,20 @@ static int teardown(void **state)
 
 /* Runs GX_BINARY -C ws ARGS... (NULL-terminated) in f->dir with the
  * environment PATH (path_env, or f's), HOME, NO_COLOR and a sentinel variable
- * that must never reach a child of apply. stdout/stderr are captured. */
+ * of the operator's that reaches the children of apply unchanged.
+ * stdout/stderr are captured. */
+static result run_full(fx *f, const char *path_env, const char *const *extra_env,
+                       const char *const *args);
+
 static result run_env(fx *f, const char *path_env, const char *const *args)
+{
+    return run_full(f, path_env, NULL, args);
+}
+
+/* run_env with extra "NAME=VALUE" entries (NULL-terminated, may be NULL)
+ * after the usual ones. */
+static result run_full(fx *f, const char *path_env, const char *const *extra_env,
+                       const char *const *args)
 {
     const char *argv[APPLY_MAX_ARGS + 4];
     size_t n = 0;
@@ -236,9 +250,11 @@ static result run_env(fx *f, const char *path_env, const char *const *args)
     snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
     snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
     char sentinel[128];
-    snprintf(sentinel, sizeof sentinel, "GX_TEST_SENTINEL=%s", secret_values[SECRET_COUNT - 1]);
-    const char *envp[] = {path_env ? path_env : f->path_env, home, "NO_COLOR=1", "LANG=C",
-                          sentinel, NULL};
+    snprintf(sentinel, sizeof sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
+    const char *envp[32] = {path_env ? path_env : f->path_env, home, "NO_COLOR=1", "LANG=C",
+                            sentinel, NULL};
+    for (size_t i = 5, j = 0; extra_env && extra_env[j] && i < 31; i++, j++)
+        envp[i] = extra_env[j], envp[i + 1] = NULL;
 
     fflush(NULL);
     pid_t pid = fork();
@@ -1128,6 +1144,72 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* ==== issue #9: operating a real cluster from a bastion ============================== */
+
+/* The environment of fake call n (env -0 form) into *len; caller frees. */
+static char *call_env(fx *f, int n, size_t *len)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s.env.%d", f->log, n);
+    char *env = read_all(path, len);
+    assert_non_null(env);
+    return env;
+}
+
+static void test_child_environment_is_the_operators(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    /* a bastion's shell: proxies, CA bundle, credential plugins' variables, a
+     * relative KUBECONFIG (relative to where the tool is started: f->dir) */
+    const char *const operator_env[] = {
+        "HTTPS_PROXY=http://proxy.internal:3128", "NO_PROXY=.cluster.local",
+        "SSL_CERT_FILE=/etc/ssl/bastion.pem",     "AWS_PROFILE=prod-admin",
+        "AWS_REGION=eu-central-1",                "CLOUDSDK_CORE_PROJECT=glyphoxa",
+        "KUBECACHEDIR=/var/cache/kube",           "HELM_REGISTRY_CONFIG=/etc/helm/reg.json",
+        "KUBECONFIG=kube/config:/etc/kube/shared", "GX_DRY_RUN=1",
+        NULL};
+    reset_log(f);
+    result r = run_full(f, NULL, operator_env, (const char *const[]){"apply", "status", NULL});
+    if (r.status != 0)
+        fail_msg("apply status: %d\n%s%s", r.status, r.out, r.err);
+    result_free(&r);
+    assert_int_equal(record_count(f), 1);
+    size_t len;
+    char *env = call_env(f, 1, &len);
+    for (size_t i = 0; i + 3 < sizeof operator_env / sizeof operator_env[0]; i++) /* not KUBECONFIG, GX_DRY_RUN */
+        if (!env_has(env, len, operator_env[i]))
+            fail_msg("%s did not reach kubectl", operator_env[i]);
+    assert_true(env_has(env, len, "GX_TEST_SENTINEL=" OPERATOR_SENTINEL));
+    assert_true(env_has(env, len, "LANG=C"));
+    assert_true(env_has(env, len, "NO_COLOR=1"));
+    char want[PATH_MAX * 2];
+    snprintf(want, sizeof want, "KUBECONFIG=%s/kube/config:/etc/kube/shared", f->dir);
+    assert_true(env_has(env, len, want));
+    /* the tool's own variables win over the operator's of the same name */
+    assert_true(env_has(env, len, "GX_DRY_RUN=0"));
+    assert_true(env_has(env, len, "GX_TARGET=status"));
+    assert_true(env_has(env, len, "GX_TIMEOUT=30"));
+    /* and it adds no secret */
+    for (size_t i = 0; i < SECRET_COUNT; i++)
+        assert_false(contains(env, len, secret_values[i]));
+    free(env);
+
+    /* --kubeconfig (relative to the start directory too) wins over KUBECONFIG */
+    reset_log(f);
+    r = run_full(f, NULL, operator_env,
+                 (const char *const[]){"apply", "status", "--kubeconfig", "other/kc", NULL});
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    env = call_env(f, 1, &len);
+    snprintf(want, sizeof want, "KUBECONFIG=%s/other/kc", f->dir);
+    assert_true(env_has(env, len, want));
+    snprintf(want, sizeof want, "GX_KUBECONFIG=%s/other/kc", f->dir);
+    assert_true(env_has(env, len, want));
+    free(env);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1156,6 +1238,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_scripts_run_by_hand_from_anywhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_secret_reaches_argv_env_stdin_or_scripts, setup,
+                                        teardown),
+        /* issue #9 */
+        cmocka_unit_test_setup_teardown(test_child_environment_is_the_operators, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
