@@ -22,13 +22,16 @@ vg() {
         --errors-for-leak-kinds=definite,indirect --log-file="$tmp/vg.log" \
         "$bin" -C "$tmp/ws" "$@" >"$tmp/out" 2>&1 </dev/null
     status=$?
-    if [[ $status -eq $want && ! -s $tmp/vg.log ]]; then
+    # "--PID--" lines are valgrind's own notices, not errors: valgrind 3.19 does
+    # not know pidfd_open (syscall 434), which the process layer then does without
+    grep -v '^--[0-9]*-- ' "$tmp/vg.log" >"$tmp/vg.err"
+    if [[ $status -eq $want && ! -s $tmp/vg.err ]]; then
         passed=$((passed + 1))
         echo "ok   $* (exit $status)"
     else
         failed=$((failed + 1))
         echo "FAIL $* (exit $status, wanted $want)"
-        sed 's/^/    /' "$tmp/vg.log" "$tmp/out" | head -40
+        sed 's/^/    /' "$tmp/vg.err" "$tmp/out" | head -40
     fi
 }
 
@@ -46,7 +49,7 @@ vg 0 set gateway/replica-count=2 'gateway/node-selector={disktype: ssd}' \
     'config/npcs=[{name: bob, engine: s2s, voice: {speed_factor: 1.5}}]' \
     config/providers/s2s/name=openai-realtime config/providers/s2s/api-key=sk-test
 vg 0 component enable autoscaling mcp-gateway sealed-secrets
-vg 1 component disable gateway
+vg 2 component disable gateway
 vg 0 unset gateway/replica-count
 vg 0 -f "$root/bench/values-full.yaml" validate
 vg 0 export
@@ -60,8 +63,8 @@ printf 'gateway:\n  replicas: 2\ncore:\n  topology: both\n' >"$tmp/bad.yaml"
 vg 1 -f "$tmp/bad.yaml" validate
 printf 'a: &x [1]\nb: *x\n' >"$tmp/alias.yaml"
 vg 1 -f "$tmp/alias.yaml" validate
-vg 1 set gateway/replica-count=many
-vg 1 get no/such/path
+vg 2 set gateway/replica-count=many
+vg 2 get no/such/path
 vg 2 set
 vg 2 frobnicate
 vg 1 --set core/image-tag=latest --set gateway/admin-key= validate
