@@ -47,7 +47,10 @@ typedef enum gx_shape {
     GX_SHAPE_TOLERATIONS, /* list of Kubernetes tolerations */
     GX_SHAPE_OPTIONS,     /* map of string keys to any YAML value */
     GX_SHAPE_MCP_SERVERS, /* list of MCP servers */
-    GX_SHAPE_NPCS         /* list of NPCs */
+    GX_SHAPE_NPCS,        /* list of NPCs */
+    GX_SHAPE_CHART_VALUES, /* map of Helm values (any YAML below the keys) */
+    GX_SHAPE_EGRESS,      /* list of extra egress rules: {cidr, ports, protocol} */
+    GX_SHAPE_PEERS        /* list of NetworkPolicy peers: {namespace-selector, pod-selector} */
 } gx_shape;
 
 /* One row of the field table: everything known about one path. */

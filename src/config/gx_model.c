@@ -323,7 +323,7 @@ static bool gx_node_value(gx_arena *arena, int field, const gx_node *node, const
         return ok;
     }
     case GX_T_YAML: {
-        bool want_map = f->shape == GX_SHAPE_OPTIONS;
+        bool want_map = f->shape == GX_SHAPE_OPTIONS || f->shape == GX_SHAPE_CHART_VALUES;
         if (node && node->kind == GX_NODE_SCALAR && node->plain && gx_node_is_null(node))
             node = NULL;
         if (!node) {

@@ -241,7 +241,10 @@ static void check_config(gx_arena *arena, const gx_node *tree, uint32_t seed)
     for (int f = 0; f < GX_FIELD_COUNT; f++) {
         if (gx_fields[f].type != GX_T_YAML)
             continue;
-        const gx_node *v = gx_fields[f].shape == GX_SHAPE_OPTIONS ? map : seq;
+        const gx_node *v = gx_fields[f].shape == GX_SHAPE_OPTIONS ||
+                                   gx_fields[f].shape == GX_SHAPE_CHART_VALUES
+                               ? map
+                               : seq;
         memcpy((char *)cfg + gx_fields[f].offset, &v, sizeof v);
     }
     /* a provider name, so that the options are written out */
