@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef GX_BINARY
@@ -1210,6 +1212,210 @@ static void test_child_environment_is_the_operators(void **state)
     free(env);
 }
 
+/* ---- the terminal, and signals of the tool ----------------------------------------- */
+
+/* The argv/envp run_full would use, for the runs below that do not wait. */
+typedef struct launch {
+    const char *argv[APPLY_MAX_ARGS + 4];
+    const char *envp[8];
+    char home[PATH_MAX + 8], sentinel[128];
+} launch;
+
+static void launch_init(fx *f, launch *l, const char *const *args)
+{
+    size_t n = 0;
+    l->argv[n++] = GX_BINARY;
+    l->argv[n++] = "-C";
+    l->argv[n++] = f->ws;
+    for (size_t i = 0; args[i]; i++)
+        l->argv[n++] = args[i];
+    l->argv[n] = NULL;
+    snprintf(l->home, sizeof l->home, "HOME=%s", f->dir);
+    snprintf(l->sentinel, sizeof l->sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
+    const char *envp[] = {f->path_env, l->home, "NO_COLOR=1", "LANG=C", l->sentinel, NULL};
+    memcpy(l->envp, envp, sizeof envp);
+}
+
+/* Starts the tool without waiting: stdout/stderr to f->dir/stdout, stderr. */
+static pid_t start_tool(fx *f, const char *const *args)
+{
+    launch l;
+    launch_init(f, &l, args);
+    char out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
+    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int in = open("/dev/null", O_RDONLY);
+        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
+            _exit(126);
+        dup2(in, 0), dup2(out, 1), dup2(err, 2);
+        alarm(APPLY_HANG_SECONDS);
+        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int wait_tool(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+        fail_msg("glyphoxa-deploy hung (killed after %d s)", APPLY_HANG_SECONDS);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void pause_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits (up to 20 s) for the hanging fake call n; gets its pids. */
+static void wait_hang(fx *f, int n, long *fake, long *sleeper)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s.hang.%d", f->log, n);
+    for (int i = 0; i < 400; i++) {
+        char *text = read_all(path, NULL);
+        if (text && sscanf(text, "%ld %ld", fake, sleeper) == 2) {
+            free(text);
+            pause_ms(100); /* the sleep has exec'd by now */
+            return;
+        }
+        free(text);
+        pause_ms(50);
+    }
+    fail_msg("fake call %d never hung", n);
+}
+
+/* True once pid is gone (or a zombie nobody reaped yet); waits up to 5 s. */
+static bool process_gone(long pid)
+{
+    for (int i = 0; i < 100; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        char *stat = read_all(path, NULL);
+        if (!stat)
+            return true;
+        char *close_paren = strrchr(stat, ')');
+        bool zombie = close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+        free(stat);
+        if (zombie)
+            return true;
+        pause_ms(50);
+    }
+    return false;
+}
+
+static void test_sigquit_kills_the_target_group(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
+    reset_log(f);
+    pid_t tool = start_tool(f, (const char *const[]){"apply", "status", NULL});
+    long fake, sleeper;
+    wait_hang(f, 1, &fake, &sleeper);
+    assert_int_equal(kill(tool, SIGQUIT), 0);
+    int status = wait_tool(tool);
+    assert_int_equal(status, 137); /* the script, killed */
+    assert_true(process_gone(fake));
+    assert_true(process_gone(sleeper));
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/stderr", f->dir);
+    char *err = read_all(path, NULL);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "received SIGQUIT; killing target 'status'"));
+    free(err);
+}
+
+/* Runs the tool on a new pseudo-terminal (as a session leader with it as
+ * its controlling terminal, like a login shell), typing answer once the
+ * output shows prompt; returns the exit status, the output in *out. */
+static int run_on_pty(fx *f, const char *const *args, const char *prompt, const char *answer,
+                      char *out, size_t outlen)
+{
+    launch l;
+    launch_init(f, &l, args);
+    int master;
+    fflush(NULL);
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (chdir(f->dir) != 0)
+            _exit(126);
+        alarm(APPLY_HANG_SECONDS);
+        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
+        _exit(127);
+    }
+    size_t used = 0;
+    bool answered = false;
+    out[0] = '\0';
+    for (;;) {
+        char buf[1024];
+        ssize_t n = read(master, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* EIO once the tool and its children closed the terminal */
+        size_t take = (size_t)n < outlen - 1 - used ? (size_t)n : outlen - 1 - used;
+        memcpy(out + used, buf, take);
+        used += take;
+        out[used] = '\0';
+        if (!answered && strstr(out, prompt)) {
+            assert_int_equal(write(master, answer, strlen(answer)), (ssize_t)strlen(answer));
+            answered = true;
+        }
+    }
+    close(master);
+    return wait_tool(pid);
+}
+
+static void test_credential_prompt_reads_the_terminal(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_PROMPT_ON=1", NULL});
+    reset_log(f);
+    char out[16384];
+    int status = run_on_pty(f, (const char *const[]){"apply", "status", NULL},
+                            "enter the code:", "424242\n", out, sizeof out);
+    if (status != 0)
+        fail_msg("apply status on a terminal: %d\n%s", status, out);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s.prompt.1", f->log);
+    char *seen = read_all(path, NULL);
+    assert_non_null(seen);
+    long pgrp = 0, tpgid = -1;
+    char code[32] = "";
+    assert_int_equal(sscanf(seen, "%31s\n%ld %ld", code, &pgrp, &tpgid), 3);
+    assert_string_equal(code, "424242");
+    assert_int_equal(pgrp, tpgid); /* kubectl had the terminal: its group was in the foreground */
+    free(seen);
+    assert_non_null(strstr(out, "target 'status' done"));
+
+    /* without a terminal nothing changes: stdin is /dev/null, the prompt reads nothing */
+    reset_log(f);
+    result r = RUN(f, "apply", "status");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    seen = read_all(path, NULL);
+    assert_non_null(seen);
+    assert_int_equal(seen[0], '\n'); /* nothing read */
+    assert_int_equal(sscanf(seen + 1, "%ld %ld", &pgrp, &tpgid), 2);
+    assert_int_equal(tpgid, -1); /* no terminal at all */
+    free(seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1241,6 +1447,10 @@ int main(void)
                                         teardown),
         /* issue #9 */
         cmocka_unit_test_setup_teardown(test_child_environment_is_the_operators, setup,
+                                        teardown),
+        /* issue #9: SIGQUIT, and prompts on a terminal */
+        cmocka_unit_test_setup_teardown(test_sigquit_kills_the_target_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credential_prompt_reads_the_terminal, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,12 @@
  * follows it here, blocking: the target's output and steps are printed as
  * they arrive; SIGINT, SIGTERM and SIGHUP are taken with a signalfd while the
  * target runs and passed on to its process group (a second SIGINT kills the
- * group at once); the exit status is the target's. */
+ * group at once); SIGQUIT kills the group at once (the tool quits, and takes
+ * its children with it); the exit status is the target's.
+ * On a terminal where the tool is in the foreground, the target gets the
+ * terminal (stdin, foreground process group) so that credential plugins can
+ * prompt; keys like Ctrl-C then reach the target directly. SIGTTOU is blocked
+ * meanwhile, so printing its output from the background never stops us. */
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -38,7 +43,7 @@ static bool gx_parse_timeout(const char *text, int *out)
 /* Follows a running target until it ends, forwarding signals. */
 static int gx_follow(gx_apply *a, const char *target)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     sigset_t set, old;
     sigemptyset(&set);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
@@ -47,7 +52,9 @@ static int gx_follow(gx_apply *a, const char *target)
             continue; /* ignored by whoever started us: not ours to pass on */
         sigaddset(&set, sigs[i]);
     }
-    sigprocmask(SIG_BLOCK, &set, &old);
+    sigset_t blocked = set;
+    sigaddset(&blocked, SIGTTOU); /* blocked, not taken: writes from the background go on */
+    sigprocmask(SIG_BLOCK, &blocked, &old);
     int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     int interrupts = 0;
     while (!gx_apply_poll(a, 0)) {
@@ -57,6 +64,13 @@ static int gx_follow(gx_apply *a, const char *target)
         struct signalfd_siginfo si;
         while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
             int sig = (int)si.ssi_signo;
+            if (sig == SIGQUIT) {
+                fflush(stdout);
+                fprintf(stderr, "[glyphoxa-deploy] received SIGQUIT; killing target '%s'\n",
+                        target);
+                gx_apply_signal(a, SIGKILL);
+                continue;
+            }
             if (sig == SIGINT && ++interrupts > 1) {
                 fflush(stdout);
                 fprintf(stderr, "[glyphoxa-deploy] received SIGINT again; killing target '%s'\n",
@@ -95,6 +109,8 @@ int gx_cmd_apply(gx_cli *cli)
     if (gx_cli_flag(cli, "--delete-namespace"))
         target_opts[0] = "delete-namespace";
     req.target_options = target_opts;
+    req.use_terminal = true;
+    req.terminal_fd = STDIN_FILENO;
     const char *name = req.target ? req.target : "default";
     if (gx_core_target_find(name) < 0) {
         gx_cli_usage(cli, "unknown target '%.80s'", name);

@@ -229,7 +229,8 @@ static void gx_cli_event(void *ctx, const gx_event *ev)
         FILE *out = ev->stream == 2 ? stderr : stdout;
         fflush(ev->stream == 2 ? stdout : stderr);
         fwrite(ev->text, 1, ev->len, out);
-        fputc('\n', out);
+        if (!ev->partial)
+            fputc('\n', out);
         fflush(out);
         break;
     }

@@ -164,7 +164,8 @@ static void gx_apply_line(void *ctx, int stream, const char *line, size_t len)
             }
         }
     }
-    gx_event ev = {.kind = GX_EV_OUTPUT, .text = line, .len = len, .stream = stream};
+    gx_event ev = {.kind = GX_EV_OUTPUT, .text = line, .len = len, .stream = stream & 3,
+                   .partial = (stream & GX_PROC_PARTIAL) != 0};
     gx_emit(&a->sink, &ev);
 }
 
@@ -332,6 +333,12 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     po.cwd = s->workspace;
     po.timeout_ms = a->timeout * 1000;
     po.stdin_fd = -1;
+    if (req->use_terminal && req->terminal_fd >= 0 && isatty(req->terminal_fd)) {
+        po.stdin_fd = req->terminal_fd; /* gx_proc checks that we are its foreground */
+        po.flags |= GX_PROC_FOREGROUND | GX_PROC_PROMPTS;
+        if (tcgetpgrp(req->terminal_fd) != getpgrp())
+            po.stdin_fd = -1, po.flags &= ~(unsigned)(GX_PROC_FOREGROUND | GX_PROC_PROMPTS);
+    }
     a->proc = gx_proc_start(&po, &diags);
     if (!a->proc) {
         gx_diags_push(&diags, GX_BLOCKING, GX_CODE_PROCESS, NULL, "target '%s' did not run",

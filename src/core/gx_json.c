@@ -304,6 +304,8 @@ json_t *gx_json_event(const gx_event *ev)
     case GX_EV_OUTPUT:
         json_object_set_new(o, "line", gx_json_strn(ev->text, ev->len));
         json_object_set_new(o, "stream", json_string(ev->stream == 2 ? "stderr" : "stdout"));
+        if (ev->partial)
+            json_object_set_new(o, "partial", json_true());
         break;
     case GX_EV_FILE:
         json_object_set_new(o, "path", gx_json_text(ev->subject));

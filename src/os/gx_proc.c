@@ -35,6 +35,8 @@ struct gx_proc {
     int ep;    /* epoll: the pipes, pidfd and timer */
     int timer; /* timerfd for the next deadline */
     int pidfd; /* -1: none (kernel without pidfd, GX_PROC_NO_PIDFD, or reaped) */
+    int tty;   /* GX_PROC_FOREGROUND: the terminal the child's group has, until
+                * it is given back to ours; else -1 */
     gx_proc_stream streams[2]; /* stdout, stderr */
     int grace_ms;
     unsigned flags;
@@ -107,6 +109,29 @@ static void gx_proc_emit(gx_proc *p, gx_proc_event ev)
         p->on_event(p->event_ctx, ev);
 }
 
+/* Makes pgrp the foreground process group of the terminal tty, with SIGTTOU
+ * blocked in the calling thread meanwhile (a background caller would be
+ * stopped by it otherwise). Async-signal-safe. */
+static void gx_proc_tcsetpgrp(int tty, pid_t pgrp)
+{
+    sigset_t ttou, old;
+    sigemptyset(&ttou);
+    sigaddset(&ttou, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &ttou, &old);
+    while (tcsetpgrp(tty, pgrp) != 0 && errno == EINTR)
+        ;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* GX_PROC_FOREGROUND: gives the terminal back to our own group, once. */
+static void gx_proc_take_terminal_back(gx_proc *p)
+{
+    if (p->tty < 0)
+        return;
+    gx_proc_tcsetpgrp(p->tty, getpgrp());
+    gx_proc_close(&p->tty);
+}
+
 /* ---- the child ---------------------------------------------------------- */
 
 /* What the child reports through the CLOEXEC pipe when it cannot exec. */
@@ -126,6 +151,7 @@ typedef struct gx_proc_child {
     int in_fd, out_fd, err_fd, report_fd;
     pid_t parent;
     int fd_limit;
+    bool foreground; /* GX_PROC_FOREGROUND on a terminal: in_fd is it */
 } gx_proc_child;
 
 /* Makes src the descriptor dst, without FD_CLOEXEC. */
@@ -168,6 +194,8 @@ static void gx_proc_run_child(const gx_proc_child *c)
         _exit(127);
 #endif
     setpgid(0, 0);
+    if (c->foreground)
+        gx_proc_tcsetpgrp(c->in_fd, getpid()); /* the parent does it too */
 
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
@@ -214,6 +242,7 @@ static void gx_proc_release(gx_proc *p)
     for (int i = 0; i < 2; i++)
         gx_proc_close(&p->streams[i].fd);
     gx_proc_close(&p->pidfd);
+    gx_proc_take_terminal_back(p);
     gx_proc_close(&p->timer);
     gx_proc_close(&p->ep);
     free(p);
@@ -272,7 +301,7 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
     if (!p)
         GX_PROC_FAIL(NULL, "cannot start %s: out of memory", name);
     memset(p, 0, sizeof *p);
-    p->ep = p->timer = p->pidfd = -1;
+    p->ep = p->timer = p->pidfd = p->tty = -1;
     p->streams[0].fd = p->streams[1].fd = -1;
     p->grace_ms = opts->grace_ms > 0 ? opts->grace_ms : GX_PROC_DEFAULT_GRACE_MS;
     p->flags = opts->flags;
@@ -290,6 +319,14 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
     if (fcntl(out[0], F_SETFL, O_NONBLOCK) != 0 || fcntl(err[0], F_SETFL, O_NONBLOCK) != 0 ||
         !gx_proc_watch(p, out[0], 1) || !gx_proc_watch(p, err[0], 2))
         GX_PROC_FAIL(NULL, "cannot start %s: pipe setup: %s", name, strerror(errno));
+    bool foreground = (opts->flags & GX_PROC_FOREGROUND) && opts->stdin_fd >= 0 &&
+                      isatty(opts->stdin_fd) && tcgetpgrp(opts->stdin_fd) == getpgrp();
+    if (foreground) {
+        p->tty = fcntl(opts->stdin_fd, F_DUPFD_CLOEXEC, 3);
+        if (p->tty < 0)
+            GX_PROC_FAIL(NULL, "cannot start %s: cannot keep the terminal: %s", name,
+                         strerror(errno));
+    }
     if (opts->stdin_fd < 0) {
         devnull = gx_proc_above_stdio(open("/dev/null", O_RDONLY | O_CLOEXEC));
         if (devnull < 0)
@@ -313,6 +350,7 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
         .report_fd = report[1],
         .parent = getpid(),
         .fd_limit = fd_limit,
+        .foreground = foreground,
     };
 
     pid_t pid = fork();
@@ -321,6 +359,8 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
     if (pid == 0)
         gx_proc_run_child(&c);
     setpgid(pid, pid); /* also here, so the group exists whatever runs first */
+    if (p->tty >= 0)
+        gx_proc_tcsetpgrp(p->tty, pid); /* the child does it too */
     gx_proc_close(&out[1]);
     gx_proc_close(&err[1]);
     gx_proc_close(&report[1]);
@@ -473,8 +513,13 @@ static void gx_proc_read(gx_proc *p, int i, gx_proc_line_fn fn, void *ctx)
         ssize_t n = read(s->fd, s->buf + s->len, GX_PROC_LINE_MAX - s->len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (i == 1 && s->len > 0 && (p->flags & GX_PROC_PROMPTS)) {
+                gx_proc_deliver(2 | GX_PROC_PARTIAL, s->buf, s->len, fn, ctx); /* a prompt */
+                s->len = 0;
+            }
             return;
+        }
         if (n <= 0) {
             gx_proc_end_stream(p, i, fn, ctx);
             return;
@@ -501,6 +546,7 @@ static void gx_proc_reap(gx_proc *p)
         return;
     }
     p->exited = true;
+    gx_proc_take_terminal_back(p);
     if (p->pidfd >= 0) {
         gx_proc_unwatch(p, p->pidfd);
         gx_proc_close(&p->pidfd);

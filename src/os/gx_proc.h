@@ -103,6 +103,11 @@ typedef void (*gx_proc_event_fn)(void *ctx, gx_proc_event event);
  * but not gx_proc_poll or gx_proc_free. */
 typedef void (*gx_proc_line_fn)(void *ctx, int stream, const char *line, size_t len);
 
+/* Or'ed into stream (only with GX_PROC_PROMPTS): the bytes are the start (or
+ * the next part) of a stderr line that has no '\n' yet — a prompt. Show them
+ * without ending the line; the rest of the line comes in a later delivery. */
+#define GX_PROC_PARTIAL 0x100
+
 /* Flags of gx_proc_opts. */
 enum {
     /* The caller is a child subreaper (prctl PR_SET_CHILD_SUBREAPER): once the
@@ -114,6 +119,25 @@ enum {
      * then noticed every GX_PROC_TICK_MS, as on kernels without pidfd. For
      * tests of that path. */
     GX_PROC_NO_PIDFD = 1u << 1,
+    /* stdin_fd is a terminal on which the caller's process group is the
+     * foreground group: the child's group becomes the foreground group while
+     * the child runs (tcsetpgrp, in the child and the parent, so either order
+     * works), so that a prompt of a program in it (a credential plugin asking
+     * for an MFA or device code) can read the terminal and Ctrl-C reaches it;
+     * once the child was reaped (or the handle is freed, or the start fails)
+     * the terminal goes back to the caller's group. SIGTTOU is blocked in the
+     * calling thread around each tcsetpgrp and restored, so taking the
+     * terminal back from the background does not stop the caller. While the
+     * child has the terminal the caller is in the background: a caller that
+     * writes to the terminal keeps SIGTTOU blocked meanwhile (a terminal with
+     * `stty tostop` would stop it otherwise). Ignored when stdin_fd is not a
+     * terminal, or the caller's group is not its foreground group. */
+    GX_PROC_FOREGROUND = 1u << 2,
+    /* Deliver what stderr holds of an unfinished line as soon as the pipe is
+     * idle, with GX_PROC_PARTIAL in stream, so a prompt ("Enter MFA code: ")
+     * shows before its answer is typed. Output stays byte for byte the
+     * same when the parts are put together. */
+    GX_PROC_PROMPTS = 1u << 3,
 };
 
 typedef struct gx_proc_opts {
@@ -135,7 +159,8 @@ typedef struct gx_proc_opts {
                               * onto the child's stdin (e.g. a terminal). NOTE: 0
                               * is the caller's own stdin, so a zeroed struct hands
                               * stdin on; start from GX_PROC_OPTS_INIT. */
-    unsigned flags;          /* GX_PROC_REAP_GROUP, GX_PROC_NO_PIDFD */
+    unsigned flags;          /* GX_PROC_REAP_GROUP, GX_PROC_NO_PIDFD,
+                              * GX_PROC_FOREGROUND, GX_PROC_PROMPTS */
     const char *name;        /* how diagnostics name the program ("bash"); NULL:
                               * 'argv[0]' */
     const char *cwd_name;    /* how diagnostics name cwd ("the workspace"); NULL:

@@ -107,6 +107,17 @@ gx_fake_main() {
         )
         exit
     fi
+    if gx_fake_listed "$n" "${GX_FAKE_PROMPT_ON:-}"; then
+        # A credential plugin that prompts: asks on stderr, reads a line from
+        # stdin, and records it with its process group and the terminal's
+        # foreground group (both 0 without a terminal).
+        local answer='' stat fields
+        printf 'fake %s: enter the code: ' "$tool" >&2
+        IFS= read -r answer || true
+        stat=$(</proc/self/stat)
+        read -r -a fields <<<"${stat##*) }"
+        printf '%s\n%s %s\n' "$answer" "${fields[2]}" "${fields[5]}" >"$log.prompt.$n"
+    fi
     if gx_fake_listed "$n" "${GX_FAKE_FAIL_ON:-}"; then
         printf 'fake %s: call %s fails with status %s (GX_FAKE_FAIL_ON)\n' \
             "$tool" "$n" "${REPLY:-1}" >&2

@@ -160,6 +160,9 @@ typedef struct gx_event {
     const char *subject;  /* FILE: path as given to the operation; CHANGE: path or component */
     unsigned mode;        /* FILE: its mode */
     bool changed;         /* FILE */
+    bool partial;         /* OUTPUT: text has no end of line yet (a prompt on stderr
+                           * waiting for an answer); the line goes on in a later
+                           * OUTPUT event */
     int status;           /* DONE */
 } gx_event;
 
@@ -333,6 +336,13 @@ typedef struct gx_apply_request {
     const char *kubectl, *helm; /* NULL: looked up on PATH */
     const char *const *target_options; /* NULL-terminated names the target accepts
                                         * ("delete-namespace") */
+    bool use_terminal;        /* terminal_fd may be handed to the target: when it is a
+                               * terminal on which this process is in the foreground,
+                               * the target gets it as stdin and runs as its
+                               * foreground process group until it ends (prompts of
+                               * credential plugins work; Ctrl-C reaches the target
+                               * directly); otherwise stdin is /dev/null */
+    int terminal_fd;          /* with use_terminal: usually 0 */
 } gx_apply_request;
 
 /* A running target. */
