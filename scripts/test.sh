@@ -37,6 +37,7 @@ step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "golden renders, pod requirements, Kubernetes conformance" \
     env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh
+step "sealed secrets: decrypted by an independent implementation" tests/seal/check.sh build/seal_tool
 step "templates compiled in: a lone copy of the binary renders the same" \
     tests/standalone/check.sh build/glyphoxa-deploy
 step "shellcheck: rendered target scripts and the project's own" \

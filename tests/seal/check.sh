@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Seals hostile values with gx_seal (through seal_tool) for a fresh 4096-bit key
+# and self-signed certificate made by openssl, as the Sealed Secrets controller
+# has, and decrypts them with Node's WebCrypto (check.mjs); the same code opens a
+# value sealed by @linode/kubeseal-encrypt. usage: tests/seal/check.sh SEAL_TOOL
+# Installs the locked npm dependencies on first use or when package-lock.json is
+# newer than the install; after that it runs offline.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ $# -ne 1 || ! -x $1 ]]; then
+	echo "usage: $0 SEAL_TOOL (the seal_tool built with the tests)" >&2
+	exit 2
+fi
+tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+for cmd in node npm openssl; do
+	if ! command -v "$cmd" >/dev/null 2>&1; then
+		echo "check.sh: $cmd is required" >&2
+		exit 2
+	fi
+done
+
+stamp="$here/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$here/package-lock.json" -nt "$stamp" ]]; then
+	log=$(mktemp)
+	if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		echo "check.sh: npm ci failed in $here" >&2
+		exit 2
+	fi
+	rm -f "$log"
+	# npm ci keeps the lockfile's mtime; mark the install as current.
+	touch "$stamp"
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$tmp/key.pem" 2>/dev/null
+openssl pkey -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem"
+openssl req -x509 -new -key "$tmp/key.pem" -sha256 -days 3650 \
+	-subj "/O=sealed-secret/CN=sealed-secret" -out "$tmp/cert.pem"
+
+node "$here/check.mjs" "$tool" "$tmp"
