@@ -4,8 +4,11 @@
  * call) of every target for shared defaults and for dedicated with postgresql
  * and sealed-secrets, the deletion of a switched-off component by the next
  * apply, exit status passing, timeout with group kill, validation and missing
- * tools stopping before anything runs, --dry-run, and that no secret value
- * reaches an argv, an environment, a stdin or a script.
+ * tools stopping before anything runs, --dry-run, that no secret value
+ * reaches an argv, an environment, a stdin or a script, and what the command
+ * line does with SIGINT, SIGTERM and SIGHUP while a target runs (passed on to
+ * the target's process group; a second SIGINT kills it) and when it is killed
+ * itself.
  *
  * How the fakes get their controls: each test puts two small wrappers,
  * bin/kubectl and bin/helm, first on PATH; they set the GX_FAKE_* variables of
@@ -35,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,6 +142,9 @@ typedef struct fx {
     char log[256];       /* dir/fake/log: GX_FAKE_LOG */
     char path_env[512];  /* PATH=dir/bin:/usr/bin:/bin */
     char kubectl[256];   /* dir/bin/kubectl, what the scripts echo */
+    pid_t tool;          /* a glyphoxa-deploy still running (signal tests), or 0 */
+    pid_t group;         /* a target's process group that may still exist, or 0 */
+    bool subreaper;      /* this process was made a child subreaper */
 } fx;
 
 typedef struct result {
@@ -213,6 +220,18 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
+    /* what a failed signal test left running */
+    if (f->tool > 0) {
+        kill(f->tool, SIGKILL);
+        waitpid(f->tool, NULL, 0);
+    }
+    if (f->group > 0) {
+        kill(-f->group, SIGKILL);
+        while (f->subreaper && waitpid(-f->group, NULL, WNOHANG) > 0)
+            ;
+    }
+    if (f->subreaper)
+        prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     remove_tree(f->dir);
     free(f);
     return 0;
@@ -232,10 +251,12 @@ static result run_env(fx *f, const char *path_env, const char *const *args)
     return run_full(f, path_env, NULL, args);
 }
 
-/* run_env with extra "NAME=VALUE" entries (NULL-terminated, may be NULL)
- * after the usual ones. */
-static result run_full(fx *f, const char *path_env, const char *const *extra_env,
-                       const char *const *args)
+/* Starts what run_full runs and returns its pid; await_tool collects it.
+ * SIGINT, SIGTERM and SIGHUP are at their defaults in the tool and its signal
+ * mask is empty, whatever the test runner inherited (a SIGINT ignored by
+ * whoever started ctest would not be passed on, by design). */
+static pid_t spawn_full(fx *f, const char *path_env, const char *const *extra_env,
+                        const char *const *args)
 {
     const char *argv[APPLY_MAX_ARGS + 4];
     size_t n = 0;
@@ -268,10 +289,24 @@ static result run_full(fx *f, const char *path_env, const char *const *extra_env
         if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
             _exit(126);
         dup2(in, 0), dup2(out, 1), dup2(err, 2);
+        signal(SIGINT, SIG_DFL), signal(SIGTERM, SIG_DFL), signal(SIGHUP, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         alarm(APPLY_HANG_SECONDS);
         execve(GX_BINARY, (char *const *)argv, (char *const *)envp);
         _exit(127);
     }
+    return pid;
+}
+
+/* Waits for the tool started by spawn_full (its alarm bounds the wait) and
+ * returns its exit status and what it printed. */
+static result await_tool(fx *f, pid_t pid)
+{
+    char out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
+    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
     int st;
     while (waitpid(pid, &st, 0) < 0)
         assert_int_equal(errno, EINTR);
@@ -284,6 +319,14 @@ static result run_full(fx *f, const char *path_env, const char *const *extra_env
     assert_non_null(r.out);
     assert_non_null(r.err);
     return r;
+}
+
+/* run_env with extra "NAME=VALUE" entries (NULL-terminated, may be NULL)
+ * after the usual ones. */
+static result run_full(fx *f, const char *path_env, const char *const *extra_env,
+                       const char *const *args)
+{
+    return await_tool(f, spawn_full(f, path_env, extra_env, args));
 }
 
 static result run(fx *f, const char *const *args)
@@ -1212,6 +1255,391 @@ static void test_child_environment_is_the_operators(void **state)
     free(env);
 }
 
+/* ---- the recording fakes themselves -------------------------------------------------- */
+
+/* The fakes record what tests/fakes/README.md says: the working directory,
+ * stdin only when an argument asks for it (and then its bytes), escaped
+ * arguments, canned output per verb. (These checks ran through the old
+ * blocking runner in test_run.c; they are about the fakes, so they live here.) */
+static void test_fakes_record_what_they_claim(void **state)
+{
+    fx *f = *state;
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=canned-output", NULL});
+    char script[PATH_MAX + 16];
+    snprintf(script, sizeof script, "%s/fakes.sh", f->dir);
+    write_file(script,
+               "set -eu\n"
+               "kubectl apply -f - </dev/null\n"
+               "printf 'kind: Namespace\\n' | kubectl apply --filename=-\n"
+               "echo not-read | kubectl get ns >/dev/null\n"
+               "out=$(kubectl -n ns get deploy)\n"
+               "[ \"$out\" = canned-output ] || exit 3\n"
+               "out=$(helm status rel)\n"
+               "[ -z \"$out\" ] || exit 4\n"
+               "kubectl annotate x $'a\\tb\\nc' 'back\\slash' ''\n",
+               0644);
+    assert_int_equal(mkdir(f->ws, 0755), 0);
+    assert_int_equal(shell(f, "cd ws && bash ../fakes.sh"), 0);
+
+    char *log = read_all(f->log, NULL);
+    assert_non_null(log);
+    const char *want[] = {
+        "1\tkubectl\t%s\t-\tapply\t-f\t-",
+        "2\tkubectl\t%s\tstdin\tapply\t--filename=-",
+        "3\tkubectl\t%s\t-\tget\tns",
+        "4\tkubectl\t%s\t-\t-n\tns\tget\tdeploy",
+        "5\thelm\t%s\t-\tstatus\trel",
+        "6\tkubectl\t%s\t-\tannotate\tx\ta\\tb\\nc\tback\\\\slash\t",
+    };
+    char *save = NULL, *line = strtok_r(log, "\n", &save);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char expect[PATH_MAX + 128];
+        snprintf(expect, sizeof expect, want[i], f->ws);
+        assert_non_null(line);
+        assert_string_equal(line, expect);
+        line = strtok_r(NULL, "\n", &save);
+    }
+    assert_null(line);
+    free(log);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s.stdin.2", f->log);
+    char *in = read_all(path, NULL);
+    assert_non_null(in);
+    assert_string_equal(in, "kind: Namespace\n");
+    free(in);
+    for (int n = 1; n <= 6; n++) {
+        snprintf(path, sizeof path, "%s.stdin.%d", f->log, n);
+        assert_true(n == 2 || !exists(path));
+    }
+}
+
+/* ---- a missing script ------------------------------------------------------------------ */
+
+/* The script of a target that runs from the last export is gone: nothing
+ * runs, and the message says what to do. (The old runner's refusal, now the
+ * core's; test_proc.c covers the child's own start failures.) */
+static void test_missing_script_runs_nothing(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/scripts/stop.sh", f->ws);
+    assert_int_equal(unlink(path), 0);
+    reset_log(f);
+    result r = RUN(f, "apply", "stop");
+    assert_int_equal(r.status, 1);
+    assert_true(contains(r.err, r.err_len,
+                         "error: scripts/stop.sh: the target's script is missing or unreadable"));
+    assert_true(contains(r.err, r.err_len, "hint: export again"));
+    assert_true(contains(r.err, r.err_len, "error: target 'stop' did not run"));
+    assert_int_equal(record_count(f), 0);
+    result_free(&r);
+}
+
+/* ---- signals while a target runs ------------------------------------------------------- */
+
+/* Every wait of the signal tests ends as soon as its condition holds; the
+ * limit only keeps a broken build from hanging the suite. No assertion reads
+ * how long anything took. */
+#define SIGNAL_WAIT_MS 30000
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* True when no process of group pgid exists any more (zombies count as
+ * existing: they are gone once reaped). */
+static bool group_gone(pid_t pgid)
+{
+    return kill(-pgid, 0) < 0 && errno == ESRCH;
+}
+
+static bool wait_group_gone(pid_t pgid)
+{
+    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    while (!group_gone(pgid)) {
+        if (now_ms() > end)
+            return false;
+        sleep_ms(10);
+    }
+    return true;
+}
+
+/* True while pid runs: it exists and is not a zombie. */
+static bool running(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, in);
+    fclose(in);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+/* True when pid catches SIGINT (SigCgt of /proc/PID/status). A
+ * non-interactive bash catches SIGINT only while it waits for a foreground
+ * command (it decides once the command ended whether to die of SIGINT
+ * itself), so this says that the target's bash is in that wait. */
+static bool catches_sigint(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    char *status = read_all(path, NULL);
+    if (!status)
+        return false;
+    const char *cgt = strstr(status, "\nSigCgt:");
+    unsigned long long mask = cgt ? strtoull(cgt + 8, NULL, 16) : 0;
+    free(status);
+    return mask & (1ull << (SIGINT - 1));
+}
+
+/* The text of the tool's stderr so far (caller frees). */
+static char *tool_stderr(fx *f)
+{
+    char path[PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s/stderr", f->dir);
+    char *err = read_all(path, NULL);
+    return err ? err : strdup("");
+}
+
+/* A running `apply` (target default) whose script hangs in fake call 2. */
+typedef struct hanging {
+    pid_t fake;  /* the fake kubectl (a bash), a child of the script's bash */
+    pid_t sleep; /* the fake's child `sleep 1000` */
+} hanging;
+
+/* Starts `apply` with call 2 hanging (init_shared first) and returns once
+ * the fake has written its recording (so the fake and its sleep run) and
+ * the script's bash waits for it. f->tool is the tool, f->group the target's
+ * process group: the group of the fake as the kernel reports it (the
+ * script's bash is its leader: gx_proc puts the child in a group of its own,
+ * whose id is its pid). int_ignoring_kubectl: bin/kubectl ignores SIGINT
+ * before it execs the fake, so the fake and its sleep inherit SIG_IGN. */
+static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
+{
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=2", NULL});
+    if (int_ignoring_kubectl) {
+        char path[PATH_MAX + 16], text[PATH_MAX * 3];
+        snprintf(path, sizeof path, "%s/kubectl", f->bin);
+        snprintf(text, sizeof text,
+                 "#!/bin/sh\ntrap '' INT\nGX_FAKE_LOG='%s'\nGX_FAKE_HANG_ON=2\n"
+                 "export GX_FAKE_LOG GX_FAKE_HANG_ON\nexec '%s/tests/fakes/kubectl' \"$@\"\n",
+                 f->log, source_dir());
+        write_file(path, text, 0755);
+    }
+    reset_log(f);
+    f->tool = spawn_full(f, NULL, NULL, (const char *const[]){"apply", NULL});
+
+    char hang[PATH_MAX + 16];
+    snprintf(hang, sizeof hang, "%s.hang.2", f->log);
+    hanging h = {0, 0};
+    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    for (;;) {
+        char *pids = read_all(hang, NULL);
+        long fake = 0, sleep_pid = 0;
+        bool whole = pids && strchr(pids, '\n') &&
+                     sscanf(pids, "%ld %ld", &fake, &sleep_pid) == 2;
+        free(pids);
+        if (whole) {
+            h.fake = (pid_t)fake;
+            h.sleep = (pid_t)sleep_pid;
+            break;
+        }
+        int st;
+        if (waitpid(f->tool, &st, WNOHANG) == f->tool) {
+            f->tool = 0;
+            char *err = tool_stderr(f);
+            fail_msg("apply ended before the fake hung (status %d):\n%s", st, err);
+        }
+        if (now_ms() > end)
+            fail_msg("the fake did not hang within %d ms", SIGNAL_WAIT_MS);
+        sleep_ms(10);
+    }
+    f->group = getpgid(h.fake);
+    assert_true(f->group > 1);
+    assert_int_equal(getpgid(h.sleep), f->group);
+    assert_true(f->group != getpgrp() && f->group != getpgid(f->tool)); /* its own group */
+    while (!catches_sigint(f->group)) {
+        if (now_ms() > end)
+            fail_msg("the target's bash (%ld) does not wait for the fake", (long)f->group);
+        sleep_ms(10);
+    }
+    return h;
+}
+
+/* Waits for the tool of start_hanging and checks that the target's whole
+ * process group is gone. */
+static result finish_hanging(fx *f)
+{
+    result r = await_tool(f, f->tool);
+    f->tool = 0;
+    if (!wait_group_gone(f->group))
+        fail_msg("process group %ld of the target outlived apply", (long)f->group);
+    f->group = 0;
+    return r;
+}
+
+/* Waits until the tool's stderr holds text. */
+static void wait_stderr(fx *f, const char *text)
+{
+    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    for (;;) {
+        char *err = tool_stderr(f);
+        bool seen = strstr(err, text) != NULL;
+        if (seen || now_ms() > end) {
+            if (!seen)
+                fail_msg("no '%s' on stderr within %d ms:\n%s", text, SIGNAL_WAIT_MS, err);
+            free(err);
+            return;
+        }
+        free(err);
+        sleep_ms(10);
+    }
+}
+
+static void test_sigint_is_passed_on_to_the_group(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    hanging h = start_hanging(f, false);
+    assert_int_equal(kill(f->tool, SIGINT), 0);
+    result r = finish_hanging(f);
+    /* 130 = 128 + SIGINT: the SIGINT reaches every process of the group; the
+     * sleep dies of it, then the fake's bash and the script's bash, each
+     * waiting for its child, see that child die of SIGINT and end themselves
+     * with SIGINT too (bash's rule for a non-interactive shell). The script
+     * does not go on: call 3 never happens. */
+    assert_int_equal(r.status, 130);
+    assert_true(contains(r.err, r.err_len,
+                         "[glyphoxa-deploy] received SIGINT; passed it on to target 'default'\n"));
+    assert_false(contains(r.err, r.err_len, "received SIGINT again"));
+    assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 130"));
+    assert_false(running(h.fake));
+    assert_false(running(h.sleep));
+    assert_int_equal(record_count(f), 2);
+    result_free(&r);
+}
+
+static void test_sigterm_and_sighup_are_passed_on_to_the_group(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    const int sigs[] = {SIGTERM, SIGHUP};
+    const char *names[] = {"SIGTERM", "SIGHUP"};
+    for (size_t i = 0; i < 2; i++) {
+        hanging h = start_hanging(f, false);
+        assert_int_equal(kill(f->tool, sigs[i]), 0);
+        result r = finish_hanging(f);
+        /* 128 + n: a non-interactive bash does not catch SIGTERM or SIGHUP, so
+         * the script's bash dies of it at once, and so do the fake and its
+         * sleep */
+        assert_int_equal(r.status, 128 + sigs[i]);
+        char line[128];
+        snprintf(line, sizeof line,
+                 "[glyphoxa-deploy] received %s; passed it on to target 'default'\n", names[i]);
+        assert_true(contains(r.err, r.err_len, line));
+        snprintf(line, sizeof line, "target 'default' failed with exit status %d", 128 + sigs[i]);
+        assert_true(contains(r.err, r.err_len, line));
+        assert_false(running(h.fake));
+        assert_false(running(h.sleep));
+        assert_int_equal(record_count(f), 2);
+        result_free(&r);
+    }
+}
+
+static void test_second_sigint_kills_the_group(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    hanging h = start_hanging(f, true);
+    assert_int_equal(kill(f->tool, SIGINT), 0);
+    /* the second SIGINT only once the tool has taken the first (two pending
+     * SIGINTs would be one) */
+    wait_stderr(f, "[glyphoxa-deploy] received SIGINT; passed it on to target 'default'\n");
+    /* the first one ended nothing: the fake and its sleep ignore SIGINT, and
+     * the script's bash keeps waiting for the fake */
+    assert_true(running(h.fake));
+    assert_true(running(h.sleep));
+    assert_int_equal(kill(f->tool, SIGINT), 0);
+    result r = finish_hanging(f);
+    /* 137 = 128 + SIGKILL: the tool sent SIGKILL to the group, and the
+     * script's bash, still waiting, died of it */
+    assert_int_equal(r.status, 137);
+    assert_true(contains(r.err, r.err_len,
+                         "[glyphoxa-deploy] received SIGINT again; killing target 'default'\n"));
+    assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 137"));
+    assert_false(running(h.fake));
+    assert_false(running(h.sleep));
+    assert_int_equal(record_count(f), 2);
+    result_free(&r);
+}
+
+static void test_killed_tool_takes_the_script_along(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* orphans of the tool's children come to us, so we can reap the
+     * script's bash and see what ended it */
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+    f->subreaper = true;
+    hanging h = start_hanging(f, false);
+    pid_t bash = f->group; /* the group's leader: the script's bash */
+
+    assert_int_equal(kill(f->tool, SIGKILL), 0);
+    int st;
+    assert_int_equal(waitpid(f->tool, &st, 0), f->tool);
+    f->tool = 0;
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+    /* The script's bash dies of the parent-death signal (PR_SET_PDEATHSIG =
+     * SIGKILL, set by gx_proc): nothing else sends it SIGKILL. */
+    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    pid_t got;
+    while ((got = waitpid(bash, &st, WNOHANG)) == 0) {
+        if (now_ms() > end)
+            fail_msg("the target's bash outlived the killed tool");
+        sleep_ms(10);
+    }
+    assert_int_equal(got, bash);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+    /* The rest of the group survives: the parent-death signal reaches the
+     * child the tool started only, not that child's children (gx_proc.h says
+     * so), and a SIGKILLed tool has no chance to kill the group. So the fake
+     * kubectl and its sleep run on, orphaned. This pins the known gap down;
+     * when the group is taken down too, assert group_gone here instead. */
+    assert_true(running(h.fake));
+    assert_true(running(h.sleep));
+
+    kill(-f->group, SIGKILL);
+    end = now_ms() + SIGNAL_WAIT_MS;
+    while (!group_gone(f->group)) {
+        if (now_ms() > end)
+            fail_msg("process group %ld survived SIGKILL", (long)f->group);
+        while (waitpid(-f->group, NULL, WNOHANG) > 0) /* orphans, ours now */
+            ;
+        sleep_ms(10);
+    }
+    f->group = 0;
+    assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+    f->subreaper = false;
+}
+
 /* ---- the terminal, and signals of the tool ----------------------------------------- */
 
 /* The argv/envp run_full would use, for the runs below that do not wait. */
@@ -1447,6 +1875,14 @@ int main(void)
                                         teardown),
         /* issue #9 */
         cmocka_unit_test_setup_teardown(test_child_environment_is_the_operators, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fakes_record_what_they_claim, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_script_runs_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sigint_is_passed_on_to_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sigterm_and_sighup_are_passed_on_to_the_group, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_second_sigint_kills_the_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_killed_tool_takes_the_script_along, setup,
                                         teardown),
         /* issue #9: SIGQUIT, and prompts on a terminal */
         cmocka_unit_test_setup_teardown(test_sigquit_kills_the_target_group, setup, teardown),

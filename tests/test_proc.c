@@ -1,7 +1,8 @@
 /* Tests of gx_proc: non-blocking child processes (exit status, timeout and
  * cancel of the whole group, lines of stdout and stderr, a child's output
  * never reaching our own stdout, the event-loop descriptor, the child's
- * environment, descriptors and signals, start failures, PR_SET_PDEATHSIG). */
+ * environment, descriptors and signals, start failures, the caller's signal
+ * mask and SIGCHLD action left alone, PR_SET_PDEATHSIG). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -920,6 +921,57 @@ static void test_start_failures_are_diagnostics(void **state)
     gx_diags_free(&diags);
 }
 
+/* ---- process-wide state ------------------------------------------------- */
+
+static bool same_sigmask(const sigset_t *a, const sigset_t *b)
+{
+    for (int s = 1; s <= SIGRTMAX; s++)
+        if (sigismember(a, s) != sigismember(b, s))
+            return false;
+    return true;
+}
+
+/* gx_proc takes nothing over: the caller's signal mask and SIGCHLD action are
+ * left as they are (the blocking runner that came before it set SIGCHLD to
+ * SIG_DFL for its call, and tests/test_run.c checked that). With SIGCHLD
+ * ignored the kernel reaps the child behind gx_proc's back: the handle still
+ * finishes, and the status is lost (-1), as gx_proc.h says. */
+static void test_process_state_is_left_alone(void **state)
+{
+    (void)state;
+    sigset_t block, before, after;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &block, &before);
+    struct sigaction ign, old_chld, now;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGCHLD, &ign, &old_chld);
+
+    collect c = {0};
+    const char *argv[] = {"/bin/sh", "-c", "exit 3", NULL};
+    gx_proc_opts o = opts_for(argv, &c);
+    gx_proc *p = start(&o);
+    finish(p, &c, 10000);
+    int lost = gx_proc_status(p);
+    gx_proc_free(p);
+    sigaction(SIGCHLD, NULL, &now);
+    sigaction(SIGCHLD, &old_chld, NULL);
+    sigprocmask(SIG_SETMASK, NULL, &after);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+
+    assert_int_equal(lost, -1);
+    assert_true(now.sa_handler == SIG_IGN); /* not changed by gx_proc */
+    sigaddset(&before, SIGUSR2);
+    assert_true(same_sigmask(&before, &after));
+    assert_true(no_child_left());
+
+    /* with SIGCHLD at its default, the same child's status is there */
+    assert_int_equal(run_sh("exit 3", &c), 3);
+    collect_free(&c);
+}
+
 /* ---- the child dies with the tool --------------------------------------- */
 
 static void test_child_dies_with_its_parent(void **state)
@@ -982,6 +1034,7 @@ int main(void)
         cmocka_unit_test(test_environment_is_exactly_the_given_one),
         cmocka_unit_test(test_cwd_stdin_descriptors_signals),
         cmocka_unit_test(test_start_failures_are_diagnostics),
+        cmocka_unit_test(test_process_state_is_left_alone),
         cmocka_unit_test(test_child_dies_with_its_parent),
     };
     const char *filter = getenv("GX_TEST_FILTER"); /* e.g. "*stdout*" */
