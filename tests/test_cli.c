@@ -386,6 +386,17 @@ static char *get_origin(const char *ws, const char *const *global, const char *p
     return copy;
 }
 
+/* values.yaml holds no secret: the mode of any new file (from the umask);
+ * secrets.yaml, when there is one, is readable by its owner only. */
+static void assert_workspace_modes(const char *ws)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    assert_int_equal(file_mode(ws, "values.yaml"), 0666 & ~mask);
+    if (file_exists(ws, "secrets.yaml"))
+        assert_int_equal(file_mode(ws, "secrets.yaml"), 0600);
+}
+
 static void assert_json_string_bytes(json_t *value, const char *want, size_t want_len)
 {
     assert_true(json_is_string(value));
@@ -559,7 +570,7 @@ static void test_init_writes_workspace(void **state)
     CLI_EXPECT(r, 0);
     assert_contains(r.out, "values.yaml");
     cli_free(&r);
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_workspace_modes(ws);
     char *gi = read_file(ws, ".gitignore", NULL);
     assert_non_null(gi);
     assert_contains(gi, "generated/\n");
@@ -593,7 +604,7 @@ static void test_init_writes_workspace(void **state)
     json_t *k2 = get_json(ws, "gateway/admin-key", "--show-secrets", NULL);
     assert_string_not_equal(json_string_value(json_object_get(k1, "value")),
                             json_string_value(json_object_get(k2, "value")));
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_workspace_modes(ws);
     json_decref(k1);
     json_decref(k2);
     free(before);
@@ -608,7 +619,8 @@ static void test_init_default_is_postgresql(void **state)
     json_decref(key);
     json_t *pw = get_json(ws, "postgresql/postgres-password", "--show-secrets", "--explain");
     assert_true(json_string_length(json_object_get(pw, "value")) >= 16);
-    assert_int_equal(strncmp(json_string_value(json_object_get(pw, "origin")), "values.yaml:", 12), 0);
+    /* a secret lives in secrets.yaml, never in values.yaml */
+    assert_int_equal(strncmp(json_string_value(json_object_get(pw, "origin")), "secrets.yaml:", 13), 0);
     json_decref(pw);
     json_t *dsn = get_json(ws, "database/dsn", "--show-secrets", NULL);
     assert_string_equal(json_string_value(json_object_get(dsn, "value")), "");
@@ -642,7 +654,7 @@ static void test_init_with_dsn_and_options(void **state)
                        "--release", "npc", "--environment", "dev", NULL);
     CLI_EXPECT(r, 0);
     cli_free(&r);
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_workspace_modes(ws);
     json_t *j = get_json(ws, "database/dsn", "--show-secrets", NULL);
     assert_string_equal(json_string_value(json_object_get(j, "value")), dsn);
     json_decref(j);
@@ -817,7 +829,8 @@ static void test_set_file(void **state)
 {
     const char *ws = *state;
     init_ws(ws);
-    /* the content is the value, byte for byte: newlines, quotes, trailing newline */
+    /* the content is the value, byte for byte (newlines, quotes), less one
+     * trailing newline: the way such files are made (`echo key > f`) */
     const char content[] = "line one\n  \"two\" 'three' # four: five\n$(six) `seven`\n";
     write_text(ws, "name.txt", content);
     cli_result r = cli(ws, "--set-file", "config/campaign/name=name.txt", "get",
@@ -825,8 +838,41 @@ static void test_set_file(void **state)
     CLI_EXPECT(r, 0);
     json_t *j = parse_json(r.out);
     cli_free(&r);
-    assert_json_string_bytes(json_object_get(j, "value"), content, sizeof content - 1);
+    assert_json_string_bytes(json_object_get(j, "value"), content, sizeof content - 2);
     json_decref(j);
+    /* one \r\n goes too, and only one newline */
+    write_text(ws, "key.txt", "sk-123\r\n");
+    j = get_json(ws, "config/providers/llm/api-key", "--show-secrets", NULL);
+    json_decref(j);
+    r = cli(ws, "--set-file", "config/providers/llm/api-key=key.txt", "get",
+            "config/providers/llm/api-key", "--show-secrets", NULL);
+    CLI_EXPECT(r, 0);
+    assert_string_equal(r.out, "sk-123\n");
+    cli_free(&r);
+    write_text(ws, "two.txt", "ab\n\n");
+    r = cli(ws, "--set-file", "config/campaign/name=two.txt", "get", "config/campaign/name",
+            "--json", NULL);
+    CLI_EXPECT(r, 0);
+    j = parse_json(r.out);
+    assert_json_string_bytes(json_object_get(j, "value"), "ab\n", 3);
+    json_decref(j);
+    cli_free(&r);
+    /* a byte order mark is refused with a message */
+    write_text(ws, "bom.txt", "\xEF\xBB\xBFsk-123\n");
+    r = cli(ws, "--set-file", "config/providers/llm/api-key=bom.txt", "validate", NULL);
+    CLI_EXPECT(r, 2);
+    assert_contains(r.err, "byte order mark");
+    cli_free(&r);
+    /* a pipe works (as process substitution does: /dev/fd/N) */
+    {
+        cli_opts o = {ws, "from-a-pipe\n", 12, -1};
+        const char *args[] = {"--set-file", "config/campaign/name=/dev/stdin", "get",
+                              "config/campaign/name", NULL};
+        r = cli_runv(&o, args);
+        CLI_EXPECT(r, 0);
+        assert_string_equal(r.out, "from-a-pipe\n");
+        cli_free(&r);
+    }
 
     /* structured types take YAML text from the file */
     write_text(ws, "sel.yaml", "disktype: ssd\nzone: \"no\"\n");
@@ -840,9 +886,9 @@ static void test_set_file(void **state)
                         "ssd");
     json_decref(j);
 
-    /* a missing file is an error naming it */
+    /* a missing file is an error naming it (in the command line: 2) */
     r = cli(ws, "--set-file", "config/campaign/name=absent.txt", "get", "config/campaign/name", NULL);
-    CLI_EXPECT(r, 1);
+    CLI_EXPECT(r, 2);
     assert_contains(r.err, "absent.txt");
     cli_free(&r);
     /* so is a file with a NUL byte */
@@ -850,6 +896,81 @@ static void test_set_file(void **state)
     r = cli(ws, "--set-file", "config/campaign/name=nul.txt", "get", "config/campaign/name", NULL);
     CLI_EXPECT(r, 2); /* the value given on the command line is malformed */
     assert_contains(r.err, "nul.txt");
+    cli_free(&r);
+}
+
+/* Secrets live in secrets.yaml (0600, ignored by git), never in values.yaml;
+ * `set PATH -` reads from stdin; an old values.yaml holding a secret loads
+ * with a warning and is split by the next write. */
+static void test_secrets_apart(void **state)
+{
+    const char *ws = *state;
+    cli_result r = cli(ws, "init", "--with-postgresql", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    char *gi = read_file(ws, ".gitignore", NULL);
+    assert_contains(gi, "secrets.yaml\n");
+    assert_contains(gi, ".*.tmp-*\n");
+    free(gi);
+    cli_opts o = {ws, "sk-from-stdin\n", 14, -1};
+    const char *args[] = {"set", "config/providers/llm/api-key", "-", NULL};
+    r = cli_runv(&o, args);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    r = cli(ws, "set", "config/providers/llm/name=openai", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    char *values = read_file(ws, "values.yaml", NULL);
+    char *secrets = read_file(ws, "secrets.yaml", NULL);
+    assert_contains(secrets, "sk-from-stdin");
+    assert_contains(secrets, "admin-key:");
+    assert_contains(secrets, "postgres-password:");
+    assert_null(strstr(values, "sk-from-stdin"));
+    assert_null(strstr(values, "admin-key"));
+    assert_null(strstr(values, "postgres-password"));
+    assert_contains(values, "name: openai");
+    assert_workspace_modes(ws);
+    free(values);
+    free(secrets);
+
+    /* an older workspace: a secret in values.yaml is read with a warning … */
+    write_text(ws, "values.yaml", "vault:\n  token: hvs.old\n  addr: https://vault:8200\n");
+    r = cli(ws, "get", "vault/token", "--show-secrets", NULL);
+    CLI_EXPECT(r, 0);
+    assert_string_equal(r.out, "hvs.old\n");
+    assert_contains(r.err, "warning");
+    assert_contains(r.err, "vault/token");
+    cli_free(&r);
+    /* … and moved to secrets.yaml by the next write */
+    r = cli(ws, "set", "core/namespace=moved", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    values = read_file(ws, "values.yaml", NULL);
+    secrets = read_file(ws, "secrets.yaml", NULL);
+    assert_null(strstr(values, "hvs.old"));
+    assert_contains(values, "addr: https://vault:8200");
+    assert_contains(secrets, "token: hvs.old");
+    free(values);
+    free(secrets);
+    r = cli(ws, "get", "vault/token", "--show-secrets", NULL);
+    CLI_EXPECT(r, 0);
+    assert_null(strstr(r.err, "warning"));
+    cli_free(&r);
+
+    /* secrets.yaml readable by others: validate warns */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/secrets.yaml", ws);
+    assert_int_equal(chmod(path, 0644), 0);
+    r = cli(ws, "validate", NULL);
+    assert_contains(r.err, "glyphoxa-deploy: warning: ");
+    assert_contains(r.err, "secrets.yaml");
+    assert_contains(r.err, "readable by every user");
+    cli_free(&r);
+
+    /* -f or --set with a write command: refused, nothing changes */
+    r = cli(ws, "--set", "core/namespace=x", "set", "core/namespace=y", NULL);
+    CLI_EXPECT(r, 2);
+    assert_contains(r.err, "one run only");
     cli_free(&r);
 }
 
@@ -897,7 +1018,7 @@ static void test_get_json_shape_and_secrets(void **state)
         r = cli(ws, "get", secrets[i], "--explain", NULL);
         CLI_EXPECT(r, 0);
         assert_contains(r.out, "<redacted>");
-        assert_contains(r.out, "values.yaml:");
+        assert_contains(r.out, "secrets.yaml:");
         cli_free(&r);
     }
     r = cli(ws, "get", "vault/token", "--show-secrets", NULL);
@@ -981,10 +1102,12 @@ static void test_set_unset_every_type(void **state)
         assert_contains(r.out, c->path);
         cli_free(&r);
         free(arg);
-        assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+        assert_workspace_modes(ws);
         assert_json_value(ws, c->path, c->json);
         char *origin = get_origin(ws, NULL, c->path);
-        assert_int_equal(strncmp(origin, "values.yaml:", 12), 0);
+        /* secret paths go to secrets.yaml, the others to values.yaml */
+        assert_true(strncmp(origin, "values.yaml:", 12) == 0 ||
+                    strncmp(origin, "secrets.yaml:", 13) == 0);
         free(origin);
         /* the workspace still loads and validates as a whole document */
         r = cli(ws, "validate", "--json", NULL);
@@ -1136,7 +1259,7 @@ static void test_hostile_strings_roundtrip(void **state)
     roundtrip_strings(ws, (const char *[]){"config/campaign/system"}, 1, bigs, 1, true);
     roundtrip_strings(ws, (const char *[]){"vault/token"}, 1, bigs, 1, false);
     free(v);
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_workspace_modes(ws);
     /* nothing was executed along the way */
     assert_int_not_equal(access("/tmp/gx-cli-pwned", F_OK), 0);
 }
@@ -1274,7 +1397,7 @@ static void test_components(void **state)
     cli_free(&r);
     assert_true(component_enabled(ws, "autoscaling"));
     assert_true(component_enabled(ws, "sealed-secrets"));
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_workspace_modes(ws);
 
     r = cli(ws, "component", "disable", "autoscaling", "sealed-secrets", "mcp-gateway",
             "network-policy", NULL);
@@ -1475,8 +1598,9 @@ static void test_interrupted_write(void **state)
     assert_int_equal(l1, l2);
     assert_memory_equal(before, after, l1);
     free(after);
-    assert_only_entries(ws, (const char *[]){"values.yaml", ".gitignore", ".glyphoxa-deploy", NULL});
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
+    assert_only_entries(ws, (const char *[]){"values.yaml", "secrets.yaml", ".gitignore",
+                                             ".glyphoxa-deploy", NULL});
+    assert_workspace_modes(ws);
 
     /* a limit of zero: nothing at all can be written */
     o.fsize_limit = 0;
@@ -1489,7 +1613,8 @@ static void test_interrupted_write(void **state)
     assert_int_equal(l1, l2);
     assert_memory_equal(before, after, l1);
     free(after);
-    assert_only_entries(ws, (const char *[]){"values.yaml", ".gitignore", ".glyphoxa-deploy", NULL});
+    assert_only_entries(ws, (const char *[]){"values.yaml", "secrets.yaml", ".gitignore",
+                                             ".glyphoxa-deploy", NULL});
 
     /* values.yaml is never written bigger than the tool reads back (1 MiB):
      * nine values of 120 KB (one argument holds at most 128 KiB) */
@@ -1580,8 +1705,9 @@ static void test_concurrent_sets(void **state)
     json_t *k = get_json(ws, "gateway/admin-key", "--show-secrets", NULL);
     assert_true(json_string_length(json_object_get(k, "value")) >= 16);
     json_decref(k);
-    assert_int_equal(file_mode(ws, "values.yaml"), 0600);
-    assert_only_entries(ws, (const char *[]){"values.yaml", ".gitignore", ".glyphoxa-deploy", NULL});
+    assert_workspace_modes(ws);
+    assert_only_entries(ws, (const char *[]){"values.yaml", "secrets.yaml", ".gitignore",
+                                             ".glyphoxa-deploy", NULL});
     cli_result r = cli(ws, "validate", NULL);
     CLI_EXPECT(r, 0);
     cli_free(&r);
@@ -1599,6 +1725,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_explain_every_layer, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_precedence, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_set_file, setup_ws, teardown_ws),
+        cmocka_unit_test_setup_teardown(test_secrets_apart, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_get_json_shape_and_secrets, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_set_unset_every_type, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_hostile_strings_roundtrip, setup_ws, teardown_ws),

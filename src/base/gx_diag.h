@@ -59,6 +59,15 @@ typedef enum gx_code_class {
     X(V18, "V18", GX_CC_RULE, "provider names and settings")                                      \
     X(V19, "V19", GX_CC_RULE, "image tag latest")                                                 \
     X(V20, "V20", GX_CC_RULE, "service account name")                                             \
+    X(V21, "V21", GX_CC_RULE, "image tag, digest, repository and registry mirror")                \
+    X(V22, "V22", GX_CC_RULE, "chart values that override what the tool sets")                   \
+    X(V23, "V23", GX_CC_RULE, "a local chart path is a chart")                                    \
+    X(V24, "V24", GX_CC_RULE, "air-gapped: references outside the mirror")                        \
+    X(V25, "V25", GX_CC_RULE, "endpoints the network policy would block")                         \
+    X(V26, "V26", GX_CC_RULE, "the namespace's Pod Security labels")                              \
+    X(V27, "V27", GX_CC_RULE, "values Kubernetes rejects or that cannot run")                     \
+    X(V28, "V28", GX_CC_RULE, "settings without effect")                                          \
+    X(V29, "V29", GX_CC_RULE, "ConfigMap and Secret size")                                        \
     X(YAML_SYNTAX, "yaml-syntax", GX_CC_LOAD, "the file is not valid YAML")                       \
     X(YAML_UNSAFE, "yaml-unsafe", GX_CC_LOAD, "anchors, aliases, several documents, NUL bytes")   \
     X(DUPLICATE_KEY, "duplicate-key", GX_CC_LOAD, "a key appears twice in one map")               \
@@ -84,6 +93,10 @@ typedef enum gx_code_class {
     X(TOOL_MISSING, "tool-missing", GX_CC_OP, "kubectl or helm was not found")                    \
     X(SCRIPT_CHANGED, "script-changed", GX_CC_OP, "a target script was edited since the export")  \
     X(PROCESS, "process", GX_CC_OP, "a child process could not be started or followed")           \
+    X(SECRET_IN_VALUES, "secret-in-values", GX_CC_LOAD, "a secret in values.yaml (moved by the next write)") \
+    X(NOT_SECRET, "not-secret", GX_CC_LOAD, "a path in secrets.yaml that is not secret")        \
+    X(DUPLICATE_PATH, "duplicate-path", GX_CC_LOAD, "a path set in values.yaml and secrets.yaml")  \
+    X(SECRETS_MODE, "secrets-mode", GX_CC_OP, "secrets.yaml readable by other users")             \
     X(TEMPLATE, "template", GX_CC_OP, "the compiled-in templates cannot render this request")
 
 typedef enum gx_code {

@@ -13,6 +13,8 @@ int gx_cmd_component(gx_cli *cli)
     bool enable = !strcmp(action, "enable");
     if ((!enable && strcmp(action, "disable")) || cli->npos < 2)
         return gx_cli_usage(cli, "expected: list | enable NAME... | disable NAME...");
+    if (gx_cli_no_layers(cli))
+        return GX_EXIT_USAGE;
     gx_cli_sink cs = {.cli = cli};
     gx_sink sink = gx_cli_sink_make(&cs);
     gx_write_result res;

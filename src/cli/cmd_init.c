@@ -13,19 +13,20 @@ int gx_cmd_init(gx_cli *cli)
     req.environment = gx_cli_opt(cli, "--environment");
     req.with_postgresql = gx_cli_flag(cli, "--with-postgresql");
     req.force = gx_cli_flag(cli, "--force");
+    if (gx_cli_no_layers(cli))
+        return GX_EXIT_USAGE;
     if (req.dsn && req.with_postgresql)
         return gx_cli_usage(cli, "give --dsn or --with-postgresql, not both");
-    gx_cli_sink cs = {.cli = cli, .quiet_files = true};
+    gx_cli_sink cs = {.cli = cli};
     gx_sink sink = gx_cli_sink_make(&cs);
     gx_status st = gx_op_init(cli->session, &req, &sink);
     if (st != GX_STATUS_OK)
         return gx_cli_exit(st);
     bool here = !strcmp(cli->workspace, ".");
     const char *ws = here ? "" : cli->workspace;
-    const char *sep = here ? "" : "/";
-    printf("wrote %s%svalues.yaml (mode 0600: it holds a generated admin key%s)\n", ws, sep,
-           req.dsn ? "" : " and PostgreSQL password");
-    printf("wrote %s%s.gitignore\n", ws, sep);
+    printf("secrets.yaml holds the generated admin key%s; values.yaml holds no secret and can "
+           "be committed (.gitignore keeps secrets.yaml out)\n",
+           req.dsn ? " and the DSN" : " and PostgreSQL password");
     printf("next: glyphoxa-deploy%s%s validate && glyphoxa-deploy%s%s export\n",
            here ? "" : " -C ", ws, here ? "" : " -C ", ws);
     return GX_EXIT_OK;

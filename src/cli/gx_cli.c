@@ -283,3 +283,14 @@ int gx_cli_not_done(gx_cli *cli, const gx_cli_sink *cs, gx_status st)
                 cli->command->name, cs->blocking, cs->blocking == 1 ? "" : "s");
     return gx_cli_exit(st);
 }
+
+int gx_cli_no_layers(gx_cli *cli)
+{
+    if (!cli->layer_count)
+        return GX_EXIT_OK;
+    return gx_cli_usage(cli,
+                        "-f, --set and --set-file change one run only and have no effect on "
+                        "%s; store a value with `set PATH=VALUE`, or from a file with "
+                        "`set PATH - < FILE`",
+                        cli->command->name);
+}

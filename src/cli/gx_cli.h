@@ -28,6 +28,7 @@ typedef struct gx_cli {
     const char **pos;                  /* positional arguments */
     size_t npos;
     gx_session *session;
+    size_t layer_count;                /* -f, --set and --set-file given */
     bool color_out, color_err;         /* colour only on a terminal and never with NO_COLOR */
 } gx_cli;
 
@@ -52,6 +53,12 @@ void gx_cli_put_safe(FILE *out, const char *s, size_t len);
 /* Prints the unknown-path error for path (with a did-you-mean); returns
  * GX_EXIT_USAGE. */
 int gx_cli_unknown_path(gx_cli *cli, const char *path);
+
+/* For commands that change the workspace: -f, --set and --set-file change
+ * one run only, so they are refused with a usage error (returns
+ * GX_EXIT_USAGE) rather than silently dropped; returns GX_EXIT_OK when none
+ * was given. */
+int gx_cli_no_layers(gx_cli *cli);
 
 /* The exit status for an operation's status. */
 int gx_cli_exit(gx_status st);

@@ -219,6 +219,7 @@ int main(int argc, char **argv)
     }
     if (!gx_check_args(&cli))
         goto done;
+    cli.layer_count = nvalues + nsets;
     cli.session = gx_session_new(cli.workspace);
     for (size_t i = 0; i < nvalues; i++)
         gx_session_add_values_file(cli.session, values_files[i]);

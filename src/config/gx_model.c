@@ -655,6 +655,9 @@ void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_conf
     case GX_LAYER_VALUES:
         gx_buf_printf(out, "values.yaml:%d:%d", origin->line, origin->col);
         break;
+    case GX_LAYER_SECRETS:
+        gx_buf_printf(out, "secrets.yaml:%d:%d", origin->line, origin->col);
+        break;
     case GX_LAYER_OVERLAY:
         gx_buf_printf(out, "--values %s:%d:%d", origin->file ? origin->file : "?", origin->line,
                       origin->col);
@@ -663,13 +666,21 @@ void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_conf
     }
 }
 
-/* Writes one leaf "key: value" at indent. */
-static void gx_write_leaf(gx_buf *out, int field, gx_value v, const char *key, int indent)
+void gx_value_write(gx_buf *out, int field, gx_value v, int indent, int step)
 {
     const gx_field *f = &gx_fields[field];
-    gx_buf_indent(out, indent);
-    gx_yaml_str(out, key);
-    gx_buf_putc(out, ':');
+    if (indent < 0)
+        indent = 0;
+    if (step < 1)
+        step = 2;
+    /* a non-empty map, list or yaml value: its lines below the key, the first
+     * one started here at indent + step (gx_yamlout's "after_key false" form) */
+    bool block = (f->type == GX_T_MAP && v.map.count) || (f->type == GX_T_LIST && v.list.count) ||
+                 (f->type == GX_T_YAML && v.node && v.node->kind != GX_NODE_SCALAR && v.node->count);
+    if (block) {
+        gx_buf_putc(out, '\n');
+        gx_buf_indent(out, indent + step);
+    }
     switch (f->type) {
     case GX_T_STRING:
     case GX_T_QUANTITY:
@@ -684,10 +695,19 @@ static void gx_write_leaf(gx_buf *out, int field, gx_value v, const char *key, i
         gx_yaml_str(out, f->choices[v.e]);
         gx_buf_putc(out, '\n');
         break;
-    case GX_T_MAP: gx_yaml_map(out, &v.map, indent, true); break;
-    case GX_T_LIST: gx_yaml_list(out, &v.list, indent, true); break;
-    case GX_T_YAML: gx_yaml_node(out, v.node, indent, true); break;
+    case GX_T_MAP: gx_yaml_map(out, &v.map, block ? indent + step : indent, !block); break;
+    case GX_T_LIST: gx_yaml_list(out, &v.list, block ? indent + step : indent, !block); break;
+    case GX_T_YAML: gx_yaml_node(out, v.node, block ? indent + step : indent, !block); break;
     }
+}
+
+/* Writes one leaf "key: value" at indent. */
+static void gx_write_leaf(gx_buf *out, int field, gx_value v, const char *key, int indent)
+{
+    gx_buf_indent(out, indent);
+    gx_yaml_str(out, key);
+    gx_buf_putc(out, ':');
+    gx_value_write(out, field, v, indent, 2);
 }
 
 void gx_layer_write(const gx_layer *layer, gx_buf *out)

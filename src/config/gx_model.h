@@ -26,6 +26,7 @@ typedef enum gx_layer_kind {
     GX_LAYER_DEFAULT,  /* schema default */
     GX_LAYER_TOPOLOGY, /* default-shared / default-dedicated */
     GX_LAYER_VALUES,   /* the workspace's values.yaml */
+    GX_LAYER_SECRETS,  /* the workspace's secrets.yaml (the secret paths) */
     GX_LAYER_OVERLAY,  /* a -f/--values file */
     GX_LAYER_SET       /* --set / --set-file */
 } gx_layer_kind;
@@ -106,6 +107,13 @@ bool gx_value_parse(gx_arena *arena, int field, const char *text, gx_value *out,
  * kind GX_LAYER_SET (file NULL). Unknown paths get a suggestion. */
 bool gx_layer_set_arg(gx_arena *arena, gx_layer *layer, const char *arg, gx_diags *diags);
 
+/* Copies into dst (into arena, deeply) every value and component src sets
+ * that dst does not set yet, with its origin. Reading overlays from the last
+ * to the first, each in a scratch arena freed after the take, keeps the
+ * memory of many overlays at that of the largest plus the values that win
+ * (gx_layer_take.c). */
+void gx_layer_take(gx_arena *arena, gx_layer *dst, const gx_layer *src);
+
 /* Builds the effective configuration from layers in increasing precedence
  * (values.yaml, then -f files, then --set): schema defaults, topology defaults
  * of the effective core/topology, then each layer. Never fails. */
@@ -122,6 +130,15 @@ void gx_value_format(gx_buf *out, int field, gx_value value);
 /* Appends the origin as `get --explain` names it: "default",
  * "topology:dedicated", "values.yaml:12:5", "--values FILE:3:1", "--set". */
 void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_config *cfg);
+
+/* Appends what gx_layer_write writes after "key:" for value (of field's
+ * type), the key standing at column indent: " scalar\n" (quoted so that it
+ * reads back exactly), " {}\n" or " []\n" for an empty map, list or yaml
+ * value, or "\n" and the block lines of a non-empty one, its top level at
+ * column indent + step and every level nested below that 2 further (the
+ * gx_yamlout layout). gx_layer_write writes with step 2; gx_edit with the
+ * indentation of the file it edits. */
+void gx_value_write(gx_buf *out, int field, gx_value value, int indent, int step);
 
 /* Writes layer as a values.yaml document: nested by path segment in schema
  * order, values quoted so that they read back exactly, then the components:

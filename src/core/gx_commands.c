@@ -19,7 +19,9 @@ static const gx_cmd_option gx_global_options[] = {
     {"--set", NULL, GX_OPT_REPEAT, "PATH=VALUE",
      "set a value for this run only (highest precedence)", "paths"},
     {"--set-file", NULL, GX_OPT_REPEAT, "PATH=FILE",
-     "the same, with the content of FILE as the value", "paths"},
+     "the same, with the content of FILE as the value (a pipe or <(...) works; one trailing "
+     "newline is removed for scalar paths)",
+     "paths"},
     {"--help", "-h", GX_OPT_FLAG, NULL, "show help", NULL},
     END,
 };
@@ -82,13 +84,15 @@ static const gx_cmd_option gx_set_opts[] = {
      NULL},
     END,
 };
-static const gx_cmd_arg gx_set_args[] = {{"PATH=VALUE", "the value of a path", 1, GX_CMD_ANY,
-                                          "paths"},
+static const gx_cmd_arg gx_set_args[] = {{"PATH=VALUE", "the value of a path; `PATH -` reads it "
+                                                        "from standard input",
+                                          1, GX_CMD_ANY, "paths"},
                                          ARGS_END};
 static const char *const gx_set_ex[] = {
     "glyphoxa-deploy set gateway/replica-count=2 core/topology=dedicated",
     "glyphoxa-deploy set 'gateway/node-selector={disktype: ssd}'",
-    "glyphoxa-deploy set 'core/image-pull-secrets=[regcred]'", NULL};
+    "glyphoxa-deploy set 'core/image-pull-secrets=[regcred]'",
+    "glyphoxa-deploy set config/providers/llm/api-key - < openai.key", NULL};
 static const gx_cmd_arg gx_unset_args[] = {{"PATH", "a path to return to its default", 1,
                                             GX_CMD_ANY, "paths"},
                                            ARGS_END};
@@ -195,8 +199,12 @@ static const gx_command_info gx_commands[] = {
      "A section (e.g. gateway) prints every path below it; --all prints every value.",
      gx_get_opts, gx_get_args, gx_get_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LAYERS},
     {"set", "set values in values.yaml", "set PATH=VALUE... [--if-revision REV]",
-     "Stores values in values.yaml, parsed by each path's type: ints, true/false, enum\n"
-     "choices, maps and lists as YAML text.",
+     "Stores values in values.yaml (secret paths in secrets.yaml, mode 0600), parsed by each\n"
+     "path's type: ints, true/false, enum choices, maps and lists as YAML text. `PATH -`\n"
+     "reads the value from standard input, so it never shows in the process list; on a\n"
+     "terminal it asks without echo (twice for a secret). From a file or a pipe, one\n"
+     "trailing newline (\\n or \\r\\n) is removed for scalar paths and a byte order mark\n"
+     "is refused; --set-file values are read the same way.",
      gx_set_opts, gx_set_args, gx_set_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
     {"unset", "remove values from values.yaml (back to the default)",
      "unset PATH... [--if-revision REV]", "Removes values from values.yaml, so the defaults apply again.",

@@ -12,6 +12,7 @@
 #include "gx_model.h"
 
 #define GX_VALUES_FILE "values.yaml"
+#define GX_SECRETS_FILE "secrets.yaml"
 
 typedef struct gx_session_set {
     char *text;     /* "PATH=VALUE" or "PATH=FILE" */
@@ -32,6 +33,10 @@ struct gx_session {
 typedef struct gx_loaded {
     gx_model *model;            /* the effective configuration and origins */
     gx_layer *values;           /* values.yaml alone */
+    gx_layer *secrets;          /* secrets.yaml alone */
+    const char *secrets_path;
+    const char *secrets_text;   /* its bytes (NULL when missing) */
+    size_t secrets_len;
     const char *values_path;    /* "<workspace>/values.yaml" (or "values.yaml") */
     const char *values_text;    /* its bytes (NULL when missing) */
     size_t values_len;
@@ -46,9 +51,10 @@ const char *gx_loaded_revision(gx_session *s, gx_loaded *ld);
 /* "<workspace>/<name>" in the session arena ("name" alone for "."). */
 const char *gx_core_path(gx_session *s, const char *name);
 
-/* Reads values.yaml (missing is fine: an empty layer), each values file and
- * each set into a model. layers false: the workspace alone (for writes).
- * Errors go to diags; returns false when any was added. */
+/* Reads values.yaml and secrets.yaml (a missing secrets.yaml is an empty
+ * layer), each values file and each set into a model. layers false: the
+ * workspace alone (for writes). Errors go to diags (false); warnings too (a
+ * secret found in values.yaml, …) without failing: callers report them. */
 bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags);
 
 /* Reads the session's values and layers under a shared lock (released
@@ -59,8 +65,9 @@ bool gx_core_read(gx_session *s, gx_loaded *out, gx_diags *diags);
  * the value came from a file. */
 void gx_core_locate_results(gx_diags *results, const gx_model *m);
 
-/* The hex SHA-256 revision of the bytes of values.yaml (len 0 / NULL: none). */
-const char *gx_core_revision_of(gx_session *s, const char *text, size_t len);
+/* The hex revision of the bytes of values.yaml and secrets.yaml (NULL: missing). */
+const char *gx_core_revision_of(gx_session *s, const char *values, size_t values_len,
+                                const char *secrets, size_t secrets_len);
 
 /* Takes the workspace lock (exclusive or shared). A shared lock that cannot
  * be had because the state directory cannot be created (a read-only
@@ -69,12 +76,23 @@ const char *gx_core_revision_of(gx_session *s, const char *text, size_t len);
 bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags);
 void gx_core_unlock(gx_session *s);
 
+/* "PATH=FILE" → "PATH=<the file's content as a value>" (gx_core_value_text),
+ * in the session arena; NULL with a diagnostic. */
+const char *gx_core_assignment_from_file(gx_session *s, const char *assignment, gx_diags *diags);
+
+/* Adds a warning to out when secrets.yaml is readable by others. */
+void gx_core_check_secrets_mode(gx_session *s, const gx_loaded *ld, gx_diags *out);
+
 /* Locks (exclusive or shared), loads the session's values and validates
  * them, reporting every diagnostic and result to sink. False when loading
  * failed or a result is blocking (*status says how; the lock is released);
  * on true the lock stays held and *ld holds the model. */
 bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_loaded *ld,
                         gx_status *status);
+
+/* Runs the rules on cfg with the session's workspace as their environment
+ * (local chart paths are looked up relative to it): gx_validate_with. */
+void gx_core_validate(gx_session *s, const struct gx_config *cfg, gx_diags *results);
 
 /* Event helpers: each does nothing when sink or sink->event is NULL. */
 void gx_emit(const gx_sink *sink, const gx_event *ev);

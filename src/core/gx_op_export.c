@@ -19,11 +19,12 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
         gx_core_unlock(s);
         return false;
     }
+    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* warnings of the load */
     gx_diags_free(&diags);
     gx_diags results = GX_DIAGS_INIT;
     gx_diags_use_arena(&results, s->arena);
     results.limit = GX_DIAGS_NO_LIMIT;
-    gx_validate(&ld->model->cfg, s->arena, &results);
+    gx_core_validate(s, &ld->model->cfg, &results);
     gx_core_locate_results(&results, ld->model);
     gx_emit_diags(sink, &results, GX_EV_RESULT);
     if (results.blocking) {

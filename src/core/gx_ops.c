@@ -1,6 +1,8 @@
 /* gx_ops — the operations that read and write values: get, components,
  * validate, set, unset, component, init. See gx_core.h. */
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gx_core_internal.h"
 #include "gx_files.h"
@@ -92,6 +94,7 @@ gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const g
         gx_diags_free(&diags);
         return st;
     }
+    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* warnings of the load */
     gx_diags_free(&diags);
     out->items = gx_arena_alloc(s->arena, GX_FIELD_COUNT * sizeof *out->items);
     for (int i = 0; i < GX_FIELD_COUNT; i++) {
@@ -134,6 +137,7 @@ gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled)
         gx_diags_free(&diags);
         return st;
     }
+    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* warnings of the load */
     gx_diags_free(&diags);
     for (int c = 0; c < GX_COMPONENT_COUNT; c++)
         enabled[c] = ld.model->cfg.enabled[c];
@@ -157,12 +161,11 @@ gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
         gx_diags_free(&diags);
         return st;
     }
+    /* the warnings of the load come first among the results */
+    gx_diags *results = gx_core_keep_diags(s, &diags);
     gx_diags_free(&diags);
-    gx_diags *results = gx_arena_alloc(s->arena, sizeof *results);
-    memset(results, 0, sizeof *results);
-    gx_diags_use_arena(results, s->arena);
-    results->limit = GX_DIAGS_NO_LIMIT;
-    gx_validate(&ld.model->cfg, s->arena, results);
+    gx_core_validate(s, &ld.model->cfg, results);
+    gx_core_check_secrets_mode(s, &ld, results);
     gx_core_locate_results(results, ld.model);
     out->loaded = true;
     out->diags = results;
@@ -176,31 +179,130 @@ gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
 /* ---- writes ---------------------------------------------------------------------------- */
 
 static const char gx_values_banner[] =
-    "# glyphoxa-deploy values: only what differs from the defaults.\n"
-    "# Edit with `glyphoxa-deploy set PATH=VALUE`; see `glyphoxa-deploy list paths`.\n";
+    "# glyphoxa-deploy values: only what differs from the defaults; no secrets\n"
+    "# (those are in secrets.yaml). Edit with `glyphoxa-deploy set PATH=VALUE`;\n"
+    "# see `glyphoxa-deploy list paths`.\n";
+static const char gx_secrets_banner[] =
+    "# glyphoxa-deploy secrets: the secret paths of this workspace. Mode 0600;\n"
+    "# keep it out of git. Edit with `glyphoxa-deploy set PATH -`.\n";
 
-/* Writes layer as values.yaml (atomic, durable, mode 0600); the new revision
- * in *revision. */
-static bool gx_write_values(gx_session *s, const gx_layer *layer, const char **revision,
-                            gx_diags *diags)
+/* The workspace as one layer: values.yaml with secrets.yaml over it. */
+static gx_layer *gx_workspace_layer(gx_session *s, const gx_loaded *ld)
 {
-    gx_buf out = GX_BUF_INIT;
-    gx_buf_puts(&out, gx_values_banner);
-    gx_layer_write(layer, &out);
-    const char *path = gx_core_path(s, GX_VALUES_FILE);
-    bool ok;
-    if (out.len > GX_VALUES_MAX_BYTES) {
+    gx_layer *ws = gx_arena_alloc(s->arena, sizeof *ws);
+    *ws = *ld->values;
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        if (ld->secrets->present[f]) {
+            ws->present[f] = true;
+            ws->value[f] = ld->secrets->value[f];
+        }
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        if (ld->secrets->comp_present[c] && !ws->comp_present[c]) {
+            ws->comp_present[c] = true;
+            ws->comp_value[c] = ld->secrets->comp_value[c];
+        }
+    return ws;
+}
+
+/* The mode a file gets from the umask, as any new file would. */
+static mode_t gx_umask_mode(mode_t mode)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return mode & ~mask;
+}
+
+/* Writes one workspace file when its text changes (atomic, durable). */
+static bool gx_write_file_if_changed(gx_session *s, const char *path, const gx_buf *text,
+                                     const char *old, size_t old_len, mode_t mode,
+                                     const gx_sink *sink, gx_diags *diags)
+{
+    if (text->len > GX_VALUES_MAX_BYTES) {
         gx_diags_add(diags, GX_CODE_TOO_LARGE, path, 0, 0,
                      "shorten the largest values; the previous file is unchanged",
                      "not written: it would be %zu bytes, over the %d-byte limit for values files",
-                     out.len, GX_VALUES_MAX_BYTES);
+                     text->len, GX_VALUES_MAX_BYTES);
+        return false;
+    }
+    if (old && old_len == text->len && !memcmp(old, text->data, old_len))
+        return true;
+    (void)s;
+    if (!gx_file_write_atomic(path, text->data, text->len, mode, true, diags))
+        return false;
+    gx_emit_file(sink, path, (unsigned)mode, true);
+    return true;
+}
+
+/* Writes the workspace layer ws: the secret paths to secrets.yaml (mode
+ * 0600; created only when there is a secret to keep), everything else and
+ * the components to values.yaml (mode from the umask: it holds no secret and
+ * is meant to be committed). Each file is written only when its text
+ * changes. Both texts are checked against the size limit before either is
+ * written. The new revision in *revision. */
+static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_layer *ws,
+                               const char **revision, const gx_sink *sink, gx_diags *diags)
+{
+    gx_layer *values = gx_arena_alloc(s->arena, sizeof *values);
+    gx_layer *secrets = gx_arena_alloc(s->arena, sizeof *secrets);
+    gx_layer_init(values, GX_LAYER_VALUES, ld->values_path);
+    gx_layer_init(secrets, GX_LAYER_SECRETS, ld->secrets_path);
+    bool any_secret = false;
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        if (ws->present[f]) {
+            gx_layer *to = gx_fields[f].secret ? secrets : values;
+            to->present[f] = true;
+            to->value[f] = ws->value[f];
+            any_secret |= gx_fields[f].secret;
+        }
+    memcpy(values->comp_present, ws->comp_present, sizeof values->comp_present);
+    memcpy(values->comp_value, ws->comp_value, sizeof values->comp_value);
+    gx_buf vt = GX_BUF_INIT, st = GX_BUF_INIT;
+    gx_buf_puts(&vt, gx_values_banner);
+    gx_layer_write(values, &vt);
+    bool keep_secrets = any_secret || ld->secrets_text;
+    if (keep_secrets) {
+        gx_buf_puts(&st, gx_secrets_banner);
+        gx_layer_write(secrets, &st);
+    }
+    bool ok = true;
+    if (st.len > GX_VALUES_MAX_BYTES || vt.len > GX_VALUES_MAX_BYTES) {
+        const gx_buf *big = st.len > GX_VALUES_MAX_BYTES ? &st : &vt;
+        gx_diags_add(diags, GX_CODE_TOO_LARGE, big == &st ? ld->secrets_path : ld->values_path,
+                     0, 0, "shorten the largest values; the previous files are unchanged",
+                     "not written: it would be %zu bytes, over the %d-byte limit for values "
+                     "files",
+                     big->len, GX_VALUES_MAX_BYTES);
         ok = false;
-    } else {
-        ok = gx_file_write_atomic(path, out.data, out.len, 0600, true, diags);
+    }
+    /* secrets first: a secret never lives only in a file about to lose it;
+     * when values.yaml then cannot be written, secrets.yaml goes back to
+     * what it was, so a failed write changes nothing */
+    bool secrets_written = false;
+    if (ok && keep_secrets) {
+        size_t before = diags->count;
+        ok = gx_write_file_if_changed(s, ld->secrets_path, &st, ld->secrets_text,
+                                      ld->secrets_len, 0600, sink, diags);
+        secrets_written = ok && diags->count == before &&
+                          !(ld->secrets_text && ld->secrets_len == st.len &&
+                            !memcmp(ld->secrets_text, st.data, st.len));
+    }
+    if (ok)
+        ok = gx_write_file_if_changed(s, ld->values_path, &vt, ld->values_text, ld->values_len,
+                                      gx_umask_mode(0666), sink, diags);
+    if (!ok && secrets_written) {
+        gx_diags ignored = GX_DIAGS_INIT;
+        if (ld->secrets_text)
+            gx_file_write_atomic(ld->secrets_path, ld->secrets_text, ld->secrets_len, 0600, true,
+                                 &ignored);
+        else
+            unlink(ld->secrets_path);
+        gx_diags_free(&ignored);
     }
     if (ok && revision)
-        *revision = gx_core_revision_of(s, out.data, out.len);
-    gx_buf_free(&out);
+        *revision = gx_core_revision_of(s, vt.data, vt.len, keep_secrets ? st.data : NULL,
+                                        keep_secrets ? st.len : 0);
+    gx_buf_free(&vt);
+    gx_buf_free(&st);
     return ok;
 }
 
@@ -259,13 +361,11 @@ gx_status gx_op_set(gx_session *s, const gx_assignment *assignments, size_t coun
         char *path = gx_arena_strndup(s->arena, text, (size_t)(eq - text));
         paths[i] = path;
         if (assignments[i].from_file) {
-            char *data;
-            size_t len;
-            if (!gx_file_read(s->arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, &diags)) {
+            text = gx_core_assignment_from_file(s, text, &diags);
+            if (!text) {
                 ok = false;
                 continue;
             }
-            text = gx_arena_printf(s->arena, "%s=%s", path, data);
         }
         if (!gx_layer_set_arg(s->arena, req, text, &diags))
             ok = false;
@@ -279,12 +379,13 @@ gx_status gx_op_set(gx_session *s, const gx_assignment *assignments, size_t coun
     ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;
     if (ok) {
+        gx_layer *ws = gx_workspace_layer(s, &ld);
         for (int f = 0; f < GX_FIELD_COUNT; f++)
             if (req->present[f]) {
-                ld.values->present[f] = true;
-                ld.values->value[f] = req->value[f];
+                ws->present[f] = true;
+                ws->value[f] = req->value[f];
             }
-        ok = gx_write_values(s, ld.values, &revision, &diags);
+        ok = gx_write_workspace(s, &ld, ws, &revision, NULL, &diags);
     }
     if (ok) {
         for (size_t i = 0; i < count; i++)
@@ -313,9 +414,10 @@ gx_status gx_op_unset(gx_session *s, const char *const *paths, size_t count,
     bool ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;
     if (ok) {
+        gx_layer *ws = gx_workspace_layer(s, &ld);
         for (size_t i = 0; i < count; i++)
-            ld.values->present[gx_field_find(paths[i])] = false;
-        ok = gx_write_values(s, ld.values, &revision, &diags);
+            ws->present[gx_field_find(paths[i])] = false;
+        ok = gx_write_workspace(s, &ld, ws, &revision, NULL, &diags);
     }
     if (ok) {
         for (size_t i = 0; i < count; i++)
@@ -368,18 +470,19 @@ gx_status gx_op_component(gx_session *s, const char *const *names, size_t count,
     bool ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;
     bool generated = false;
+    gx_layer *ws = ok ? gx_workspace_layer(s, &ld) : NULL;
     for (size_t i = 0; ok && i < count; i++) {
         int c = gx_component_find(names[i]);
-        ld.values->comp_present[c] = true;
-        ld.values->comp_value[c] = enable;
+        ws->comp_present[c] = true;
+        ws->comp_value[c] = enable;
         if (enable && c == GX_C_POSTGRESQL &&
-            !ld.values->present[GX_F_POSTGRESQL_POSTGRES_PASSWORD]) {
-            ok = gx_generate_secret(s, ld.values, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
+            !ws->present[GX_F_POSTGRESQL_POSTGRES_PASSWORD]) {
+            ok = gx_generate_secret(s, ws, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
             generated = ok;
         }
     }
     if (ok)
-        ok = gx_write_values(s, ld.values, &revision, &diags);
+        ok = gx_write_workspace(s, &ld, ws, &revision, NULL, &diags);
     if (ok) {
         if (generated)
             gx_emit_change(sink, "generated", gx_fields[GX_F_POSTGRESQL_POSTGRES_PASSWORD].path);
@@ -440,13 +543,16 @@ gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *s
         layer->comp_value[GX_C_POSTGRESQL] = true;
         ok = gx_generate_secret(s, layer, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
     }
+    gx_loaded fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.values_path = values_path;
+    fresh.secrets_path = gx_core_path(s, GX_SECRETS_FILE);
     if (ok)
-        ok = gx_write_values(s, layer, NULL, &diags);
-    if (ok)
-        gx_emit_file(sink, values_path, 0600, true);
+        ok = gx_write_workspace(s, &fresh, layer, NULL, sink, &diags);
     static const char gitignore[] =
-        "# written by glyphoxa-deploy init: rendered output and tool state\n"
-        "generated/\nscripts/\n.glyphoxa-deploy/\n";
+        "# written by glyphoxa-deploy init: secrets, rendered output, tool state and the\n"
+        "# temporary files of interrupted writes stay out of git\n"
+        "secrets.yaml\ngenerated/\nscripts/\n.glyphoxa-deploy/\n.*.tmp-*\n";
     const char *gi = gx_core_path(s, ".gitignore");
     if (ok && (!gx_file_exists(gi) || req->force)) {
         ok = gx_file_write_atomic(gi, gitignore, sizeof gitignore - 1, 0644, true, &diags);

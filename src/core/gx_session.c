@@ -1,6 +1,7 @@
 /* gx_session — sessions, loading, the lock, the revision, events, and the
  * schema facts of gx_core.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,76 +192,269 @@ bool gx_session_require_workspace(gx_session *s, gx_diags *diags)
 
 /* ---- the revision ------------------------------------------------------------------ */
 
-const char *gx_core_revision_of(gx_session *s, const char *text, size_t len)
+const char *gx_core_revision_of(gx_session *s, const char *values, size_t values_len,
+                                const char *secrets, size_t secrets_len)
 {
-    /* values.yaml; the secrets file will join it */
+    /* SHA-256 over values.yaml, a NUL, and secrets.yaml (a NUL cannot stand in
+     * either, so no two pairs of files give the same input) */
+    gx_buf b = GX_BUF_INIT;
+    gx_buf_put(&b, values ? values : "", values ? values_len : 0);
+    gx_buf_putc(&b, '\0');
+    gx_buf_put(&b, secrets ? secrets : "", secrets ? secrets_len : 0);
     char *hex = gx_arena_alloc(s->arena, GX_SHA256_HEX_LEN + 1);
-    gx_sha256_hex(text ? text : "", text ? len : 0, hex);
+    gx_sha256_hex(b.data, b.len, hex);
+    gx_buf_free(&b);
     return hex;
 }
 
 const char *gx_core_revision(gx_session *s, gx_diags *diags)
 {
-    const char *path = gx_core_path(s, GX_VALUES_FILE);
-    if (!gx_file_exists(path))
-        return gx_core_revision_of(s, NULL, 0);
-    char *data;
-    size_t len;
-    if (!gx_file_read(s->arena, path, GX_VALUES_MAX_BYTES, &data, &len, diags))
+    gx_loaded ld;
+    if (!gx_core_load(s, false, &ld, diags))
         return NULL;
-    return gx_core_revision_of(s, data, len);
+    return gx_loaded_revision(s, &ld);
 }
 
 const char *gx_loaded_revision(gx_session *s, gx_loaded *ld)
 {
     if (!ld->revision)
-        ld->revision = gx_core_revision_of(s, ld->values_text, ld->values_len);
+        ld->revision = gx_core_revision_of(s, ld->values_text, ld->values_len,
+                                           ld->secrets_text, ld->secrets_len);
     return ld->revision;
 }
 
+bool gx_core_value_text(const char *path, const char *where, char *text, size_t *len,
+                        gx_diags *diags)
+{
+    if (*len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, where, 0, 0,
+                     "save it without the byte order mark (plain UTF-8)",
+                     "the value for %s starts with a byte order mark", path);
+        return false;
+    }
+    if (strlen(text) != *len) {
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, where, 0, 0, NULL, "the file holds a NUL byte");
+        return false;
+    }
+    int field = gx_field_find(path);
+    gx_type type = field >= 0 ? gx_fields[field].type : GX_T_STRING;
+    if (type != GX_T_MAP && type != GX_T_LIST && type != GX_T_YAML && *len &&
+        text[*len - 1] == '\n') {
+        text[--*len] = '\0';
+        if (*len && text[*len - 1] == '\r')
+            text[--*len] = '\0';
+    }
+    return true;
+}
+
+/* Reads a value file: any readable file — also a pipe, a process
+ * substitution (/dev/fd/N) or /dev/stdin — of at most GX_VALUES_MAX_BYTES. */
+static char *gx_read_value_file(gx_session *s, const char *file, size_t *len, gx_diags *diags)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, file, 0, 0, NULL, "cannot open the value file: %s",
+                     strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, file, 0, 0, NULL, "is a directory, not a file");
+        return NULL;
+    }
+    gx_buf b = GX_BUF_INIT;
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            gx_diags_add(diags, GX_CODE_BAD_VALUE, file, 0, 0, NULL,
+                         "cannot read the value file: %s", strerror(errno));
+            break;
+        }
+        if (b.len + (size_t)n > GX_VALUES_MAX_BYTES) {
+            gx_diags_add(diags, GX_CODE_BAD_VALUE, file, 0, 0, NULL,
+                         "the value file is larger than %d bytes", GX_VALUES_MAX_BYTES);
+            n = -1;
+            break;
+        }
+        gx_buf_put(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    char *out = NULL;
+    if (n == 0) {
+        out = gx_arena_alloc(s->arena, b.len + 1);
+        if (b.len)
+            memcpy(out, b.data, b.len);
+        out[b.len] = '\0';
+        *len = b.len;
+    }
+    gx_buf_free(&b);
+    return out;
+}
+
+const char *gx_core_assignment_from_file(gx_session *s, const char *assignment, gx_diags *diags)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment || !eq[1]) {
+        gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "write PATH=FILE",
+                     "'%.80s' is not PATH=FILE", assignment);
+        return NULL;
+    }
+    char *path = gx_arena_strndup(s->arena, assignment, (size_t)(eq - assignment));
+    size_t len;
+    char *data = gx_read_value_file(s, eq + 1, &len, diags);
+    if (!data || !gx_core_value_text(path, eq + 1, data, &len, diags))
+        return NULL;
+    return gx_arena_printf(s->arena, "%s=%s", path, data);
+}
+
 /* ---- loading ------------------------------------------------------------------------ */
+
+/* Reads the workspace file at path (missing is fine) into layer; its bytes
+ * in *text and *len (NULL when missing). */
+static bool gx_read_workspace_file(gx_session *s, const char *path, gx_layer *layer,
+                                   const char **text, size_t *len, gx_diags *diags)
+{
+    *text = NULL;
+    *len = 0;
+    if (!gx_file_exists(path))
+        return true;
+    char *data;
+    size_t n;
+    size_t before = diags->count;
+    if (!gx_file_read(s->arena, path, GX_VALUES_MAX_BYTES, &data, &n, diags)) {
+        /* the size limit is the file's problem, not the operation's */
+        for (size_t i = before; i < diags->count; i++)
+            if (diags->items[i].code == GX_CODE_TOO_LARGE)
+                diags->items[i].code = GX_CODE_FILE_TOO_LARGE;
+        return false;
+    }
+    *text = data;
+    *len = n;
+    return gx_layer_read(s->arena, layer, data, n, diags);
+}
+
+/* Checks that values.yaml holds no secret and secrets.yaml nothing but
+ * secrets (warnings: the next write moves them), and that no path is in
+ * both (an error). */
+static bool gx_check_split(const gx_loaded *ld, gx_diags *diags)
+{
+    bool ok = true;
+    for (int f = 0; f < GX_FIELD_COUNT; f++) {
+        const gx_field *fd = &gx_fields[f];
+        gx_diag *d = NULL;
+        if (ld->values->present[f] && ld->secrets->present[f]) {
+            d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_DUPLICATE_PATH, fd->path,
+                              "%s is set in both values.yaml and secrets.yaml; keep one of them",
+                              fd->path);
+            if (d)
+                d->hint = "a secret path belongs in secrets.yaml, every other path in values.yaml";
+            ok = false;
+        } else if (ld->values->present[f] && fd->secret) {
+            d = gx_diags_push(diags, GX_WARNING, GX_CODE_SECRET_IN_VALUES, fd->path,
+                              "values.yaml holds the secret %s; the next change moves it to "
+                              "secrets.yaml (mode 0600, not committed)",
+                              fd->path);
+            if (d) {
+                d->file = ld->values->origin[f].file;
+                d->line = ld->values->origin[f].line;
+                d->col = ld->values->origin[f].col;
+            }
+        } else if (ld->secrets->present[f] && !fd->secret) {
+            d = gx_diags_push(diags, GX_WARNING, GX_CODE_NOT_SECRET, fd->path,
+                              "secrets.yaml holds %s, which is not secret; the next change "
+                              "moves it to values.yaml",
+                              fd->path);
+            if (d) {
+                d->file = ld->secrets->origin[f].file;
+                d->line = ld->secrets->origin[f].line;
+                d->col = ld->secrets->origin[f].col;
+            }
+        }
+    }
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        if (ld->secrets->comp_present[c]) {
+            gx_diag *d = gx_diags_push(diags, GX_WARNING, GX_CODE_NOT_SECRET, NULL,
+                                       "secrets.yaml switches the component %s; the next change "
+                                       "moves it to values.yaml",
+                                       gx_components[c].name);
+            if (d)
+                d->file = ld->secrets->file;
+        }
+    return ok;
+}
+
+/* The -f files as one layer. They are read from the last (the highest
+ * precedence) to the first, each in a scratch arena that is freed once the
+ * values no later file sets are copied out (gx_layer_take): the memory is
+ * that of the largest file plus the values that win, not the sum of all
+ * files. Problems are reported in file order, each file up to the limit. */
+static bool gx_core_load_overlays(gx_session *s, gx_layer **out, gx_diags *diags)
+{
+    size_t count = s->values_file_count;
+    gx_layer *merged = gx_arena_alloc(s->arena, sizeof *merged);
+    gx_layer_init(merged, GX_LAYER_OVERLAY, NULL);
+    gx_diags *each = gx_xcalloc(count, sizeof *each);
+    bool ok = true;
+    for (size_t i = count; i-- > 0;) {
+        each[i].limit = diags->limit;
+        gx_arena *scratch = gx_arena_new();
+        gx_layer *layer = gx_arena_alloc(scratch, sizeof *layer);
+        gx_layer_init(layer, GX_LAYER_OVERLAY, s->values_files[i]);
+        if (gx_layer_read_file(scratch, layer, s->values_files[i], false, &each[i]))
+            gx_layer_take(s->arena, merged, layer);
+        else
+            ok = false;
+        gx_arena_free(scratch);
+    }
+    for (size_t i = 0; i < count; i++) {
+        for (size_t k = 0; k < each[i].count; k++)
+            gx_diags_append(diags, &each[i].items[k]);
+        gx_diags_free(&each[i]);
+    }
+    free(each);
+    *out = merged;
+    return ok;
+}
 
 bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
 {
     memset(out, 0, sizeof *out);
     gx_arena *arena = s->arena;
     bool ok = true;
-    size_t count = 1 + (layers ? s->values_file_count + (s->set_count ? 1 : 0) : 0);
+    size_t count = 2 + (layers ? s->values_file_count + (s->set_count ? 1 : 0) : 0);
     gx_layer **list = gx_arena_alloc(arena, count * sizeof *list);
     size_t n = 0;
 
     gx_layer *values = gx_arena_alloc(arena, sizeof *values);
+    gx_layer *secrets = gx_arena_alloc(arena, sizeof *secrets);
     out->values_path = gx_core_path(s, GX_VALUES_FILE);
+    out->secrets_path = gx_core_path(s, GX_SECRETS_FILE);
     gx_layer_init(values, GX_LAYER_VALUES, out->values_path);
+    gx_layer_init(secrets, GX_LAYER_SECRETS, out->secrets_path);
+    out->values = values;
+    out->secrets = secrets;
     if (!gx_file_exists(out->values_path) && !gx_session_require_workspace(s, diags)) {
         ok = false;
-    } else if (gx_file_exists(out->values_path)) {
-        char *data;
-        size_t len;
-        if (!gx_file_read(arena, out->values_path, GX_VALUES_MAX_BYTES, &data, &len, diags)) {
-            /* the size limit is the file's problem, not the operation's */
-            for (size_t i = 0; i < diags->count; i++)
-                if (diags->items[i].code == GX_CODE_TOO_LARGE)
-                    diags->items[i].code = GX_CODE_FILE_TOO_LARGE;
-            ok = false;
-        } else {
-            out->values_exists = true;
-            out->values_text = data;
-            out->values_len = len;
-            if (!gx_layer_read(arena, values, data, len, diags))
-                ok = false;
-        }
+    } else {
+        ok = gx_read_workspace_file(s, out->values_path, values, &out->values_text,
+                                    &out->values_len, diags);
+        out->values_exists = out->values_text != NULL;
+        ok = gx_read_workspace_file(s, out->secrets_path, secrets, &out->secrets_text,
+                                    &out->secrets_len, diags) &&
+             ok;
+        ok = ok && gx_check_split(out, diags);
     }
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        secrets->origin[f].kind = GX_LAYER_SECRETS;
     list[n++] = values;
-    out->values = values;
+    list[n++] = secrets;
 
-    for (size_t i = 0; layers && i < s->values_file_count; i++) {
-        gx_layer *overlay = gx_arena_alloc(arena, sizeof *overlay);
-        gx_layer_init(overlay, GX_LAYER_OVERLAY, s->values_files[i]);
-        if (!gx_layer_read_file(arena, overlay, s->values_files[i], false, diags))
-            ok = false;
-        list[n++] = overlay;
-    }
+    if (layers && s->values_file_count && !gx_core_load_overlays(s, &list[n++], diags))
+        ok = false;
     if (layers && s->set_count) {
         gx_layer *sets = gx_arena_alloc(arena, sizeof *sets);
         gx_layer_init(sets, GX_LAYER_SET, NULL);
@@ -271,26 +465,11 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
                     ok = false;
                 continue;
             }
-            const char *eq = strchr(arg, '=');
-            if (!eq || eq == arg || !eq[1]) {
-                gx_diags_add(diags, GX_CODE_BAD_VALUE, NULL, 0, 0, "write PATH=FILE",
-                             "'%.80s' is not PATH=FILE", arg);
+            const char *joined = gx_core_assignment_from_file(s, arg, diags);
+            if (!joined) {
                 ok = false;
                 continue;
             }
-            char *data;
-            size_t len;
-            if (!gx_file_read(arena, eq + 1, GX_VALUES_MAX_BYTES, &data, &len, diags)) {
-                ok = false;
-                continue;
-            }
-            if (strlen(data) != len) {
-                gx_diags_add(diags, GX_CODE_BAD_VALUE, eq + 1, 0, 0, NULL,
-                             "the file holds a NUL byte");
-                ok = false;
-                continue;
-            }
-            char *joined = gx_arena_printf(arena, "%.*s=%s", (int)(eq - arg), arg, data);
             if (!gx_layer_set_arg(arena, sets, joined, diags))
                 ok = false;
         }
@@ -328,6 +507,23 @@ void gx_core_locate_results(gx_diags *results, const gx_model *m)
             d->line = o->line;
             d->col = o->col;
         }
+    }
+}
+
+void gx_core_check_secrets_mode(gx_session *s, const gx_loaded *ld, gx_diags *out)
+{
+    (void)s;
+    struct stat st;
+    if (!ld->secrets_text || stat(ld->secrets_path, &st) != 0 || !(st.st_mode & 077))
+        return;
+    gx_diag *d = gx_diags_push(out, GX_WARNING, GX_CODE_SECRETS_MODE, NULL,
+                               "secrets.yaml is readable by %s (mode %04o); it holds the "
+                               "workspace's secrets",
+                               st.st_mode & 007 ? "every user" : "its group",
+                               (unsigned)(st.st_mode & 07777));
+    if (d) {
+        d->file = ld->secrets_path;
+        d->hint = "make it readable by its owner only (chmod 600)";
     }
 }
 

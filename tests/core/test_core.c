@@ -343,8 +343,8 @@ static void test_statuses(void **state)
     /* a values file with an unknown key: failure (not the request's fault) */
     char path[512];
     snprintf(path, sizeof path, "%s/values.yaml", ws);
-    FILE *f = fopen(path, "a");
-    fputs("gatway:\n  replica-count: 2\n", f);
+    FILE *f = fopen(path, "w");
+    fputs("core:\n  namespace: ok\ngatway:\n  replica-count: 2\n", f);
     fclose(f);
     gx_session_reset(s);
     assert_int_equal(gx_op_validate(s, NULL, &val), GX_STATUS_FAILED);

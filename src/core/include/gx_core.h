@@ -268,6 +268,16 @@ typedef struct gx_write_result {
     const char *revision;
 } gx_write_result;
 
+/* Makes the content of a value file (or of standard input) the text of a
+ * value for path: a UTF-8 byte order mark and NUL bytes are refused; for a
+ * path of a scalar type (string, int, bool, enum, quantity) one trailing
+ * "\n" or "\r\n" is removed — the way such files are usually made
+ * (`echo key > file`) — while structured values keep their text. *len is
+ * updated; text stays NUL-terminated. False with a bad-value diagnostic
+ * naming where (a file name, or "standard input"). */
+bool gx_core_value_text(const char *path, const char *where, char *text, size_t *len,
+                        gx_diags *diags);
+
 /* Sets values in the workspace: each assignment is "PATH=VALUE", parsed by
  * the path's type (from_file as in gx_session_add_set). if_revision: when
  * not NULL, the write happens only if the workspace is still at that
@@ -404,10 +414,11 @@ typedef enum gx_preview_state {
 typedef struct gx_preview_file {
     const char *path;     /* "generated/gateway.yaml", as below the workspace */
     const char *kind;     /* "manifest", "helm-values" or "script" */
-    unsigned mode;        /* the mode an export gives it; 0 for REMOVED */
+    unsigned mode;        /* the mode an export gives it (REMOVED: the last export gave) */
     bool holds_secrets;   /* an export writes it owner-only: it holds secret values */
     const char *content;  /* the bytes an export would write, every secret value shown
-                           * as "<redacted>"; NULL for REMOVED */
+                           * as "<redacted>" (also where the file holds it base64
+                           * encoded); NULL for REMOVED */
     size_t len;           /* of content */
     gx_preview_state state;
     const char *diff;     /* unified diff (3 lines of context) from the exported copy
