@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "gx_arena.h"
+#include "gx_buf.h"
 #include "gx_diag.h"
 #include "gx_model.h"
 #include "gx_node.h"
@@ -66,11 +67,34 @@ static const gx_node *yaml(const char *text)
     return n;
 }
 
+/* The environment every run validates in: a fake workspace where a chart
+ * path says what it is ("missing", "not-gzip", "no-chart", "fifo",
+ * "unreadable" in its name), anything else is a chart archive. */
+static gx_chart_probe fake_probe(void *ctx, const char *path)
+{
+    (void)ctx;
+    if (strstr(path, "missing"))
+        return GX_PROBE_MISSING;
+    if (strstr(path, "not-gzip"))
+        return GX_PROBE_NOT_ARCHIVE;
+    if (strstr(path, "no-chart"))
+        return GX_PROBE_NO_CHART;
+    if (strstr(path, "fifo"))
+        return GX_PROBE_OTHER;
+    if (strstr(path, "unreadable"))
+        return GX_PROBE_UNREADABLE;
+    if (strstr(path, "dir"))
+        return GX_PROBE_DIRECTORY;
+    return GX_PROBE_ARCHIVE;
+}
+
+static const gx_validate_env fake_env = {fake_probe, NULL};
+
 static gx_diags run(const struct gx_config *cfg)
 {
     gx_diags r;
     memset(&r, 0, sizeof r);
-    gx_validate(cfg, A, &r);
+    gx_validate_with(cfg, &fake_env, A, &r);
     return r;
 }
 
@@ -191,7 +215,7 @@ static void remedy(const gx_diag *x, gx_remedy_kind kind, const char *arg, const
 static void test_rule_table(void **state)
 {
     (void)state;
-    assert_int_equal(gx_rule_count, 20);
+    assert_int_equal(gx_rule_count, 29);
     for (size_t i = 0; i < gx_rule_count; i++) {
         char id[32];
         snprintf(id, sizeof id, "V%zu", i + 1);
@@ -616,7 +640,7 @@ static void test_v8_dsn_not_postgres_url(void **state)
     (void)state;
     struct gx_config cfg;
     baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "mysql://root:t0psecret@db/glyphoxa";
+    cfg.database.dsn = "mysql://root:t0psecret@db.example/glyphoxa";
     gx_diags r = run(&cfg);
     const gx_diag *x = expect(&r, "V8", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "t0psecret"));
@@ -625,7 +649,7 @@ static void test_v8_dsn_not_postgres_url(void **state)
     only(&r, "V8");
     assert_int_equal(r.blocking, 0);
 
-    cfg.database.dsn = "postgresql://u:p@h/db";
+    cfg.database.dsn = "postgresql://u:p@h.example/db";
     r = run(&cfg);
     none(&r);
 }
@@ -1005,6 +1029,7 @@ static void test_v15_node_selector_labels(void **state)
     static const char *vals2[] = {"not a label value"};
     cfg.gateway.node_selector = (gx_map){0, NULL, NULL};
     cfg.worker.gpu.node_selector = (gx_map){1, keys2, vals2};
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM; /* else V28 warns */
     expect_v15_only(&cfg, "worker/gpu/node-selector", "is not a label value");
 }
 
@@ -1047,7 +1072,7 @@ static void test_v15_mcp_server_shape(void **state)
                                   "  env: {A: [1]}\n");
     expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].env.\"A\"");
 
-    cfg.config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: u\n"
+    cfg.config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: http://u.example\n"
                                   "  auth: {oauth: {scopes: x}}\n");
     expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].auth.oauth.scopes");
 
@@ -1341,6 +1366,444 @@ static void test_v20_no_service_account(void **state)
     none(&r);
 }
 
+/* ---- V21–V29: delivery ------------------------------------------------------------- */
+
+#define DIGEST "sha256:4f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+static void test_v21_tag_with_digest(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_tag = "0.1.0@" DIGEST;
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V21", "core/image-tag", GX_BLOCKING);
+    contains(x->message, "holds a digest");
+    contains(x->message, "core/image-digest");
+    remedy(x, GX_REMEDY_SET, "core/image-tag", "0.1.0");
+    only(&r, "V21");
+
+    /* the fix: the tag and the digest apart; latest is only a label then */
+    cfg.core.image_tag = "latest";
+    cfg.core.image_digest = DIGEST;
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v21_tag_grammar_and_length(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_tag = "-bad";
+    gx_diags r = run(&cfg);
+    contains(expect(&r, "V21", "core/image-tag", GX_BLOCKING)->message, "is not an image tag");
+    only(&r, "V21");
+    cfg.core.image_tag = "1.0 beta";
+    r = run(&cfg);
+    expect(&r, "V21", "core/image-tag", GX_BLOCKING);
+
+    /* 64 characters: a valid OCI tag, but not a label value */
+    static char tag[65];
+    memset(tag, 'a', 64);
+    cfg.core.image_tag = tag;
+    r = run(&cfg);
+    const gx_diag *x = expect(&r, "V21", "core/image-tag", GX_BLOCKING);
+    contains(x->message, "64 characters");
+    contains(x->message, "app.kubernetes.io/version");
+    remedy(x, GX_REMEDY_SET, "core/image-tag", NULL);
+    tag[63] = '\0';
+    r = run(&cfg);
+    none(&r);
+
+    cfg.core.image_tag = "";
+    r = run(&cfg);
+    remedy(expect(&r, "V21", "core/image-tag", GX_BLOCKING), GX_REMEDY_SET, "core/image-tag",
+           "0.1.0");
+    cfg.core.image_digest = DIGEST; /* a digest alone names the image */
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v21_digest_repository_mirror(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_digest = "sha256:ABC";
+    gx_diags r = run(&cfg);
+    remedy(expect(&r, "V21", "core/image-digest", GX_BLOCKING), GX_REMEDY_SET,
+           "core/image-digest", NULL);
+    only(&r, "V21");
+
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.image_repository = "ghcr.io/mrwong99/glyphoxa:0.1.0";
+    r = run(&cfg);
+    const gx_diag *x = expect(&r, "V21", "core/image-repository", GX_BLOCKING);
+    contains(x->message, "holds a tag");
+    remedy(x, GX_REMEDY_SET, "core/image-repository", "ghcr.io/mrwong99/glyphoxa");
+    cfg.core.image_repository = "GHCR.io/Upper/Case";
+    r = run(&cfg);
+    expect(&r, "V21", "core/image-repository", GX_BLOCKING);
+
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.registry_mirror = "https://registry.example.internal:5000/";
+    r = run(&cfg);
+    x = expect(&r, "V21", "core/registry-mirror", GX_BLOCKING);
+    remedy(x, GX_REMEDY_SET, "core/registry-mirror", "registry.example.internal:5000");
+    cfg.core.registry_mirror = "registry.example.internal:99999";
+    r = run(&cfg);
+    remedy(expect(&r, "V21", "core/registry-mirror", GX_BLOCKING), GX_REMEDY_SET,
+           "core/registry-mirror", NULL);
+    cfg.core.registry_mirror = "registry.example.internal:5000/mirror";
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v22_chart_values_override(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    cfg.enabled[GX_C_SEALED_SECRETS] = true;
+    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
+    /* new keys and keys inside the tool's maps merge without a word */
+    cfg.postgresql.values = yaml("primary:\n  resources: {limits: {memory: 1Gi}}\n"
+                                 "  persistence: {storageClass: fast}\n");
+    cfg.sealed_secrets.values = yaml("resources: {requests: {cpu: 50m}}\n");
+    gx_diags r = run(&cfg);
+    none(&r);
+
+    cfg.postgresql.values = yaml("primary:\n  persistence: {size: 99Gi}\nauth: {database: x}\n");
+    cfg.sealed_secrets.values = yaml("fullnameOverride: other\n");
+    r = run(&cfg);
+    only(&r, "V22");
+    assert_int_equal(r.warnings, 3);
+    const gx_diag *x = expect(&r, "V22", "postgresql/values", GX_WARNING);
+    contains(x->message, "\"primary.persistence.size\"");
+    contains(x->message, "postgresql/persistence-size");
+    assert_string_equal(x->file, "values.yaml");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
+    contains(r.items[1].message, "\"auth.database\"");
+    x = expect(&r, "V22", "sealed-secrets/values", GX_WARNING);
+    contains(x->message, "\"fullnameOverride\"");
+
+    /* off components: their values are not looked at */
+    cfg.enabled[GX_C_POSTGRESQL] = false;
+    cfg.enabled[GX_C_SEALED_SECRETS] = false;
+    cfg.database.dsn = DSN;
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v23_local_charts(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    cfg.enabled[GX_C_SEALED_SECRETS] = true;
+    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
+    cfg.postgresql.chart = "./charts/postgresql-16.4.11.tgz";
+    cfg.sealed_secrets.chart = "charts/sealed-secrets-dir";
+    gx_diags r = run(&cfg);
+    none(&r);
+
+    static const struct {
+        const char *chart, *says;
+    } cases[] = {{"./charts/missing.tgz", "does not exist"},
+                 {"./charts/not-gzip.tgz", "no chart archive"},
+                 {"./charts/no-chart", "without a Chart.yaml"},
+                 {"./charts/fifo", "neither a file nor a directory"},
+                 {"/abs/unreadable.tgz", "cannot be read"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cfg.postgresql.chart = cases[i].chart;
+        r = run(&cfg);
+        only(&r, "V23");
+        const gx_diag *x = expect(&r, "V23", "postgresql/chart", GX_BLOCKING);
+        contains(x->message, cases[i].says);
+        contains(x->message, "relative to the workspace");
+        remedy(x, GX_REMEDY_SET, "postgresql/chart", NULL);
+    }
+    cfg.postgresql.chart = "oci://registry-1.docker.io/bitnamicharts/postgresql";
+    cfg.sealed_secrets.chart = "missing.tgz"; /* a path: it ends in .tgz */
+    r = run(&cfg);
+    expect(&r, "V23", "sealed-secrets/chart", GX_BLOCKING);
+    cfg.sealed_secrets.chart = "missing"; /* a name in sealed-secrets/repository */
+    r = run(&cfg);
+    none(&r);
+
+    /* without an environment (no workspace) nothing is looked at */
+    cfg.sealed_secrets.chart = "./missing.tgz";
+    gx_diags plain;
+    memset(&plain, 0, sizeof plain);
+    gx_validate(&cfg, A, &plain);
+    none(&plain);
+}
+
+static void test_v24_air_gapped(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "";
+    cfg.enabled[GX_C_POSTGRESQL] = true;
+    cfg.enabled[GX_C_SEALED_SECRETS] = true;
+    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
+    cfg.core.air_gapped = true;
+    gx_diags r = run(&cfg);
+    only(&r, "V24");
+    /* the Glyphoxa image, both charts' images, both charts (the sealed-secrets
+     * chart through its https repository) */
+    assert_int_equal(r.blocking, 5);
+    const gx_diag *x = expect(&r, "V24", "core/registry-mirror", GX_BLOCKING);
+    contains(x->message, "ghcr.io/mrwong99/glyphoxa:0.1.0");
+    contains(x->message, "core/registry-mirror is empty");
+    remedy(x, GX_REMEDY_SET, "core/registry-mirror", NULL);
+    contains(expect(&r, "V24", "postgresql/chart", GX_BLOCKING)->message,
+             "registry-1.docker.io");
+    contains(expect(&r, "V24", "sealed-secrets/repository", GX_BLOCKING)->message,
+             "https://bitnami-labs.github.io/sealed-secrets");
+
+    /* the mirror and local charts: nothing left */
+    cfg.core.registry_mirror = "registry.example.internal:5000";
+    cfg.postgresql.chart = "./charts/postgresql-16.4.11.tgz";
+    cfg.sealed_secrets.chart = "./charts/sealed-secrets-2.18.4.tgz";
+    r = run(&cfg);
+    none(&r);
+    /* OCI charts served by the mirror's host are fine too */
+    cfg.postgresql.chart = "oci://registry.example.internal:5000/charts/postgresql";
+    r = run(&cfg);
+    none(&r);
+
+    /* a per-chart override to a public registry, from the chart values */
+    cfg.postgresql.values = yaml("global: {imageRegistry: docker.io}\n");
+    r = run(&cfg);
+    x = expect(&r, "V24", "postgresql/values", GX_BLOCKING);
+    contains(x->message, "docker.io");
+    /* an explicit internal registry counts (postgresql/image-registry) */
+    cfg.postgresql.values = NULL;
+    cfg.postgresql.image_registry = "pg-images.example.internal";
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v25_endpoints_blocked(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.vault.addr = "vault.example";
+    cfg.config.providers.llm.name = "ollama";
+    cfg.config.providers.llm.base_url = "http://ollama:11434";
+    cfg.config.mcp_servers = yaml("- {name: wiki, transport: streamable-http, "
+                                  "url: \"wss2://mcp.example/x\"}\n");
+    cfg.config.providers.audio.name = "discord";
+    cfg.network_policy.allow_voice_udp = false;
+    gx_diags r = run(&cfg);
+    only(&r, "V25");
+    assert_int_equal(r.warnings, 4);
+    const gx_diag *x = expect(&r, "V25", "vault/addr", GX_WARNING);
+    contains(x->message, "cannot be told");
+    remedy(x, GX_REMEDY_SET, "vault/addr", NULL);
+    x = expect(&r, "V25", "config/providers/llm/base-url", GX_WARNING);
+    contains(x->message, "\"ollama\" is a Service in the release's namespace glyphoxa");
+    contains(x->message, "glyphoxa-default-deny");
+    contains(x->message, "worker pods on port 11434");
+    x = expect(&r, "V25", "config/mcp-servers", GX_WARNING);
+    contains(x->message, "config/mcp-servers[0].url");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
+    x = expect(&r, "V25", "network-policy/allow-voice-udp", GX_WARNING);
+    remedy(x, GX_REMEDY_SET, "network-policy/allow-voice-udp", "true");
+
+    /* a host in the namespace hidden in the DSN: never shown */
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.database.dsn = "postgres://glyphoxa:s3cret@pg.glyphoxa.svc:6543/glyphoxa";
+    r = run(&cfg);
+    x = expect(&r, "V25", "database/dsn", GX_WARNING);
+    contains(x->message, "the host of database/dsn");
+    assert_null(strstr(x->message, "s3cret"));
+    assert_null(strstr(x->message, "pg.glyphoxa"));
+
+    /* the tool's own Services and the bundled database are fine; ports given */
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.vault.addr = "https://vault.example:8200";
+    cfg.config.providers.llm.name = "ollama";
+    cfg.config.providers.llm.base_url = "http://ollama.ai.svc.cluster.local:11434";
+    cfg.config.mcp_servers = yaml("- {name: gw, transport: streamable-http, "
+                                  "url: \"http://glyphoxa-mcp-gateway.glyphoxa.svc:8080/mcp\"}\n");
+    r = run(&cfg);
+    none(&r);
+    /* network-policy off: nothing to block */
+    cfg.enabled[GX_C_NETWORK_POLICY] = false;
+    cfg.vault.addr = "vault";
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v26_create_namespace_off(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.create_namespace = false;
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V26", "core/create-namespace", GX_WARNING);
+    contains(x->message, "pod-security.kubernetes.io/");
+    remedy(x, GX_REMEDY_SET, "core/create-namespace", "true");
+    only(&r, "V26");
+}
+
+static void test_v27_rejected_values(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.run_as_user = 0;
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V27", "core/run-as-user", GX_BLOCKING);
+    contains(x->message, "runAsNonRoot");
+    remedy(x, GX_REMEDY_SET, "core/run-as-user", "65532");
+    only(&r, "V27");
+
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.gateway.service_account.name = "";
+    r = run(&cfg);
+    x = expect(&r, "V27", "gateway/service-account/name", GX_BLOCKING);
+    contains(x->message, "without a name");
+    remedy(x, GX_REMEDY_SET, "gateway/service-account/name", "glyphoxa-gateway");
+    only(&r, "V27");
+    /* with create off an empty name is V20's */
+    cfg.gateway.service_account.create = false;
+    r = run(&cfg);
+    only(&r, "V20");
+
+    cfg.gateway.service_account.create = true;
+    cfg.gateway.service_account.name = "Glyphoxa_Gateway";
+    r = run(&cfg);
+    contains(expect(&r, "V27", "gateway/service-account/name", GX_BLOCKING)->message,
+             "not a DNS subdomain");
+    cfg.gateway.service_account.name = "gateway.sa-1";
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v28_settings_without_effect(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    static const char *k[] = {"gpu"};
+    static const char *v[] = {"a100"};
+    cfg.worker.gpu.node_selector = (gx_map){1, k, v};
+    cfg.worker.gpu.tolerations = yaml("[{key: gpu, operator: Exists}]\n");
+    cfg.worker.gpu.count = 2;
+    gx_diags r = run(&cfg);
+    only(&r, "V28");
+    assert_int_equal(r.warnings, 3);
+    const gx_diag *x = expect(&r, "V28", "worker/gpu/node-selector", GX_WARNING);
+    contains(x->message, "the profile is cloud");
+    remedy(x, GX_REMEDY_UNSET, "worker/gpu/node-selector", NULL);
+    expect(&r, "V28", "worker/gpu/tolerations", GX_WARNING);
+    expect(&r, "V28", "worker/gpu/count", GX_WARNING);
+    /* with local-llm they apply */
+    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg.worker.gpu.tolerations = yaml("[{key: nvidia.com/gpu, operator: Exists}]\n");
+    r = run(&cfg);
+    none(&r);
+
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.enabled[GX_C_AUTOSCALING] = true;
+    r = run(&cfg);
+    none(&r); /* the topology's default counts as not set */
+    cfg.gateway.replica_count = 5;
+    r = run(&cfg);
+    x = expect(&r, "V28", "gateway/replica-count", GX_WARNING);
+    contains(x->message, "HorizontalPodAutoscaler");
+    remedy(x, GX_REMEDY_UNSET, "gateway/replica-count", NULL);
+    only(&r, "V28");
+    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg.gateway.pod_anti_affinity = false;
+    cfg.gateway.replica_count = 1; /* the dedicated default */
+    cfg.enabled[GX_C_AUTOSCALING] = true;
+    r = run(&cfg);
+    none(&r);
+}
+
+static void test_v29_object_size(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.config.providers.llm.name = "openai";
+    cfg.config.providers.tts.name = "elevenlabs";
+    /* 70,000 NPCs: the application config is over 1 MiB */
+    gx_buf b = GX_BUF_INIT;
+    for (int i = 0; i < 70000; i++)
+        gx_buf_printf(&b, "- {name: n%d}\n", i);
+    cfg.config.npcs = yaml(b.data);
+    gx_buf_free(&b);
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V29", "config/npcs", GX_BLOCKING);
+    contains(x->message, "glyphoxa-config");
+    contains(x->message, "1048576");
+    remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
+    only(&r, "V29");
+
+    /* the Secret: a huge admin key, never shown */
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    char *key = gx_arena_alloc(A, 1100000);
+    memset(key, 'k', 1100000 - 1);
+    cfg.gateway.admin_key = key;
+    r = run(&cfg);
+    x = expect(&r, "V29", "gateway/admin-key", GX_BLOCKING);
+    contains(x->message, "glyphoxa-secrets");
+    assert_null(strstr(x->message, "kkkk"));
+    remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL);
+}
+
+static void test_delivery_shapes(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.network_policy.extra_egress =
+        yaml("- {cidr: 10.20.0.0/16, ports: [8200, 8201]}\n"
+             "- {cidr: \"fd00::/8\", protocol: UDP}\n- {cidr: 0.0.0.0/0}\n");
+    cfg.network_policy.metrics_from =
+        yaml("- namespace-selector: {kubernetes.io/metadata.name: monitoring}\n"
+             "  pod-selector: {app.kubernetes.io/name: prometheus}\n"
+             "- namespace-selector: {}\n");
+    gx_diags r = run(&cfg);
+    none(&r);
+
+    cfg.network_policy.extra_egress =
+        yaml("- {cidr: 10.20.0.0/33, ports: [0, http], protocol: ICMP, to: x}\n- {ports: [1]}\n"
+             "- just-a-string\n");
+    r = run(&cfg);
+    only(&r, "V15");
+    assert_int_equal(r.blocking, 7);
+    contains(r.items[0].message, "network-policy/extra-egress[0].cidr");
+    contains(r.items[6].message, "an egress rule must be a map");
+    cfg.network_policy.extra_egress = yaml("cidr: 10.0.0.0/8\n");
+    r = run(&cfg);
+    contains(expect(&r, "V15", "network-policy/extra-egress", GX_BLOCKING)->message,
+             "must be a list");
+
+    cfg.network_policy.extra_egress = NULL;
+    cfg.network_policy.metrics_from =
+        yaml("- {}\n- {pods: {a: b}}\n- {pod-selector: {\"bad key!\": x}}\n"
+             "- {namespace-selector: [a]}\n");
+    r = run(&cfg);
+    only(&r, "V15");
+    assert_int_equal(r.blocking, 4);
+    contains(r.items[0].message, "an empty map");
+    contains(r.items[1].message, "unknown key \"pods\"");
+}
+
 /* ---- disabled components ---------------------------------------------------------- */
 
 static void test_disabled_autoscaling_not_validated(void **state)
@@ -1590,6 +2053,48 @@ static bool scenario(size_t i, struct gx_config *cfg)
         cfg->gateway.service_account.create = false;
         cfg->gateway.service_account.name = "";
         return true;
+    case 20: /* V21: a digest in the tag, a bad digest, a mirror with a scheme, a repository
+              * with a tag */
+        cfg->core.image_tag = "0.1.0@" DIGEST;
+        cfg->core.image_digest = "sha256:123";
+        cfg->core.registry_mirror = "https://mirror.example.internal/";
+        cfg->core.image_repository = "ghcr.io/mrwong99/glyphoxa:0.1.0";
+        return true;
+    case 21: { /* V21 (64 characters), V26, V27 */
+        static char tag[65];
+        memset(tag, '7', 64);
+        cfg->core.image_tag = tag;
+        cfg->core.create_namespace = false;
+        cfg->core.run_as_user = 0;
+        cfg->gateway.service_account.name = "Not_A_Name";
+        return true;
+    }
+    case 22: /* V22, V23, V24 */
+        cfg->database.dsn = "";
+        cfg->enabled[GX_C_POSTGRESQL] = true;
+        cfg->enabled[GX_C_SEALED_SECRETS] = true;
+        cfg->postgresql.postgres_password = "pw-pw-pw-pw";
+        cfg->postgresql.values = yaml("primary: {persistence: {size: 1Gi}}\n");
+        cfg->sealed_secrets.values = yaml("image: {registry: quay.io}\n");
+        cfg->postgresql.chart = "./charts/missing.tgz";
+        cfg->core.air_gapped = true;
+        return true;
+    case 23: /* V25, V28 */
+        cfg->vault.addr = "vault.example";
+        cfg->config.providers.audio.name = "discord";
+        cfg->network_policy.allow_voice_udp = false;
+        cfg->config.mcp_servers = yaml("- {name: w, transport: streamable-http, "
+                                       "url: \"http://wiki:8000/mcp\"}\n");
+        cfg->worker.gpu.count = 4;
+        cfg->enabled[GX_C_AUTOSCALING] = true;
+        cfg->gateway.replica_count = 6;
+        return true;
+    case 24: { /* V29: the Secret */
+        static char key[1100000];
+        memset(key, 'x', sizeof key - 1);
+        cfg->gateway.admin_key = key;
+        return true;
+    }
     default:
         return false;
     }
@@ -1911,6 +2416,18 @@ int main(void)
         T(test_v18_options_without_name),
         T(test_v19_latest),
         T(test_v20_no_service_account),
+        T(test_v21_tag_with_digest),
+        T(test_v21_tag_grammar_and_length),
+        T(test_v21_digest_repository_mirror),
+        T(test_v22_chart_values_override),
+        T(test_v23_local_charts),
+        T(test_v24_air_gapped),
+        T(test_v25_endpoints_blocked),
+        T(test_v26_create_namespace_off),
+        T(test_v27_rejected_values),
+        T(test_v28_settings_without_effect),
+        T(test_v29_object_size),
+        T(test_delivery_shapes),
         T(test_disabled_autoscaling_not_validated),
         T(test_disabled_mcp_gateway_not_validated),
         T(test_hostile_values),

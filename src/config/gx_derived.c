@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gx_delivery.h"
 #include "gx_hash.h"
 #include "gx_node.h"
 #include "gx_yamlout.h"
@@ -349,7 +350,7 @@ static const gx_node *gx_tolerations(gx_arena *arena, const struct gx_config *cf
 static const char *const gx_topology_names[] = {"shared", "dedicated"};
 
 static gx_map gx_labels(gx_arena *arena, const struct gx_config *cfg, const char *component,
-                        bool selector)
+                        bool selector, const char *version)
 {
     gx_map_builder mb;
     gx_mb_init(&mb, arena, 6);
@@ -358,7 +359,7 @@ static gx_map gx_labels(gx_arena *arena, const struct gx_config *cfg, const char
     if (!selector) {
         gx_mb_set(&mb, "app.kubernetes.io/part-of", "glyphoxa");
         gx_mb_set(&mb, "app.kubernetes.io/managed-by", "glyphoxa-deploy");
-        gx_mb_set(&mb, "app.kubernetes.io/version", cfg->core.image_tag);
+        gx_mb_set(&mb, "app.kubernetes.io/version", version);
     }
     if (component)
         gx_mb_set(&mb, "app.kubernetes.io/component", component);
@@ -386,14 +387,16 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
     int topo = cfg->core.topology;
     const char *topology = gx_topology_names[topo == GX_CORE_TOPOLOGY_DEDICATED ? 1 : 0];
 
-    out->labels = gx_labels(arena, cfg, NULL, false);
-    out->labels_gateway = gx_labels(arena, cfg, "gateway", false);
-    out->labels_worker = gx_labels(arena, cfg, "worker", false);
-    out->labels_mcp_gateway = gx_labels(arena, cfg, "mcp-gateway", false);
-    out->selector_gateway = gx_labels(arena, cfg, "gateway", true);
-    out->selector_worker = gx_labels(arena, cfg, "worker", true);
-    out->selector_mcp_gateway = gx_labels(arena, cfg, "mcp-gateway", true);
-    out->image = gx_arena_printf(arena, "%s:%s", cfg->core.image_repository, cfg->core.image_tag);
+    out->version_label = gx_version_label(arena, cfg->core.image_tag);
+    const char *v = out->version_label;
+    out->labels = gx_labels(arena, cfg, NULL, false, v);
+    out->labels_gateway = gx_labels(arena, cfg, "gateway", false, v);
+    out->labels_worker = gx_labels(arena, cfg, "worker", false, v);
+    out->labels_mcp_gateway = gx_labels(arena, cfg, "mcp-gateway", false, v);
+    out->selector_gateway = gx_labels(arena, cfg, "gateway", true, v);
+    out->selector_worker = gx_labels(arena, cfg, "worker", true, v);
+    out->selector_mcp_gateway = gx_labels(arena, cfg, "mcp-gateway", true, v);
+    out->image = gx_image_ref(arena, cfg);
 
     /* secrets */
     out->database_dsn = gx_database_dsn(cfg, arena);
@@ -467,5 +470,30 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
                               (long long)cfg->mcp_gateway.ports.mcp)
             : "";
     out->api_server_port_extra = cfg->network_policy.api_server_port != 443;
+    /* only what a template of an enabled component uses is computed; the
+     * rest stays an empty node */
+    gx_node *none = gx_arena_alloc(arena, sizeof *none);
+    none->kind = GX_NODE_MAP;
+    none->text = "";
+    out->gateway_egress = out->worker_egress = out->mcp_gateway_egress = out->metrics_from =
+        out->postgresql_values = out->postgresql_values_no_password =
+            out->sealed_secrets_values = none;
+    if (cfg->enabled[GX_C_NETWORK_POLICY]) {
+        out->gateway_egress = gx_egress(arena, cfg, GX_POD_GATEWAY);
+        out->worker_egress = gx_egress(arena, cfg, GX_POD_WORKER);
+        out->mcp_gateway_egress = gx_egress(arena, cfg, GX_POD_MCP_GATEWAY);
+        out->metrics_from = gx_metrics_from(arena, cfg);
+    }
+    /* the infrastructure charts' Helm values, with the user's merged over them */
+    if (cfg->enabled[GX_C_POSTGRESQL]) {
+        out->postgresql_values = gx_values_merge(
+            arena, gx_postgresql_values_base(arena, cfg, true), cfg->postgresql.values, NULL, NULL);
+        out->postgresql_values_no_password =
+            gx_values_merge(arena, gx_postgresql_values_base(arena, cfg, false),
+                            cfg->postgresql.values, NULL, NULL);
+    }
+    if (cfg->enabled[GX_C_SEALED_SECRETS])
+        out->sealed_secrets_values = gx_values_merge(
+            arena, gx_sealed_secrets_values_base(arena, cfg), cfg->sealed_secrets.values, NULL, NULL);
     out->no_secrets = false; /* set by the exporter for export --no-secrets */
 }

@@ -1,5 +1,5 @@
 /* gx_rules — validation (docs/rules.md): per-field checks driven by the field table
- * (V1) and the hand-written cross-value rules V2–V20, one function per rule id,
+ * (V1) and the hand-written cross-value rules V2–V29 (V21–V29, the delivery rules, in gx_rules_delivery.c), one function per rule id,
  * registered in one table. Values of disabled components are not validated.
  * Depends on gx_schema (generated), gx_model, gx_node, gx_arena. */
 #ifndef GX_RULES_H
@@ -13,7 +13,7 @@
 #include "gx_schema.h"
 
 /* Validation results are diagnostics (gx_diag.h): severity, the rule's code
- * (GX_CODE_V1 … GX_CODE_V20), the schema path, a message that says what is
+ * (GX_CODE_V1 … GX_CODE_V29), the schema path, a message that says what is
  * wrong and what to do, sometimes a hint, and a structured remedy when a fix
  * is obvious (set or unset a path, enable a component, edit the file at the
  * line the diagnostic names). Messages and hints are front-end neutral: they
@@ -25,8 +25,27 @@
 
 typedef void (*gx_rule_fn)(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 
+/* What a local chart path is, as the environment's probe reports it. */
+typedef enum gx_chart_probe {
+    GX_PROBE_MISSING,      /* nothing there */
+    GX_PROBE_ARCHIVE,      /* a gzip-compressed file: a chart archive */
+    GX_PROBE_DIRECTORY,    /* a directory with a Chart.yaml */
+    GX_PROBE_NOT_ARCHIVE,  /* a file that is not gzip-compressed */
+    GX_PROBE_NO_CHART,     /* a directory without Chart.yaml */
+    GX_PROBE_OTHER,        /* a FIFO, device or socket */
+    GX_PROBE_UNREADABLE    /* there, but it cannot be examined */
+} gx_chart_probe;
+
+/* What the rules may ask of the world outside the values (the workspace's
+ * files). Without one (gx_validate), the rules that need it check nothing. */
+typedef struct gx_validate_env {
+    /* What path (a chart value: relative to the workspace, or absolute) is. */
+    gx_chart_probe (*probe_chart)(void *ctx, const char *path);
+    void *ctx;
+} gx_validate_env;
+
 typedef struct gx_rule {
-    const char *id;          /* "V1" … "V20" */
+    const char *id;          /* "V1" … "V29" */
     gx_code code;            /* GX_CODE_V1 … */
     const char *summary;     /* one line, for documentation and `list rules` */
     const char *severities;  /* what it can produce: "blocking", "warning" or
@@ -42,6 +61,11 @@ extern const size_t gx_rule_count;
  * out already has one, and out keeps every result (no limit unless set).
  * Results come in rule-table order, then schema order within a rule. */
 void gx_validate(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
+
+/* gx_validate with an environment (NULL: none, as gx_validate): the rules that
+ * look at files (local chart paths, V23) ask env. */
+void gx_validate_with(const struct gx_config *cfg, const gx_validate_env *env, gx_arena *arena,
+                      gx_diags *out);
 
 /* Adds one result; message is printf-formatted into the list's arena (arena
  * when out has none yet). Returns the result so the caller can fill hint,

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,45 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
     *data = buf;
     *len = used;
     return true;
+}
+
+gx_chart_path gx_chart_path_probe(const char *dir, const char *path)
+{
+    if (!path || !*path)
+        return GX_CHART_PATH_MISSING;
+    char full[PATH_MAX];
+    int n = path[0] == '/' || !dir || !*dir ? snprintf(full, sizeof full, "%s", path)
+                                              : snprintf(full, sizeof full, "%s/%s", dir, path);
+    if (n < 0 || (size_t)n >= sizeof full)
+        return GX_CHART_PATH_UNREADABLE;
+    struct stat st;
+    if (stat(full, &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR ? GX_CHART_PATH_MISSING
+                                                   : GX_CHART_PATH_UNREADABLE;
+    if (S_ISDIR(st.st_mode)) {
+        char chart[PATH_MAX];
+        if (snprintf(chart, sizeof chart, "%s/Chart.yaml", full) >= (int)sizeof chart)
+            return GX_CHART_PATH_UNREADABLE;
+        struct stat cs;
+        if (stat(chart, &cs) != 0)
+            return errno == ENOENT ? GX_CHART_PATH_NO_CHART : GX_CHART_PATH_UNREADABLE;
+        return S_ISREG(cs.st_mode) ? GX_CHART_PATH_DIRECTORY : GX_CHART_PATH_NO_CHART;
+    }
+    if (!S_ISREG(st.st_mode))
+        return GX_CHART_PATH_OTHER;
+    int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return GX_CHART_PATH_UNREADABLE;
+    unsigned char magic[2] = {0, 0};
+    ssize_t r;
+    do
+        r = read(fd, magic, sizeof magic);
+    while (r < 0 && errno == EINTR);
+    close(fd);
+    if (r < 0)
+        return GX_CHART_PATH_UNREADABLE;
+    return r == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? GX_CHART_PATH_ARCHIVE
+                                                           : GX_CHART_PATH_NOT_GZIP;
 }
 
 bool gx_file_exists(const char *path)

@@ -54,6 +54,23 @@ bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **da
  * examined. Meant for "do not overwrite what is there" checks. */
 bool gx_file_exists(const char *path);
 
+/* What a local Helm chart path is (gx_chart_path_probe). */
+typedef enum gx_chart_path {
+    GX_CHART_PATH_MISSING,    /* nothing there */
+    GX_CHART_PATH_ARCHIVE,    /* a regular file that starts with the gzip magic */
+    GX_CHART_PATH_DIRECTORY,  /* a directory holding a regular file Chart.yaml */
+    GX_CHART_PATH_NOT_GZIP,   /* a regular file that is not gzip-compressed */
+    GX_CHART_PATH_NO_CHART,   /* a directory without Chart.yaml */
+    GX_CHART_PATH_OTHER,      /* a FIFO, device or socket */
+    GX_CHART_PATH_UNREADABLE  /* there, but it cannot be examined or read */
+} gx_chart_path;
+
+/* What path is as a Helm chart: a chart archive or a chart directory. A
+ * relative path is taken relative to dir (where helm runs); symbolic links
+ * are followed, as helm follows them. Reads at most the first two bytes of a
+ * file; never blocks on a FIFO. */
+gx_chart_path gx_chart_path_probe(const char *dir, const char *path);
+
 /* ---- writing ---------------------------------------------------------------- */
 
 /* Replaces the file at path with len bytes of data, atomically: readers see the

@@ -20,7 +20,9 @@ golden_export_args() {
 }
 
 # golden_render BIN CASE_DIR OUT: exports CASE_DIR/values.yaml (with the
-# case's export-args) in a fresh workspace OUT/ws and leaves OUT/tree holding
+# case's export-args) in a fresh workspace OUT/ws, which also gets a copy of
+# what CASE_DIR/workspace/ holds (e.g. local chart archives the values name),
+# and leaves OUT/tree holding
 # its generated/ and scripts/ (empty directories dropped: git keeps none) and
 # OUT/modes.txt listing "MODE PATH" of each file.
 golden_render() {
@@ -29,6 +31,9 @@ golden_render() {
     mapfile -t extra < <(golden_export_args "$case_dir")
     rm -rf "$out"
     mkdir -p "$out/ws" "$out/tree"
+    if [[ -d $case_dir/workspace ]]; then
+        cp -R "$case_dir/workspace/." "$out/ws/"
+    fi
     cp "$case_dir/values.yaml" "$out/ws/values.yaml"
     chmod 600 "$out/ws/values.yaml"
     "$bin" -C "$out/ws" export "${extra[@]}" >"$out/export.log" || {

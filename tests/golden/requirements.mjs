@@ -54,6 +54,34 @@ const R = get("core/release-name", "glyphoxa");
 const N = get("core/namespace", "glyphoxa");
 const topology = get("core/topology", "shared");
 const tag = String(get("core/image-tag", "0.1.0"));
+const digest = String(get("core/image-digest", ""));
+const mirror = String(get("core/registry-mirror", "")).replace(/\/+$/, "");
+const pullSecrets = get("core/image-pull-secrets", []) ?? [];
+// the version label: the tag before any '@', other characters than [A-Za-z0-9._-]
+// as '-', at most 63, alphanumeric at both ends
+const versionLabel = (() => {
+  let v = tag.split("@")[0].replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 63);
+  return v.replace(/[^A-Za-z0-9]+$/, "");
+})();
+// the image: the repository below the mirror (its path below its own registry),
+// @digest or :tag
+const image = (() => {
+  let repo = String(get("core/image-repository", "ghcr.io/mrwong99/glyphoxa"));
+  if (mirror && !(repo === mirror || repo.startsWith(mirror + "/"))) {
+    const first = repo.split("/")[0];
+    const hasRegistry = repo.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+    const rest = hasRegistry ? repo.slice(first.length + 1) : repo.includes("/") ? repo : `library/${repo}`;
+    repo = `${mirror}/${rest}`;
+  }
+  return digest ? `${repo}@${digest}` : `${repo}:${tag}`;
+})();
+// ports of a URL (its own, or the scheme's default), of a DSN (5432 by default)
+const urlPort = (u) => {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(u);
+  if (!m) return 0;
+  if (m[3]) return Number(m[3]);
+  return { http: 80, https: 443, ws: 80, wss: 443, postgres: 5432, postgresql: 5432 }[m[1].toLowerCase()] ?? 0;
+};
 const tier = get("core/tier-scheduling", true);
 const on = {
   mcp: comp("mcp-gateway", true),
@@ -100,7 +128,7 @@ const common = {
   "app.kubernetes.io/instance": R,
   "app.kubernetes.io/part-of": "glyphoxa",
   "app.kubernetes.io/managed-by": "glyphoxa-deploy",
-  "app.kubernetes.io/version": tag,
+  "app.kubernetes.io/version": versionLabel,
 };
 const selector = (c) => ({ "app.kubernetes.io/component": c, "app.kubernetes.io/instance": R, "app.kubernetes.io/name": "glyphoxa" });
 function checkLabels(where, labels, component) {
@@ -109,6 +137,7 @@ function checkLabels(where, labels, component) {
 }
 const componentOf = (d) => {
   const n = d.metadata.name;
+  if (n === `${R}-default-deny`) return null;
   if (n === `${R}-mcp-gateway`) return "mcp-gateway";
   if (n === `${R}-worker` || n === `${R}-worker-job-template`) return "worker";
   if (["Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "NetworkPolicy", "ServiceAccount", "Role", "RoleBinding"].includes(d.kind)) return "gateway";
@@ -192,13 +221,32 @@ if (noSecrets && credentials) {
   const servers = get("config/mcp-servers", []) ?? [];
   check(servers.length ? eq(c.mcp?.servers, servers) : c.mcp === undefined, "mcp.servers do not read back");
 }
+// the value at a dotted key path of the chart values the user gave (undefined: not given)
+const userValue = (path, keys) => keys.split(".").reduce((v, k) => (v && typeof v === "object" ? v[k] : undefined), get(path, {}) ?? {});
+const want = (path, keys, tool) => (userValue(path, keys) !== undefined ? userValue(path, keys) : tool);
 if (on.pg) {
   const pgv = YAML.parse(readFileSync(join(dir, "infra/postgresql-values.yaml"), "utf8"), { version: "1.2", schema: "core" });
-  check(noSecrets ? pgv.auth.postgresPassword === undefined : pgv.auth.postgresPassword === get("postgresql/postgres-password"), "postgresql values: auth.postgresPassword");
-  check(pgv.auth.database === get("postgresql/database", "glyphoxa") && pgv.fullnameOverride === `${R}-postgresql`, "postgresql values: database / fullnameOverride");
-  check(String(pgv.primary.persistence.size) === String(get("postgresql/persistence-size", "10Gi")), "postgresql values: persistence size");
-  const reg = get("postgresql/image-registry", "");
-  check(reg ? pgv.global?.imageRegistry === reg : pgv.global === undefined, "postgresql values: global.imageRegistry");
+  const P = "postgresql/values";
+  check(noSecrets ? pgv.auth.postgresPassword === undefined : pgv.auth.postgresPassword === want(P, "auth.postgresPassword", get("postgresql/postgres-password")), "postgresql values: auth.postgresPassword");
+  check(pgv.auth.database === want(P, "auth.database", get("postgresql/database", "glyphoxa")) && pgv.fullnameOverride === want(P, "fullnameOverride", `${R}-postgresql`), "postgresql values: database / fullnameOverride");
+  check(String(pgv.primary.persistence.size) === String(want(P, "primary.persistence.size", get("postgresql/persistence-size", "10Gi"))), "postgresql values: persistence size");
+  const reg = get("postgresql/image-registry", "") || mirror;
+  check(pgv.global?.imageRegistry === want(P, "global.imageRegistry", reg || undefined), "postgresql values: global.imageRegistry");
+  check(eq(pgv.global?.imagePullSecrets, want(P, "global.imagePullSecrets", pullSecrets.length ? pullSecrets : undefined)), "postgresql values: global.imagePullSecrets");
+  for (const [k, v] of Object.entries(get(P, {}) ?? {})) if (!["auth", "primary", "global", "fullnameOverride"].includes(k)) check(eq(pgv[k], v), `postgresql values: ${k} from postgresql/values`);
+  const np = pgv.primary.networkPolicy;
+  if (on.np) {
+    check(np?.enabled === true && np.allowExternal === false && np.allowExternalEgress === false, "postgresql values: the chart's NetworkPolicy closed");
+    const from = np?.extraIngress?.[0]?.from ?? [];
+    check(np?.extraIngress?.[0]?.ports?.[0]?.port === 5432 && eq(from.map((f) => f.podSelector.matchLabels), [selector("gateway"), selector("worker")]), "postgresql values: PostgreSQL admits the gateway and the workers");
+  } else check(np === undefined, "postgresql values: no networkPolicy without the network-policy component");
+}
+if (comp("sealed-secrets", false)) {
+  const ssv = YAML.parse(readFileSync(join(dir, "infra/sealed-secrets-values.yaml"), "utf8"), { version: "1.2", schema: "core" });
+  const S = "sealed-secrets/values";
+  check(ssv.fullnameOverride === want(S, "fullnameOverride", "sealed-secrets-controller"), "sealed-secrets values: fullnameOverride");
+  check(ssv.image?.registry === want(S, "image.registry", mirror || undefined), "sealed-secrets values: image.registry is the mirror");
+  check(eq(ssv.image?.pullSecrets, want(S, "image.pullSecrets", pullSecrets.length ? pullSecrets : undefined)), "sealed-secrets values: image.pullSecrets");
 }
 const checksum = createHash("sha256").update(configText, "utf8").digest("hex");
 
@@ -211,15 +259,20 @@ function checkPod(where, podTemplate, mode, extra) {
   const sc = spec.securityContext ?? {};
   check(sc.runAsNonRoot === true && sc.seccompProfile?.type === "RuntimeDefault", `${where}: pod security context`);
   check(sc.runAsUser === get("core/run-as-user", 65532) && sc.runAsGroup === get("core/run-as-group", 65532) && sc.fsGroup === get("core/fs-group", 65532), `${where}: run-as ids`);
-  const pulls = get("core/image-pull-secrets", []) ?? [];
-  check(eq((spec.imagePullSecrets ?? []).map((s) => s.name), pulls), `${where}: imagePullSecrets`);
+  check(eq((spec.imagePullSecrets ?? []).map((s) => s.name), pullSecrets), `${where}: imagePullSecrets`);
   if (mode !== "gateway") check(spec.automountServiceAccountToken === false, `${where}: automountServiceAccountToken must be false`);
   const vol = (spec.volumes ?? []).find((v) => v.name === "config");
   check(vol && (vol.configMap?.name === `${R}-config` || vol.secret?.secretName === `${R}-config`), `${where}: config volume from R-config`);
   check(vol && (vol.secret ? credentials : !credentials), `${where}: config volume kind matches R-config`);
   check(spec.containers?.length === 1, `${where}: one container`);
   const c = spec.containers[0];
-  check(c.image === `${get("core/image-repository", "ghcr.io/mrwong99/glyphoxa")}:${tag}`, `${where}: image`);
+  check(c.image === image, `${where}: image ${c.image}, want ${image}`);
+  check(c.workingDir === "/var/lib/glyphoxa", `${where}: workingDir`);
+  for (const [name, at, limit] of [["tmp", "/tmp", "128Mi"], ["data", "/var/lib/glyphoxa", "64Mi"]]) {
+    const v = (spec.volumes ?? []).find((x) => x.name === name);
+    check(v?.emptyDir?.sizeLimit === limit, `${where}: emptyDir ${name} with sizeLimit ${limit}`);
+    check((c.volumeMounts ?? []).some((m) => m.name === name && m.mountPath === at && !m.readOnly), `${where}: ${name} writable at ${at}`);
+  }
   check(c.imagePullPolicy === get("core/image-pull-policy", "IfNotPresent"), `${where}: pull policy`);
   check(eq(c.args, [`--mode=${mode}`, "--config=/etc/glyphoxa/config.yaml"]), `${where}: args ${c.args}`);
   const mount = (c.volumeMounts ?? []).find((m) => m.name === "config");
@@ -284,6 +337,7 @@ if (check(jobCm, "ConfigMap R-worker-job-template missing")) {
   checkLabels("worker Job", job.metadata.labels, "worker");
   check(job.metadata.namespace === N, "worker Job namespace");
   const s = job.spec;
+  check(s.backoffLimit === 0, "worker Job backoffLimit 0 (a failed session is not retried)");
   check(s.parallelism === 1 && s.completions === 1 && s.activeDeadlineSeconds === get("worker/active-deadline-seconds", 14400) && s.ttlSecondsAfterFinished === get("worker/ttl-seconds-after-finished", 300) && s.template.spec.restartPolicy === "Never", "worker Job spec");
   checkPod("worker", s.template, "worker", ({ spec, c, env, ports }) => {
     check(ports.grpc === get("worker/ports/grpc", 50051), "worker container port named grpc");
@@ -335,21 +389,57 @@ if (on.hpa) {
 if (on.np) {
   const egressPorts = (np) => np.spec.egress.flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port ?? "*"}`));
   const ingressPorts = (np) => np.spec.ingress.flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port}`));
+  const deny = find("NetworkPolicy", `${R}-default-deny`);
+  check(deny && eq(deny.spec.podSelector, {}) && eq(deny.spec.policyTypes, ["Ingress", "Egress"]) && !deny.spec.ingress && !deny.spec.egress, "NetworkPolicy R-default-deny: everything in the namespace denied");
+  // what the values name, by pod
+  const dsn = String(get("database/dsn", ""));
+  const dbPorts = dsn ? (/^postgres(ql)?:\/\//.test(dsn) ? [urlPort(dsn) || 5432] : [Number((/port=(\d+)/.exec(dsn) ?? [0, 5432])[1])]) : on.pg ? [5432] : [];
+  const vaultPort = get("vault/addr", "") ? urlPort(String(get("vault/addr"))) : 0;
+  const providerPorts = ["llm", "stt", "tts", "s2s", "embeddings", "vad", "audio"].map((k) => get(`config/providers/${k}/base-url`, "")).filter((u) => u).map((u) => urlPort(String(u))).filter((p) => p);
+  const mcpPorts = (get("config/mcp-servers", []) ?? []).filter((m) => m.transport === "streamable-http" && m.url).map((m) => urlPort(String(m.url))).filter((p) => p);
+  const extra = get("network-policy/extra-egress", []) ?? [];
+  const from = (() => {
+    const peers = (get("network-policy/metrics-from", []) ?? []).map((e) => {
+      const p = {};
+      if (e["namespace-selector"]) p.namespaceSelector = Object.keys(e["namespace-selector"]).length ? { matchLabels: e["namespace-selector"] } : {};
+      if (e["pod-selector"]) p.podSelector = Object.keys(e["pod-selector"]).length ? { matchLabels: e["pod-selector"] } : {};
+      return p;
+    });
+    return peers.length ? peers : [{ podSelector: {} }];
+  })();
+  const checkCommon = (name, np, observe) => {
+    const obs = np.spec.ingress.find((r) => (r.ports ?? []).some((p) => p.port === observe));
+    check(obs && eq(obs.from, from), `${name}: observe port open to network-policy/metrics-from only (${JSON.stringify(obs?.from)})`);
+    for (const e of extra) {
+      const rule = np.spec.egress.find((r) => r.to?.[0]?.ipBlock?.cidr === e.cidr);
+      check(rule && eq((rule.ports ?? []).map((p) => p.port), e.ports ?? (e.protocol ? [undefined] : [])), `${name}: extra egress to ${e.cidr}`);
+    }
+  };
   const gnp = find("NetworkPolicy", `${R}-gateway`);
   if (check(gnp, "NetworkPolicy R-gateway missing")) {
     const e = egressPorts(gnp);
-    for (const p of ["UDP/53", "TCP/53", "TCP/5432", "TCP/443", `TCP/${get("network-policy/api-server-port", 6443)}`, `TCP/${get("worker/ports/grpc", 50051)}`]) check(e.includes(p), `gateway egress ${p}`);
+    for (const p of ["UDP/53", "TCP/53", "TCP/443", `TCP/${get("network-policy/api-server-port", 6443)}`, `TCP/${get("worker/ports/grpc", 50051)}`, ...dbPorts.map((p) => `TCP/${p}`), ...(vaultPort ? [`TCP/${vaultPort}`] : [])]) check(e.includes(p), `gateway egress ${p}`);
+    for (const p of providerPorts) if (![...dbPorts, 443, vaultPort, get("network-policy/api-server-port", 6443)].includes(p)) check(!e.includes(`TCP/${p}`), `gateway egress ${p}: only the workers use provider endpoints`);
     const i = ingressPorts(gnp);
     for (const p of ["admin", "grpc", "observe"]) check(i.includes(`TCP/${get(`gateway/ports/${p}`, { admin: 8081, grpc: 50051, observe: 9090 }[p])}`), `gateway ingress ${p}`);
+    checkCommon("gateway", gnp, get("gateway/ports/observe", 9090));
   }
   const wnp = find("NetworkPolicy", `${R}-worker`);
   if (check(wnp, "NetworkPolicy R-worker missing")) {
     const e = egressPorts(wnp);
-    for (const p of ["UDP/53", "TCP/53", "TCP/5432", "TCP/443", `TCP/${get("gateway/ports/grpc", 50051)}`]) check(e.includes(p), `worker egress ${p}`);
+    for (const p of ["UDP/53", "TCP/53", "TCP/443", `TCP/${get("gateway/ports/grpc", 50051)}`, ...dbPorts.map((p) => `TCP/${p}`), ...providerPorts.map((p) => `TCP/${p}`), ...mcpPorts.map((p) => `TCP/${p}`)]) check(e.includes(p), `worker egress ${p}`);
     check(e.includes("UDP/*") === get("network-policy/allow-voice-udp", true), "worker UDP egress");
-    check(e.includes(`TCP/${get("mcp-gateway/ports/mcp", 8080)}`) === !!on.mcp, "worker egress to the mcp port");
+    check(e.includes(`TCP/${get("mcp-gateway/ports/mcp", 8080)}`) === (!!on.mcp || mcpPorts.includes(get("mcp-gateway/ports/mcp", 8080)) || providerPorts.includes(get("mcp-gateway/ports/mcp", 8080))), "worker egress to the mcp port");
+    checkCommon("worker", wnp, get("worker/ports/observe", 9090));
   }
-  check(!!find("NetworkPolicy", `${R}-mcp-gateway`) === !!on.mcp, "NetworkPolicy R-mcp-gateway presence");
+  const mnp = find("NetworkPolicy", `${R}-mcp-gateway`);
+  check(!!mnp === !!on.mcp, "NetworkPolicy R-mcp-gateway presence");
+  if (mnp) {
+    const e = egressPorts(mnp);
+    for (const p of ["UDP/53", "TCP/53", "TCP/443", ...mcpPorts.map((p) => `TCP/${p}`)]) check(e.includes(p), `mcp-gateway egress ${p}`);
+    for (const p of dbPorts) if (p !== 443 && !mcpPorts.includes(p)) check(!e.includes(`TCP/${p}`), `mcp-gateway egress ${p}: the MCP gateway has no database`);
+    checkCommon("mcp-gateway", mnp, get("mcp-gateway/ports/observe", 9090));
+  }
 }
 
 if (problems.length) {
