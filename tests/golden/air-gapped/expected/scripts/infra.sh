@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
+# glyphoxa-deploy target "infrastructure": installs or upgrades the bundled Helm
+# releases that are switched on — PostgreSQL (postgresql) and the Sealed Secrets
+# controller (sealed-secrets) — with values from the 0600 files in generated/infra/.
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply infrastructure`, or by hand: bash scripts/infra.sh
+set -euo pipefail
+
+release='glyphoxa'
+namespace='offline'
+
+# ---- prelude: the same in every target script -------------------------------------
+# kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
+# executables), else kubectl / helm from PATH; --kubeconfig / --context from
+# $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
+# word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
+# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+kubectl_cmd=("${GX_KUBECTL:-kubectl}")
+# shellcheck disable=SC2034 # not every target uses helm
+helm_cmd=("${GX_HELM:-helm}")
+if [[ -n ${GX_KUBECONFIG:-} ]]; then
+    kubectl_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+    helm_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+fi
+if [[ -n ${GX_CONTEXT:-} ]]; then
+    kubectl_cmd+=("--context=$GX_CONTEXT")
+    helm_cmd+=("--kube-context=$GX_CONTEXT")
+fi
+dry_run=${GX_DRY_RUN:-0}
+
+# echo_command COMMAND [ARG...]: prints "+ COMMAND ARG..." with each word shell-quoted.
+echo_command() {
+    local words
+    printf -v words ' %q' "$@"
+    printf '+%s\n' "$words"
+}
+
+# run COMMAND [ARG...]: echoes the command, then runs it (not with GX_DRY_RUN=1).
+run() {
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    "$@"
+}
+
+# step N/M TEXT: announces step N of M.
+step() {
+    printf '[step %s] %s\n' "$1" "$2"
+}
+
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
+# ---- end of prelude ------------------------------------------------------------------
+
+limit=${GX_TIMEOUT:-300}
+
+step 1/3 "namespace $namespace"
+run "${kubectl_cmd[@]}" apply --server-side --field-manager=glyphoxa-deploy --force-conflicts \
+    -f generated/namespace.yaml
+
+step 2/3 "PostgreSQL (Helm release $release-postgresql)"
+postgresql_chart='./charts/postgresql-16.4.11.tgz'
+postgresql_args=()
+postgresql_args+=(--version '16.4.11')
+run "${helm_cmd[@]}" upgrade --install "$release-postgresql" "$postgresql_chart" \
+    ${postgresql_args[@]+"${postgresql_args[@]}"} --namespace="$namespace" \
+    --wait "--timeout=${limit}s" -f generated/infra/postgresql-values.yaml
+
+step 3/3 "Sealed Secrets controller (Helm release sealed-secrets)"
+sealed_secrets_chart='charts/sealed-secrets'
+sealed_secrets_namespace='kube-system'
+sealed_secrets_args=()
+case $sealed_secrets_chart in
+oci://* | */* | *.tgz | *.tar.gz) ;; # an OCI reference or a local chart: no --repo
+*)
+    sealed_secrets_args+=(--repo 'https://bitnami-labs.github.io/sealed-secrets')
+    ;;
+esac
+sealed_secrets_args+=(--version '2.18.4')
+run "${helm_cmd[@]}" upgrade --install sealed-secrets "$sealed_secrets_chart" \
+    ${sealed_secrets_args[@]+"${sealed_secrets_args[@]}"} \
+    --namespace="$sealed_secrets_namespace" --create-namespace \
+    --wait "--timeout=${limit}s" -f generated/infra/sealed-secrets-values.yaml

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
+# glyphoxa-deploy target "restart": restarts every Deployment of the release
+# (kubectl rollout restart); follow the rollout with `glyphoxa-deploy apply status`.
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply restart`, or by hand: bash scripts/restart.sh
+set -euo pipefail
+
+release='glyphoxa'
+namespace='offline'
+
+# ---- prelude: the same in every target script -------------------------------------
+# kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
+# executables), else kubectl / helm from PATH; --kubeconfig / --context from
+# $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
+# word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
+# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+kubectl_cmd=("${GX_KUBECTL:-kubectl}")
+# shellcheck disable=SC2034 # not every target uses helm
+helm_cmd=("${GX_HELM:-helm}")
+if [[ -n ${GX_KUBECONFIG:-} ]]; then
+    kubectl_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+    helm_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+fi
+if [[ -n ${GX_CONTEXT:-} ]]; then
+    kubectl_cmd+=("--context=$GX_CONTEXT")
+    helm_cmd+=("--kube-context=$GX_CONTEXT")
+fi
+dry_run=${GX_DRY_RUN:-0}
+
+# echo_command COMMAND [ARG...]: prints "+ COMMAND ARG..." with each word shell-quoted.
+echo_command() {
+    local words
+    printf -v words ' %q' "$@"
+    printf '+%s\n' "$words"
+}
+
+# run COMMAND [ARG...]: echoes the command, then runs it (not with GX_DRY_RUN=1).
+run() {
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    "$@"
+}
+
+# step N/M TEXT: announces step N of M.
+step() {
+    printf '[step %s] %s\n' "$1" "$2"
+}
+
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
+# ---- end of prelude ------------------------------------------------------------------
+
+step 1/1 "restart the deployments of release $release"
+run "${kubectl_cmd[@]}" rollout restart deployment --namespace="$namespace" \
+    "--selector=app.kubernetes.io/part-of=glyphoxa,app.kubernetes.io/instance=$release"

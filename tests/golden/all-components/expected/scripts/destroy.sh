@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
+# glyphoxa-deploy target "destroy": deletes every resource glyphoxa-deploy renders
+# for the release (by name, whichever components are on, and worker Jobs and
+# ServiceAccounts by label), then uninstalls the Helm releases of the infrastructure
+# target. The Namespace and PersistentVolumeClaims (the PostgreSQL data) are kept,
+# unless GX_DELETE_NAMESPACE=1 (`glyphoxa-deploy apply destroy --delete-namespace`)
+# and the namespace is rendered by this tool (core/create-namespace).
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply destroy`, or by hand: bash scripts/destroy.sh
+set -euo pipefail
+
+release='table'
+namespace='tabletop'
+limit=${GX_TIMEOUT:-120}
+delete_namespace=${GX_DELETE_NAMESPACE:-0}
+
+# ---- prelude: the same in every target script -------------------------------------
+# kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
+# executables), else kubectl / helm from PATH; --kubeconfig / --context from
+# $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
+# word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
+# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+kubectl_cmd=("${GX_KUBECTL:-kubectl}")
+# shellcheck disable=SC2034 # not every target uses helm
+helm_cmd=("${GX_HELM:-helm}")
+if [[ -n ${GX_KUBECONFIG:-} ]]; then
+    kubectl_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+    helm_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+fi
+if [[ -n ${GX_CONTEXT:-} ]]; then
+    kubectl_cmd+=("--context=$GX_CONTEXT")
+    helm_cmd+=("--kube-context=$GX_CONTEXT")
+fi
+dry_run=${GX_DRY_RUN:-0}
+
+# echo_command COMMAND [ARG...]: prints "+ COMMAND ARG..." with each word shell-quoted.
+echo_command() {
+    local words
+    printf -v words ' %q' "$@"
+    printf '+%s\n' "$words"
+}
+
+# run COMMAND [ARG...]: echoes the command, then runs it (not with GX_DRY_RUN=1).
+run() {
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    "$@"
+}
+
+# step N/M TEXT: announces step N of M.
+step() {
+    printf '[step %s] %s\n' "$1" "$2"
+}
+
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
+# ---- end of prelude ------------------------------------------------------------------
+
+step 1/3 "delete the resources of release $release"
+run "${kubectl_cmd[@]}" delete jobs --namespace="$namespace" --ignore-not-found \
+    "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=$release,app.kubernetes.io/component=worker"
+run "${kubectl_cmd[@]}" delete --namespace="$namespace" --ignore-not-found \
+    "horizontalpodautoscaler/$release-gateway" \
+    "poddisruptionbudget/$release-gateway" \
+    "deployment/$release-gateway" \
+    "deployment/$release-mcp-gateway" \
+    "service/$release-gateway" \
+    "service/$release-mcp-gateway" \
+    "networkpolicy/$release-gateway" \
+    "networkpolicy/$release-worker" \
+    "networkpolicy/$release-mcp-gateway" \
+    "configmap/$release-worker-job-template" \
+    "configmap/$release-config" \
+    "secret/$release-config" \
+    "secret/$release-secrets" \
+    "rolebinding/$release-job-manager" \
+    "role/$release-job-manager"
+# ServiceAccounts carry the managed-by label only when this tool created them.
+run "${kubectl_cmd[@]}" delete serviceaccount --namespace="$namespace" --ignore-not-found \
+    "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy"
+
+step 2/3 "uninstall the infrastructure Helm releases (PersistentVolumeClaims stay)"
+run "${helm_cmd[@]}" uninstall "$release-postgresql" --namespace="$namespace" --ignore-not-found \
+    --wait "--timeout=${limit}s"
+sealed_secrets_namespace='kube-system'
+run "${helm_cmd[@]}" uninstall sealed-secrets --namespace="$sealed_secrets_namespace" \
+    --ignore-not-found --wait "--timeout=${limit}s"
+
+step 3/3 "namespace $namespace"
+if [[ $delete_namespace != 1 ]]; then
+    printf 'kept, with its PersistentVolumeClaims (delete both with --delete-namespace)\n'
+else
+    run "${kubectl_cmd[@]}" delete namespace "$namespace" --ignore-not-found \
+        "--timeout=${limit}s"
+fi

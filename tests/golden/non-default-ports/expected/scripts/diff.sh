@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
+# glyphoxa-deploy target "diff": what `apply` would change. Step 1 is a server-side
+# kubectl diff of generated/ (as the field manager glyphoxa-deploy, so the dry run
+# sees what apply would do); step 2 lists the resources apply would delete because
+# they are not rendered any more.
+# Exit status, as kubectl diff and diff(1): 0 no differences, 1 differences found,
+# anything else: an error.
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply diff`, or by hand: bash scripts/diff.sh
+set -euo pipefail
+
+release='glyphoxa'
+namespace='glyphoxa'
+
+# ---- prelude: the same in every target script -------------------------------------
+# kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
+# executables), else kubectl / helm from PATH; --kubeconfig / --context from
+# $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
+# word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
+# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+kubectl_cmd=("${GX_KUBECTL:-kubectl}")
+# shellcheck disable=SC2034 # not every target uses helm
+helm_cmd=("${GX_HELM:-helm}")
+if [[ -n ${GX_KUBECONFIG:-} ]]; then
+    kubectl_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+    helm_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+fi
+if [[ -n ${GX_CONTEXT:-} ]]; then
+    kubectl_cmd+=("--context=$GX_CONTEXT")
+    helm_cmd+=("--kube-context=$GX_CONTEXT")
+fi
+dry_run=${GX_DRY_RUN:-0}
+
+# echo_command COMMAND [ARG...]: prints "+ COMMAND ARG..." with each word shell-quoted.
+echo_command() {
+    local words
+    printf -v words ' %q' "$@"
+    printf '+%s\n' "$words"
+}
+
+# run COMMAND [ARG...]: echoes the command, then runs it (not with GX_DRY_RUN=1).
+run() {
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    "$@"
+}
+
+# step N/M TEXT: announces step N of M.
+step() {
+    printf '[step %s] %s\n' "$1" "$2"
+}
+
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
+# ---- end of prelude ------------------------------------------------------------------
+
+files=(
+    generated/namespace.yaml
+    generated/serviceaccount.yaml
+    generated/secrets.yaml
+    generated/config.yaml
+    generated/worker-job-template.yaml
+    generated/networkpolicy.yaml
+    generated/gateway.yaml
+    generated/gateway-pdb.yaml
+    generated/mcp-gateway.yaml
+)
+file_args=()
+for file in "${files[@]}"; do
+    file_args+=(-f "$file")
+done
+
+step 1/2 "kubectl diff of generated/ (server-side)"
+status=0
+run "${kubectl_cmd[@]}" diff --server-side --field-manager=glyphoxa-deploy --force-conflicts \
+    "${file_args[@]}" || status=$?
+if ((status > 1)); then
+    printf 'diff: kubectl diff failed with exit status %s\n' "$status" >&2
+    exit "$status"
+fi
+
+step 2/2 "resources apply would delete"
+# The same names as step 3 of apply.sh; prints those that exist.
+service_account='glyphoxa-gateway'
+would_delete=(
+    "secret/$release-config"
+    "horizontalpodautoscaler/$release-gateway"
+)
+# show_existing COMMAND...: echoes and runs a `kubectl get --output=name`; what it
+# prints exists in the cluster and would be deleted by apply: a difference.
+show_existing() {
+    local existing
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    existing=$("$@")
+    if [[ -n $existing ]]; then
+        printf '%s\n' "$existing"
+        status=1
+    fi
+}
+show_existing "${kubectl_cmd[@]}" get --namespace="$namespace" --ignore-not-found --output=name \
+    "${would_delete[@]}"
+show_existing "${kubectl_cmd[@]}" get serviceaccount --namespace="$namespace" --output=name \
+    "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy" \
+    "--field-selector=metadata.name!=$service_account"
+
+if ((status == 1)); then
+    printf 'diff: apply would change the cluster (exit status 1)\n'
+else
+    printf 'diff: no differences\n'
+fi
+exit "$status"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Every value below is single-quoted on purpose, so that nothing in it expands.
+# shellcheck disable=SC2016
+# glyphoxa-deploy target "stop": scales the gateway (and MCP gateway) to 0 and
+# deletes the worker Jobs that are still running; nothing else is deleted, and
+# `glyphoxa-deploy apply` starts the service again. (An HPA does not scale a
+# Deployment at 0 replicas; apply brings the gateway back to autoscaling/min-replicas.)
+# Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
+# `glyphoxa-deploy apply stop`, or by hand: bash scripts/stop.sh
+set -euo pipefail
+
+release='glyphoxa'
+namespace='glyphoxa'
+
+# ---- prelude: the same in every target script -------------------------------------
+# kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
+# executables), else kubectl / helm from PATH; --kubeconfig / --context from
+# $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
+# word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
+# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+kubectl_cmd=("${GX_KUBECTL:-kubectl}")
+# shellcheck disable=SC2034 # not every target uses helm
+helm_cmd=("${GX_HELM:-helm}")
+if [[ -n ${GX_KUBECONFIG:-} ]]; then
+    kubectl_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+    helm_cmd+=("--kubeconfig=$GX_KUBECONFIG")
+fi
+if [[ -n ${GX_CONTEXT:-} ]]; then
+    kubectl_cmd+=("--context=$GX_CONTEXT")
+    helm_cmd+=("--kube-context=$GX_CONTEXT")
+fi
+dry_run=${GX_DRY_RUN:-0}
+
+# echo_command COMMAND [ARG...]: prints "+ COMMAND ARG..." with each word shell-quoted.
+echo_command() {
+    local words
+    printf -v words ' %q' "$@"
+    printf '+%s\n' "$words"
+}
+
+# run COMMAND [ARG...]: echoes the command, then runs it (not with GX_DRY_RUN=1).
+run() {
+    echo_command "$@"
+    if [[ $dry_run == 1 ]]; then
+        return 0
+    fi
+    "$@"
+}
+
+# step N/M TEXT: announces step N of M.
+step() {
+    printf '[step %s] %s\n' "$1" "$2"
+}
+
+# The scripts use paths relative to the workspace (generated/...), the parent of
+# scripts/ (found without external commands).
+case ${BASH_SOURCE[0]} in
+*/*) cd -- "${BASH_SOURCE[0]%/*}/.." ;;
+*) cd .. ;;
+esac
+# ---- end of prelude ------------------------------------------------------------------
+
+step 1/2 "scale to 0 replicas"
+run "${kubectl_cmd[@]}" scale --namespace="$namespace" --replicas=0 "deployment/$release-gateway"
+run "${kubectl_cmd[@]}" scale --namespace="$namespace" --replicas=0 "deployment/$release-mcp-gateway"
+
+step 2/2 "delete running worker Jobs"
+# Jobs without a successful completion (running, or failed); finished ones are
+# left to ttlSecondsAfterFinished.
+run "${kubectl_cmd[@]}" delete jobs --namespace="$namespace" --ignore-not-found \
+    "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=$release,app.kubernetes.io/component=worker" \
+    --field-selector=status.successful=0
