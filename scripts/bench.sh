@@ -100,6 +100,13 @@ echo "=== export --stdout (render and stream only, no files), whole process"
 cat "$work/export-stdout.txt"
 
 echo
+echo "=== MCP server over stdio: validate round trips, RSS over 10,000 requests (bench/bench_mcp.c)"
+"$build/bench_mcp" -r 1000 -n 10000 "$tool" "$ws" >"$work/mcp.txt"
+cat "$work/mcp.txt"
+mcp_bytes=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/mcp/*.o | awk 'NR > 1 { n += $1 + $2 } END { print n }')
+echo "the MCP front end adds (src/mcp objects, text + data): $mcp_bytes bytes"
+
+echo
 echo "=== cross-checks"
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -v "$tool" -C "$ws" export >/dev/null 2>"$work/time.txt"
@@ -139,3 +146,5 @@ row "renders per second, one core (wall clock)" "$rps" "/s" ">=" 20000
 row "  the same, per second of thread CPU time" "$rps_cpu" "/s" ">=" 20000
 row "peak RSS of export (ru_maxrss)" "$rss" KiB "<=" 4096
 row "stripped binary" "$stripped" bytes "<=" 2097152
+row "MCP: tools/call validate round trip (median)" "$(value validate_round_trip_median_us "$work/mcp.txt")" us "<=" 1000
+row "MCP: RSS growth over 10,000 requests" "$(value rss_growth_kib "$work/mcp.txt")" KiB "<=" 1023

@@ -3,10 +3,13 @@
  * memory with a line diff against the last export, values.yaml with its
  * secrets hidden, a copy of a session for one request, and turning a running
  * target's exclusive lock into a shared one. */
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include "gx_core_internal.h"
 #include "gx_derived.h"
@@ -48,6 +51,84 @@ bool gx_session_share_lock(gx_session *s)
     /* Linux converts a flock lock held by this open file in one step under
      * the inode's lock list: nobody can take it exclusively in between. */
     (void)flock(s->lock_fd, LOCK_SH | LOCK_NB);
+    return true;
+}
+
+/* Appends "NAME\0" and what identifies path's content: its bytes when it is
+ * a regular file of at most GX_DIGEST_MAX_FILE bytes, else its type, size and
+ * time of change. */
+#define GX_DIGEST_MAX_FILE (1024 * 1024)
+static void gx_digest_file(gx_buf *b, const char *name, const char *path)
+{
+    struct stat st;
+    gx_buf_puts(b, name);
+    gx_buf_putc(b, '\0');
+    if (stat(path, &st) != 0) {
+        gx_buf_puts(b, "missing");
+        gx_buf_putc(b, '\0');
+        return;
+    }
+    gx_buf_printf(b, "%o:%lld:%lld.%ld", (unsigned)st.st_mode, (long long)st.st_size,
+                  (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    gx_buf_putc(b, '\0');
+    if (!S_ISREG(st.st_mode) || st.st_size > GX_DIGEST_MAX_FILE)
+        return;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        gx_buf_put(b, chunk, n);
+    fclose(f);
+    gx_buf_putc(b, '\0');
+}
+
+static int gx_by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bool gx_session_inputs(gx_session *s, gx_buf *out)
+{
+    gx_buf_reset(out);
+    gx_buf *b = out;
+    DIR *d = opendir(s->workspace);
+    if (!d)
+        return false;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* state, git, the .gitignore: nothing values are read from */
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            names = gx_xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = gx_xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, gx_by_name);
+    for (size_t i = 0; i < n; i++) {
+        char *path = gx_xasprintf("%s/%s", s->workspace, names[i]);
+        struct stat st;
+        if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            gx_digest_file(b, names[i], path);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    for (size_t i = 0; i < s->values_file_count; i++)
+        gx_digest_file(b, "--values", s->values_files[i]);
+    for (size_t i = 0; i < s->set_count; i++) {
+        gx_buf_puts(b, s->sets[i].text);
+        gx_buf_putc(b, '\0');
+        const char *eq = strchr(s->sets[i].text, '=');
+        if (s->sets[i].from_file && eq)
+            gx_digest_file(b, "--set-file", eq + 1);
+    }
     return true;
 }
 
@@ -152,6 +233,29 @@ static void gx_redact_config(gx_arena *arena, const struct gx_config *cfg, struc
             *p = GX_REDACTED;
     }
     out->config.mcp_servers = gx_redact_mcp_servers(arena, cfg->config.mcp_servers);
+}
+
+/* text with the base64 form of "<redacted>" (what a Secret's data holds for a
+ * hidden value) written as "<redacted>", in arena. */
+static const char *gx_readable_redactions(gx_arena *arena, const char *text, size_t len,
+                                          size_t *out_len)
+{
+    static const char b64[] = "PHJlZGFjdGVkPg=="; /* base64 of "<redacted>" */
+    gx_buf b = GX_BUF_INIT;
+    const char *p = text;
+    size_t left = len;
+    const char *hit;
+    while ((hit = memmem(p, left, b64, sizeof b64 - 1)) != NULL) {
+        gx_buf_put(&b, p, (size_t)(hit - p));
+        gx_buf_puts(&b, GX_REDACTED);
+        left -= (size_t)(hit - p) + sizeof b64 - 1;
+        p = hit + sizeof b64 - 1;
+    }
+    gx_buf_put(&b, p, left);
+    const char *r = gx_arena_strndup(arena, b.data ? b.data : "", b.len);
+    *out_len = b.len;
+    gx_buf_free(&b);
+    return r;
 }
 
 /* ---- line diff ----------------------------------------------------------------------------- */
@@ -506,9 +610,15 @@ gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_s
         pf->mode = (unsigned)it->mode;
         pf->holds_secrets = t->secrecy == GX_SECRECY_ALWAYS ||
                             (t->secrecy == GX_SECRECY_WITH_CREDENTIALS && config_secret);
-        const gx_buf *text = pf->holds_secrets ? &shown.items[i].text : &it->text;
-        pf->content = gx_arena_strndup(s->arena, text->data ? text->data : "", text->len);
-        pf->len = text->len;
+        if (pf->holds_secrets) {
+            const gx_buf *text = &shown.items[i].text;
+            pf->content = gx_readable_redactions(s->arena, text->data ? text->data : "",
+                                                 text->len, &pf->len);
+        } else {
+            pf->content = gx_arena_strndup(s->arena, it->text.data ? it->text.data : "",
+                                           it->text.len);
+            pf->len = it->text.len;
+        }
         gx_preview_compare(s, record, it->text.data ? it->text.data : "", it->text.len, req->diff,
                            pf);
     }
@@ -522,6 +632,7 @@ gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_s
         gx_preview_file *pf = &out->files[out->count++];
         memset(pf, 0, sizeof *pf);
         pf->path = record->files[r].path;
+        pf->mode = record->files[r].mode;
         pf->kind = "manifest";
         for (size_t t = 0; t < real.count; t++)
             if (!strcmp(real.items[t].tmpl->output, pf->path))

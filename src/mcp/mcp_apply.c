@@ -113,13 +113,13 @@ char *gx_mcp_apply_description(void)
     gx_buf b = GX_BUF_INIT;
     gx_buf_puts(&b, "Runs an apply target's script with kubectl and helm from the server's PATH "
                     "(and its KUBECONFIG). dry_run is true unless you pass false: the commands "
-                    "are printed in order and none is run. Targets:");
+                    "are printed in order and none is run. The targets:");
     for (size_t t = 0; t < gx_core_target_count(); t++) {
         const gx_target_info *ti = gx_core_target(t);
-        gx_buf_printf(&b, " %s: %s%s;", ti->name, ti->description,
-                      ti->pre_export ? " (validates and exports first)" : "");
+        gx_buf_printf(&b, "\n- %s%s: %s", ti->name,
+                      ti->pre_export ? " (validates and exports first)" : "", ti->description);
     }
-    gx_buf_puts(&b, " destroy and stop are destructive: ask the operator before running them "
+    gx_buf_puts(&b, "\ndestroy and stop are destructive: ask the operator before running them "
                     "for real. With a progressToken every step and output line arrives as a "
                     "progress notification; cancelling the call kills the target's process "
                     "group.");
@@ -142,7 +142,11 @@ static size_t gx_cut(const char *s, size_t len)
 
 static void gx_run_progress(gx_mcp_run *run, const char *prefix, const char *text, size_t len)
 {
-    if (!run->token || run->cancelled)
+    /* after the end (the closing status line of gx_apply_finish) the answer
+     * follows at once and carries it: a notification right before it would
+     * reach some clients after the answer (the TypeScript SDK handles
+     * notifications a step later than responses) */
+    if (!run->token || run->cancelled || run->ended)
         return;
     gx_buf b = GX_BUF_INIT;
     gx_buf_puts(&b, prefix);
@@ -373,9 +377,9 @@ int gx_mcp_run_fd(const gx_mcp_run *run) { return run->ended ? -1 : gx_apply_fd(
 
 static void gx_run_end(gx_mcp_run *run)
 {
+    run->ended = true;
     int status = gx_apply_finish(run->apply);
     run->apply = NULL;
-    run->ended = true;
     run->holds_lock = false;
     gx_run_answer(run, status);
 }

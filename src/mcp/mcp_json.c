@@ -100,6 +100,20 @@ void gx_mcp_secrets_free(gx_mcp_secrets *sec)
     memset(sec, 0, sizeof *sec);
 }
 
+void gx_mcp_secrets_copy(gx_mcp_secrets *dst, const gx_mcp_secrets *src)
+{
+    memset(dst, 0, sizeof *dst);
+    if (!src->count)
+        return;
+    dst->cap = dst->count = src->count;
+    dst->items = gx_xmalloc(src->count * sizeof *dst->items);
+    dst->lens = gx_xmalloc(src->count * sizeof *dst->lens);
+    for (size_t i = 0; i < src->count; i++) {
+        dst->items[i] = gx_xstrndup(src->items[i], src->lens[i]);
+        dst->lens[i] = src->lens[i];
+    }
+}
+
 char *gx_mcp_redact_text(const char *s, size_t len, const gx_mcp_secrets *sec, size_t *out_len)
 {
     if (!sec || !sec->count || !s)

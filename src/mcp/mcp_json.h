@@ -38,6 +38,8 @@ void gx_mcp_secrets_add(gx_mcp_secrets *sec, const char *s, size_t len);
  * reset it afterwards when that matters. */
 void gx_mcp_secrets_load(gx_mcp_secrets *sec, gx_session *s);
 void gx_mcp_secrets_free(gx_mcp_secrets *sec);
+/* dst (empty) gets a copy of src. */
+void gx_mcp_secrets_copy(gx_mcp_secrets *dst, const gx_mcp_secrets *src);
 
 /* Replaces every occurrence of every secret in every string value of root
  * (recursively; object keys are left alone) by "<redacted>". */

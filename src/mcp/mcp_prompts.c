@@ -33,6 +33,13 @@ json_t *gx_mcp_prompts_list(void)
         1);
 }
 
+/* s without a final '.', for a sentence that goes on ("%.*s"). */
+static int gx_no_period(const char *s)
+{
+    size_t n = strlen(s);
+    return (int)(n && s[n - 1] == '.' ? n - 1 : n);
+}
+
 /* Answers with one user message holding text (consumed buffer). */
 static void gx_prompt_reply(gx_mcp_request *r, const char *description, gx_buf *text)
 {
@@ -74,21 +81,30 @@ static void gx_review(gx_mcp_request *r, const char *path)
         }
         gx_buf_printf(&b, "Review the %s %s of this glyphoxa-deploy workspace.\n\n",
                       f >= 0 ? "setting" : "section", path);
-        gx_buf_printf(&b,
-                      "1. Call describe_path%s to learn what it means, its type, default and "
-                      "range.\n"
-                      "2. Call get_values with paths [\"%s\"] to see the effective value%s and "
-                      "where %s from.\n",
-                      f >= 0 ? "" : " for the paths list_paths lists in this section", path,
-                      f >= 0 ? "" : "s", f >= 0 ? "it comes" : "they come");
+        if (f >= 0)
+            gx_buf_printf(&b,
+                          "1. Call describe_path with path %s to learn what it means, its type, "
+                          "default and range.\n"
+                          "2. Call get_values with paths [\"%s\"] to see the effective value and "
+                          "where it comes from.\n",
+                          path, path);
+        else
+            gx_buf_printf(&b,
+                          "1. Call list_paths with section %s to learn what each setting means, "
+                          "its type, default and range.\n"
+                          "2. Call get_values with paths [\"%s\"] to see the effective values and "
+                          "where they come from.\n",
+                          path, path);
     } else {
         gx_buf_puts(&b, "Review the configuration of this glyphoxa-deploy workspace.\n\n"
                         "1. Call get_values for every value and note what differs from the "
                         "defaults (the origin of each value).\n"
                         "2. Call list_components.\n");
     }
-    gx_buf_puts(&b, "3. Call validate: explain every blocking result and warning that concerns "
-                    "it, with its remedy.\n"
+    gx_buf_printf(&b, "3. Call validate: explain every blocking result and warning%s, with "
+                      "its remedy.\n",
+                  path ? " that concerns it" : "");
+    gx_buf_puts(&b,
                     "4. Point out values that look wrong or risky for production (replicas, "
                     "resources, the image tag, secrets that are not set) even when no rule "
                     "complains.\n\n"
@@ -110,8 +126,9 @@ static void gx_setup(gx_mcp_request *r, const char *name)
     }
     const gx_component_info *ci = gx_core_component((size_t)c);
     gx_buf b = GX_BUF_INIT;
-    gx_buf_printf(&b, "Set up the component %s of this glyphoxa-deploy workspace: %s.%s%s\n\n",
-                  ci->name, ci->description, ci->mandatory ? " It is mandatory (always on)." : "",
+    gx_buf_printf(&b, "Set up the component %s of this glyphoxa-deploy workspace: %.*s.%s%s\n\n",
+                  ci->name, gx_no_period(ci->description), ci->description,
+                  ci->mandatory ? " It is mandatory (always on)." : "",
                   ci->infrastructure
                       ? " It is infrastructure: the infrastructure target installs it with Helm."
                       : "");
@@ -155,8 +172,8 @@ static void gx_plan(gx_mcp_request *r, const char *name)
     const gx_target_info *ti = gx_core_target((size_t)t);
     bool destructive = !strcmp(ti->name, "destroy") || !strcmp(ti->name, "stop");
     gx_buf b = GX_BUF_INIT;
-    gx_buf_printf(&b, "Plan running the apply target %s of this glyphoxa-deploy workspace: %s.\n",
-                  ti->name, ti->description);
+    gx_buf_printf(&b, "Plan running the apply target %s of this glyphoxa-deploy workspace: %.*s.\n",
+                  ti->name, gx_no_period(ti->description), ti->description);
     gx_buf_printf(&b, "It %s, and its time limit is %d seconds.\n",
                   ti->pre_export ? "validates and exports first (generated/ and scripts/ are "
                                    "rewritten)"
@@ -177,7 +194,7 @@ static void gx_plan(gx_mcp_request *r, const char *name)
                                    "last export."
                                  : "Call preview_export with content false to see what the "
                                    "last export holds.",
-                  ti->name, destructive ? " explicitly, naming the namespace and release" : "");
+                  ti->name, destructive ? " explicitly, naming the namespace and release," : "");
     gx_prompt_reply(r, "Plan an apply", &b);
 }
 

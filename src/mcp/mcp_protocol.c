@@ -46,6 +46,38 @@ void gx_mcp_send_error(gx_mcp_server *srv, const json_t *id, int code, const cha
     gx_mcp_send(srv, msg);
 }
 
+static bool gx_same(const gx_buf *a, const gx_buf *b)
+{
+    return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
+}
+
+void gx_mcp_request_secrets(gx_mcp_request *r)
+{
+    gx_mcp_server *srv = r->srv;
+    gx_buf before = GX_BUF_INIT, after = GX_BUF_INIT;
+    bool known = gx_session_inputs(r->session, &before);
+    if (known && srv->secrets_valid && gx_same(&before, &srv->secrets_inputs)) {
+        for (size_t i = 0; i < srv->secrets.count; i++)
+            gx_mcp_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
+        gx_buf_free(&before);
+        return;
+    }
+    gx_mcp_secrets_load(&r->secrets, r->session);
+    gx_session_reset(r->session);
+    /* kept only when nothing changed while they were read */
+    gx_mcp_secrets_free(&srv->secrets);
+    srv->secrets_valid = false;
+    if (known && gx_session_inputs(r->session, &after) && gx_same(&before, &after)) {
+        gx_mcp_secrets_copy(&srv->secrets, &r->secrets);
+        gx_buf_free(&srv->secrets_inputs);
+        srv->secrets_inputs = before;
+        before = (gx_buf)GX_BUF_INIT;
+        srv->secrets_valid = true;
+    }
+    gx_buf_free(&before);
+    gx_buf_free(&after);
+}
+
 void gx_mcp_reply(gx_mcp_request *r, json_t *result, gx_mcp_cache cache, long ttl_ms)
 {
     if (r->answered) {
@@ -53,7 +85,8 @@ void gx_mcp_reply(gx_mcp_request *r, json_t *result, gx_mcp_cache cache, long tt
         return;
     }
     r->answered = true;
-    gx_mcp_redact(result, &r->secrets);
+    if (!r->redacted)
+        gx_mcp_redact(result, &r->secrets);
     if (r->modern) {
         json_object_set_new(result, "resultType", json_string("complete"));
         if (cache != GX_MCP_NO_CACHE) {

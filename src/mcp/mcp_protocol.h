@@ -39,6 +39,9 @@ struct gx_mcp_server {
     bool legacy;                /* an initialize was answered: requests without _meta
                                  * are served as 2025-11-25 */
     json_t *tools;              /* the tool list, built once */
+    gx_mcp_secrets secrets;     /* the workspace's secret values as last read ... */
+    gx_buf secrets_inputs;      /* ... when its inputs were these (gx_session_inputs) */
+    bool secrets_valid;
     struct gx_mcp_run **runs;   /* running targets */
     size_t nruns, cap_runs;
 };
@@ -53,6 +56,7 @@ typedef struct gx_mcp_request {
     json_t *progress_token;     /* _meta.progressToken or NULL (a reference held) */
     gx_session *session;        /* tools/call and resources/read: this request's own */
     gx_mcp_secrets secrets;     /* what the reply must not show */
+    bool redacted;              /* the reply was filtered already */
     bool answered;
     bool deferred;              /* answered later (a running target took the call over) */
 } gx_mcp_request;
@@ -60,6 +64,11 @@ typedef struct gx_mcp_request {
 /* How a result may be cached (2026-07-28): not at all (no fields), the
  * same for everyone, or only for this caller. */
 typedef enum gx_mcp_cache { GX_MCP_NO_CACHE, GX_MCP_CACHE_PUBLIC, GX_MCP_CACHE_PRIVATE } gx_mcp_cache;
+
+/* Fills r->secrets with the secret values of r->session's workspace and
+ * layers: read again only when their inputs changed since the last time
+ * (gx_session_inputs). Leaves the session reset. */
+void gx_mcp_request_secrets(gx_mcp_request *r);
 
 /* Sends result (consumed) as the request's answer, after hiding its
  * secrets; adds resultType, serverInfo and (unless NO_CACHE) ttlMs and

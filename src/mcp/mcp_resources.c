@@ -153,8 +153,7 @@ void gx_mcp_resources_read(gx_mcp_request *r)
         return;
     }
     r->session = gx_session_clone(r->srv->base);
-    gx_mcp_secrets_load(&r->secrets, r->session);
-    gx_session_reset(r->session);
+    gx_mcp_request_secrets(r);
 
     gx_mcp_collect c;
     gx_mcp_collect_init(&c, gx_session_workspace(r->session));

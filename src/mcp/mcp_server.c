@@ -87,6 +87,8 @@ void gx_mcp_server_free(gx_mcp_server *srv)
     }
     free(srv->runs);
     json_decref(srv->tools);
+    gx_mcp_secrets_free(&srv->secrets);
+    gx_buf_free(&srv->secrets_inputs);
     free(srv);
 }
 

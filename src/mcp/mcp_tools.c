@@ -75,6 +75,7 @@ void gx_mcp_tool_ok(gx_mcp_request *r, json_t *structured)
 {
     /* the secrets go first, so that the text block is the same JSON */
     gx_mcp_redact(structured, &r->secrets);
+    r->redacted = true;
     char *text = gx_mcp_dump(structured);
     json_t *result = json_pack("{s:[{s:s, s:s}], s:o, s:b}", "content", "type", "text", "text",
                                text ? text : "{}", "structuredContent", structured, "isError", 0);
@@ -91,6 +92,7 @@ void gx_mcp_tool_error(gx_mcp_request *r, const char *message, json_t *diags, js
         json_decref(extra);
     }
     gx_mcp_redact(body, &r->secrets);
+    r->redacted = true;
     char *text = gx_mcp_dump(body);
     json_decref(body);
     json_t *result = json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text", "text",
@@ -477,7 +479,11 @@ static json_t *gx_check_selectors(const json_t *selectors, bool sections_too)
             continue;
         if (!bad)
             bad = json_array();
-        json_array_extend(bad, gx_unknown_path_diags(s));
+        {
+            json_t *d = gx_unknown_path_diags(s);
+            json_array_extend(bad, d);
+            json_decref(d);
+        }
     }
     return bad;
 }
@@ -637,7 +643,9 @@ static void gx_call_set_values(gx_mcp_request *r, const json_t *args)
         if (f < 0) {
             if (!bad)
                 bad = json_array();
-            json_array_extend(bad, gx_unknown_path_diags(path));
+            json_t *d = gx_unknown_path_diags(path);
+            json_array_extend(bad, d);
+            json_decref(d);
         } else if (gx_core_field((size_t)f)->secret) {
             gx_mcp_secrets_add(&r->secrets, value, strlen(value));
         }
@@ -1011,7 +1019,7 @@ static const gx_tool gx_tools[] = {
      gx_call_unset_values},
     {"list_components", "List components", "component",
      "The components (whole parts of the deployment) with their state in this workspace.",
-     false, true, true, false, true, false, gx_in_none, gx_out_list_components,
+     false, false, true, false, true, false, gx_in_none, gx_out_list_components,
      gx_call_list_components},
     {"enable_component", "Enable components", "component",
      "Enables components; enabling postgresql generates its password when none is set. Answers "
@@ -1062,8 +1070,8 @@ static json_t *gx_tool_description(const gx_tool *t)
     if (c) {
         const char *nl = strchr(c->synopsis, '\n');
         int len = nl ? (int)(nl - c->synopsis) : (int)strlen(c->synopsis);
-        gx_buf_printf(&b, " Command line: glyphoxa-deploy %.*s (%s).", len, c->synopsis,
-                      c->summary);
+        gx_buf_printf(&b, "%sSame as the command `glyphoxa-deploy %.*s` (%s).",
+                      t->lead ? " " : "\n", len, c->synopsis, c->summary);
     }
     json_t *j = json_stringn(b.data, b.len);
     gx_buf_free(&b);
@@ -1139,10 +1147,8 @@ void gx_mcp_tools_call(gx_mcp_request *r)
         return;
     }
     r->session = gx_session_clone(r->srv->base);
-    if (t->workspace) {
-        gx_mcp_secrets_load(&r->secrets, r->session);
-        gx_session_reset(r->session);
-    }
+    if (t->workspace)
+        gx_mcp_request_secrets(r);
     t->call(r, args);
     json_decref(empty);
 }

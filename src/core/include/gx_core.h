@@ -467,6 +467,15 @@ gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
  * from the session it was started with. */
 gx_session *gx_session_clone(const gx_session *s);
 
+/* Writes into out (replacing what it held) a fingerprint of everything the
+ * effective values of s are read from: the files directly in the workspace
+ * (their bytes; for one over 1 MiB its size and time of change; dot files
+ * left out), each values file and each set. Equal fingerprints (bytes) mean
+ * equal effective values, so a server may keep what it derived from them
+ * (e.g. the secret values it must keep out of its answers) until the
+ * fingerprint changes. False when the workspace cannot be listed. */
+bool gx_session_inputs(gx_session *s, gx_buf *out);
+
 /* When s holds the workspace lock exclusively (a target that exports first,
  * started on s, is running), turns it into a shared lock: reads (get,
  * validate, preview) may proceed while writers and exports still wait until
