@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "gx_test_util.h"
+#include "gx_xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -974,6 +975,68 @@ static void test_secrets_apart(void **state)
     cli_free(&r);
 }
 
+/* Credentials inside structured values (an MCP server's token, OAuth client
+ * secret, env) are redacted on every read and live in secrets.yaml; a
+ * workspace put into git stages no secret value; a review render without
+ * secrets is not blocked by the empty secrets. */
+static void test_secrets_never_shown_or_committed(void **state)
+{
+    const char *ws = *state;
+    cli_result r = cli(ws, "init", "--with-postgresql", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    r = cli(ws, "set", "config/providers/llm/name=openai", "config/providers/llm/api-key=sk-K1X",
+            "config/providers/tts/api-key=el-K2X",
+            "config/mcp-servers=[{name: dice, transport: streamable-http, url: 'https://x/mcp', "
+            "auth: {token: tok-K3X, oauth: {client_id: cid, client_secret: cs-K4X}}, "
+            "env: {API_KEY: env-K5X}}]",
+            NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    static const char *const leaks[] = {"K1X", "K2X", "K3X", "K4X", "K5X"};
+    const char *reads[][4] = {{"get", "config/mcp-servers", NULL, NULL},
+                              {"get", "config/mcp-servers", "--json", NULL},
+                              {"get", "--all", "--explain", NULL},
+                              {"get", "config", "--json", NULL},
+                              {"validate", "--json", NULL, NULL}};
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        cli_opts o = {ws, NULL, 0, -1};
+        r = cli_runv(&o, reads[i]);
+        for (size_t k = 0; k < sizeof leaks / sizeof leaks[0]; k++) {
+            if (strstr(r.out, leaks[k]) || strstr(r.err, leaks[k]))
+                fail_msg("%s %s shows %s", reads[i][0], reads[i][1] ? reads[i][1] : "", leaks[k]);
+        }
+        cli_free(&r);
+    }
+    r = cli(ws, "get", "config/mcp-servers", "--show-secrets", NULL);
+    assert_contains(r.out, "tok-K3X");
+    cli_free(&r);
+    /* git add -A stages no secret value */
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && git init -q . && git add -A && "
+             "! git grep --cached -q -e K1X -e K2X -e K3X -e K4X -e K5X -e admin-key "
+             "-e postgres-password && git ls-files | grep -qx values.yaml && "
+             "! git ls-files | grep -q secrets.yaml",
+             ws);
+    assert_int_equal(system(cmd), 0);
+
+    /* a review render of values without secrets: empty secrets do not block */
+    write_text(ws, "review.yaml", "core:\n  namespace: review\n");
+    char *dir = gx_xasprintf("%s/review", ws);
+    mkdir(dir, 0755);
+    write_text(dir, "values.yaml", "core:\n  namespace: review\n");
+    r = cli(dir, "export", "--no-secrets", "--stdout", NULL);
+    CLI_EXPECT(r, 0);
+    assert_contains(r.out, "kind: Deployment");
+    assert_contains(r.err, "secrets.yaml is left out");
+    cli_free(&r);
+    r = cli(dir, "export", "--stdout", NULL);
+    CLI_EXPECT(r, 1);
+    cli_free(&r);
+    free(dir);
+}
+
 /* ---- get --json and secrets ------------------------------------------------------------------ */
 
 static void test_get_json_shape_and_secrets(void **state)
@@ -1726,6 +1789,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_precedence, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_set_file, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_secrets_apart, setup_ws, teardown_ws),
+        cmocka_unit_test_setup_teardown(test_secrets_never_shown_or_committed, setup_ws,
+                                        teardown_ws),
         cmocka_unit_test_setup_teardown(test_get_json_shape_and_secrets, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_set_unset_every_type, setup_ws, teardown_ws),
         cmocka_unit_test_setup_teardown(test_hostile_strings_roundtrip, setup_ws, teardown_ws),

@@ -172,10 +172,11 @@ static void gx_cli_print_result(gx_cli *cli, FILE *out, const gx_diag *d)
     }
     bool color = out == stdout ? cli->color_out : cli->color_err;
     bool blocking = d->severity == GX_BLOCKING;
-    const char *label = blocking ? "blocking" : "warning";
+    const char *label = blocking ? "blocking" : d->severity == GX_WARNING ? "warning" : "note";
     if (color)
-        fprintf(out, "%s%-8s\033[0m %-3s ", blocking ? "\033[31m" : "\033[33m", label,
-                gx_code_id(d->code));
+        fprintf(out, "%s%-8s\033[0m %-3s ",
+                blocking ? "\033[31m" : d->severity == GX_WARNING ? "\033[33m" : "\033[36m",
+                label, gx_code_id(d->code));
     else
         fprintf(out, "%-8s %-3s ", label, gx_code_id(d->code));
     if (d->path && strncmp(d->message, d->path, strlen(d->path)) != 0) {

@@ -27,6 +27,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"help", gx_cmd_help},         {"completion", gx_cmd_completion},
     {"version", gx_cmd_version},
     {"mcp", gx_cmd_mcp},
+    {"history", gx_cmd_history},   {"rollback", gx_cmd_rollback},
 };
 
 static int (*gx_cli_entry(const char *name))(gx_cli *)
@@ -104,6 +105,7 @@ static bool gx_check_args(gx_cli *cli)
 int main(int argc, char **argv)
 {
     signal(SIGXFSZ, SIG_IGN); /* a file-size limit becomes EFBIG, reported per file */
+    signal(SIGCHLD, SIG_DFL); /* inherited SIG_IGN would lose the target's exit status */
     gx_cli cli;
     memset(&cli, 0, sizeof cli);
     cli.arena = gx_arena_new();

@@ -165,7 +165,9 @@ static void gx_apply_line(void *ctx, int stream, const char *line, size_t len)
         }
     }
     gx_event ev = {.kind = GX_EV_OUTPUT, .text = line, .len = len, .stream = stream & 3,
-                   .partial = (stream & GX_PROC_PARTIAL) != 0};
+                   /* a prompt without its end of line yet, or a piece of a
+                    * line longer than GX_PROC_LINE_MAX that goes on */
+                   .partial = (stream & GX_PROC_PARTIAL) != 0 || len == GX_PROC_LINE_MAX};
     gx_emit(&a->sink, &ev);
 }
 

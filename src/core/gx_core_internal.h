@@ -27,6 +27,8 @@ struct gx_session {
     size_t set_count;
     gx_arena *arena;            /* per request: everything operations return */
     int lock_fd;                /* the workspace lock while an operation holds it */
+    bool render_without_secrets; /* during an export without secrets: empty secrets
+                                  * do not block (gx_core_defer_empty_secrets) */
 };
 
 /* The workspace as loaded by gx_core_load. */
@@ -80,6 +82,15 @@ void gx_core_unlock(gx_session *s);
  * in the session arena; NULL with a diagnostic. */
 const char *gx_core_assignment_from_file(gx_session *s, const char *assignment, gx_diags *diags);
 
+/* True when the value of field holds credentials: a secret path, or a
+ * structured value with credentials inside (an MCP server's auth.token,
+ * auth.oauth.client_secret or env). Such values live in secrets.yaml. */
+bool gx_core_holds_credentials(int field, gx_value v);
+
+/* The value a read shows for v (credentials inside structured values
+ * redacted unless secrets are shown). */
+gx_value gx_core_shown_value(gx_session *s, const gx_value_info *v);
+
 /* Adds a warning to out when secrets.yaml is readable by others. */
 void gx_core_check_secrets_mode(gx_session *s, const gx_loaded *ld, gx_diags *out);
 
@@ -94,6 +105,10 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
  * (local chart paths are looked up relative to it): gx_validate_with. */
 void gx_core_validate(gx_session *s, const struct gx_config *cfg, gx_diags *results);
 
+/* Blocking results about secret paths whose value is empty become notes:
+ * a render without secrets gets them at deploy time. */
+void gx_core_defer_empty_secrets(gx_diags *results, const gx_model *m);
+
 /* Event helpers: each does nothing when sink or sink->event is NULL. */
 void gx_emit(const gx_sink *sink, const gx_event *ev);
 void gx_emit_diag(const gx_sink *sink, const gx_diag *d);
@@ -103,6 +118,8 @@ void gx_emit_change(const gx_sink *sink, const char *what, const char *subject);
 void gx_emit_status(const gx_sink *sink, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void gx_emit_done(const gx_sink *sink, int status);
+/* A note (GX_NOTE diagnostic) with a printf-formatted message. */
+void gx_emit_note(const gx_sink *sink, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The status for a failed load or request: BAD_REQUEST when diags hold a
  * request problem, FAILED otherwise. */

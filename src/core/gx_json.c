@@ -119,13 +119,12 @@ static json_t *gx_typed_json(int field, gx_value v)
 
 json_t *gx_json_value(gx_session *s, const gx_value_info *v, bool with_origin)
 {
-    (void)s;
     const gx_model *m = v->priv;
     json_t *o = json_object();
     json_object_set_new(o, "path", json_string(v->path));
     json_object_set_new(o, "value", v->redacted || !m
                                         ? json_null()
-                                        : gx_typed_json(v->field, gx_config_get(&m->cfg, v->field)));
+                                        : gx_typed_json(v->field, gx_core_shown_value(s, v)));
     if (v->secret)
         json_object_set_new(o, "secret", json_true());
     if (with_origin)

@@ -7,6 +7,8 @@
 #include "gx_export.h"
 #include "gx_files.h"
 #include "gx_rules.h"
+#include "gx_schema.h"
+#include "gx_templates.h"
 
 bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_loaded *ld,
                         gx_status *status)
@@ -26,6 +28,8 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
     results.limit = GX_DIAGS_NO_LIMIT;
     gx_core_validate(s, &ld->model->cfg, &results);
     gx_core_locate_results(&results, ld->model);
+    if (s->render_without_secrets)
+        gx_core_defer_empty_secrets(&results, ld->model);
     gx_emit_diags(sink, &results, GX_EV_RESULT);
     if (results.blocking) {
         *status = GX_STATUS_FAILED;
@@ -34,6 +38,23 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
     }
     *status = GX_STATUS_OK;
     return true;
+}
+
+void gx_core_defer_empty_secrets(gx_diags *results, const gx_model *m)
+{
+    for (size_t i = 0; i < results->count; i++) {
+        gx_diag *d = &results->items[i];
+        int f = d->path ? gx_field_find(d->path) : -1;
+        if (d->severity != GX_BLOCKING || f < 0 || !gx_fields[f].secret)
+            continue;
+        gx_value v = gx_config_get(&m->cfg, f);
+        if (v.s && *v.s)
+            continue;
+        /* an empty secret is supplied at deploy time: not a reason to stop a
+         * render for review */
+        d->severity = GX_NOTE;
+        results->blocking--;
+    }
 }
 
 gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sink *sink,
@@ -46,8 +67,17 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
     gx_loaded ld;
     gx_status st;
     bool to_workspace = req->dest == GX_EXPORT_WORKSPACE;
-    if (!gx_core_load_valid(s, to_workspace, sink, &ld, &st))
+    s->render_without_secrets = req->no_secrets;
+    bool valid = gx_core_load_valid(s, to_workspace, sink, &ld, &st);
+    s->render_without_secrets = false;
+    if (!valid)
         return st;
+    if (req->no_secrets)
+        for (size_t i = 0; i < gx_template_count; i++)
+            if (gx_template_table[i].omit_without_secrets)
+                gx_emit_note(sink, "%s is left out: it holds secret values, and a render "
+                                   "without secrets is for review (apply refuses it)",
+                             gx_template_table[i].output);
     if (req->dest != GX_EXPORT_STREAM) /* a stream has no use for it */
         out->revision = gx_loaded_revision(s, &ld);
     gx_diags diags = GX_DIAGS_INIT;

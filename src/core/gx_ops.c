@@ -6,6 +6,7 @@
 
 #include "gx_core_internal.h"
 #include "gx_files.h"
+#include "gx_node.h"
 #include "gx_rules.h"
 #include "gx_schema.h"
 
@@ -44,6 +45,90 @@ static void gx_origin_info_of(gx_session *s, const gx_origin *o, const struct gx
 
 /* ---- get ---------------------------------------------------------------------------- */
 
+/* A scalar node holding "<redacted>". */
+static gx_node *gx_redacted_node(gx_arena *arena, const gx_node *like)
+{
+    gx_node *n = gx_arena_alloc(arena, sizeof *n);
+    memset(n, 0, sizeof *n);
+    n->kind = GX_NODE_SCALAR;
+    n->file = like ? like->file : NULL;
+    n->line = like ? like->line : 0;
+    n->col = like ? like->col : 0;
+    n->text = "<redacted>";
+    n->len = strlen(n->text);
+    n->plain = false;
+    return n;
+}
+
+/* A copy of the map node with the values of keys that hold credentials
+ * replaced; creds(key) says which. */
+static gx_node *gx_redact_map(gx_arena *arena, const gx_node *map,
+                              gx_node *(*inner)(gx_arena *, const char *, const gx_node *))
+{
+    gx_node *copy = gx_arena_alloc(arena, sizeof *copy);
+    *copy = *map;
+    copy->items = gx_arena_alloc(arena, (map->count ? map->count : 1) * sizeof *copy->items);
+    for (size_t i = 0; i < map->count; i++)
+        copy->items[i] = inner(arena, map->keys[i]->text, map->items[i]);
+    return copy;
+}
+
+static gx_node *gx_redact_oauth(gx_arena *arena, const char *key, const gx_node *v)
+{
+    return !strcmp(key, "client_secret") ? gx_redacted_node(arena, v) : (gx_node *)v;
+}
+
+static gx_node *gx_redact_auth(gx_arena *arena, const char *key, const gx_node *v)
+{
+    if (!strcmp(key, "token"))
+        return gx_redacted_node(arena, v);
+    if (!strcmp(key, "oauth") && v && v->kind == GX_NODE_MAP)
+        return gx_redact_map(arena, v, gx_redact_oauth);
+    return (gx_node *)v;
+}
+
+static gx_node *gx_redact_env(gx_arena *arena, const char *key, const gx_node *v)
+{
+    (void)key;
+    return gx_redacted_node(arena, v);
+}
+
+static gx_node *gx_redact_server(gx_arena *arena, const char *key, const gx_node *v)
+{
+    if (!strcmp(key, "auth") && v && v->kind == GX_NODE_MAP)
+        return gx_redact_map(arena, v, gx_redact_auth);
+    if (!strcmp(key, "env") && v && v->kind == GX_NODE_MAP)
+        return gx_redact_map(arena, v, gx_redact_env);
+    return (gx_node *)v;
+}
+
+/* The value of field in m as a read shows it: structured values that hold
+ * credentials (an MCP server's auth.token, auth.oauth.client_secret and env
+ * values) have them replaced by "<redacted>" unless secrets are shown. */
+static gx_value gx_shown_value(gx_session *s, const gx_model *m, int field, bool show)
+{
+    gx_value v = gx_config_get(&m->cfg, field);
+    if (show || gx_fields[field].shape != GX_SHAPE_MCP_SERVERS || !v.node ||
+        v.node->kind != GX_NODE_SEQ)
+        return v;
+    gx_node *list = gx_arena_alloc(s->arena, sizeof *list);
+    *list = *v.node;
+    list->items = gx_arena_alloc(s->arena, (list->count ? list->count : 1) * sizeof *list->items);
+    for (size_t i = 0; i < v.node->count; i++) {
+        const gx_node *server = v.node->items[i];
+        list->items[i] = server && server->kind == GX_NODE_MAP
+                             ? gx_redact_map(s->arena, server, gx_redact_server)
+                             : (gx_node *)server;
+    }
+    v.node = list;
+    return v;
+}
+
+gx_value gx_core_shown_value(gx_session *s, const gx_value_info *v)
+{
+    return gx_shown_value(s, v->priv, v->field, !v->redacted && v->shown);
+}
+
 static void gx_value_info_of(gx_session *s, const gx_model *m, int field, unsigned flags,
                              gx_value_info *v)
 {
@@ -53,11 +138,12 @@ static void gx_value_info_of(gx_session *s, const gx_model *m, int field, unsign
     v->path = f->path;
     v->secret = f->secret;
     v->redacted = f->secret && !(flags & GX_GET_SHOW_SECRETS);
+    v->shown = flags & GX_GET_SHOW_SECRETS;
     if (v->redacted) {
         v->text = "<redacted>";
     } else {
         gx_buf b = GX_BUF_INIT;
-        gx_value_format(&b, field, gx_config_get(&m->cfg, field));
+        gx_value_format(&b, field, gx_shown_value(s, m, field, flags & GX_GET_SHOW_SECRETS));
         if (b.len && b.data[b.len - 1] == '\n')
             b.data[--b.len] = '\0';
         v->text = gx_arena_strdup(s->arena, b.data ? b.data : "");
@@ -116,12 +202,11 @@ void gx_core_values_yaml(gx_session *s, const gx_values *values, bool with_origi
     const char **comments = gx_arena_alloc(s->arena, GX_FIELD_COUNT * sizeof *comments);
     for (size_t i = 0; i < values->count; i++) {
         const gx_value_info *v = &values->items[i];
-        const gx_model *m = v->priv;
         layer->present[v->field] = true;
         if (v->redacted)
             layer->value[v->field].s = "<redacted>";
         else
-            layer->value[v->field] = gx_config_get(&m->cfg, v->field);
+            layer->value[v->field] = gx_core_shown_value(s, v);
         if (with_origin)
             comments[v->field] = v->origin.text;
     }
@@ -233,7 +318,8 @@ static bool gx_write_file_if_changed(gx_session *s, const char *path, const gx_b
     return true;
 }
 
-/* Writes the workspace layer ws: the secret paths to secrets.yaml (mode
+/* Writes the workspace layer ws: the secret paths and the values holding
+ * credentials (gx_core_holds_credentials) to secrets.yaml (mode
  * 0600; created only when there is a secret to keep), everything else and
  * the components to values.yaml (mode from the umask: it holds no secret and
  * is meant to be committed). Each file is written only when its text
@@ -249,10 +335,11 @@ static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_laye
     bool any_secret = false;
     for (int f = 0; f < GX_FIELD_COUNT; f++)
         if (ws->present[f]) {
-            gx_layer *to = gx_fields[f].secret ? secrets : values;
+            bool secret = gx_core_holds_credentials(f, ws->value[f]);
+            gx_layer *to = secret ? secrets : values;
             to->present[f] = true;
             to->value[f] = ws->value[f];
-            any_secret |= gx_fields[f].secret;
+            any_secret |= secret;
         }
     memcpy(values->comp_present, ws->comp_present, sizeof values->comp_present);
     memcpy(values->comp_value, ws->comp_value, sizeof values->comp_value);

@@ -12,6 +12,7 @@
 #include "gx_core_internal.h"
 #include "gx_files.h"
 #include "gx_hash.h"
+#include "gx_node.h"
 #include "gx_rules.h"
 #include "gx_schema.h"
 #include "gx_values_io.h"
@@ -337,6 +338,28 @@ static bool gx_read_workspace_file(gx_session *s, const char *path, gx_layer *la
     return gx_layer_read(s->arena, layer, data, n, diags);
 }
 
+bool gx_core_holds_credentials(int field, gx_value v)
+{
+    if (gx_fields[field].secret)
+        return true;
+    if (gx_fields[field].shape != GX_SHAPE_MCP_SERVERS || !v.node || v.node->kind != GX_NODE_SEQ)
+        return false;
+    for (size_t i = 0; i < v.node->count; i++) {
+        const gx_node *server = v.node->items[i];
+        if (!server || server->kind != GX_NODE_MAP)
+            continue;
+        const gx_node *auth = gx_node_get(server, "auth");
+        const gx_node *env = gx_node_get(server, "env");
+        if ((env && env->kind == GX_NODE_MAP && env->count) ||
+            (auth && auth->kind == GX_NODE_MAP &&
+             (gx_node_get(auth, "token") ||
+              (gx_node_get(auth, "oauth") &&
+               gx_node_get(gx_node_get(auth, "oauth"), "client_secret")))))
+            return true;
+    }
+    return false;
+}
+
 /* Checks that values.yaml holds no secret and secrets.yaml nothing but
  * secrets (warnings: the next write moves them), and that no path is in
  * both (an error). */
@@ -353,17 +376,19 @@ static bool gx_check_split(const gx_loaded *ld, gx_diags *diags)
             if (d)
                 d->hint = "a secret path belongs in secrets.yaml, every other path in values.yaml";
             ok = false;
-        } else if (ld->values->present[f] && fd->secret) {
+        } else if (ld->values->present[f] &&
+                   gx_core_holds_credentials(f, ld->values->value[f])) {
             d = gx_diags_push(diags, GX_WARNING, GX_CODE_SECRET_IN_VALUES, fd->path,
-                              "values.yaml holds the secret %s; the next change moves it to "
+                              "values.yaml holds %s%s; the next change moves it to "
                               "secrets.yaml (mode 0600, not committed)",
-                              fd->path);
+                              fd->secret ? "the secret " : "credentials in ", fd->path);
             if (d) {
                 d->file = ld->values->origin[f].file;
                 d->line = ld->values->origin[f].line;
                 d->col = ld->values->origin[f].col;
             }
-        } else if (ld->secrets->present[f] && !fd->secret) {
+        } else if (ld->secrets->present[f] &&
+                   !gx_core_holds_credentials(f, ld->secrets->value[f])) {
             d = gx_diags_push(diags, GX_WARNING, GX_CODE_NOT_SECRET, fd->path,
                               "secrets.yaml holds %s, which is not secret; the next change "
                               "moves it to values.yaml",
@@ -626,6 +651,19 @@ void gx_emit_status(const gx_sink *sink, const char *fmt, ...)
     gx_event ev = {.kind = GX_EV_STATUS, .text = text,
                    .len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
     gx_emit(sink, &ev);
+}
+
+void gx_emit_note(const gx_sink *sink, const char *fmt, ...)
+{
+    if (!sink || !sink->event)
+        return;
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    gx_diag d = {.severity = GX_NOTE, .code = GX_CODE_GENERIC, .message = text};
+    gx_emit_diag(sink, &d);
 }
 
 void gx_emit_done(const gx_sink *sink, int status)

@@ -201,7 +201,7 @@ static void gx_proc_run_child(const gx_proc_child *c)
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
-    static const int reset[] = {SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    static const int reset[] = {SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXFSZ};
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
         sigaction(reset[i], &dfl, NULL);
 

@@ -1,9 +1,9 @@
 /* gx_proc — a child process that is started, followed and cancelled without
- * blocking (SPEC §9 "Child processes"; DESIGN "Subprocesses"): its stdout and
- * stderr arrive through pipes as lines, an event loop (poll, epoll, libevent)
- * waits on one descriptor, and a timeout or cancel stops the child's whole
- * process group. Front ends (MCP on stdio, web, TUI) and the command line's
- * blocking runner (gx_run) are built on it.
+ * blocking (docs/architecture.md, "Child processes"): its stdout and stderr
+ * arrive through pipes as lines, an event loop (poll, epoll, libevent) waits
+ * on one descriptor, and a timeout or cancel stops the child's whole process
+ * group. The core's apply targets (gx_apply) are built on it, and through
+ * them every front end.
  * Depends on gx_diag and Linux (epoll, timerfd, pidfd_open when the kernel has
  * it, prctl(PR_SET_PDEATHSIG)).
  *
@@ -74,8 +74,8 @@
 
 typedef struct gx_proc gx_proc;
 
-/* What gx_proc_poll did on its own, for callers that report it (gx_run prints
- * status lines). Delivered from inside gx_proc_poll. */
+/* What gx_proc_poll did on its own, for callers that report it. Delivered
+ * from inside gx_proc_poll. */
 typedef enum gx_proc_event {
     GX_PROC_EV_EXITED,    /* the child was reaped: gx_proc_status is final (output
                            * and members of the group may still be pending) */

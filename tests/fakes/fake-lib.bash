@@ -118,6 +118,20 @@ gx_fake_main() {
         read -r -a fields <<<"${stat##*) }"
         printf '%s\n%s %s\n' "$answer" "${fields[2]}" "${fields[5]}" >"$log.prompt.$n"
     fi
+    if gx_fake_listed "$n" "${GX_FAKE_WAIT_ON:-}"; then
+        # A wait that never succeeds: runs out its own --timeout=Ns, then fails
+        # as kubectl rollout status and helm --wait do.
+        local wait=0
+        for arg in "$@"; do
+            if [[ $arg =~ ^--timeout=([0-9]+)s$ ]]; then
+                wait=${BASH_REMATCH[1]}
+            fi
+        done
+        sleep "$wait"
+        printf 'error: timed out waiting for the condition (fake %s, call %s, %ss)\n' \
+            "$tool" "$n" "$wait" >&2
+        exit 1
+    fi
     if gx_fake_listed "$n" "${GX_FAKE_FAIL_ON:-}"; then
         printf 'fake %s: call %s fails with status %s (GX_FAKE_FAIL_ON)\n' \
             "$tool" "$n" "${REPLY:-1}" >&2

@@ -215,6 +215,8 @@ typedef struct gx_value_info {
     const char *path;
     bool secret;
     bool redacted;      /* secret and not asked to show: text is "<redacted>" */
+    bool shown;         /* asked to show secrets (else credentials inside structured
+                         * values, such as an MCP server's token, read "<redacted>") */
     const char *text;   /* the value as YAML text; scalars without a newline */
     bool is_default;    /* no layer set it (schema or topology default) */
     gx_origin_info origin;
