@@ -1,7 +1,9 @@
 /* Tests of gx_derived: percent-encoding, the derived DSN, the
  * Secret's keys, the application config.yaml (keys, omissions, hostile text
  * read back), config-is-secret, the PDB condition, merged node selectors and
- * tolerations, the worker profile and GPU values, determinism. */
+ * tolerations, the worker profile and GPU values, determinism; images
+ * (mirror, digest, the version label), the infrastructure charts' values
+ * merged with the user's, the egress and metrics peers of each policy. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gx_delivery.h"
 #include "gx_derived.h"
 #include "gx_model.h"
 #include "gx_node.h"
+#include "gx_yamlout.h"
 
 typedef struct fixture {
     gx_arena *arena;
@@ -324,6 +328,197 @@ static void test_deterministic(void **state)
     free(sum);
 }
 
+/* A node tree as block YAML, for comparing. */
+static const char *yaml_of(fixture *f, const gx_node *n)
+{
+    gx_buf b = GX_BUF_INIT;
+    gx_yaml_node(&b, n, 0, false);
+    const char *s = gx_arena_strndup(f->arena, b.data ? b.data : "", b.len);
+    gx_buf_free(&b);
+    return s;
+}
+
+static void contains(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle))
+        fail_msg("\"%s\" lacks \"%s\"", haystack, needle);
+}
+
+static void lacks(const char *haystack, const char *needle)
+{
+    if (strstr(haystack, needle))
+        fail_msg("\"%s\" has \"%s\"", haystack, needle);
+}
+
+#define DIGEST "sha256:9c2f1a7b3e5d4c6b8a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69"
+
+static void test_images(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {registry-mirror: registry.example.internal:5000/mirror}\n");
+    assert_string_equal(f->d.image,
+                        "registry.example.internal:5000/mirror/mrwong99/glyphoxa:0.1.0");
+    derive(f, "core: {registry-mirror: \"mirror.internal/\", image-repository: glyphoxa, "
+              "image-digest: \"" DIGEST "\"}\n");
+    assert_string_equal(f->d.image, "mirror.internal/library/glyphoxa@" DIGEST);
+    assert_string_equal(map_get(&f->d.labels, "app.kubernetes.io/version"), "0.1.0");
+    /* a repository below the mirror already is kept */
+    derive(f, "core: {registry-mirror: mirror.internal, "
+              "image-repository: mirror.internal/team/glyphoxa}\n");
+    assert_string_equal(f->d.image, "mirror.internal/team/glyphoxa:0.1.0");
+    derive(f, "core: {image-repository: \"localhost:5000/glyphoxa\", "
+              "registry-mirror: mirror.internal}\n");
+    assert_string_equal(f->d.image, "mirror.internal/glyphoxa:0.1.0");
+
+    /* the version label is always a label value */
+    static const struct {
+        const char *tag, *label;
+    } v[] = {{"0.1.0", "0.1.0"},
+             {"0.1.0@" DIGEST, "0.1.0"},
+             {"_build.7-", "build.7"},
+             {"v1+meta", "v1-meta"},
+             {"", ""},
+             {"-.-", ""}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        assert_string_equal(gx_version_label(f->arena, v[i].tag), v[i].label);
+    char tag[129];
+    memset(tag, 'a', 128);
+    tag[128] = '\0';
+    tag[62] = '.'; /* cut at 63, then no trailing '.' */
+    const char *label = gx_version_label(f->arena, tag);
+    assert_int_equal(strlen(label), 62);
+}
+
+static void test_chart_values(void **state)
+{
+    fixture *f = *state;
+    derive(f, "core: {registry-mirror: mirror.internal, image-pull-secrets: [pull]}\n"
+              "postgresql:\n  postgres-password: pw\n"
+              "  values:\n    primary:\n      resources: {limits: {memory: 1Gi}}\n"
+              "      persistence: {storageClass: fast, size: 2Gi}\n    metrics: {enabled: true}\n"
+              "sealed-secrets:\n  values: {image: {tag: 0.27.1}}\n"
+              "components: {postgresql: true, sealed-secrets: true}\n");
+    const char *pg = yaml_of(f, f->d.postgresql_values);
+    /* the tool's order first, the user's keys after; maps merged, scalars replaced */
+    contains(pg, "fullnameOverride: glyphoxa-postgresql\nauth:\n  postgresPassword: pw\n"
+                 "  database: glyphoxa\nprimary:\n  persistence:\n    size: \"2Gi\"\n"
+                 "    storageClass: fast\n  networkPolicy:\n    enabled: true\n");
+    contains(pg, "  resources:\n    limits:\n      memory: \"1Gi\"\n"
+                 "global:\n  imageRegistry: mirror.internal\n  imagePullSecrets:\n    - pull\n"
+                 "metrics:\n  enabled: true\n");
+    lacks(yaml_of(f, f->d.postgresql_values_no_password), "postgresPassword");
+    contains(yaml_of(f, f->d.sealed_secrets_values),
+             "fullnameOverride: sealed-secrets-controller\nimage:\n  registry: mirror.internal\n"
+             "  pullSecrets:\n    - pull\n  tag: \"0.27.1\"\n");
+
+    /* postgresql/image-registry wins over the mirror; without network-policy no policy */
+    derive(f, "core: {registry-mirror: mirror.internal}\n"
+              "postgresql: {postgres-password: pw, image-registry: pg.internal}\n"
+              "components: {postgresql: true, network-policy: false}\n");
+    pg = yaml_of(f, f->d.postgresql_values);
+    contains(pg, "imageRegistry: pg.internal");
+    lacks(pg, "networkPolicy");
+    lacks(pg, "imagePullSecrets");
+
+    /* the overrides the rules warn about */
+    gx_node *base = gx_postgresql_values_base(f->arena, &f->model.cfg, true);
+    const gx_node *user = parse(f, "auth: {database: x, extra: 1}\nfullnameOverride: y\n"
+                                   "primary: {persistence: {size: 1Gi}}\n");
+    const gx_node *merged = gx_values_merge(f->arena, base, user, NULL, NULL);
+    assert_string_equal(gx_values_at(merged, "auth.database")->text, "x");
+    assert_string_equal(gx_values_at(merged, "auth.postgresPassword")->text, "pw");
+    assert_string_equal(gx_values_at(merged, "auth.extra")->text, "1");
+    assert_string_equal(gx_values_at(merged, "fullnameOverride")->text, "y");
+    /* the base is not changed */
+    assert_string_equal(gx_values_at(base, "auth.database")->text, "glyphoxa");
+}
+
+/* The ports the egress rules of a policy allow to any destination, as
+ * "TCP/5432 TCP/443 ...", and the rules that name pods or CIDRs. */
+static const char *egress_text(fixture *f, const gx_node *egress)
+{
+    return yaml_of(f, egress);
+}
+
+static void test_egress(void **state)
+{
+    fixture *f = *state;
+    derive(f, "database: {dsn: \"postgres://u:p@db.example:6543,db2.example:6544/x\"}\n"
+              "vault: {addr: \"https://vault.example:8200\"}\n"
+              "network-policy:\n  api-server-port: 443\n"
+              "  extra-egress: [{cidr: 10.0.0.0/8, ports: [9000]}, {cidr: \"fd00::/8\"}]\n"
+              "config:\n  providers:\n    llm: {name: ollama, base-url: \"http://ollama:11434\"}\n"
+              "    stt: {name: whisper, base-url: \"http://whisper.example\"}\n"
+              "  mcp-servers:\n    - {name: a, transport: streamable-http, "
+              "url: \"https://mcp.example:8443/mcp\"}\n"
+              "    - {name: b, transport: stdio, command: x}\n");
+    const char *gw = egress_text(f, f->d.gateway_egress);
+    contains(gw, "- ports:\n    - protocol: TCP\n      port: 6543\n    - protocol: TCP\n"
+                 "      port: 6544\n    - protocol: TCP\n      port: 443\n    - protocol: TCP\n"
+                 "      port: 8200\n- to:");
+    lacks(gw, "11434");
+    lacks(gw, "8443");
+    contains(gw, "cidr: \"10.0.0.0/8\"");
+    contains(gw, "- to:\n    - ipBlock:\n        cidr: fd00::/8\n"); /* no ports: all */
+    const char *w = egress_text(f, f->d.worker_egress);
+    contains(w, "port: 6543");
+    contains(w, "port: 11434");
+    contains(w, "port: 80\n");
+    contains(w, "port: 8443");
+    lacks(w, "8200");
+    contains(w, "- ports:\n    - protocol: UDP\n"); /* voice */
+    const char *m = egress_text(f, f->d.mcp_gateway_egress);
+    contains(m, "port: 8443");
+    lacks(m, "6543");
+    lacks(m, "11434");
+    assert_string_equal(yaml_of(f, f->d.metrics_from), "- podSelector: {}\n");
+
+    /* the bundled database; no UDP; metrics from another namespace */
+    derive(f, "postgresql: {postgres-password: pw}\ncomponents: {postgresql: true}\n"
+              "network-policy:\n  allow-voice-udp: false\n  metrics-from:\n"
+              "    - namespace-selector: {kubernetes.io/metadata.name: monitoring}\n"
+              "    - namespace-selector: {}\n      pod-selector: {app: prom}\n");
+    w = egress_text(f, f->d.worker_egress);
+    contains(w, "port: 5432");
+    lacks(w, "protocol: UDP\n- ");
+    assert_string_equal(yaml_of(f, f->d.metrics_from),
+                        "- namespaceSelector:\n    matchLabels:\n"
+                        "      kubernetes.io/metadata.name: monitoring\n"
+                        "- namespaceSelector: {}\n  podSelector:\n    matchLabels:\n"
+                        "      app: prom\n");
+
+    /* endpoints: URLs, DSNs (both forms), Services of the namespace */
+    gx_endpoint e = gx_url_endpoint(f->arena, "wss://[fd00::1]/x");
+    assert_string_equal(e.host, "fd00::1");
+    assert_int_equal(e.port, 443);
+    e = gx_url_endpoint(f->arena, "http://user:p@ss@host.example:81/x");
+    assert_string_equal(e.host, "host.example");
+    assert_int_equal(e.port, 81);
+    assert_int_equal(gx_url_endpoint(f->arena, "grpc://x").port, 0);
+    assert_int_equal(gx_url_endpoint(f->arena, "vault.example:8200").port, 8200);
+    gx_endpoint eps[4];
+    assert_int_equal(gx_dsn_endpoints(f->arena, "host=a,b port=5433,5434 dbname=x", eps, 4), 2);
+    assert_string_equal(eps[1].host, "b");
+    assert_int_equal(eps[1].port, 5434);
+    assert_int_equal(gx_dsn_endpoints(f->arena, "postgresql://u@h/x", eps, 4), 1);
+    assert_int_equal(eps[0].port, 5432);
+    assert_string_equal(gx_host_service_in(f->arena, "ollama", "games"), "ollama");
+    assert_string_equal(gx_host_service_in(f->arena, "db.games.svc.cluster.local", "games"), "db");
+    assert_null(gx_host_service_in(f->arena, "db.other.svc", "games"));
+    assert_null(gx_host_service_in(f->arena, "localhost", "games"));
+    assert_null(gx_host_service_in(f->arena, "db.games.example.com", "games"));
+}
+
+static void test_delivery_only_when_on(void **state)
+{
+    fixture *f = *state;
+    /* nothing of an off component is computed: empty nodes */
+    derive(f, "components: {network-policy: false}\n");
+    assert_int_equal(f->d.gateway_egress->count, 0);
+    assert_int_equal(f->d.postgresql_values->count, 0);
+    assert_int_equal(f->d.sealed_secrets_values->count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +533,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scheduling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_images, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chart_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_egress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delivery_only_when_on, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

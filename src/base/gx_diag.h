@@ -97,7 +97,8 @@ typedef enum gx_code_class {
     X(NOT_SECRET, "not-secret", GX_CC_LOAD, "a path in secrets.yaml that is not secret")        \
     X(DUPLICATE_PATH, "duplicate-path", GX_CC_LOAD, "a path set in values.yaml and secrets.yaml")  \
     X(SECRETS_MODE, "secrets-mode", GX_CC_OP, "secrets.yaml readable by other users")             \
-    X(TEMPLATE, "template", GX_CC_OP, "the compiled-in templates cannot render this request")
+    X(TEMPLATE, "template", GX_CC_OP, "the compiled-in templates cannot render this request") \
+    X(NOT_INSTALLED, "not-installed", GX_CC_OP, "an infrastructure component was never installed")
 
 typedef enum gx_code {
 #define GX_DIAG_CODE_ENUM(name, id, cls, summary) GX_CODE_##name,

@@ -27,7 +27,17 @@ int gx_cmd_init(gx_cli *cli)
     printf("secrets.yaml holds the generated admin key%s; values.yaml holds no secret and can "
            "be committed (.gitignore keeps secrets.yaml out)\n",
            req.dsn ? " and the DSN" : " and PostgreSQL password");
-    printf("next: glyphoxa-deploy%s%s validate && glyphoxa-deploy%s%s export\n",
-           here ? "" : " -C ", ws, here ? "" : " -C ", ws);
+    const char *c = here ? "" : " -C ";
+    if (req.dsn)
+        printf("next: glyphoxa-deploy%s%s validate && glyphoxa-deploy%s%s export\n", c, ws, c, ws);
+    else /* the bundled PostgreSQL is installed by its own target, before the first apply */
+        printf("next: glyphoxa-deploy%s%s validate && glyphoxa-deploy%s%s apply infrastructure && "
+               "glyphoxa-deploy%s%s apply\n",
+               c, ws, c, ws, c, ws);
+    if (req.topology && !strcmp(req.topology, "dedicated"))
+        printf("the dedicated topology schedules on nodes labelled and tainted for it "
+               "(core/tier-scheduling); on the cluster, for each such node:\n"
+               "  kubectl label nodes NODE glyphoxa.io/tier=dedicated\n"
+               "  kubectl taint nodes NODE glyphoxa.io/tier=dedicated:NoSchedule\n");
     return GX_EXIT_OK;
 }

@@ -87,10 +87,6 @@ const char *gx_core_assignment_from_file(gx_session *s, const char *assignment, 
  * auth.oauth.client_secret or env). Such values live in secrets.yaml. */
 bool gx_core_holds_credentials(int field, gx_value v);
 
-/* A scalar node holding "<redacted>", at the position of like (may be NULL). */
-struct gx_node;
-struct gx_node *gx_core_redacted_node(gx_arena *arena, const struct gx_node *like);
-
 /* The value a read shows for v (credentials inside structured values
  * redacted unless secrets are shown). */
 gx_value gx_core_shown_value(gx_session *s, const gx_value_info *v);
@@ -108,6 +104,14 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
 /* Runs the rules on cfg with the session's workspace as their environment
  * (local chart paths are looked up relative to it): gx_validate_with. */
 void gx_core_validate(gx_session *s, const struct gx_config *cfg, gx_diags *results);
+
+/* The first install order (gx_apply_infra.c). Warnings (code not-installed,
+ * remedy: run the infrastructure target) for each infrastructure component
+ * on in cfg that no successful infrastructure run of the workspace
+ * installed; and, after such a run, recording the components it installed
+ * in .glyphoxa-deploy/infrastructure-applied. */
+void gx_apply_infra_check(gx_session *s, const struct gx_config *cfg, gx_diags *diags);
+void gx_apply_infra_record(gx_session *s);
 
 /* Blocking results about secret paths whose value is empty become notes:
  * a render without secrets gets them at deploy time. */

@@ -13,7 +13,6 @@ set -euo pipefail
 
 release='glyphoxa'
 namespace='offline'
-limit=${GX_TIMEOUT:-120}
 delete_namespace=${GX_DELETE_NAMESPACE:-0}
 
 # ---- prelude: the same in every target script -------------------------------------
@@ -21,7 +20,8 @@ delete_namespace=${GX_DELETE_NAMESPACE:-0}
 # executables), else kubectl / helm from PATH; --kubeconfig / --context from
 # $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
 # word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
-# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+# GX_TIMEOUT is the target's budget in seconds (glyphoxa-deploy stops the target
+# when it runs out); each kubectl/helm wait gets what remains of it (wait_budget).
 kubectl_cmd=("${GX_KUBECTL:-kubectl}")
 # shellcheck disable=SC2034 # not every target uses helm
 helm_cmd=("${GX_HELM:-helm}")
@@ -49,6 +49,26 @@ run() {
         return 0
     fi
     "$@"
+}
+
+# wait_budget DEFAULT: sets REPLY to the seconds the next wait (--timeout of
+# `kubectl rollout status`, `helm --wait`, ...) may take: what remains of the
+# budget (GX_TIMEOUT, else DEFAULT, counted from the script's start) minus a
+# margin of a tenth of it (2 to 15 s), at least 1. So the wait's own timeout fires
+# before the budget runs out, and its error is what you see.
+# shellcheck disable=SC2317 # not every target waits
+wait_budget() {
+    local budget=${GX_TIMEOUT:-$1} margin
+    margin=$((budget / 10))
+    if ((margin < 2)); then
+        margin=2
+    elif ((margin > 15)); then
+        margin=15
+    fi
+    REPLY=$((budget - SECONDS - margin))
+    if ((REPLY < 1)); then
+        REPLY=1
+    fi
 }
 
 # step N/M TEXT: announces step N of M.
@@ -88,16 +108,19 @@ run "${kubectl_cmd[@]}" delete serviceaccount --namespace="$namespace" --ignore-
     "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy"
 
 step 2/3 "uninstall the infrastructure Helm releases (PersistentVolumeClaims stay)"
+wait_budget 120
 run "${helm_cmd[@]}" uninstall "$release-postgresql" --namespace="$namespace" --ignore-not-found \
-    --wait "--timeout=${limit}s"
+    --wait "--timeout=${REPLY}s"
 sealed_secrets_namespace='kube-system'
+wait_budget 120
 run "${helm_cmd[@]}" uninstall sealed-secrets --namespace="$sealed_secrets_namespace" \
-    --ignore-not-found --wait "--timeout=${limit}s"
+    --ignore-not-found --wait "--timeout=${REPLY}s"
 
 step 3/3 "namespace $namespace"
 if [[ $delete_namespace != 1 ]]; then
     printf 'kept, with its PersistentVolumeClaims (delete both with --delete-namespace)\n'
 else
+    wait_budget 120
     run "${kubectl_cmd[@]}" delete namespace "$namespace" --ignore-not-found \
-        "--timeout=${limit}s"
+        "--timeout=${REPLY}s"
 fi

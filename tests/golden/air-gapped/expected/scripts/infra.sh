@@ -16,7 +16,8 @@ namespace='offline'
 # executables), else kubectl / helm from PATH; --kubeconfig / --context from
 # $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
 # word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
-# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+# GX_TIMEOUT is the target's budget in seconds (glyphoxa-deploy stops the target
+# when it runs out); each kubectl/helm wait gets what remains of it (wait_budget).
 kubectl_cmd=("${GX_KUBECTL:-kubectl}")
 # shellcheck disable=SC2034 # not every target uses helm
 helm_cmd=("${GX_HELM:-helm}")
@@ -46,6 +47,26 @@ run() {
     "$@"
 }
 
+# wait_budget DEFAULT: sets REPLY to the seconds the next wait (--timeout of
+# `kubectl rollout status`, `helm --wait`, ...) may take: what remains of the
+# budget (GX_TIMEOUT, else DEFAULT, counted from the script's start) minus a
+# margin of a tenth of it (2 to 15 s), at least 1. So the wait's own timeout fires
+# before the budget runs out, and its error is what you see.
+# shellcheck disable=SC2317 # not every target waits
+wait_budget() {
+    local budget=${GX_TIMEOUT:-$1} margin
+    margin=$((budget / 10))
+    if ((margin < 2)); then
+        margin=2
+    elif ((margin > 15)); then
+        margin=15
+    fi
+    REPLY=$((budget - SECONDS - margin))
+    if ((REPLY < 1)); then
+        REPLY=1
+    fi
+}
+
 # step N/M TEXT: announces step N of M.
 step() {
     printf '[step %s] %s\n' "$1" "$2"
@@ -59,7 +80,6 @@ case ${BASH_SOURCE[0]} in
 esac
 # ---- end of prelude ------------------------------------------------------------------
 
-limit=${GX_TIMEOUT:-300}
 
 step 1/3 "namespace $namespace"
 run "${kubectl_cmd[@]}" apply --server-side --field-manager=glyphoxa-deploy --force-conflicts \
@@ -69,9 +89,10 @@ step 2/3 "PostgreSQL (Helm release $release-postgresql)"
 postgresql_chart='./charts/postgresql-16.4.11.tgz'
 postgresql_args=()
 postgresql_args+=(--version '16.4.11')
+wait_budget 300
 run "${helm_cmd[@]}" upgrade --install "$release-postgresql" "$postgresql_chart" \
     ${postgresql_args[@]+"${postgresql_args[@]}"} --namespace="$namespace" \
-    --wait "--timeout=${limit}s" -f generated/infra/postgresql-values.yaml
+    --wait "--timeout=${REPLY}s" -f generated/infra/postgresql-values.yaml
 
 step 3/3 "Sealed Secrets controller (Helm release sealed-secrets)"
 sealed_secrets_chart='charts/sealed-secrets'
@@ -84,7 +105,8 @@ oci://* | */* | *.tgz | *.tar.gz) ;; # an OCI reference or a local chart: no --r
     ;;
 esac
 sealed_secrets_args+=(--version '2.18.4')
+wait_budget 300
 run "${helm_cmd[@]}" upgrade --install sealed-secrets "$sealed_secrets_chart" \
     ${sealed_secrets_args[@]+"${sealed_secrets_args[@]}"} \
     --namespace="$sealed_secrets_namespace" --create-namespace \
-    --wait "--timeout=${limit}s" -f generated/infra/sealed-secrets-values.yaml
+    --wait "--timeout=${REPLY}s" -f generated/infra/sealed-secrets-values.yaml

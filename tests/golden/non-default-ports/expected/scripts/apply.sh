@@ -13,14 +13,14 @@ set -euo pipefail
 
 release='glyphoxa'
 namespace='glyphoxa'
-limit=${GX_TIMEOUT:-300}
 
 # ---- prelude: the same in every target script -------------------------------------
 # kubectl and helm: $GX_KUBECTL / $GX_HELM (glyphoxa-deploy passes the resolved
 # executables), else kubectl / helm from PATH; --kubeconfig / --context from
 # $GX_KUBECONFIG / $GX_CONTEXT when set. Commands are echoed as "+ WORD..." (each
 # word shell-quoted) before they run; with GX_DRY_RUN=1 they are only echoed.
-# GX_TIMEOUT is the target's limit in seconds, given to kubectl/helm waits.
+# GX_TIMEOUT is the target's budget in seconds (glyphoxa-deploy stops the target
+# when it runs out); each kubectl/helm wait gets what remains of it (wait_budget).
 kubectl_cmd=("${GX_KUBECTL:-kubectl}")
 # shellcheck disable=SC2034 # not every target uses helm
 helm_cmd=("${GX_HELM:-helm}")
@@ -48,6 +48,26 @@ run() {
         return 0
     fi
     "$@"
+}
+
+# wait_budget DEFAULT: sets REPLY to the seconds the next wait (--timeout of
+# `kubectl rollout status`, `helm --wait`, ...) may take: what remains of the
+# budget (GX_TIMEOUT, else DEFAULT, counted from the script's start) minus a
+# margin of a tenth of it (2 to 15 s), at least 1. So the wait's own timeout fires
+# before the budget runs out, and its error is what you see.
+# shellcheck disable=SC2317 # not every target waits
+wait_budget() {
+    local budget=${GX_TIMEOUT:-$1} margin
+    margin=$((budget / 10))
+    if ((margin < 2)); then
+        margin=2
+    elif ((margin > 15)); then
+        margin=15
+    fi
+    REPLY=$((budget - SECONDS - margin))
+    if ((REPLY < 1)); then
+        REPLY=1
+    fi
 }
 
 # step N/M TEXT: announces step N of M.
@@ -103,7 +123,9 @@ delete_resources serviceaccount \
 delete_resources "horizontalpodautoscaler/$release-gateway"
 
 step 4/4 "wait for the rollout"
+wait_budget 300
 run "${kubectl_cmd[@]}" rollout status "deployment/$release-gateway" --namespace="$namespace" \
-    "--timeout=${limit}s"
+    "--timeout=${REPLY}s"
+wait_budget 300
 run "${kubectl_cmd[@]}" rollout status "deployment/$release-mcp-gateway" --namespace="$namespace" \
-    "--timeout=${limit}s"
+    "--timeout=${REPLY}s"
