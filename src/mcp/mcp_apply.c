@@ -309,8 +309,10 @@ void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args)
         return;
     }
     const gx_target_info *ti = gx_core_target((size_t)t);
+    /* while a target holds the workspace lock, no other one starts: one that
+     * locks would wait for this server's own lock */
     json_t *busy;
-    if (ti->pre_export && gx_mcp_apply_busy(r->srv, &busy)) {
+    if (gx_mcp_apply_busy(r->srv, &busy)) {
         char text[400];
         snprintf(text, sizeof text, "apply failed: %s",
                  json_string_value(json_object_get(busy, "message")));

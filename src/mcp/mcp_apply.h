@@ -9,7 +9,8 @@
  * true, a 2026-07-28 request is not answered at all (its revision forbids
  * any further message for a cancelled request). A target that exports first
  * keeps the workspace lock until it ends, shared (gx_session_share_lock) so
- * that reads go on; writes are refused meanwhile (gx_mcp_apply_busy).
+ * that reads go on; writes and other targets are refused meanwhile
+ * (gx_mcp_apply_busy).
  * Depends on gx_core.h, mcp_protocol, mcp_tools, mcp_json. */
 #ifndef GX_MCP_APPLY_H
 #define GX_MCP_APPLY_H
