@@ -27,6 +27,8 @@
 
 #include "gx_test_util.h"
 
+#include <jansson.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -446,8 +448,13 @@ static void assert_calls(fx *f, const char *const *expected, size_t n, const cha
             fprintf(stderr, "  %s\n", recs[i].text);
         fail_msg("%s: the recorded calls differ", what);
     }
+    char kept[PATH_MAX + 64];
+    snprintf(kept, sizeof kept, "%s/.glyphoxa-deploy/history/", f->ws);
     for (size_t i = 0; i < count; i++) {
-        assert_string_equal(recs[i].cwd, f->ws);
+        /* the workspace, or (stop, restart, status, destroy after an apply) the
+         * deployed revision's tree */
+        if (strncmp(recs[i].cwd, kept, strlen(kept)) != 0)
+            assert_string_equal(recs[i].cwd, f->ws);
         assert_string_equal(recs[i].stdin_field, "-");
     }
 }
@@ -456,6 +463,32 @@ static void assert_calls(fx *f, const char *const *expected, size_t n, const cha
     do {                                                                                      \
         const char *const expected_[] = {__VA_ARGS__};                                        \
         assert_calls((f), expected_, sizeof expected_ / sizeof expected_[0], (what));         \
+    } while (0)
+
+/* assert_calls for calls that ran in dir below the workspace. */
+static void assert_calls_in(fx *f, const char *dir, const char *const *expected, size_t n,
+                            const char *what)
+{
+    static record recs[APPLY_MAX_RECORDS];
+    size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
+    bool same = count == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = call_matches(expected[i], recs[i].text);
+    if (!same) {
+        for (size_t i = 0; i < count; i++)
+            fprintf(stderr, "  recorded: %s\n", recs[i].text);
+        fail_msg("%s: the recorded calls differ", what);
+    }
+    char want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "%s/%s", f->ws, dir);
+    for (size_t i = 0; i < count; i++)
+        assert_string_equal(recs[i].cwd, want);
+}
+
+#define ASSERT_CALLS_IN(f, dir, what, ...)                                                    \
+    do {                                                                                      \
+        const char *const expected_[] = {__VA_ARGS__};                                        \
+        assert_calls_in((f), (dir), expected_, sizeof expected_ / sizeof expected_[0], (what)); \
     } while (0)
 
 static size_t record_count(fx *f)
@@ -954,7 +987,7 @@ static void test_targets_without_export_say_so(void **state)
     for (size_t i = 0; i < 4; i++) {
         result r = RUN(f, "apply", targets[i]);
         assert_int_equal(r.status, 1);
-        assert_true(contains(r.err, r.err_len, "nothing was exported"));
+        assert_true(contains(r.err, r.err_len, "nothing was deployed or exported"));
         char want[64];
         snprintf(want, sizeof want, "target '%s'", targets[i]);
         assert_true(contains(r.err, r.err_len, want));
@@ -1915,6 +1948,244 @@ static void test_inner_timeout_fires_before_the_budget(void **state)
     result_free(&r);
 }
 
+/* ---- the deployed release, history and rollback ------------------------------------- */
+
+static json_t *load_json(fx *f, const char *rel)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    if (!j)
+        fail_msg("%s: %s", rel, err.text);
+    return j;
+}
+
+static bool ws_exists(fx *f, const char *rel)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    return exists(path);
+}
+
+/* Every recorded call ran in dir (below the workspace, "" for itself). */
+static void assert_calls_ran_in(fx *f, const char *dir)
+{
+    static record recs[APPLY_MAX_RECORDS];
+    size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_true(n > 0);
+    char want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "%s%s%s", f->ws, *dir ? "/" : "", dir);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(recs[i].cwd, want))
+            fail_msg("call %zu ran in %s, not %s", i + 1, recs[i].cwd, want);
+}
+
+/* Asserts mode of every entry below the workspace path rel: dirs 0700, files 0600. */
+static void assert_private_tree(fx *f, const char *rel)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char sub[PATH_MAX + 128], child[PATH_MAX * 2];
+        snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
+        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        struct stat st;
+        assert_int_equal(lstat(child, &st), 0);
+        if (S_ISDIR(st.st_mode)) {
+            if ((st.st_mode & 0777) != 0700)
+                fail_msg("%s: mode %04o", sub, st.st_mode & 0777);
+            assert_private_tree(f, sub);
+        } else if ((st.st_mode & 0777) != 0600) {
+            fail_msg("%s: mode %04o", sub, st.st_mode & 0777);
+        }
+    }
+    closedir(d);
+}
+
+static void test_state_targets_act_on_the_deployed_release(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+
+    /* before any deploy: the last export, saying so */
+    MUST(f, "export");
+    reset_log(f);
+    result r = RUN(f, "apply", "stop");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "nothing was deployed from"));
+    assert_non_null(strstr(r.err, "acts on the last export"));
+    result_free(&r);
+    assert_calls_ran_in(f, "");
+    assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
+
+    /* a dry run and a failed apply record nothing */
+    r = RUN(f, "apply", "--dry-run");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=3:5", NULL});
+    reset_log(f);
+    r = RUN(f, "apply");
+    assert_int_equal(r.status, 5);
+    result_free(&r);
+    write_wrappers(f, true, true, NULL);
+    assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
+    assert_false(ws_exists(f, ".glyphoxa-deploy/history/1"));
+
+    /* a successful apply records the deployed release and keeps revision 1 */
+    apply_ok(f, "default");
+    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_int_equal(json_integer_value(json_object_get(dep, "revision")), 1);
+    assert_string_equal(json_string_value(json_object_get(dep, "namespace")), "glyphoxa");
+    assert_string_equal(json_string_value(json_object_get(dep, "release-name")), "glyphoxa");
+    assert_string_equal(json_string_value(json_object_get(dep, "target")), "default");
+    assert_true(json_is_string(json_object_get(dep, "tool-version")));
+    assert_int_equal(strlen(json_string_value(json_object_get(dep, "time"))), 20);
+    assert_int_equal(strlen(json_string_value(json_object_get(dep, "export-hash"))), 64);
+    assert_int_equal(json_array_size(json_object_get(dep, "components")), 4);
+    assert_true(json_array_size(json_object_get(dep, "files")) > 10);
+    json_decref(dep);
+    assert_private_tree(f, ".glyphoxa-deploy/history");
+    assert_true(ws_exists(f, ".glyphoxa-deploy/history/1/generated/gateway.yaml"));
+    assert_true(ws_exists(f, ".glyphoxa-deploy/history/1/scripts/stop.sh"));
+    assert_true(ws_exists(f, ".glyphoxa-deploy/history/1/values.yaml"));
+
+    /* values edited and exported since: stop acts on what was deployed */
+    MUST(f, "set", "core/release-name=other");
+    MUST(f, "export");
+    reset_log(f);
+    r = RUN(f, "apply", "stop", "--set", "core/namespace=elsewhere");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "are ignored"));
+    result_free(&r);
+    ASSERT_CALLS_IN(f, ".glyphoxa-deploy/history/1", "stop on the deployed release",
+                    "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
+                    "kubectl scale --namespace=glyphoxa --replicas=0 "
+                    "deployment/glyphoxa-mcp-gateway",
+                    "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
+                    " --field-selector=status.successful=0");
+
+    /* applying another release: the old one stays, and how to remove it */
+    reset_log(f);
+    r = RUN(f, "apply");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "the old one stays"));
+    assert_non_null(strstr(r.err, ".glyphoxa-deploy/history/1/scripts/destroy.sh"));
+    result_free(&r);
+    dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_int_equal(json_integer_value(json_object_get(dep, "revision")), 2);
+    assert_string_equal(json_string_value(json_object_get(dep, "release-name")), "other");
+    json_decref(dep);
+}
+
+static void test_history_and_rollback(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    apply_ok(f, "default");
+    MUST(f, "set", "gateway/replica-count=2");
+    apply_ok(f, "default");
+
+    result r = RUN(f, "history", "--json");
+    assert_int_equal(r.status, 0);
+    json_error_t err;
+    json_t *h = json_loads(r.out, 0, &err);
+    assert_non_null(h);
+    result_free(&r);
+    assert_int_equal(json_integer_value(json_object_get(h, "deployed")), 2);
+    json_t *revs = json_object_get(h, "revisions");
+    assert_int_equal(json_array_size(revs), 2);
+    json_t *r1 = json_array_get(revs, 0);
+    assert_int_equal(json_integer_value(json_object_get(r1, "revision")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r1, "exit-status")), 0);
+    assert_true(json_is_false(json_object_get(r1, "deployed")));
+    assert_true(json_is_string(json_object_get(r1, "export-hash")));
+    assert_true(json_is_array(json_object_get(r1, "components")));
+    json_decref(h);
+
+    r = RUN(f, "history");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "REVISION"));
+    assert_non_null(strstr(r.out, "2 *"));
+    result_free(&r);
+
+    r = RUN(f, "history", "diff", "1", "2");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "--- a/generated/gateway.yaml"));
+    assert_non_null(strstr(r.out, "-  replicas: 3"));
+    assert_non_null(strstr(r.out, "+  replicas: 2"));
+    assert_no_secret(r.out, r.out_len, "history diff");
+    result_free(&r);
+    r = RUN(f, "history", "diff", "1", "9");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "no revision 9"));
+    result_free(&r);
+
+    /* rollback --dry-run prints revision 1's commands and records nothing */
+    reset_log(f);
+    r = RUN(f, "rollback", "--dry-run");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "rollback to revision 1"));
+    assert_non_null(strstr(r.out, "rollout status deployment/glyphoxa-gateway"));
+    result_free(&r);
+    assert_false(exists(f->log));
+    assert_false(ws_exists(f, ".glyphoxa-deploy/history/3"));
+
+    /* rollback re-applies revision 1's tree, without rendering, and keeps revision 3 */
+    char values_before[PATH_MAX + 32];
+    snprintf(values_before, sizeof values_before, "%s/values.yaml", f->ws);
+    char *before = read_all(values_before, NULL);
+    reset_log(f);
+    r = RUN(f, "rollback");
+    if (r.status != 0)
+        fail_msg("rollback: %d %s", r.status, r.err);
+    result_free(&r);
+    assert_calls_ran_in(f, ".glyphoxa-deploy/history/1");
+    char gw[PATH_MAX + 64];
+    snprintf(gw, sizeof gw, "%s/.glyphoxa-deploy/history/1/generated/gateway.yaml", f->ws);
+    char *applied = read_all(gw, NULL);
+    assert_non_null(strstr(applied, "replicas: 3"));
+    free(applied);
+    char *after = read_all(values_before, NULL);
+    assert_string_equal(before, after); /* values.yaml untouched */
+    free(before);
+    free(after);
+    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_int_equal(json_integer_value(json_object_get(dep, "revision")), 3);
+    assert_int_equal(json_integer_value(json_object_get(dep, "rollback-of")), 1);
+    json_decref(dep);
+    assert_private_tree(f, ".glyphoxa-deploy/history");
+
+    /* status acts on the deployed revision 3 */
+    reset_log(f);
+    r = RUN(f, "apply", "status");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_calls_ran_in(f, ".glyphoxa-deploy/history/3");
+
+    /* core/history-limit keeps the newest N */
+    MUST(f, "set", "core/history-limit=2");
+    apply_ok(f, "default");
+    assert_false(ws_exists(f, ".glyphoxa-deploy/history/1"));
+    assert_false(ws_exists(f, ".glyphoxa-deploy/history/2"));
+    assert_true(ws_exists(f, ".glyphoxa-deploy/history/3"));
+    assert_true(ws_exists(f, ".glyphoxa-deploy/history/4"));
+    r = RUN(f, "rollback", "1");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "no revision 1"));
+    result_free(&r);
+
+    /* a successful destroy ends the deployed record */
+    r = RUN(f, "apply", "destroy");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1961,6 +2232,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_inner_timeout_fires_before_the_budget, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_state_targets_act_on_the_deployed_release, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_history_and_rollback, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

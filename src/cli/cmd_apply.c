@@ -17,31 +17,51 @@
 
 #include "gx_cli.h"
 
-/* Upper bound of --timeout: a week. */
+/* Upper bound of --timeout: a week (604800 s). */
 #define GX_APPLY_MAX_TIMEOUT (7 * 24 * 3600)
 
-/* Parses --timeout: whole seconds from 1 to a week, optionally followed by "s". */
-static bool gx_parse_timeout(const char *text, int *out)
+bool gx_cli_parse_timeout(const char *text, int *out)
 {
-    long v = 0;
+    /* NUMBER[UNIT]... with units h, m, s in that order, each at most once; a
+     * bare number is seconds and stands alone */
+    static const char units[] = "hms";
+    static const long scale[] = {3600, 60, 1};
+    long total = 0;
+    int next_unit = 0;
     const char *p = text;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        v = v * 10 + (*p - '0');
-        if (v > GX_APPLY_MAX_TIMEOUT)
+    if (!*p)
+        return false;
+    while (*p) {
+        long v = 0;
+        const char *digits = p;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            v = v * 10 + (*p - '0');
+            if (v > GX_APPLY_MAX_TIMEOUT)
+                return false;
+        }
+        if (p == digits)
             return false;
-    }
-    if (p == text || v < 1)
-        return false;
-    if (p[0] == 's')
+        if (!*p && p == text + strlen(text) && digits == text) {
+            total = v; /* plain seconds */
+            break;
+        }
+        const char *u = *p ? strchr(units + next_unit, *p) : NULL;
+        if (!u)
+            return false;
+        total += v * scale[u - units];
+        if (total > GX_APPLY_MAX_TIMEOUT)
+            return false;
+        next_unit = (int)(u - units) + 1;
         p++;
-    if (*p != '\0')
+    }
+    if (total < 1 || total > GX_APPLY_MAX_TIMEOUT)
         return false;
-    *out = (int)v;
+    *out = (int)total;
     return true;
 }
 
 /* Follows a running target until it ends, forwarding signals. */
-static int gx_follow(gx_apply *a, const char *target)
+int gx_cli_follow(gx_apply *a, const char *target)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     sigset_t set, old;
@@ -102,8 +122,10 @@ int gx_cmd_apply(gx_cli *cli)
     req.kubectl = gx_cli_opt(cli, "--kubectl");
     req.helm = gx_cli_opt(cli, "--helm");
     const char *timeout = gx_cli_opt(cli, "--timeout");
-    if (timeout && !gx_parse_timeout(timeout, &req.timeout_seconds))
-        return gx_cli_usage(cli, "--timeout needs whole seconds from 1 to 604800, not '%.80s'",
+    if (timeout && !gx_cli_parse_timeout(timeout, &req.timeout_seconds))
+        return gx_cli_usage(cli,
+                            "--timeout needs seconds or a duration (90, 90s, 5m, 1h30m) from 1 s "
+                            "to a week, not '%.80s'",
                             timeout);
     const char *target_opts[2] = {NULL, NULL};
     if (gx_cli_flag(cli, "--delete-namespace"))
@@ -126,5 +148,5 @@ int gx_cmd_apply(gx_cli *cli)
     gx_status st = gx_apply_start(cli->session, &req, &sink, &a);
     if (st != GX_STATUS_OK)
         return gx_cli_not_done(cli, &cs, st);
-    return gx_follow(a, name);
+    return gx_cli_follow(a, name);
 }

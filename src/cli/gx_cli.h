@@ -101,6 +101,15 @@ int gx_cmd_apply(gx_cli *cli);
 int gx_cmd_help(gx_cli *cli);
 int gx_cmd_completion(gx_cli *cli);
 int gx_cmd_version(gx_cli *cli);
+int gx_cmd_history(gx_cli *cli);
+int gx_cmd_rollback(gx_cli *cli);
+
+/* cmd_apply.c, shared with rollback: follows a running target until it ends,
+ * passing signals on (see cmd_apply.c); returns its exit status. */
+int gx_cli_follow(gx_apply *a, const char *target);
+/* --timeout: whole seconds ("90", "90s") or a duration ("5m", "1h30m",
+ * "2m30s"), from 1 s to a week. */
+bool gx_cli_parse_timeout(const char *text, int *out);
 
 /* The help of a command, as --help and `help COMMAND` print it. */
 void gx_cli_print_command_help(FILE *out, const gx_command_info *c);

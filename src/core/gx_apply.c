@@ -17,6 +17,7 @@
 #include "gx_export.h"
 #include "gx_files.h"
 #include "gx_hash.h"
+#include "gx_history.h"
 #include "gx_proc.h"
 #include "gx_run.h"
 #include "gx_schema.h"
@@ -37,14 +38,21 @@ struct gx_apply {
     bool dry_run;
     int timeout;
     bool ended;
+    const char *run_dir;   /* where the script runs: the workspace, or a revision */
+    bool deploys;          /* a successful run records a revision and the deployed record */
+    const char *pending;   /* the revision being kept (gx_history_stage), or NULL */
+    gx_release_record rec; /* what a successful deploying run records */
+    int history_limit;
+    const char *state_file; /* GX_STATE_FILE: facts the script reports for the record */
 };
 
-/* The record's entry of path, or NULL. */
-static const gx_export_file *gx_record_file(const gx_last_export *rec, const char *path)
+/* The entry of path among files, or NULL. */
+static const gx_export_file *gx_record_file(const gx_export_file *files, size_t count,
+                                            const char *path)
 {
-    for (size_t i = 0; i < rec->file_count; i++)
-        if (!strcmp(rec->files[i].path, path))
-            return &rec->files[i];
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(files[i].path, path))
+            return &files[i];
     return NULL;
 }
 
@@ -69,12 +77,12 @@ static bool gx_infra_on(const struct gx_config *cfg)
 
 /* True when the record holds a Helm values file (an infrastructure
  * component was exported). */
-static bool gx_record_has_infra(const gx_last_export *rec)
+static bool gx_record_has_infra(const gx_export_file *files, size_t count)
 {
-    for (size_t i = 0; i < rec->file_count; i++)
+    for (size_t i = 0; i < count; i++)
         for (size_t t = 0; t < gx_template_count; t++)
             if (gx_template_table[t].kind == GX_FILE_HELM_VALUES &&
-                !strcmp(gx_template_table[t].output, rec->files[i].path))
+                !strcmp(gx_template_table[t].output, files[i].path))
                 return true;
     return false;
 }
@@ -123,23 +131,23 @@ static bool gx_resolve(gx_apply *a, const char *tool, const char *given, gx_tool
     return false;
 }
 
-/* Warns when the script to run is not the one the last export wrote. */
-static void gx_check_script(gx_apply *a, const gx_last_export *rec, const char *script,
-                            gx_diags *diags)
+/* Warns when the script to run (below a->run_dir) is not the one recorded. */
+static void gx_check_script(gx_apply *a, const gx_export_file *files, size_t count,
+                            const char *script, const char *what, gx_diags *diags)
 {
-    const gx_export_file *f = gx_record_file(rec, script);
+    const gx_export_file *f = gx_record_file(files, count, script);
     if (!f)
-        return; /* the runner reports a missing script */
+        return; /* reported as missing when it is started */
     char *data;
     size_t len;
     gx_diags tmp = GX_DIAGS_INIT;
-    if (gx_file_read(a->s->arena, gx_core_path(a->s, script), GX_APPLY_MAX_SCRIPT, &data, &len,
-                     &tmp)) {
+    if (gx_file_read(a->s->arena, gx_arena_printf(a->s->arena, "%s/%s", a->run_dir, script),
+                     GX_APPLY_MAX_SCRIPT, &data, &len, &tmp)) {
         char hex[65];
         gx_sha256_hex(data, len, hex);
         if (strcmp(hex, f->sha256) != 0)
             gx_diags_push(diags, GX_WARNING, GX_CODE_SCRIPT_CHANGED, NULL,
-                          "%s was changed since the last export; running it as it is", script);
+                          "%s was changed since %s; running it as it is", script, what);
     }
     gx_diags_free(&tmp);
 }
@@ -175,6 +183,7 @@ static gx_status gx_apply_fail(gx_apply *a, gx_diags *diags, gx_status st)
 {
     gx_emit_diags(&a->sink, diags, GX_EV_DIAG);
     gx_diags_free(diags);
+    gx_history_discard(a->pending);
     gx_core_unlock(a->s);
     free(a);
     return st;
@@ -202,8 +211,40 @@ static gx_status gx_apply_refuse(gx_apply *a, gx_diags *diags, gx_code code, con
     return gx_apply_fail(a, diags, GX_STATUS_FAILED);
 }
 
-gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_sink *sink,
-                         gx_apply **out)
+/* The components on in cfg, by name, in schema order (session arena). */
+static const char **gx_enabled_names(gx_session *s, const struct gx_config *cfg, size_t *count)
+{
+    const char **names = gx_arena_alloc(s->arena, (GX_COMPONENT_COUNT + 1) * sizeof *names);
+    size_t n = 0;
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        if (cfg->enabled[c])
+            names[n++] = gx_components[c].name;
+    *count = n;
+    return names;
+}
+
+/* True when the request carries option name (target options). */
+static bool gx_has_option(const gx_apply_request *req, const char *name)
+{
+    for (const char *const *o = req->target_options; o && *o; o++)
+        if (!strcmp(*o, name))
+            return true;
+    return false;
+}
+
+/* An absolute form of path (relative to the current directory). */
+static const char *gx_absolute(gx_session *s, const char *path)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return path;
+    return gx_arena_printf(s->arena, "%s/%s", cwd, path);
+}
+
+/* The shared start of a target and of a rollback (rollback: the revision to
+ * re-apply, -1 for the one before the deployed one; 0 for a target). */
+static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, const gx_sink *sink,
+                                int rollback, gx_apply **out)
 {
     *out = NULL;
     gx_apply *a = gx_xcalloc(1, sizeof *a);
@@ -212,7 +253,44 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
         a->sink = *sink;
     a->dry_run = req->dry_run;
     a->name = req->target ? req->target : "default";
+    a->run_dir = s->workspace;
+    a->history_limit = GX_HISTORY_DEFAULT_LIMIT;
     gx_diags diags = GX_DIAGS_INIT;
+
+    /* A rollback re-applies a stored tree: which, and as what target. */
+    gx_release_record deployed, from;
+    gx_record_status ds = GX_RECORD_NONE;
+    if (rollback) {
+        if (!gx_session_require_workspace(s, &diags) || !gx_core_lock(s, true, &diags))
+            return gx_apply_fail(a, &diags, gx_status_of(&diags));
+        ds = gx_deployed_read(s, &deployed, &diags);
+        if (ds == GX_RECORD_BAD)
+            return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+        if (rollback < 0) {
+            int *nums;
+            size_t n = gx_history_list(s, &nums);
+            for (size_t i = n; i-- > 0 && rollback < 0;)
+                if (ds == GX_RECORD_OK ? nums[i] < deployed.revision : i + 1 < n)
+                    rollback = nums[i];
+            if (rollback < 0)
+                return gx_apply_refuse(a, &diags, GX_CODE_BAD_REQUEST,
+                                       "name a revision the history lists", GX_REMEDY_NONE, NULL,
+                                       "there is no revision before the deployed one in %s to "
+                                       "roll back to",
+                                       s->workspace);
+        }
+        switch (gx_revision_read(s, rollback, &from, &diags)) {
+        case GX_RECORD_OK: break;
+        case GX_RECORD_NONE:
+            return gx_apply_refuse(a, &diags, GX_CODE_BAD_REQUEST,
+                                   "the history lists the revisions kept", GX_REMEDY_NONE, NULL,
+                                   "there is no revision %d in the history of %s", rollback,
+                                   s->workspace);
+        case GX_RECORD_BAD: return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+        }
+        a->name = from.target;
+        a->run_dir = gx_history_path(s, rollback);
+    }
 
     a->target = gx_core_target_find(a->name);
     if (a->target < 0) {
@@ -224,20 +302,26 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     }
     const gx_target_info *target = &gx_targets[a->target];
     for (const char *const *o = req->target_options; o && *o; o++)
-        if (!gx_target_accepts(a->target, *o)) {
+        if (rollback || !gx_target_accepts(a->target, *o)) {
             gx_diags_push(&diags, GX_BLOCKING, GX_CODE_BAD_REQUEST, NULL,
                           "%s belongs to another target, not '%s'", *o, a->name);
             return gx_apply_fail(a, &diags, GX_STATUS_BAD_REQUEST);
         }
     a->timeout = req->timeout_seconds > 0 ? req->timeout_seconds : target->timeout_seconds;
     const char *script = gx_arena_printf(s->arena, "scripts/%s", target->script);
+    bool pre_export = target->pre_export && !rollback;
+    a->deploys = (a->target == GX_TARGET_DEFAULT || a->target == GX_TARGET_INFRASTRUCTURE) &&
+                 (pre_export || rollback);
 
-    /* What the run acts on: a fresh export (validated first), or the last one. */
+    /* What the run acts on: a fresh export (validated first), a stored
+     * revision (rollback), or the deployed release (else the last export). */
     gx_loaded ld;
     gx_status st;
     bool infra;
     gx_last_export rec;
-    if (target->pre_export) {
+    memset(&rec, 0, sizeof rec);
+    const char *acts_on = "the last export";
+    if (pre_export) {
         if (!gx_core_load_valid(s, true, sink, &ld, &st)) {
             gx_diags_free(&diags);
             free(a);
@@ -246,18 +330,94 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
         infra = gx_infra_on(&ld.model->cfg);
         if (a->target == GX_TARGET_DEFAULT)
             gx_apply_infra_check(s, &ld.model->cfg, &diags); /* the first install order */
-    } else {
-        switch (gx_last_export_read(s->arena, s->workspace, &rec, &diags)) {
-        case GX_LAST_EXPORT_OK: break;
-        case GX_LAST_EXPORT_NONE:
-            return gx_apply_refuse(a, &diags, GX_CODE_NOT_EXPORTED, "apply (or export) first",
-                                   GX_REMEDY_RUN_TARGET, "default",
-                                   "nothing was exported in %s yet: target '%s' acts on the "
-                                   "last export (its namespace and release)",
-                                   s->workspace, a->name);
-        case GX_LAST_EXPORT_BAD: return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+        ds = gx_deployed_read(s, &deployed, &diags);
+        if (ds == GX_RECORD_BAD) { /* a broken record does not stop a deploy */
+            for (size_t i = 0; i < diags.count; i++)
+                diags.items[i].severity = GX_WARNING;
         }
-        infra = gx_record_has_infra(&rec);
+        if (a->deploys) {
+            const struct gx_config *cfg = &ld.model->cfg;
+            a->history_limit = (int)cfg->core.history_limit;
+            a->rec.namespace_ = cfg->core.namespace;
+            a->rec.release_name = cfg->core.release_name;
+            a->rec.components = gx_enabled_names(s, cfg, &a->rec.component_count);
+            if (ds == GX_RECORD_OK &&
+                (strcmp(deployed.namespace_, cfg->core.namespace) ||
+                 strcmp(deployed.release_name, cfg->core.release_name))) {
+                gx_diag *d = gx_diags_push(
+                    &diags, GX_WARNING, GX_CODE_GENERIC, NULL,
+                    "the values name release %s in namespace %s, but release %s in namespace %s "
+                    "is deployed (revision %d): this apply deploys the new one, and the old one "
+                    "stays in the cluster",
+                    cfg->core.release_name, cfg->core.namespace, deployed.release_name,
+                    deployed.namespace_, deployed.revision);
+                if (d)
+                    d->hint = gx_diags_strdup(
+                        &diags, gx_arena_printf(s->arena,
+                                                "remove the old release with bash %s/scripts/"
+                                                "destroy.sh (its own destroy script)",
+                                                gx_history_path(s, deployed.revision)));
+            } else if (ds == GX_RECORD_OK) {
+                a->rec.namespace_created = deployed.namespace_created;
+                a->rec.sealed_secrets_installed = deployed.sealed_secrets_installed;
+            }
+        }
+    } else if (rollback) {
+        infra = gx_record_has_infra(from.files, from.file_count);
+        acts_on = "it was kept";
+        a->rec = from;
+        a->rec.rollback_of = rollback;
+        gx_loaded cur;
+        gx_diags ignored = GX_DIAGS_INIT;
+        if (gx_core_load(s, false, &cur, &ignored) && cur.model)
+            a->history_limit = (int)cur.model->cfg.core.history_limit;
+        gx_diags_free(&ignored);
+        if (ds == GX_RECORD_OK && !strcmp(deployed.namespace_, from.namespace_)) {
+            a->rec.namespace_created = deployed.namespace_created || from.namespace_created;
+            a->rec.sealed_secrets_installed =
+                deployed.sealed_secrets_installed || from.sealed_secrets_installed;
+        }
+        rec.namespace_ = from.namespace_;
+        rec.release_name = from.release_name;
+    } else {
+        if (s->values_file_count || s->set_count)
+            gx_diags_push(&diags, GX_WARNING, GX_CODE_GENERIC, NULL,
+                          "the values files and values given with this request are ignored: "
+                          "target '%s' acts on the deployed release, not on values",
+                          a->name);
+        ds = gx_deployed_read(s, &deployed, &diags);
+        if (ds == GX_RECORD_BAD)
+            return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+        const char *kept = ds == GX_RECORD_OK ? gx_history_path(s, deployed.revision) : NULL;
+        if (kept && gx_file_exists(kept)) {
+            a->run_dir = kept;
+            acts_on = "it was deployed";
+            rec.namespace_ = deployed.namespace_;
+            rec.release_name = deployed.release_name;
+            rec.files = deployed.files;
+            rec.file_count = deployed.file_count;
+            infra = gx_record_has_infra(deployed.files, deployed.file_count);
+        } else {
+            switch (gx_last_export_read(s->arena, s->workspace, &rec, &diags)) {
+            case GX_LAST_EXPORT_OK: break;
+            case GX_LAST_EXPORT_NONE:
+                return gx_apply_refuse(a, &diags, GX_CODE_NOT_EXPORTED,
+                                       "apply (or export) first", GX_REMEDY_RUN_TARGET, "default",
+                                       "nothing was deployed or exported in %s yet: target '%s' "
+                                       "acts on the deployed release (its namespace and "
+                                       "release)",
+                                       s->workspace, a->name);
+            case GX_LAST_EXPORT_BAD: return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+            }
+            gx_diags_push(&diags, GX_NOTE, GX_CODE_GENERIC, NULL,
+                          "nothing was deployed from %s yet%s: target '%s' acts on the last "
+                          "export",
+                          s->workspace, kept ? " (the deployed revision is no longer kept)" : "",
+                          a->name);
+            infra = gx_record_has_infra(rec.files, rec.file_count);
+        }
+        if (ds == GX_RECORD_OK && !strcmp(deployed.namespace_, rec.namespace_))
+            a->rec = deployed; /* ownership facts for the script */
     }
 
     /* The tools, before anything changes or runs. */
@@ -266,7 +426,7 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
         !gx_resolve(a, "helm", req->helm, target->helm, infra, &helm, &diags))
         return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
 
-    if (target->pre_export) {
+    if (pre_export) {
         gx_export_opts opts = {0};
         opts.workspace = s->workspace;
         if (!gx_export(&ld.model->cfg, &opts, &diags)) {
@@ -282,8 +442,12 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
                              GX_LAST_EXPORT_FILE);
             return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
         }
+        a->rec.files = rec.files;
+        a->rec.file_count = rec.file_count;
+    } else if (rollback) {
+        gx_check_script(a, from.files, from.file_count, script, acts_on, &diags);
     } else {
-        gx_check_script(a, &rec, script, &diags);
+        gx_check_script(a, rec.files, rec.file_count, script, acts_on, &diags);
     }
     if (rec.no_secrets && a->target == GX_TARGET_DEFAULT)
         return gx_apply_refuse(a, &diags, GX_CODE_NO_SECRETS_EXPORT,
@@ -291,19 +455,41 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
                                "the last export in %s left the secrets out; target '%s' "
                                "refuses to run from it",
                                s->workspace, a->name);
+
+    /* A deploying run keeps what it applies as the next revision. */
+    if (a->deploys && !a->dry_run) {
+        a->pending = gx_history_stage(s, a->run_dir, rollback ? a->run_dir : NULL, &diags);
+        if (!a->pending) {
+            gx_diags_push(&diags, GX_BLOCKING, GX_CODE_IO, NULL,
+                          "target '%s' did not run: what it applies could not be kept in the "
+                          "history",
+                          a->name);
+            return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+        }
+        a->rec.target = a->name;
+        a->rec.tool_version = gx_core_version();
+        a->rec.export_hash = gx_export_hash(s, a->rec.files, a->rec.file_count);
+        a->state_file = gx_absolute(s, gx_core_path(s, GX_STATE_DIR "/run-state"));
+        (void)gx_file_write_atomic(a->state_file, "", 0, 0600, false, &diags);
+    }
     /* warnings and notes so far (a changed script, a missing optional tool) */
     gx_emit_diags(&a->sink, &diags, GX_EV_DIAG);
     gx_diags_free(&diags);
 
-    bool delete_ns = false;
-    for (const char *const *o = req->target_options; o && *o; o++)
-        if (!strcmp(*o, "delete-namespace"))
-            delete_ns = true;
-    const char *extra[] = {delete_ns ? "GX_DELETE_NAMESPACE=1" : "GX_DELETE_NAMESPACE=0", NULL};
+    const char *extra[8];
+    size_t ne = 0;
+    extra[ne++] = gx_has_option(req, "delete-namespace") ? "GX_DELETE_NAMESPACE=1"
+                                                         : "GX_DELETE_NAMESPACE=0";
+    extra[ne++] = a->rec.namespace_created ? "GX_NAMESPACE_OWNED=1" : "GX_NAMESPACE_OWNED=0";
+    extra[ne++] = a->rec.sealed_secrets_installed ? "GX_SEALED_SECRETS_OWNED=1"
+                                                  : "GX_SEALED_SECRETS_OWNED=0";
+    extra[ne++] = gx_arena_printf(s->arena, "GX_STATE_FILE=%s",
+                                  a->state_file ? a->state_file : "");
+    extra[ne] = NULL;
     gx_run_env_spec spec = {0};
     spec.target = a->name;
     spec.kubectl = kubectl;
-    spec.helm = helm;
+    spec.helm = helm ? helm : "";
     spec.kubeconfig = req->kubeconfig;
     spec.context = req->context;
     spec.dry_run = a->dry_run;
@@ -311,8 +497,14 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     spec.extra = extra;
     const char **env = gx_run_build_env(s->arena, &spec, (const char *const *)environ);
 
+    const char *shown = strcmp(a->run_dir, s->workspace)
+                            ? gx_arena_printf(s->arena, "%s/%s", a->run_dir, script)
+                            : script;
+    if (rollback)
+        gx_emit_status(&a->sink, "rollback to revision %d: target '%s' of it", rollback,
+                       a->name);
     gx_emit_status(&a->sink, "target '%s': %s in namespace %s, release %s (timeout %d s)%s",
-                   a->name, script, rec.namespace_, rec.release_name, a->timeout,
+                   a->name, shown, rec.namespace_, rec.release_name, a->timeout,
                    a->dry_run ? "; dry run: the commands are printed, none is run" : "");
 
     const char *path_env = NULL;
@@ -322,7 +514,7 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     char bash[PATH_MAX];
     if (!gx_run_find_executable("bash", path_env, bash, sizeof bash))
         snprintf(bash, sizeof bash, "/bin/bash");
-    if (access(gx_core_path(s, script), R_OK) != 0) {
+    if (access(gx_arena_printf(s->arena, "%s/%s", a->run_dir, script), R_OK) != 0) {
         gx_diags_add(&diags, GX_CODE_PROCESS, script, 0, 0,
                      "export again (or run a pre-export target)",
                      "the target's script is missing or unreadable");
@@ -334,7 +526,7 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     gx_proc_opts po = {0};
     po.argv = argv;
     po.env = env;
-    po.cwd = s->workspace;
+    po.cwd = a->run_dir;
     po.timeout_ms = a->timeout * 1000;
     po.stdin_fd = -1;
     if (req->use_terminal && req->terminal_fd >= 0 && isatty(req->terminal_fd)) {
@@ -353,6 +545,18 @@ gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_si
     return GX_STATUS_OK;
 }
 
+gx_status gx_apply_start(gx_session *s, const gx_apply_request *req, const gx_sink *sink,
+                         gx_apply **out)
+{
+    return gx_apply_begin(s, req, sink, 0, out);
+}
+
+gx_status gx_rollback_start(gx_session *s, const gx_apply_request *req, int revision,
+                            const gx_sink *sink, gx_apply **out)
+{
+    return gx_apply_begin(s, req, sink, revision > 0 ? revision : -1, out);
+}
+
 int gx_apply_fd(const gx_apply *a) { return gx_proc_fd(a->proc); }
 
 bool gx_apply_poll(gx_apply *a, int timeout_ms)
@@ -366,6 +570,38 @@ void gx_apply_signal(gx_apply *a, int sig) { gx_proc_signal(a->proc, sig); }
 
 void gx_apply_cancel(gx_apply *a) { gx_proc_cancel(a->proc); }
 
+/* After a successful deploying run: the facts the script reported, then the
+ * revision and the deployed record. */
+static void gx_apply_record(gx_apply *a)
+{
+    gx_session *s = a->s;
+    gx_diags diags = GX_DIAGS_INIT;
+    char *facts;
+    size_t len;
+    if (gx_file_read(s->arena, a->state_file, 1024 * 1024, &facts, &len, &diags)) {
+        for (char *line = facts, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            if (!strcmp(line, "namespace-created"))
+                a->rec.namespace_created = true;
+            else if (!strcmp(line, "sealed-secrets-installed"))
+                a->rec.sealed_secrets_installed = true;
+        }
+    }
+    unlink(a->state_file);
+    gx_diags_free(&diags);
+    a->rec.time = gx_history_now(s);
+    a->rec.exit_status = 0;
+    if (gx_history_commit(s, a->pending, &a->rec, a->history_limit, &diags))
+        gx_emit_status(&a->sink, "kept as revision %d; release %s in namespace %s is deployed",
+                       a->rec.revision, a->rec.release_name, a->rec.namespace_);
+    else
+        gx_emit_diags(&a->sink, &diags, GX_EV_DIAG);
+    a->pending = NULL;
+    gx_diags_free(&diags);
+}
+
 int gx_apply_finish(gx_apply *a)
 {
     while (!gx_apply_poll(a, -1))
@@ -374,17 +610,28 @@ int gx_apply_finish(gx_apply *a)
     if (a->target == GX_TARGET_INFRASTRUCTURE && status == 0 && !a->dry_run &&
         !gx_proc_timed_out(a->proc) && !gx_proc_cancelled(a->proc))
         gx_apply_infra_record(a->s); /* the first install order: what is installed now */
+    bool ok = false;
     if (gx_proc_timed_out(a->proc))
         gx_emit_status(&a->sink, "target '%s' exceeded its timeout of %d s; killed", a->name,
                        a->timeout);
     else if (gx_proc_cancelled(a->proc))
         gx_emit_status(&a->sink, "target '%s' was cancelled (exit status %d)", a->name, status);
     else if (status == 0)
-        gx_emit_status(&a->sink, "target '%s' %s", a->name, a->dry_run ? "dry run done" : "done");
+        ok = true, gx_emit_status(&a->sink, "target '%s' %s", a->name,
+                                  a->dry_run ? "dry run done" : "done");
     else if (a->target == GX_TARGET_DIFF && status == 1)
         gx_emit_status(&a->sink, "target 'diff': the cluster differs (exit status 1)");
     else
         gx_emit_status(&a->sink, "target '%s' failed with exit status %d", a->name, status);
+    if (ok && a->pending)
+        gx_apply_record(a);
+    if (ok && !a->dry_run && a->target == GX_TARGET_DESTROY &&
+        unlink(gx_core_path(a->s, GX_DEPLOYED_FILE)) == 0)
+        gx_emit_status(&a->sink, "release %s was destroyed: nothing is deployed from %s now",
+                       a->rec.release_name ? a->rec.release_name : "", a->s->workspace);
+    if (a->state_file)
+        unlink(a->state_file);
+    gx_history_discard(a->pending);
     gx_emit_done(&a->sink, status);
     gx_proc_free(a->proc);
     gx_core_unlock(a->s);

@@ -135,7 +135,8 @@ static const char *const gx_export_ex[] = {
 /* ---- apply ---- */
 static const gx_cmd_option gx_apply_opts[] = {
     {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL},
-    {"--timeout", NULL, GX_OPT_VALUE, "S", "the target's time limit in seconds", NULL},
+    {"--timeout", NULL, GX_OPT_VALUE, "DURATION",
+     "the target's time limit: seconds or a duration (90s, 5m, 1h30m)", NULL},
     {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"},
     {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
     {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",
@@ -176,6 +177,29 @@ static const gx_cmd_option gx_mcp_opts[] = {
 };
 static const char *const gx_mcp_ex[] = {"glyphoxa-deploy -C prod mcp",
                                         "glyphoxa-deploy -C prod mcp --read-only", NULL};
+
+/* ---- history, rollback ---- */
+static const gx_cmd_arg gx_history_args[] = {
+    {"diff A B", "show what changed from revision A to revision B", 0, 3, "diff"}, ARGS_END};
+static const char *const gx_history_ex[] = {"glyphoxa-deploy history",
+                                            "glyphoxa-deploy history --json",
+                                            "glyphoxa-deploy history diff 3 4", NULL};
+static const gx_cmd_option gx_rollback_opts[] = {
+    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL},
+    {"--timeout", NULL, GX_OPT_VALUE, "DURATION",
+     "the time limit: seconds or a duration (90s, 5m, 1h30m)", NULL},
+    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"},
+    {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
+    {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",
+     "files"},
+    {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
+    END,
+};
+static const gx_cmd_arg gx_rollback_args[] = {
+    {"N", "the revision to re-apply (default: the one before the deployed one)", 0, 1, NULL},
+    ARGS_END};
+static const char *const gx_rollback_ex[] = {"glyphoxa-deploy rollback --dry-run",
+                                             "glyphoxa-deploy rollback 3", NULL};
 
 static const gx_command_info gx_commands[] = {
     {"init", "write a new workspace (values.yaml) that validates",
@@ -225,7 +249,7 @@ static const gx_command_info gx_commands[] = {
      gx_export_opts, NULL, gx_export_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"apply", "run a target (default, infrastructure, stop, destroy, restart, status, diff)",
-     "apply [TARGET] [--dry-run] [--timeout S] [--kubeconfig F] [--context C]\n"
+     "apply [TARGET] [--dry-run] [--timeout DURATION] [--kubeconfig F] [--context C]\n"
      "         [--kubectl PATH] [--helm PATH] [--delete-namespace]",
      "Runs a target's script from scripts/ with bash: default (apply), infrastructure, stop,\n"
      "destroy, restart, status, diff (see `glyphoxa-deploy list targets` and docs/targets.md).\n"
@@ -254,6 +278,23 @@ static const gx_command_info gx_commands[] = {
      "never shown. --read-only offers no tool that changes anything. docs/mcp.md shows how to\n"
      "register it with a client.",
      gx_mcp_opts, NULL, gx_mcp_ex, GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+    {"history", "list the revisions kept of successful applies, or what changed between two",
+     "history [--json] | history diff A B",
+     "Every successful apply (default or infrastructure, not a dry run) keeps the applied\n"
+     "generated/ and scripts/ trees and the values that made them as a revision under\n"
+     ".glyphoxa-deploy/history/N/ (mode 0600; the newest core/history-limit are kept).\n"
+     "history lists them: number, time, target, export hash, components, and which one is\n"
+     "deployed. history diff A B shows what changed from A to B (files that hold secrets\n"
+     "are named, never shown).",
+     gx_json_only, gx_history_args, gx_history_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS},
+    {"rollback", "re-apply a kept revision as it was (no re-render)",
+     "rollback [N] [--dry-run] [--timeout DURATION] [--kubeconfig F] [--context C]",
+     "Re-applies revision N (default: the one before the deployed one) with its own script\n"
+     "and its own generated/ tree, as they were applied; nothing is validated or rendered\n"
+     "again, values.yaml is not changed. On success it is kept as a new revision and becomes\n"
+     "the deployed one. --dry-run prints the commands and records nothing.",
+     gx_rollback_opts, gx_rollback_args, gx_rollback_ex,
+     GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
 };
 
 size_t gx_core_command_count(void) { return sizeof gx_commands / sizeof gx_commands[0]; }

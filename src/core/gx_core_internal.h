@@ -87,6 +87,10 @@ const char *gx_core_assignment_from_file(gx_session *s, const char *assignment, 
  * auth.oauth.client_secret or env). Such values live in secrets.yaml. */
 bool gx_core_holds_credentials(int field, gx_value v);
 
+/* A scalar node holding "<redacted>", at the position of like (may be NULL). */
+struct gx_node;
+struct gx_node *gx_core_redacted_node(gx_arena *arena, const struct gx_node *like);
+
 /* The value a read shows for v (credentials inside structured values
  * redacted unless secrets are shown). */
 gx_value gx_core_shown_value(gx_session *s, const gx_value_info *v);

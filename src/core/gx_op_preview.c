@@ -164,26 +164,13 @@ gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
 
 /* ---- redacted values for rendering -------------------------------------------------------- */
 
-static gx_node *gx_redacted_scalar(gx_arena *arena, const gx_node *like)
-{
-    gx_node *n = gx_arena_alloc(arena, sizeof *n);
-    memset(n, 0, sizeof *n);
-    n->kind = GX_NODE_SCALAR;
-    n->file = like ? like->file : NULL;
-    n->line = like ? like->line : 0;
-    n->col = like ? like->col : 0;
-    n->text = GX_REDACTED;
-    n->len = strlen(GX_REDACTED);
-    return n;
-}
-
 /* A copy of node with every scalar value (not map keys) "<redacted>". */
 static const gx_node *gx_redact_node(gx_arena *arena, const gx_node *node)
 {
     if (!node)
         return NULL;
     if (node->kind == GX_NODE_SCALAR)
-        return gx_node_is_null(node) ? node : gx_redacted_scalar(arena, node);
+        return gx_node_is_null(node) ? node : gx_core_redacted_node(arena, node);
     gx_node *n = gx_arena_alloc(arena, sizeof *n);
     *n = *node;
     n->items = gx_arena_alloc(arena, (node->count ? node->count : 1) * sizeof *n->items);

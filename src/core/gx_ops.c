@@ -43,10 +43,24 @@ static void gx_origin_info_of(gx_session *s, const gx_origin *o, const struct gx
     gx_buf_free(&b);
 }
 
+/* gx_core_read that reports: warnings of the load as events on success;
+ * on failure every diagnostic and *status. */
+static bool gx_read_reporting(gx_session *s, const gx_sink *sink, gx_loaded *ld,
+                              gx_status *status)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    bool ok = gx_core_read(s, ld, &diags);
+    if (ok)
+        gx_emit_diags(sink, &diags, GX_EV_DIAG);
+    else
+        *status = gx_fail(sink, &diags);
+    gx_diags_free(&diags);
+    return ok;
+}
+
 /* ---- get ---------------------------------------------------------------------------- */
 
-/* A scalar node holding "<redacted>". */
-static gx_node *gx_redacted_node(gx_arena *arena, const gx_node *like)
+gx_node *gx_core_redacted_node(gx_arena *arena, const gx_node *like)
 {
     gx_node *n = gx_arena_alloc(arena, sizeof *n);
     memset(n, 0, sizeof *n);
@@ -75,13 +89,13 @@ static gx_node *gx_redact_map(gx_arena *arena, const gx_node *map,
 
 static gx_node *gx_redact_oauth(gx_arena *arena, const char *key, const gx_node *v)
 {
-    return !strcmp(key, "client_secret") ? gx_redacted_node(arena, v) : (gx_node *)v;
+    return !strcmp(key, "client_secret") ? gx_core_redacted_node(arena, v) : (gx_node *)v;
 }
 
 static gx_node *gx_redact_auth(gx_arena *arena, const char *key, const gx_node *v)
 {
     if (!strcmp(key, "token"))
-        return gx_redacted_node(arena, v);
+        return gx_core_redacted_node(arena, v);
     if (!strcmp(key, "oauth") && v && v->kind == GX_NODE_MAP)
         return gx_redact_map(arena, v, gx_redact_oauth);
     return (gx_node *)v;
@@ -90,7 +104,7 @@ static gx_node *gx_redact_auth(gx_arena *arena, const char *key, const gx_node *
 static gx_node *gx_redact_env(gx_arena *arena, const char *key, const gx_node *v)
 {
     (void)key;
-    return gx_redacted_node(arena, v);
+    return gx_core_redacted_node(arena, v);
 }
 
 static gx_node *gx_redact_server(gx_arena *arena, const char *key, const gx_node *v)
@@ -174,14 +188,11 @@ gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const g
             prefix = strlen(selector);
         }
     }
-    gx_loaded ld;
-    if (!gx_core_read(s, &ld, &diags)) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
-    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* warnings of the load */
     gx_diags_free(&diags);
+    gx_loaded ld;
+    gx_status st;
+    if (!gx_read_reporting(s, sink, &ld, &st))
+        return st;
     out->items = gx_arena_alloc(s->arena, GX_FIELD_COUNT * sizeof *out->items);
     for (int i = 0; i < GX_FIELD_COUNT; i++) {
         if (one >= 0 && i != one)
@@ -216,14 +227,11 @@ void gx_core_values_yaml(gx_session *s, const gx_values *values, bool with_origi
 gx_status gx_op_components(gx_session *s, const gx_sink *sink, bool *enabled)
 {
     gx_diags diags = GX_DIAGS_INIT;
-    gx_loaded ld;
-    if (!gx_core_read(s, &ld, &diags)) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
-    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* warnings of the load */
     gx_diags_free(&diags);
+    gx_loaded ld;
+    gx_status st;
+    if (!gx_read_reporting(s, sink, &ld, &st))
+        return st;
     for (int c = 0; c < GX_COMPONENT_COUNT; c++)
         enabled[c] = ld.model->cfg.enabled[c];
     return GX_STATUS_OK;

@@ -46,6 +46,10 @@ typedef struct gx_parser {
     int depth; /* open collections; frames[1..depth] are in use */
     gx_node *root;
     bool have_root;
+    /* where the last mark turned into a byte offset was: marks come in
+     * document order, so each conversion goes on from there */
+    size_t cur_line, cur_col, cur_off;
+    bool lf_breaks; /* every line break is "\n" or "\r\n": lines can be skipped with memchr */
 } gx_parser;
 
 /* ---- positions --------------------------------------------------------- */
@@ -106,6 +110,76 @@ static size_t gx_mark_offset(const gx_parser *p, yaml_mark_t mark)
         while (i < p->len && gx_utf8_is_continuation(s[i]))
             i++;
     }
+    return i;
+}
+
+/* Length of the line break at s[i] as libyaml reads one ("\r\n", "\r",
+ * "\n", U+0085, U+2028, U+2029), or 0. */
+static size_t gx_break_at(const unsigned char *s, size_t len, size_t i)
+{
+    switch (s[i]) {
+    case '\n': return 1;
+    case '\r': return i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+    case 0xC2: return i + 1 < len && s[i + 1] == 0x85 ? 2 : 0;
+    case 0xE2:
+        return i + 2 < len && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) ? 3 : 0;
+    default: return 0;
+    }
+}
+
+/* True when every line break of the input is "\n" or "\r\n" (no lone "\r",
+ * U+0085, U+2028 or U+2029). */
+static bool gx_lf_breaks(const unsigned char *s, size_t len)
+{
+    static const unsigned char leads[] = {'\r', 0xC2, 0xE2};
+    for (size_t k = 0; k < sizeof leads; k++)
+        for (const unsigned char *q = memchr(s, leads[k], len); q;
+             q = memchr(q + 1, leads[k], len - (size_t)(q + 1 - s))) {
+            size_t b = gx_break_at(s, len, (size_t)(q - s));
+            if (b && !(*q == '\r' && b == 2))
+                return false;
+        }
+    return true;
+}
+
+/* Byte offset of a libyaml mark, counted on from the previous conversion
+ * (from the start when the mark lies before it); len when past the end. */
+static size_t gx_mark_byte(gx_parser *p, yaml_mark_t mark)
+{
+    const unsigned char *s = (const unsigned char *)p->data;
+    if (mark.line < p->cur_line || (mark.line == p->cur_line && mark.column < p->cur_col)) {
+        p->cur_line = p->cur_col = 0;
+        p->cur_off = p->bom ? 3 : 0;
+    }
+    size_t i = p->cur_off, line = p->cur_line, col = p->cur_col;
+    if (p->lf_breaks) {
+        while (line < mark.line && i < p->len) {
+            const char *nl = memchr(p->data + i, '\n', p->len - i);
+            i = nl ? (size_t)(nl - p->data) + 1 : p->len;
+            if (nl) {
+                line++;
+                col = 0;
+            }
+        }
+    }
+    while (i < p->len && (line < mark.line || col < mark.column)) {
+        size_t b = gx_break_at(s, p->len, i);
+        if (b) {
+            if (line == mark.line)
+                break; /* a column past the end of its line */
+            i += b;
+            line++;
+            col = 0;
+        } else {
+            i++;
+            while (i < p->len && gx_utf8_is_continuation(s[i]))
+                i++;
+            col++;
+        }
+    }
+    p->cur_line = line;
+    p->cur_col = col;
+    p->cur_off = i;
     return i;
 }
 
@@ -251,6 +325,7 @@ static gx_node *gx_new_node(gx_parser *p, gx_node_kind kind, yaml_mark_t mark,
     n->kind = kind;
     n->file = p->file;
     gx_mark_pos(mark, &n->line, &n->col);
+    n->start = n->end = gx_mark_byte(p, mark);
     n->tag = gx_copy_tag(p, tag);
     n->text = "";
     return n;
@@ -393,6 +468,8 @@ static void gx_close(gx_parser *p)
     }
     p->sp = f->base;
     p->depth--;
+    if (!n->flow && n->count)
+        n->end = n->items[n->count - 1]->end;
     if (n->kind == GX_NODE_MAP)
         gx_check_dups(p, n);
     gx_attach(p, n);
@@ -423,6 +500,8 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
     p.len = data ? len : 0;
     p.diags = diags;
     p.bom = p.len >= 3 && memcmp(p.data, "\xEF\xBB\xBF", 3) == 0;
+    p.cur_off = p.bom ? 3 : 0;
+    p.lf_breaks = gx_lf_breaks((const unsigned char *)p.data, p.len);
     *out = NULL;
 
     if (!gx_scan_nul(&p))
@@ -474,6 +553,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             n = gx_new_node(&p, GX_NODE_SCALAR, ev.start_mark, NULL);
             n->text = gx_arena_printf(p.arena, "*%s", a ? a : "");
             n->len = strlen(n->text);
+            n->end = gx_mark_byte(&p, ev.end_mark);
             gx_attach(&p, n);
             break;
         }
@@ -483,6 +563,7 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
             n->len = ev.data.scalar.length;
             n->text = gx_arena_strndup(p.arena, (const char *)ev.data.scalar.value, n->len);
             n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            n->end = gx_mark_byte(&p, ev.end_mark);
             gx_attach(&p, n);
             break;
         case YAML_SEQUENCE_START_EVENT:
@@ -492,6 +573,8 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
                                          : ev.data.sequence_start.anchor);
             n = gx_new_node(&p, map ? GX_NODE_MAP : GX_NODE_SEQ, ev.start_mark,
                             map ? ev.data.mapping_start.tag : ev.data.sequence_start.tag);
+            n->flow = map ? ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                          : ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
             gx_check_key_kind(&p, n);
             if (p.depth >= GX_NODE_MAX_DEPTH) {
                 char detail[64];
@@ -507,10 +590,14 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
-            if (p.depth == 0)
+            if (p.depth == 0) {
                 fatal = true; /* cannot happen with libyaml's events */
-            else
+            } else {
+                gx_node *open = p.frames[p.depth].node;
+                if (open->flow)
+                    open->end = gx_mark_byte(&p, ev.end_mark);
                 gx_close(&p);
+            }
             break;
         default: /* stream start, document end, no event */
             break;

@@ -13,7 +13,12 @@
  *
  * Positions: line and column are 1-based; a column counts characters (UTF-8
  * sequences), not bytes, as libyaml does; a leading byte order mark is not
- * counted. "\n", "\r\n" and a lone "\r" end lines. */
+ * counted. "\n", "\r\n" and a lone "\r" end lines.
+ *
+ * Byte offsets (start, end) index the input as given to gx_node_parse (a
+ * leading byte order mark included), so that a caller can edit the text in
+ * place (gx_edit). They are found from libyaml's marks, so they follow its
+ * reading of lines, in which U+0085, U+2028 and U+2029 end a line too. */
 #ifndef GX_NODE_H
 #define GX_NODE_H
 
@@ -31,11 +36,23 @@ typedef struct gx_node {
     gx_node_kind kind;
     const char *file; /* as given to the parser (a copy in the arena) */
     int line, col;    /* 1-based position of the node's first character */
+    /* Byte offsets into the parsed input: start is where the node begins (its
+     * tag, when it has one; the '-' of a block sequence; the '{' or '[' of a
+     * flow collection; the quote or '|' '>' indicator of a scalar); end is just
+     * past its last character: after the closing bracket of a flow
+     * collection; after the last character of a plain or quoted scalar; for a
+     * block scalar (| >) after the line breaks that end its text (up to where
+     * libyaml stopped reading it, possibly the indentation of the next line);
+     * for a block collection the end of its last item. An empty plain scalar
+     * (the null of "key:") has start == end, just after the ':'. The alias
+     * stand-in (never returned: aliases fail the parse) spans the alias. */
+    size_t start, end;
     /* scalar */
     const char *text; /* NUL-terminated; len bytes ("" for collections). May hold
                          NUL bytes written as "\0" in a double-quoted scalar. */
     size_t len;
     bool plain;       /* true for a plain (unquoted, non-block) scalar */
+    bool flow;        /* a map or seq written in flow style ({...}, [...]) */
     const char *tag;  /* explicit tag of any node, or NULL. Tags of the YAML
                          namespace in short form ("!!str", "!!int"); others as
                          libyaml resolved them ("!", "!local", "tag:x.org:y") */

@@ -14,8 +14,9 @@ for (const file of process.argv.slice(2)) {
     console.log(`${file}: the last line has no newline`);
     bad++;
   }
-  text.split("\n").forEach((line, i) => {
-    if (i === text.split("\n").length - 1 && line === "") return;
+  const all = text.split("\n");
+  all.forEach((line, i) => {
+    if (i === all.length - 1 && line === "") return;
     lines++;
     const where = `${file}:${i + 1}`;
     let msg;

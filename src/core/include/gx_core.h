@@ -383,6 +383,60 @@ void gx_apply_cancel(gx_apply *a);
  * 128+n when ended by signal n). */
 int gx_apply_finish(gx_apply *a);
 
+/* ---- release state, history and rollback (src/core/gx_history.c) ---------------- */
+
+/* A successful apply of default or infrastructure that is no dry run records
+ * what it deployed (.glyphoxa-deploy/deployed: namespace, release,
+ * components, the export's hashes, the tool version, the time) and keeps
+ * the applied generated/ and scripts/ trees with the values that made them
+ * as the next revision, .glyphoxa-deploy/history/N/ (mode 0600; the newest
+ * core/history-limit are kept). stop, restart, status and destroy act on the
+ * deployed revision's own scripts (before the first deploy: on the last
+ * export, with a note saying so); a successful destroy removes the deployed
+ * record. */
+
+/* One revision as history lists it. */
+typedef struct gx_revision_info {
+    int number;
+    const char *time;           /* UTC, ISO 8601 */
+    const char *target;         /* "default" or "infrastructure" */
+    const char *export_hash;    /* SHA-256 over the applied files' paths and hashes */
+    const char *namespace_, *release_name, *tool_version;
+    const char *const *components; /* enabled, schema order */
+    size_t component_count;
+    int exit_status;            /* 0: only successful applies are kept */
+    int rollback_of;            /* the revision it re-applied; 0: none */
+    bool deployed;              /* the deployed record names it */
+} gx_revision_info;
+
+typedef struct gx_history {
+    gx_revision_info *items;    /* ascending */
+    size_t count;
+    int deployed;               /* the deployed revision; 0: none */
+} gx_history;
+
+/* The revisions kept (shared lock). A revision whose record cannot be read
+ * is left out with a warning. */
+gx_status gx_op_history(gx_session *s, const gx_sink *sink, gx_history *out);
+
+/* What changed from revision a to revision b, appended to out: "added
+ * PATH" / "removed PATH" lines, a unified diff per changed file, and
+ * "changed PATH (it holds secrets: not shown)" for files that hold secrets.
+ * An unknown revision: BAD_REQUEST. */
+gx_status gx_op_history_diff(gx_session *s, int a, int b, const gx_sink *sink, gx_buf *out);
+
+/* Re-applies revision (0: the one before the deployed one) as it was kept —
+ * no validation, no render: its own script on its own tree — under the
+ * exclusive lock, and on success records a new revision (rollback-of) and
+ * the deployed record. req->target and target options are not used; the
+ * rest as for gx_apply_start; follow it with gx_apply_fd/poll/finish. */
+gx_status gx_rollback_start(gx_session *s, const gx_apply_request *req, int revision,
+                            const gx_sink *sink, gx_apply **out);
+
+/* {"revision", "time", "target", "export-hash", "namespace", "release-name",
+ *  "components", "exit-status", "rollback-of", "tool-version", "deployed"} */
+json_t *gx_json_revision(const gx_revision_info *r);
+
 /* ---- JSON forms (one for --json, the web API and MCP) ---------------------------- */
 
 json_t *gx_json_field(const gx_field *f);
