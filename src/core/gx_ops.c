@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "gx_core_internal.h"
+#include "gx_edit.h"
 #include "gx_files.h"
 #include "gx_node.h"
 #include "gx_rules.h"
@@ -352,8 +353,31 @@ static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_laye
     memcpy(values->comp_present, ws->comp_present, sizeof values->comp_present);
     memcpy(values->comp_value, ws->comp_value, sizeof values->comp_value);
     gx_buf vt = GX_BUF_INIT, st = GX_BUF_INIT;
-    gx_buf_puts(&vt, gx_values_banner);
-    gx_layer_write(values, &vt);
+    /* values.yaml is edited in place: the operator's comments, blank lines,
+     * key order and quoting survive; the whole new layer is given, so a
+     * path that moved to secrets.yaml is an unset here */
+    gx_value_edit *edits =
+        gx_arena_alloc(s->arena, (GX_FIELD_COUNT + GX_COMPONENT_COUNT) * sizeof *edits);
+    size_t n = 0;
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        edits[n++] = values->present[f] ? (gx_value_edit){.kind = GX_EDIT_SET,
+                                                          .path = gx_fields[f].path,
+                                                          .value = values->value[f]}
+                                        : (gx_value_edit){.kind = GX_EDIT_UNSET,
+                                                          .path = gx_fields[f].path};
+    for (int c = 0; c < GX_COMPONENT_COUNT; c++)
+        edits[n++] = values->comp_present[c]
+                         ? (gx_value_edit){.kind = GX_EDIT_COMPONENT,
+                                           .path = gx_components[c].name,
+                                           .enabled = values->comp_value[c]}
+                         : (gx_value_edit){.kind = GX_EDIT_COMPONENT_UNSET,
+                                           .path = gx_components[c].name};
+    const char *old = ld->values_text ? ld->values_text : gx_values_banner;
+    size_t old_len = ld->values_text ? ld->values_len : strlen(gx_values_banner);
+    if (!gx_values_edit(ld->values_path, old, old_len, edits, n, &vt, diags)) {
+        gx_buf_free(&vt);
+        return false;
+    }
     bool keep_secrets = any_secret || ld->secrets_text;
     if (keep_secrets) {
         gx_buf_puts(&st, gx_secrets_banner);
@@ -428,6 +452,10 @@ static gx_status gx_end_write(gx_session *s, bool ok, const gx_sink *sink, gx_di
 {
     gx_core_unlock(s);
     gx_status st = ok ? GX_STATUS_OK : gx_fail(sink, diags);
+    if (ok) /* notes and warnings, e.g. that a file was rewritten as a whole */
+        for (size_t i = 0; i < diags->count; i++)
+            if (diags->items[i].severity == GX_NOTE)
+                gx_emit_diag(sink, &diags->items[i]);
     gx_diags_free(diags);
     return st;
 }
