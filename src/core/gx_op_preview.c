@@ -132,6 +132,8 @@ bool gx_session_inputs(gx_session *s, gx_buf *out)
     return true;
 }
 
+static const gx_node *gx_redact_mcp_servers(gx_arena *arena, const gx_node *servers);
+
 /* ---- the values file -------------------------------------------------------------------- */
 
 gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
@@ -152,10 +154,15 @@ gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
     gx_diags_free(&diags);
     gx_layer *copy = gx_arena_alloc(s->arena, sizeof *copy);
     *copy = *ld.values;
-    for (int f = 0; f < GX_FIELD_COUNT; f++)
-        if (gx_fields[f].secret && copy->present[f] && gx_fields[f].type == GX_T_STRING &&
-            copy->value[f].s && copy->value[f].s[0])
+    for (int f = 0; f < GX_FIELD_COUNT; f++) {
+        if (!copy->present[f])
+            continue;
+        if (gx_fields[f].secret && gx_fields[f].type == GX_T_STRING && copy->value[f].s &&
+            copy->value[f].s[0])
             copy->value[f].s = GX_REDACTED;
+        else if (gx_fields[f].type == GX_T_YAML && gx_fields[f].shape == GX_SHAPE_MCP_SERVERS)
+            copy->value[f].node = gx_redact_mcp_servers(s->arena, copy->value[f].node);
+    }
     gx_layer_write(copy, out);
     if (revision)
         *revision = gx_loaded_revision(s, &ld);
