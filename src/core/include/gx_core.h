@@ -512,9 +512,10 @@ gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_s
 
 /* values.yaml as the workspace holds it, written out again in the form a
  * write gives it (its comments are not kept), with every secret value (and
- * the auth and env values of MCP servers) "<redacted>", appended to out; *revision (may be NULL) gets the revision
- * it was read at. Takes the shared lock while reading. No workspace, or a
- * values.yaml that does not read: FAILED with the diagnostics as events. */
+ * the auth and env values of MCP servers) "<redacted>", appended to out;
+ * *revision (may be NULL) gets the revision it was read at. Takes the shared
+ * lock while reading. No workspace, or a values.yaml that does not read:
+ * FAILED with the diagnostics as events. */
 gx_status gx_op_values_text(gx_session *s, const gx_sink *sink, gx_buf *out,
                             const char **revision);
 
