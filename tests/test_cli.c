@@ -968,6 +968,22 @@ static void test_secrets_apart(void **state)
     assert_contains(r.err, "readable by every user");
     cli_free(&r);
 
+    /* the operator's comments survive set, unset and component */
+    write_text(ws, "values.yaml",
+               "# GPU pool owned by team-ml (ticket OPS-123)\nmcp-gateway:\n"
+               "  replica-count: 2  # needs A100\n\ncore:\n  namespace: prod\n");
+    r = cli(ws, "set", "mcp-gateway/replica-count=3", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    r = cli(ws, "component", "enable", "autoscaling", NULL);
+    CLI_EXPECT(r, 0);
+    cli_free(&r);
+    values = read_file(ws, "values.yaml", NULL);
+    assert_contains(values, "# GPU pool owned by team-ml (ticket OPS-123)\nmcp-gateway:\n"
+                            "  replica-count: 3  # needs A100\n\ncore:\n  namespace: prod\n");
+    assert_contains(values, "autoscaling: true");
+    free(values);
+
     /* -f or --set with a write command: refused, nothing changes */
     r = cli(ws, "--set", "core/namespace=x", "set", "core/namespace=y", NULL);
     CLI_EXPECT(r, 2);
