@@ -17,6 +17,7 @@
 /* Upper bound of timeout_seconds: a week, as the command line's --timeout. */
 #define GX_RUN_MAX_TIMEOUT (7 * 24 * 3600)
 
+
 struct gx_mcp_run {
     gx_mcp_server *srv;
     json_t *id;            /* the call's request id */

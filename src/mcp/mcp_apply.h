@@ -35,6 +35,7 @@ void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args);
  * wait for it. *diag (may be NULL) gets the diagnostic that says so. */
 bool gx_mcp_apply_busy(gx_mcp_server *srv, json_t **diag);
 
+/* The descriptor to wait on while the target runs; -1 once it ended. */
 int gx_mcp_run_fd(const gx_mcp_run *run);
 /* Delivers what is ready; true once the target ended and the call was
  * answered (then free the run). */

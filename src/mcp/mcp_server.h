@@ -55,7 +55,7 @@ void gx_mcp_server_too_long(gx_mcp_server *srv);
 /* Running targets: how many, and the descriptor of each (readable when
  * gx_mcp_server_poll has work for it). */
 size_t gx_mcp_server_running(const gx_mcp_server *srv);
-int gx_mcp_server_fd(const gx_mcp_server *srv, size_t index);
+int gx_mcp_server_fd(const gx_mcp_server *srv, size_t index); /* -1: ended */
 /* Delivers what every running target has ready (output lines become
  * progress notifications) and answers the calls whose target ended. Never
  * blocks. */

@@ -14,7 +14,7 @@
 //   GX_ERR      where their stderr goes
 //   GX_FAKE_LOG, GX_FAKE_LOG_HANG  the fakes' logs of the two servers
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -26,11 +26,12 @@ const ok = (what) => {
   console.log(`ok ${checks} - ${what}`);
 };
 
-// The server runs under sh so that its stdout is copied to GX_OUT as the SDK reads it.
+// The server's stdout is also copied to GX_OUT (a second reader of the same
+// stream, attached as the transport starts the process), its stderr to GX_ERR.
 async function connect(ws, fakeLog, extraEnv = {}) {
   const transport = new StdioClientTransport({
-    command: "/bin/sh",
-    args: ["-c", 'exec "$0" mcp 2>>"$1" | tee -a "$2"', env.GX_BIN, env.GX_ERR, env.GX_OUT],
+    command: env.GX_BIN,
+    args: ["mcp"],
     cwd: ws,
     env: {
       PATH: `${env.GX_BIN_DIR}:${env.PATH}`,
@@ -38,8 +39,14 @@ async function connect(ws, fakeLog, extraEnv = {}) {
       NO_COLOR: "1",
       ...extraEnv,
     },
-    stderr: "inherit",
+    stderr: "pipe",
   });
+  const start = transport.start.bind(transport);
+  transport.start = async () => {
+    await start();
+    transport._process.stdout.on("data", (chunk) => appendFileSync(env.GX_OUT, chunk));
+  };
+  transport.stderr.on("data", (chunk) => appendFileSync(env.GX_ERR, chunk));
   const client = new Client({ name: "glyphoxa-e2e", version: "1.0.0" });
   const errors = [];
   client.onerror = (e) => errors.push(String(e?.message ?? e));
@@ -127,7 +134,8 @@ async function main() {
   assert.equal(r.isError, false);
   assert.equal(r.structuredContent.dry_run, true);
   assert.equal(r.structuredContent.exit_status, 0);
-  assert.ok(progress.length >= r.structuredContent.steps.length + 2, "a progress message per step and line");
+  assert.ok(progress.length >= r.structuredContent.steps.length + 2,
+    `a progress message per step and line: ${progress.length} for ${r.structuredContent.steps.length} steps, ${r.structuredContent.output.length} lines; errors: ${errors.join(" | ")}`);
   assert.ok(progress.some((p) => /^\[step 1\/\d+\]/.test(p.message)));
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i].progress > progress[i - 1].progress);
   ok(`apply (dry run): ${progress.length} progress notifications, exit status 0`);
@@ -179,9 +187,10 @@ async function main() {
   await assert.rejects(client.callTool({ name: "nope", arguments: {} }), /-32602|Unknown tool/);
   await assert.rejects(client.callTool({ name: "validate", arguments: { extra: 1 } }), /-32602|Invalid arguments/);
   ok("an unknown tool and wrong arguments are -32602");
-  // The SDK handles a notification one step after a response that came in the
-  // same read: a progress notification sent just before a call's answer can
-  // reach it after the answer. Those are the only errors allowed.
+  // The SDK handles the notifications of one read after its responses; the
+  // server writes an answer only once the progress before it was read (at most
+  // 200 ms later), so none should come late. Late progress is the only error
+  // allowed (a loaded machine can pass the 200 ms), and it is reported.
   const late = errors.filter((e) => e.includes("progress notification for an unknown token"));
   assert.deepEqual(errors.filter((e) => !late.includes(e)), [], "no transport or protocol error so far");
   if (late.length) console.log(`# ${late.length} progress notification(s) handled by the SDK after their answer`);
