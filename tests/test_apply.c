@@ -501,7 +501,9 @@ static size_t record_count(fx *f)
 static void apply_ok(fx *f, const char *target)
 {
     reset_log(f);
-    result r = RUN(f, "apply", target);
+    /* destroy is confirmed in advance: the tests run without a terminal */
+    result r = run(f, (const char *const[]){"apply", target,
+                                            !strcmp(target, "destroy") ? "--yes" : NULL, NULL});
     if (r.status != 0)
         fail_msg("apply %s: exit %d\n%s%s", target, r.status, r.out, r.err);
     result_free(&r);
@@ -527,11 +529,32 @@ static void init_dedicated_infra(fx *f)
 
 #define APPLY_FILE(name)                                                                      \
     "kubectl apply --server-side --field-manager=glyphoxa-deploy --force-conflicts -f generated/" name
-#define DELETE "kubectl delete --namespace=glyphoxa --ignore-not-found "
 #define SA_SELECTOR                                                                            \
     "--selector=app.kubernetes.io/instance=glyphoxa,app.kubernetes.io/managed-by=glyphoxa-deploy"
+/* kubectl delete of this release's objects of KINDS, selected by its labels; more is
+ * COMPONENT(c) and/or NAME_IS(n) (or "") */
+#define DELETE_LABELLED(kinds, more)                                                           \
+    "kubectl delete " kinds " --namespace=glyphoxa --ignore-not-found " SA_SELECTOR more
+#define COMPONENT(c) ",app.kubernetes.io/component=" c
+#define NAME_IS(n) " --field-selector=metadata.name=" n
+#define DELETE_CONFIG_SECRET DELETE_LABELLED("secret", NAME_IS("glyphoxa-config"))
+#define DELETE_HPA DELETE_LABELLED("horizontalpodautoscaler", COMPONENT("gateway"))
+#define DELETE_PDB DELETE_LABELLED("poddisruptionbudget", COMPONENT("gateway"))
+#define DELETE_MCP DELETE_LABELLED("deployment,service,networkpolicy", COMPONENT("mcp-gateway"))
+#define DELETE_NETPOL DELETE_LABELLED("networkpolicy", "")
 #define DELETE_STALE_SA                                                                       \
-    DELETE "serviceaccount " SA_SELECTOR " --field-selector=metadata.name!=glyphoxa-gateway"
+    "kubectl delete serviceaccount --namespace=glyphoxa --ignore-not-found " SA_SELECTOR        \
+    " --field-selector=metadata.name!=glyphoxa-gateway"
+/* step 1 of apply: the namespace is applied when it does not exist (the fakes print nothing) */
+#define GET_NS "kubectl get namespace glyphoxa --ignore-not-found --output=name"
+/* step 2 of apply: who owns the objects to apply (files: " -f generated/..." each) */
+#define OWNERS(files)                                                                          \
+    "kubectl get --namespace=glyphoxa --ignore-not-found --no-headers "                        \
+    "--output=custom-columns=KIND:.kind,NAME:.metadata.name,"                                  \
+    "RELEASE:.metadata.labels.app\\\\.kubernetes\\\\.io/instance" files
+#define GET_SEALED_SECRETS_CRD                                                                 \
+    "kubectl get customresourcedefinition sealedsecrets.bitnami.com --ignore-not-found "       \
+    "--output=name"
 #define WORKER_SELECTOR                                                                        \
     "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=glyphoxa,"          \
     "app.kubernetes.io/component=worker"
@@ -539,12 +562,8 @@ static void init_dedicated_infra(fx *f)
     "kubectl rollout status deployment/glyphoxa-" name " --namespace=glyphoxa --timeout=" secs "s"
 #define RELEASE_SELECTOR "--selector=app.kubernetes.io/part-of=glyphoxa,app.kubernetes.io/instance=glyphoxa"
 #define DESTROY_NAMED                                                                          \
-    DELETE "horizontalpodautoscaler/glyphoxa-gateway poddisruptionbudget/glyphoxa-gateway "    \
-           "deployment/glyphoxa-gateway deployment/glyphoxa-mcp-gateway service/glyphoxa-gateway " \
-           "service/glyphoxa-mcp-gateway networkpolicy/glyphoxa-gateway networkpolicy/glyphoxa-worker " \
-           "networkpolicy/glyphoxa-mcp-gateway configmap/glyphoxa-worker-job-template "          \
-           "configmap/glyphoxa-config secret/glyphoxa-config secret/glyphoxa-secrets "            \
-           "rolebinding/glyphoxa-job-manager role/glyphoxa-job-manager"
+    DELETE_LABELLED("deployment,service,networkpolicy,horizontalpodautoscaler,"                \
+                    "poddisruptionbudget,configmap,secret,rolebinding,role,serviceaccount", "")
 #define GET_STATUS                                                                             \
     "kubectl get deployments,pods,jobs,services,horizontalpodautoscalers --namespace=glyphoxa " \
     RELEASE_SELECTOR
@@ -552,6 +571,9 @@ static void init_dedicated_infra(fx *f)
 #define GET_STALE_SA                                                                           \
     "kubectl get serviceaccount --namespace=glyphoxa --output=name " SA_SELECTOR              \
     " --field-selector=metadata.name!=glyphoxa-gateway"
+/* diff step 2: kubectl get of what delete_labelled of apply deletes */
+#define GET_LABELLED(kinds, more)                                                              \
+    "kubectl get " kinds " --namespace=glyphoxa --ignore-not-found --output=name " SA_SELECTOR more
 
 static void test_shared_defaults_every_target(void **state)
 {
@@ -560,12 +582,17 @@ static void test_shared_defaults_every_target(void **state)
 
     apply_ok(f, "default");
     ASSERT_CALLS(f, "shared: default",
-                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 GET_NS, APPLY_FILE("namespace.yaml"),
+                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
+                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
+                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
+                        " -f generated/gateway-pdb.yaml" " -f generated/mcp-gateway.yaml"),
+                 APPLY_FILE("serviceaccount.yaml"),
                  APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
                  APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
                  APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 APPLY_FILE("mcp-gateway.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
-                 DELETE "horizontalpodautoscaler/glyphoxa-gateway", ROLLOUT("gateway", "285"),
+                 APPLY_FILE("mcp-gateway.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                 DELETE_HPA, ROLLOUT("gateway", "285"),
                  ROLLOUT("mcp-gateway", "285"));
 
     /* every rendered manifest (generated/, not infra/) is applied exactly once */
@@ -603,7 +630,6 @@ static void test_shared_defaults_every_target(void **state)
     ASSERT_CALLS(f, "shared: destroy",
                  "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
                  DESTROY_NAMED,
-                 "kubectl delete serviceaccount --namespace=glyphoxa --ignore-not-found " SA_SELECTOR,
                  "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
                  "--timeout=108s");
     apply_ok(f, "restart");
@@ -618,9 +644,8 @@ static void test_shared_defaults_every_target(void **state)
                  " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
                  " -f generated/gateway.yaml -f generated/gateway-pdb.yaml"
                  " -f generated/mcp-gateway.yaml",
-                 "kubectl get --namespace=glyphoxa --ignore-not-found --output=name "
-                 "secret/glyphoxa-config horizontalpodautoscaler/glyphoxa-gateway",
-                 GET_STALE_SA);
+                 GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
+                 GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")));
 }
 
 static void test_dedicated_with_infrastructure_every_target(void **state)
@@ -630,20 +655,26 @@ static void test_dedicated_with_infrastructure_every_target(void **state)
 
     apply_ok(f, "default");
     ASSERT_CALLS(f, "dedicated: default",
-                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 GET_NS, APPLY_FILE("namespace.yaml"),
+                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
+                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
+                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
+                        " -f generated/mcp-gateway.yaml"),
+                 APPLY_FILE("serviceaccount.yaml"),
                  APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
                  APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
                  APPLY_FILE("gateway.yaml"), APPLY_FILE("mcp-gateway.yaml"),
-                 DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
-                 DELETE "poddisruptionbudget/glyphoxa-gateway",
-                 DELETE "horizontalpodautoscaler/glyphoxa-gateway", ROLLOUT("gateway", "285"),
+                 DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                 DELETE_PDB,
+                 DELETE_HPA, ROLLOUT("gateway", "285"),
                  ROLLOUT("mcp-gateway", "285"));
     apply_ok(f, "infrastructure");
-    ASSERT_CALLS(f, "dedicated: infrastructure", APPLY_FILE("namespace.yaml"),
+    ASSERT_CALLS(f, "dedicated: infrastructure", GET_NS, APPLY_FILE("namespace.yaml"),
                  "helm upgrade --install glyphoxa-postgresql "
                  "oci://registry-1.docker.io/bitnamicharts/postgresql --version 16.4.11 "
                  "--namespace=glyphoxa --wait --timeout=285s "
                  "-f generated/infra/postgresql-values.yaml",
+                 GET_SEALED_SECRETS_CRD,
                  "helm upgrade --install sealed-secrets sealed-secrets "
                  "--repo https://bitnami-labs.github.io/sealed-secrets --version 2.18.4 "
                  "--namespace=kube-system --create-namespace --wait --timeout=285s "
@@ -658,10 +689,7 @@ static void test_dedicated_with_infrastructure_every_target(void **state)
     ASSERT_CALLS(f, "dedicated: destroy",
                  "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
                  DESTROY_NAMED,
-                 "kubectl delete serviceaccount --namespace=glyphoxa --ignore-not-found " SA_SELECTOR,
                  "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
-                 "--timeout=108s",
-                 "helm uninstall sealed-secrets --namespace=kube-system --ignore-not-found --wait "
                  "--timeout=108s");
     apply_ok(f, "restart");
     ASSERT_CALLS(f, "dedicated: restart",
@@ -676,10 +704,9 @@ static void test_dedicated_with_infrastructure_every_target(void **state)
                  " -f generated/secrets.yaml -f generated/config.yaml"
                  " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
                  " -f generated/gateway.yaml -f generated/mcp-gateway.yaml",
-                 "kubectl get --namespace=glyphoxa --ignore-not-found --output=name "
-                 "secret/glyphoxa-config poddisruptionbudget/glyphoxa-gateway "
-                 "horizontalpodautoscaler/glyphoxa-gateway",
-                 GET_STALE_SA);
+                 GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
+                 GET_LABELLED("poddisruptionbudget", COMPONENT("gateway")),
+                 GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")));
 }
 
 static void test_switched_off_component_is_deleted_by_next_apply(void **state)
@@ -687,19 +714,23 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
     fx *f = *state;
     init_shared(f);
     apply_ok(f, "default");
-    assert_int_equal(record_count(f), 14);
+    assert_int_equal(record_count(f), 16);
 
     MUST(f, "component", "disable", "mcp-gateway");
     apply_ok(f, "default");
     ASSERT_CALLS(f, "after disabling mcp-gateway",
-                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 GET_NS, APPLY_FILE("namespace.yaml"),
+                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
+                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
+                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
+                        " -f generated/gateway-pdb.yaml"),
+                 APPLY_FILE("serviceaccount.yaml"),
                  APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
                  APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
                  APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
-                 DELETE "horizontalpodautoscaler/glyphoxa-gateway",
-                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
-                        "networkpolicy/glyphoxa-mcp-gateway",
+                 DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                 DELETE_HPA,
+                 DELETE_MCP,
                  ROLLOUT("gateway", "285"));
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/generated/mcp-gateway.yaml", f->ws);
@@ -715,13 +746,17 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
         result_free(&r);
     }
     ASSERT_CALLS(f, "autoscaling on",
-                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 GET_NS, APPLY_FILE("namespace.yaml"),
+                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
+                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
+                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
+                        " -f generated/gateway-pdb.yaml" " -f generated/hpa.yaml"),
+                 APPLY_FILE("serviceaccount.yaml"),
                  APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
                  APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
                  APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 APPLY_FILE("hpa.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
-                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
-                        "networkpolicy/glyphoxa-mcp-gateway",
+                 APPLY_FILE("hpa.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                 DELETE_MCP,
                  "kubectl get --namespace=glyphoxa deployment/glyphoxa-gateway "
                  "--output=jsonpath={.spec.replicas}",
                  ROLLOUT("gateway", "285"));
@@ -736,22 +771,25 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
     }
     static record recs[APPLY_MAX_RECORDS];
     size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
-    assert_int_equal(count, 15);
-    assert_string_equal(recs[13].text, "kubectl scale --namespace=glyphoxa --current-replicas=0 "
+    assert_int_equal(count, 17);
+    assert_string_equal(recs[15].text, "kubectl scale --namespace=glyphoxa --current-replicas=0 "
                                        "--replicas=2 deployment/glyphoxa-gateway");
     write_wrappers(f, true, true, NULL);
 
     MUST(f, "component", "disable", "autoscaling", "network-policy");
     apply_ok(f, "default");
     ASSERT_CALLS(f, "autoscaling and network-policy off",
-                 APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"),
+                 GET_NS, APPLY_FILE("namespace.yaml"),
+                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
+                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
+                        " -f generated/gateway.yaml" " -f generated/gateway-pdb.yaml"),
+                 APPLY_FILE("serviceaccount.yaml"),
                  APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
                  APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("gateway.yaml"),
-                 APPLY_FILE("gateway-pdb.yaml"), DELETE "secret/glyphoxa-config", DELETE_STALE_SA,
-                 DELETE "networkpolicy/glyphoxa-gateway networkpolicy/glyphoxa-worker",
-                 DELETE "horizontalpodautoscaler/glyphoxa-gateway",
-                 DELETE "deployment/glyphoxa-mcp-gateway service/glyphoxa-mcp-gateway "
-                        "networkpolicy/glyphoxa-mcp-gateway",
+                 APPLY_FILE("gateway-pdb.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                 DELETE_NETPOL,
+                 DELETE_HPA,
+                 DELETE_MCP,
                  ROLLOUT("gateway", "285"));
 
     /* one replica: no PodDisruptionBudget, so it is deleted */
@@ -761,7 +799,7 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
     count = read_records(f, again, APPLY_MAX_RECORDS);
     bool pdb_deleted = false, pdb_applied = false;
     for (size_t i = 0; i < count; i++) {
-        pdb_deleted |= !strcmp(again[i].text, DELETE "poddisruptionbudget/glyphoxa-gateway");
+        pdb_deleted |= !strcmp(again[i].text, DELETE_PDB);
         pdb_applied |= !strcmp(again[i].text, APPLY_FILE("gateway-pdb.yaml"));
     }
     assert_true(pdb_deleted);
@@ -776,7 +814,7 @@ static void test_failing_command_stops_with_its_status(void **state)
     result r = RUN(f, "apply");
     assert_int_equal(r.status, 7);
     assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 7"));
-    ASSERT_CALLS(f, "fail on 2", APPLY_FILE("namespace.yaml"), APPLY_FILE("serviceaccount.yaml"));
+    ASSERT_CALLS(f, "fail on 2", GET_NS, APPLY_FILE("namespace.yaml"));
     result_free(&r);
 
     /* the same for a target that does not export */
@@ -885,7 +923,7 @@ static void test_dry_run_prints_every_command_and_runs_none(void **state)
         size_t nd = plus_lines(r.out, dry, APPLY_MAX_RECORDS);
         result_free(&r);
 
-        r = RUN(f, "apply", targets[t]);
+        r = RUN(f, "apply", targets[t], "--yes");
         assert_int_equal(r.status, 0);
         size_t nr = plus_lines(r.out, real, APPLY_MAX_RECORDS);
         result_free(&r);
@@ -933,15 +971,15 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     assert_true(contains(r.err, r.err_len, "'/nonexistent/kubectl' was not found"));
     result_free(&r);
 
-    /* only kubectl: default runs; infrastructure (charts on), destroy, status need helm */
+    /* only kubectl: default runs; infrastructure (charts on) and destroy need helm */
     write_wrappers(f, true, false, NULL);
     r = RUN(f, "apply");
     assert_int_equal(r.status, 0);
     result_free(&r);
-    const char *need_helm[] = {"infrastructure", "destroy", "status"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *need_helm[] = {"infrastructure", "destroy"};
+    for (size_t i = 0; i < 2; i++) {
         reset_log(f);
-        r = RUN(f, "apply", need_helm[i]);
+        r = RUN(f, "apply", need_helm[i], "--yes");
         assert_int_equal(r.status, 1);
         char want[128];
         snprintf(want, sizeof want, "target '%s' needs helm", need_helm[i]);
@@ -949,6 +987,14 @@ static void test_missing_tools_are_named_with_the_target(void **state)
         assert_false(exists(f->log));
         result_free(&r);
     }
+    /* status: helm is optional; its kubectl part runs and it says helm is missing */
+    reset_log(f);
+    r = RUN(f, "apply", "status");
+    assert_int_equal(r.status, 0);
+    assert_true(contains(r.err, r.err_len, "target 'status' runs without its helm part"));
+    assert_true(contains(r.out, r.out_len, "helm is missing"));
+    assert_int_equal(record_count(f), 1);
+    result_free(&r);
     /* --helm names it explicitly */
     char helm[PATH_MAX + 16];
     snprintf(helm, sizeof helm, "%s/helm", f->bin);
@@ -1053,22 +1099,30 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
     assert_true(env_has(env, len, "GX_CONTEXT=prod-ctx"));
     free(env);
 
+    /* the namespace is deleted only when this workspace created it */
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace");
+    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
+    assert_int_equal(r.status, 0);
+    assert_true(contains(r.out, r.out_len, "was not created by this workspace"));
+    result_free(&r);
+    assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 3);
+    MUST(f, "apply"); /* creates it: the fake says it does not exist */
+    reset_log(f);
+    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
     assert_int_equal(r.status, 0);
     result_free(&r);
-    assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 6);
-    assert_call_equal(recs[5].text,
+    assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 4);
+    assert_call_equal(recs[3].text,
                       "kubectl delete namespace glyphoxa --ignore-not-found --timeout=108s");
 
     /* a namespace managed elsewhere is kept even then */
     MUST(f, "set", "core/create-namespace=false");
     MUST(f, "export");
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace");
+    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
     assert_int_equal(r.status, 0);
     assert_true(contains(r.out, r.out_len, "kept: core/create-namespace is off"));
-    assert_int_equal(record_count(f), 5);
+    assert_int_equal(record_count(f), 3);
     result_free(&r);
 }
 
@@ -1080,7 +1134,7 @@ static void test_diff_exit_status(void **state)
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:1", NULL});
     result r = RUN(f, "apply", "diff");
     assert_int_equal(r.status, 1);
-    assert_int_equal(record_count(f), 3);
+    assert_int_equal(record_count(f), 4);
     assert_true(contains(r.err, r.err_len, "the cluster differs"));
     result_free(&r);
     /* exit 2 and above is an error: stop there */
@@ -1213,8 +1267,8 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
     for (size_t t = 0; t < 7; t++) {
         for (int dry = 0; dry < 2; dry++) {
             result r = run(f, (const char *const[]){"apply", targets[t], "--kubeconfig", "kc",
-                                                    "--context", "c", dry ? "--dry-run" : NULL,
-                                                    NULL});
+                                                    "--context", "c", "--yes",
+                                                    dry ? "--dry-run" : NULL, NULL});
             if (r.status != 0)
                 fail_msg("apply %s: %d %s", targets[t], r.status, r.err);
             assert_no_secret(r.out, r.out_len, "the tool's stdout");
@@ -2180,9 +2234,183 @@ static void test_history_and_rollback(void **state)
     result_free(&r);
 
     /* a successful destroy ends the deployed record */
-    r = RUN(f, "apply", "destroy");
+    r = RUN(f, "apply", "destroy", "--yes");
     assert_int_equal(r.status, 0);
     result_free(&r);
+    assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
+}
+
+/* ---- deletes, shared and cluster-wide objects, destroy confirmation ------------------- */
+
+static void test_objects_of_another_release_are_not_taken_over(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* call 3 is the owner check (after the namespace's get and apply) */
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_CALL_3=Deployment glyphoxa-gateway other\n"
+                                         "Secret glyphoxa-secrets glyphoxa\n"
+                                         "ConfigMap glyphoxa-config <none>",
+                                         NULL});
+    reset_log(f);
+    result r = RUN(f, "apply");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "belong to another release: "
+                                  "Deployment/glyphoxa-gateway (release other)"));
+    assert_null(strstr(r.err, "glyphoxa-secrets")); /* its own, and unlabelled ones, are fine */
+    assert_int_equal(record_count(f), 3);             /* nothing applied after the check */
+    result_free(&r);
+    assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
+
+    /* --adopt takes them over */
+    reset_log(f);
+    r = RUN(f, "apply", "--adopt");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "taking over objects of another release (adopt): "
+                                  "Deployment/glyphoxa-gateway (release other)"));
+    assert_int_equal(record_count(f), 16);
+    result_free(&r);
+    r = RUN(f, "apply", "stop", "--adopt");
+    assert_int_equal(r.status, 2); /* an option of another target */
+    result_free(&r);
+
+    /* the default ServiceAccount follows the release */
+    MUST(f, "set", "core/release-name=voice");
+    r = RUN(f, "get", "gateway/service-account/name");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "voice-gateway\n");
+    result_free(&r);
+}
+
+static void test_a_shared_namespace_is_left_alone(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* the namespace exists already (someone else's): not applied, not labelled */
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_CALL_1=namespace/glyphoxa", NULL});
+    reset_log(f);
+    result r = RUN(f, "apply");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "exists and was not created by this workspace"));
+    result_free(&r);
+    static record recs[APPLY_MAX_RECORDS];
+    size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_int_equal(n, 15);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(recs[i].text, "namespace.yaml"));
+    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_true(json_is_false(json_object_get(dep, "namespace-created")));
+    json_decref(dep);
+    /* and destroy --delete-namespace keeps it */
+    reset_log(f);
+    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "was not created by this workspace"));
+    result_free(&r);
+    n = read_records(f, recs, APPLY_MAX_RECORDS);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(recs[i].text, "delete namespace"));
+
+    /* a namespace the tool created is recorded, and applied again later */
+    write_wrappers(f, true, true, NULL);
+    apply_ok(f, "default");
+    dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_true(json_is_true(json_object_get(dep, "namespace-created")));
+    json_decref(dep);
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_CALL_1=namespace/glyphoxa", NULL});
+    apply_ok(f, "default");
+    n = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_call_equal(recs[1].text, APPLY_FILE("namespace.yaml"));
+    dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_true(json_is_true(json_object_get(dep, "namespace-created"))); /* still ours */
+    json_decref(dep);
+}
+
+static void test_sealed_secrets_controller_is_shared(void **state)
+{
+    fx *f = *state;
+    init_dedicated_infra(f);
+    /* a controller is there already (call 4: its CRD), not installed by this workspace */
+    write_wrappers(f, true, true,
+                   (const char *const[]){
+                       "GX_FAKE_STDOUT_CALL_4=customresourcedefinition.apiextensions.k8s.io/"
+                       "sealedsecrets.bitnami.com",
+                       NULL});
+    reset_log(f);
+    result r = RUN(f, "apply", "infrastructure");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "installed already, not by this workspace: left as it is"));
+    result_free(&r);
+    static record recs[APPLY_MAX_RECORDS];
+    size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_int_equal(n, 4);
+    assert_call_equal(recs[3].text, GET_SEALED_SECRETS_CRD);
+    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_true(json_is_false(json_object_get(dep, "sealed-secrets-installed")));
+    json_decref(dep);
+
+    /* none there: installed, and recorded as this workspace's */
+    write_wrappers(f, true, true, NULL);
+    apply_ok(f, "infrastructure");
+    assert_int_equal(record_count(f), 5);
+    dep = load_json(f, ".glyphoxa-deploy/deployed");
+    assert_true(json_is_true(json_object_get(dep, "sealed-secrets-installed")));
+    json_decref(dep);
+    /* there now, but ours: upgraded */
+    write_wrappers(f, true, true,
+                   (const char *const[]){"GX_FAKE_STDOUT_CALL_4=customresourcedefinition/x", NULL});
+    apply_ok(f, "infrastructure");
+    assert_int_equal(record_count(f), 5);
+
+    /* destroy keeps it, unless asked */
+    write_wrappers(f, true, true, NULL);
+    apply_ok(f, "destroy");
+    n = read_records(f, recs, APPLY_MAX_RECORDS);
+    for (size_t i = 0; i < n; i++)
+        assert_null(strstr(recs[i].text, "uninstall sealed-secrets"));
+    apply_ok(f, "default"); /* deployed again */
+    reset_log(f);
+    r = RUN(f, "apply", "destroy", "--yes", "--uninstall-sealed-secrets");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    n = read_records(f, recs, APPLY_MAX_RECORDS);
+    assert_call_equal(recs[n - 1].text, "helm uninstall sealed-secrets --namespace=kube-system "
+                                        "--ignore-not-found --wait --timeout=108s");
+}
+
+static void test_destroy_asks(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    apply_ok(f, "default");
+    /* without a terminal it needs --yes */
+    reset_log(f);
+    result r = RUN(f, "apply", "destroy");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "must be confirmed; nothing was deleted"));
+    assert_non_null(strstr(r.err, "apply destroy --yes"));
+    result_free(&r);
+    assert_false(exists(f->log));
+    /* a dry run needs no confirmation */
+    r = RUN(f, "apply", "destroy", "--dry-run");
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+
+    /* on a terminal: the namespace has to be typed */
+    char out[16384];
+    int status = run_on_pty(f, (const char *const[]){"apply", "destroy", NULL},
+                            "type the namespace to confirm", "glyphoxa-staging\n", out,
+                            sizeof out);
+    assert_int_equal(status, 1);
+    assert_non_null(strstr(out, "was not confirmed"));
+    assert_false(exists(f->log));
+    status = run_on_pty(f, (const char *const[]){"apply", "destroy", NULL},
+                        "type the namespace to confirm", "glyphoxa\n", out, sizeof out);
+    if (status != 0)
+        fail_msg("confirmed destroy: %d\n%s", status, out);
+    assert_true(record_count(f) >= 3);
     assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
 }
 
@@ -2235,6 +2463,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state_targets_act_on_the_deployed_release, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_history_and_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_objects_of_another_release_are_not_taken_over,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_shared_namespace_is_left_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_secrets_controller_is_shared, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_destroy_asks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -440,10 +440,11 @@ static void test_bad_schema_policy(void **state)
          "helm: 'sometimes' is not one of never, always, optional, with-infrastructure"},
         {"    kubectl: always\n    helm: always\n", "    helm: always\n",
          "'kubectl' is required: never, always, optional or with-infrastructure"},
-        {"    options: [delete-namespace]\n", "    options: [--delete-namespace]\n",
+        {"    options: [delete-namespace, uninstall-sealed-secrets]\n",
+         "    options: [--delete-namespace]\n",
          "option '--delete-namespace' must be a name of [a-z0-9-] without '--'"},
-        {"    options: [delete-namespace]\n", "    options: delete-namespace\n",
-         "options must be a sequence of option names"},
+        {"    options: [delete-namespace, uninstall-sealed-secrets]\n",
+         "    options: delete-namespace\n", "options must be a sequence of option names"},
         {"    infrastructure: true\n", "    infrastructure: maybe\n", "expected true or false"},
     };
     char *tmp = temp_dir();
@@ -1541,8 +1542,12 @@ static void test_policy_tables(void **state)
         assert_non_null(ti->options);
         assert_null(ti->options[ti->option_count]);
         if (t == GX_TARGET_DESTROY) {
-            assert_int_equal(ti->option_count, 1);
+            assert_int_equal(ti->option_count, 2);
             assert_string_equal(ti->options[0], "delete-namespace");
+            assert_string_equal(ti->options[1], "uninstall-sealed-secrets");
+        } else if (t == GX_TARGET_DEFAULT) {
+            assert_int_equal(ti->option_count, 1);
+            assert_string_equal(ti->options[0], "adopt");
         } else {
             assert_int_equal(ti->option_count, 0);
         }
@@ -1550,7 +1555,7 @@ static void test_policy_tables(void **state)
     assert_int_equal(gx_targets[GX_TARGET_DEFAULT].helm, GX_NEED_NEVER);
     assert_int_equal(gx_targets[GX_TARGET_INFRASTRUCTURE].helm, GX_NEED_WITH_INFRASTRUCTURE);
     assert_int_equal(gx_targets[GX_TARGET_DESTROY].helm, GX_NEED_ALWAYS);
-    assert_int_equal(gx_targets[GX_TARGET_STATUS].helm, GX_NEED_WITH_INFRASTRUCTURE);
+    assert_int_equal(gx_targets[GX_TARGET_STATUS].helm, GX_NEED_OPTIONAL);
 }
 
 static void test_last_export_bad_record(void **state)

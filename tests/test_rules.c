@@ -215,7 +215,7 @@ static void remedy(const gx_diag *x, gx_remedy_kind kind, const char *arg, const
 static void test_rule_table(void **state)
 {
     (void)state;
-    assert_int_equal(gx_rule_count, 29);
+    assert_int_equal(gx_rule_count, 30);
     for (size_t i = 0; i < gx_rule_count; i++) {
         char id[32];
         snprintf(id, sizeof id, "V%zu", i + 1);
@@ -2095,6 +2095,10 @@ static bool scenario(size_t i, struct gx_config *cfg)
         cfg->gateway.admin_key = key;
         return true;
     }
+    case 25: /* V30: a release name that collides, a namespace of the cluster's own */
+        cfg->core.release_name = "voice-mcp";
+        cfg->core.namespace = "kube-system";
+        return true;
     default:
         return false;
     }
@@ -2346,11 +2350,49 @@ static void test_quantity_compare(void **state)
     assert_false(gx_quantity_compare(NULL, "1", &c));
 }
 
+/* ---- V30: names that reach other releases or the cluster's own (issue #9) --------------- */
+
+static void test_v30_release_and_namespace_names(void **state)
+{
+    (void)state;
+    struct gx_config cfg;
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.release_name = "voice-mcp"; /* voice-mcp-gateway is also voice's MCP gateway */
+    gx_diags r = run(&cfg);
+    const gx_diag *x = expect(&r, "V30", "core/release-name", GX_BLOCKING);
+    assert_non_null(strstr(x->message, "ends in -mcp"));
+    assert_string_equal(x->remedy.value, "voice-app");
+    only(&r, "V30");
+
+    static const char *const fine[] = {"mcp", "voice-mcpx", "mcp-voice", "my-mcp-gw", NULL};
+    for (size_t i = 0; fine[i]; i++) {
+        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+        cfg.core.release_name = fine[i];
+        r = run(&cfg);
+        assert_int_equal(count_rule(&r, "V30"), 0);
+    }
+
+    static const char *const system[] = {"kube-system", "kube-public", "kube-node-lease", NULL};
+    for (size_t i = 0; system[i]; i++) {
+        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+        cfg.core.namespace = system[i];
+        r = run(&cfg);
+        x = expect(&r, "V30", "core/namespace", GX_BLOCKING);
+        assert_string_equal(x->remedy.value, "glyphoxa");
+        only(&r, "V30");
+    }
+    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.namespace = "kube-systems";
+    r = run(&cfg);
+    assert_int_equal(count_rule(&r, "V30"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_rule_table),
+        T(test_v30_release_and_namespace_names),
         T(test_baseline_shared_valid),
         T(test_baseline_dedicated_valid),
         T(test_baseline_all_components_valid),

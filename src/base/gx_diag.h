@@ -68,6 +68,7 @@ typedef enum gx_code_class {
     X(V27, "V27", GX_CC_RULE, "values Kubernetes rejects or that cannot run")                     \
     X(V28, "V28", GX_CC_RULE, "settings without effect")                                          \
     X(V29, "V29", GX_CC_RULE, "ConfigMap and Secret size")                                        \
+    X(V30, "V30", GX_CC_RULE, "names that reach other releases or the cluster's own objects")    \
     X(YAML_SYNTAX, "yaml-syntax", GX_CC_LOAD, "the file is not valid YAML")                       \
     X(YAML_UNSAFE, "yaml-unsafe", GX_CC_LOAD, "anchors, aliases, several documents, NUL bytes")   \
     X(DUPLICATE_KEY, "duplicate-key", GX_CC_LOAD, "a key appears twice in one map")               \
@@ -97,6 +98,7 @@ typedef enum gx_code_class {
     X(NOT_SECRET, "not-secret", GX_CC_LOAD, "a path in secrets.yaml that is not secret")        \
     X(DUPLICATE_PATH, "duplicate-path", GX_CC_LOAD, "a path set in values.yaml and secrets.yaml")  \
     X(SECRETS_MODE, "secrets-mode", GX_CC_OP, "secrets.yaml readable by other users")             \
+    X(NOT_CONFIRMED, "not-confirmed", GX_CC_OP, "a destroy that was not confirmed")      \
     X(TEMPLATE, "template", GX_CC_OP, "the compiled-in templates cannot render this request") \
     X(NOT_INSTALLED, "not-installed", GX_CC_OP, "an infrastructure component was never installed")
 

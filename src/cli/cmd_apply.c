@@ -112,6 +112,44 @@ int gx_cli_follow(gx_apply *a, const char *target)
     return status;
 }
 
+/* The command line's sink, plus the command that confirms a destroy in
+ * advance when one could not be asked for. */
+typedef struct gx_apply_cli_sink {
+    gx_cli_sink *cs;
+    gx_sink inner;
+    bool no_terminal;
+} gx_apply_cli_sink;
+
+static void gx_apply_event(void *ctx, const gx_event *ev)
+{
+    gx_apply_cli_sink *as = ctx;
+    as->inner.event(as->inner.ctx, ev);
+    if (ev->kind == GX_EV_DIAG && ev->diag->code == GX_CODE_NOT_CONFIRMED && as->no_terminal) {
+        const char *ws = as->cs->cli->workspace;
+        fputs("  try: glyphoxa-deploy ", stderr);
+        if (strcmp(ws, ".")) {
+            fputs("-C ", stderr);
+            gx_cli_put_safe(stderr, ws, strlen(ws));
+            fputc(' ', stderr);
+        }
+        fputs("apply destroy --yes\n", stderr);
+    }
+}
+
+/* Asks on the terminal (stdin) to type expected; true when the line typed is it. */
+static bool gx_cli_confirm(void *ctx, const char *question, const char *expected)
+{
+    (void)ctx;
+    fflush(stdout);
+    fprintf(stderr, "glyphoxa-deploy: %s: ", question);
+    fflush(stderr);
+    char line[512];
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    return !strcmp(line, expected);
+}
+
 int gx_cmd_apply(gx_cli *cli)
 {
     gx_apply_request req = {0};
@@ -127,12 +165,20 @@ int gx_cmd_apply(gx_cli *cli)
                             "--timeout needs seconds or a duration (90, 90s, 5m, 1h30m) from 1 s "
                             "to a week, not '%.80s'",
                             timeout);
-    const char *target_opts[2] = {NULL, NULL};
+    const char *target_opts[4] = {NULL, NULL, NULL, NULL};
+    size_t nopts = 0;
     if (gx_cli_flag(cli, "--delete-namespace"))
-        target_opts[0] = "delete-namespace";
+        target_opts[nopts++] = "delete-namespace";
+    if (gx_cli_flag(cli, "--uninstall-sealed-secrets"))
+        target_opts[nopts++] = "uninstall-sealed-secrets";
+    if (gx_cli_flag(cli, "--adopt"))
+        target_opts[nopts++] = "adopt";
     req.target_options = target_opts;
     req.use_terminal = true;
     req.terminal_fd = STDIN_FILENO;
+    req.confirmed = gx_cli_flag(cli, "--yes");
+    if (isatty(STDIN_FILENO))
+        req.confirm = gx_cli_confirm;
     const char *name = req.target ? req.target : "default";
     if (gx_core_target_find(name) < 0) {
         gx_cli_usage(cli, "unknown target '%.80s'", name);
@@ -145,7 +191,9 @@ int gx_cmd_apply(gx_cli *cli)
     gx_cli_sink cs = {.cli = cli};
     gx_sink sink = gx_cli_sink_make(&cs);
     gx_apply *a;
-    gx_status st = gx_apply_start(cli->session, &req, &sink, &a);
+    gx_apply_cli_sink as = {&cs, sink, !req.confirm};
+    gx_sink wrapped = {gx_apply_event, &as};
+    gx_status st = gx_apply_start(cli->session, &req, &wrapped, &a);
     if (st != GX_STATUS_OK)
         return gx_cli_not_done(cli, &cs, st);
     return gx_cli_follow(a, name);

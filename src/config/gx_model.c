@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gx_utf8.h"
@@ -608,6 +609,12 @@ void gx_model_build(gx_model *model, const gx_layer *const *layers, size_t count
                 model->cfg.enabled[c] = layer->comp_value[c];
                 model->comp_origin[c] = layer->comp_origin[c];
             }
+    }
+    /* the default service account follows the release: RELEASE-gateway */
+    if (model->origin[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].kind == GX_LAYER_DEFAULT) {
+        snprintf(model->default_service_account, sizeof model->default_service_account,
+                 "%s-gateway", model->cfg.core.release_name ? model->cfg.core.release_name : "");
+        model->cfg.gateway.service_account.name = model->default_service_account;
     }
 }
 

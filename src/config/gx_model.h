@@ -68,6 +68,10 @@ typedef struct gx_model {
     struct gx_config cfg;
     gx_origin origin[GX_FIELD_COUNT];
     gx_origin comp_origin[GX_COMPONENT_COUNT];
+    /* gateway/service-account/name when no layer sets it: RELEASE-gateway, so
+     * that two releases in one namespace never share (and prune) an account;
+     * cfg points here. */
+    char default_service_account[96];
 } gx_model;
 
 /* The index of path in gx_fields[], or -1. */

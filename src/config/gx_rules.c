@@ -1938,6 +1938,40 @@ static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_diags *
 
 /* ---- the table ------------------------------------------------------------------- */
 
+/* ---- V30: names that reach other releases or the cluster's own objects ---------------- */
+
+static void gx_rule_v30(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
+{
+    const char *release = cfg->core.release_name ? cfg->core.release_name : "";
+    size_t len = strlen(release);
+    if (len > 4 && !strcmp(release + len - 4, "-mcp")) {
+        const char *path = gx_fields[GX_F_CORE_RELEASE_NAME].path;
+        gx_diag *d = gx_result_add(
+            out, arena, GX_CODE_V30, path, GX_BLOCKING,
+            "%s %s ends in -mcp: its objects would be named like the MCP gateway of release %s "
+            "(%s-gateway is also %.*s's MCP gateway), so the two releases would overwrite and "
+            "delete each other's objects; choose a name that does not end in -mcp",
+            path, gx_quote(arena, release), gx_quote(arena, gx_arena_strndup(arena, release,
+                                                                             len - 4)),
+            release, (int)(len - 4), release);
+        gx_fix(out, d, GX_REMEDY_SET, path, gx_arena_printf(arena, "%.*s-app", (int)(len - 4),
+                                                             release));
+    }
+    static const char *const system[] = {"kube-system", "kube-public", "kube-node-lease"};
+    const char *ns = cfg->core.namespace ? cfg->core.namespace : "";
+    for (size_t i = 0; i < sizeof system / sizeof system[0]; i++)
+        if (!strcmp(ns, system[i])) {
+            const char *path = gx_fields[GX_F_CORE_NAMESPACE].path;
+            gx_diag *d = gx_result_add(
+                out, arena, GX_CODE_V30, path, GX_BLOCKING,
+                "%s is %s, a namespace of the cluster itself: the release's objects, its "
+                "labels and a later destroy would reach objects that other parts of the "
+                "cluster depend on; use a namespace of the release's own",
+                path, ns);
+            gx_fix(out, d, GX_REMEDY_SET, path, "glyphoxa");
+        }
+}
+
 #define GX_B "blocking"
 #define GX_W "warning"
 #define GX_BW "blocking, warning"
@@ -2007,6 +2041,10 @@ const gx_rule gx_rules[] = {
      GX_W, gx_rule_v28},
     {"V29", GX_CODE_V29, "a rendered ConfigMap or Secret stays within Kubernetes' 1 MiB", GX_B,
      gx_rule_v29},
+    {"V30", GX_CODE_V30,
+     "core/release-name does not end in -mcp; core/namespace is not kube-system, kube-public "
+     "or kube-node-lease",
+     GX_B, gx_rule_v30},
 };
 
 #undef GX_B

@@ -91,8 +91,10 @@ static bool gx_record_has_infra(const gx_export_file *files, size_t count)
  * infrastructure component is in play. */
 static bool gx_needs(gx_tool_need need, bool infra)
 {
-    return need == GX_NEED_ALWAYS || need == GX_NEED_OPTIONAL ||
-           (need == GX_NEED_WITH_INFRASTRUCTURE && infra);
+    /* an optional tool is looked for (and missed, with a warning) only when
+     * its part of the script has something to do: an infrastructure release */
+    return need == GX_NEED_ALWAYS ||
+           ((need == GX_NEED_WITH_INFRASTRUCTURE || need == GX_NEED_OPTIONAL) && infra);
 }
 
 /* Finds a tool for the target; *out NULL when not found. A missing tool the
@@ -456,6 +458,29 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
                                "refuses to run from it",
                                s->workspace, a->name);
 
+    /* destroy is confirmed before anything runs */
+    if (a->target == GX_TARGET_DESTROY && !a->dry_run && !req->confirmed) {
+        const char *question = gx_arena_printf(
+            s->arena,
+            "target 'destroy' deletes release %s in namespace %s; type the namespace to confirm",
+            rec.release_name, rec.namespace_);
+        if (!req->confirm)
+            return gx_apply_refuse(a, &diags, GX_CODE_NOT_CONFIRMED,
+                                   "confirm it in advance: no one can be asked here",
+                                   GX_REMEDY_NONE, NULL,
+                                   "target 'destroy' deletes release %s in namespace %s and "
+                                   "must be confirmed; nothing was deleted",
+                                   rec.release_name, rec.namespace_);
+        gx_emit_diags(&a->sink, &diags, GX_EV_DIAG); /* what was said so far, then ask */
+        gx_diags_free(&diags);
+        diags = (gx_diags)GX_DIAGS_INIT;
+        if (!req->confirm(req->confirm_ctx, question, rec.namespace_))
+            return gx_apply_refuse(a, &diags, GX_CODE_NOT_CONFIRMED, NULL, GX_REMEDY_NONE, NULL,
+                                   "target 'destroy' was not confirmed (the namespace typed "
+                                   "was not %s); nothing was deleted",
+                                   rec.namespace_);
+    }
+
     /* A deploying run keeps what it applies as the next revision. */
     if (a->deploys && !a->dry_run) {
         a->pending = gx_history_stage(s, a->run_dir, rollback ? a->run_dir : NULL, &diags);
@@ -485,6 +510,9 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
                                                   : "GX_SEALED_SECRETS_OWNED=0";
     extra[ne++] = gx_arena_printf(s->arena, "GX_STATE_FILE=%s",
                                   a->state_file ? a->state_file : "");
+    extra[ne++] = gx_has_option(req, "uninstall-sealed-secrets") ? "GX_UNINSTALL_SEALED_SECRETS=1"
+                                                                 : "GX_UNINSTALL_SEALED_SECRETS=0";
+    extra[ne++] = gx_has_option(req, "adopt") ? "GX_ADOPT=1" : "GX_ADOPT=0";
     extra[ne] = NULL;
     gx_run_env_spec spec = {0};
     spec.target = a->name;

@@ -143,7 +143,15 @@ static const gx_cmd_option gx_apply_opts[] = {
      "files"},
     {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
     {"--delete-namespace", NULL, GX_OPT_FLAG, NULL,
-     "destroy only: delete the Namespace too, with its PersistentVolumeClaims", NULL},
+     "destroy only: delete the Namespace too, with its PersistentVolumeClaims (only one this "
+     "workspace created)",
+     NULL},
+    {"--uninstall-sealed-secrets", NULL, GX_OPT_FLAG, NULL,
+     "destroy only: uninstall the cluster-wide Sealed Secrets controller too", NULL},
+    {"--adopt", NULL, GX_OPT_FLAG, NULL,
+     "default only: take over objects that exist as objects of another release", NULL},
+    {"--yes", NULL, GX_OPT_FLAG, NULL,
+     "destroy only: confirmed in advance (without a terminal destroy needs it)", NULL},
     END,
 };
 static const gx_cmd_arg gx_apply_args[] = {{"TARGET",
@@ -250,7 +258,8 @@ static const gx_command_info gx_commands[] = {
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"apply", "run a target (default, infrastructure, stop, destroy, restart, status, diff)",
      "apply [TARGET] [--dry-run] [--timeout DURATION] [--kubeconfig F] [--context C]\n"
-     "         [--kubectl PATH] [--helm PATH] [--delete-namespace]",
+     "         [--kubectl PATH] [--helm PATH] [--delete-namespace] [--uninstall-sealed-secrets]\n"
+     "         [--adopt] [--yes]",
      "Runs a target's script from scripts/ with bash: default (apply), infrastructure, stop,\n"
      "destroy, restart, status, diff (see `glyphoxa-deploy list targets` and docs/targets.md).\n"
      "default, infrastructure and diff validate and export first; the others act on the last\n"

@@ -138,6 +138,11 @@ gx_fake_main() {
         exit "${REPLY:-1}"
     fi
 
+    local call="GX_FAKE_STDOUT_CALL_$n"
+    if [[ -n ${!call+set} ]]; then
+        printf '%s\n' "${!call}"
+        exit 0
+    fi
     gx_fake_verb "$@"
     local name="GX_FAKE_STDOUT_${tool^^}_${REPLY^^}"
     name=${name//[^A-Za-z0-9_]/_}

@@ -355,6 +355,13 @@ typedef struct gx_apply_request {
                                * credential plugins work; Ctrl-C reaches the target
                                * directly); otherwise stdin is /dev/null */
     int terminal_fd;          /* with use_terminal: usually 0 */
+    /* destroy deletes a production service, so it must be confirmed (not in
+     * a dry run): confirmed says so in advance; else confirm, when set, asks
+     * the operator to type expected (the namespace) and returns true when
+     * they did; with neither the target is refused (FAILED), nothing runs. */
+    bool confirmed;
+    bool (*confirm)(void *ctx, const char *question, const char *expected);
+    void *confirm_ctx;
 } gx_apply_request;
 
 /* A running target. */

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every value below is single-quoted on purpose, so that nothing in it expands.
 # shellcheck disable=SC2016
-# glyphoxa-deploy target "destroy": deletes every resource glyphoxa-deploy renders
-# for the release (by name, whichever components are on, and worker Jobs and
-# ServiceAccounts by label), then uninstalls the Helm releases of the infrastructure
-# target. The Namespace and PersistentVolumeClaims (the PostgreSQL data) are kept,
-# unless GX_DELETE_NAMESPACE=1 (`glyphoxa-deploy apply destroy --delete-namespace`)
-# and the namespace is rendered by this tool (core/create-namespace).
+# glyphoxa-deploy target "destroy": deletes every object glyphoxa-deploy created
+# for the release, selected by its labels (instance R, managed-by glyphoxa-deploy:
+# never by bare names, so no other release's objects), and the worker Jobs, then
+# uninstalls the release's PostgreSQL. The Namespace and PersistentVolumeClaims
+# (the PostgreSQL data) are kept, unless GX_DELETE_NAMESPACE=1
+# (`glyphoxa-deploy apply destroy --delete-namespace`) and this workspace created
+# the namespace (GX_NAMESPACE_OWNED=1). The Sealed Secrets controller serves the
+# whole cluster: it is uninstalled only with GX_UNINSTALL_SEALED_SECRETS=1
+# (`--uninstall-sealed-secrets`).
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
 # `glyphoxa-deploy apply destroy`, or by hand: bash scripts/destroy.sh
 set -euo pipefail
@@ -71,6 +74,44 @@ wait_budget() {
     fi
 }
 
+# state_fact FACT: tells glyphoxa-deploy a fact for its record of the deployed
+# release (namespace-created, sealed-secrets-installed), through the file
+# GX_STATE_FILE; nothing when run by hand or in a dry run.
+# shellcheck disable=SC2317 # not every target reports facts
+state_fact() {
+    if [[ -n ${GX_STATE_FILE:-} && $dry_run != 1 ]]; then
+        printf '%s\n' "$1" >>"$GX_STATE_FILE"
+    fi
+}
+
+# ensure_namespace: applies generated/namespace.yaml only when the namespace does
+# not exist yet (then it is recorded as created by this workspace) or this
+# workspace created it (GX_NAMESPACE_OWNED=1); a namespace that exists otherwise
+# is shared with others and left as it is: not labelled, not changed.
+# shellcheck disable=SC2317 # not every target creates the namespace
+ensure_namespace() {
+    local existing get_namespace=("${kubectl_cmd[@]}" get namespace "$namespace"
+        --ignore-not-found --output=name)
+    local apply_namespace=("${kubectl_cmd[@]}" apply --server-side
+        --field-manager=glyphoxa-deploy --force-conflicts -f generated/namespace.yaml)
+    echo_command "${get_namespace[@]}"
+    if [[ $dry_run == 1 ]]; then
+        printf '(only when that prints nothing, or this workspace created the namespace:)\n'
+        echo_command "${apply_namespace[@]}"
+        return 0
+    fi
+    existing=$("${get_namespace[@]}")
+    if [[ -z $existing ]]; then
+        run "${apply_namespace[@]}"
+        state_fact namespace-created
+    elif [[ ${GX_NAMESPACE_OWNED:-0} == 1 ]]; then
+        run "${apply_namespace[@]}"
+    else
+        printf 'namespace %s exists and was not created by this workspace: left as it is\n' \
+            "$namespace"
+    fi
+}
+
 # step N/M TEXT: announces step N of M.
 step() {
     printf '[step %s] %s\n' "$1" "$2"
@@ -87,24 +128,11 @@ esac
 step 1/3 "delete the resources of release $release"
 run "${kubectl_cmd[@]}" delete jobs --namespace="$namespace" --ignore-not-found \
     "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=$release,app.kubernetes.io/component=worker"
-run "${kubectl_cmd[@]}" delete --namespace="$namespace" --ignore-not-found \
-    "horizontalpodautoscaler/$release-gateway" \
-    "poddisruptionbudget/$release-gateway" \
-    "deployment/$release-gateway" \
-    "deployment/$release-mcp-gateway" \
-    "service/$release-gateway" \
-    "service/$release-mcp-gateway" \
-    "networkpolicy/$release-gateway" \
-    "networkpolicy/$release-worker" \
-    "networkpolicy/$release-mcp-gateway" \
-    "configmap/$release-worker-job-template" \
-    "configmap/$release-config" \
-    "secret/$release-config" \
-    "secret/$release-secrets" \
-    "rolebinding/$release-job-manager" \
-    "role/$release-job-manager"
-# ServiceAccounts carry the managed-by label only when this tool created them.
-run "${kubectl_cmd[@]}" delete serviceaccount --namespace="$namespace" --ignore-not-found \
+# Everything else glyphoxa-deploy created for the release carries both labels
+# (ServiceAccounts only when this tool created them).
+run "${kubectl_cmd[@]}" delete \
+    deployment,service,networkpolicy,horizontalpodautoscaler,poddisruptionbudget,configmap,secret,rolebinding,role,serviceaccount \
+    --namespace="$namespace" --ignore-not-found \
     "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy"
 
 step 2/3 "uninstall the infrastructure Helm releases (PersistentVolumeClaims stay)"
@@ -112,15 +140,24 @@ wait_budget 120
 run "${helm_cmd[@]}" uninstall "$release-postgresql" --namespace="$namespace" --ignore-not-found \
     --wait "--timeout=${REPLY}s"
 sealed_secrets_namespace='kube-system'
-wait_budget 120
-run "${helm_cmd[@]}" uninstall sealed-secrets --namespace="$sealed_secrets_namespace" \
-    --ignore-not-found --wait "--timeout=${REPLY}s"
+if [[ ${GX_UNINSTALL_SEALED_SECRETS:-0} == 1 ]]; then
+    wait_budget 120
+    run "${helm_cmd[@]}" uninstall sealed-secrets --namespace="$sealed_secrets_namespace" \
+        --ignore-not-found --wait "--timeout=${REPLY}s"
+else
+    printf 'the Sealed Secrets controller serves the whole cluster: kept (uninstall it with --uninstall-sealed-secrets)\n'
+fi
 
 step 3/3 "namespace $namespace"
 if [[ $delete_namespace != 1 ]]; then
     printf 'kept, with its PersistentVolumeClaims (delete both with --delete-namespace)\n'
 else
-    wait_budget 120
-    run "${kubectl_cmd[@]}" delete namespace "$namespace" --ignore-not-found \
-        "--timeout=${REPLY}s"
+    if [[ ${GX_NAMESPACE_OWNED:-0} == 1 ]]; then
+        wait_budget 120
+        run "${kubectl_cmd[@]}" delete namespace "$namespace" --ignore-not-found \
+            "--timeout=${REPLY}s"
+    else
+        printf 'kept: namespace %s was not created by this workspace, so others may use it\n' \
+            "$namespace"
+    fi
 fi

@@ -66,6 +66,44 @@ wait_budget() {
     fi
 }
 
+# state_fact FACT: tells glyphoxa-deploy a fact for its record of the deployed
+# release (namespace-created, sealed-secrets-installed), through the file
+# GX_STATE_FILE; nothing when run by hand or in a dry run.
+# shellcheck disable=SC2317 # not every target reports facts
+state_fact() {
+    if [[ -n ${GX_STATE_FILE:-} && $dry_run != 1 ]]; then
+        printf '%s\n' "$1" >>"$GX_STATE_FILE"
+    fi
+}
+
+# ensure_namespace: applies generated/namespace.yaml only when the namespace does
+# not exist yet (then it is recorded as created by this workspace) or this
+# workspace created it (GX_NAMESPACE_OWNED=1); a namespace that exists otherwise
+# is shared with others and left as it is: not labelled, not changed.
+# shellcheck disable=SC2317 # not every target creates the namespace
+ensure_namespace() {
+    local existing get_namespace=("${kubectl_cmd[@]}" get namespace "$namespace"
+        --ignore-not-found --output=name)
+    local apply_namespace=("${kubectl_cmd[@]}" apply --server-side
+        --field-manager=glyphoxa-deploy --force-conflicts -f generated/namespace.yaml)
+    echo_command "${get_namespace[@]}"
+    if [[ $dry_run == 1 ]]; then
+        printf '(only when that prints nothing, or this workspace created the namespace:)\n'
+        echo_command "${apply_namespace[@]}"
+        return 0
+    fi
+    existing=$("${get_namespace[@]}")
+    if [[ -z $existing ]]; then
+        run "${apply_namespace[@]}"
+        state_fact namespace-created
+    elif [[ ${GX_NAMESPACE_OWNED:-0} == 1 ]]; then
+        run "${apply_namespace[@]}"
+    else
+        printf 'namespace %s exists and was not created by this workspace: left as it is\n' \
+            "$namespace"
+    fi
+}
+
 # step N/M TEXT: announces step N of M.
 step() {
     printf '[step %s] %s\n' "$1" "$2"

@@ -5,9 +5,12 @@
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
 # `glyphoxa-deploy apply` (validation, export, timeout, --dry-run), or by hand from
 # anywhere: bash scripts/apply.sh
-#   1. ensures the namespace
-#   2. server-side applies every rendered manifest (field manager glyphoxa-deploy)
-#   3. deletes the resources of switched-off parts, so they leave the cluster
+#   1. ensures the namespace (created and labelled only when it is new, or this
+#      workspace created it)
+#   2. server-side applies every rendered manifest (field manager glyphoxa-deploy),
+#      unless one of them exists as an object of another release
+#   3. deletes the resources of switched-off parts, selected by the release's
+#      labels, so they leave the cluster
 #   4. waits for the rollout of the gateway (and MCP gateway)
 set -euo pipefail
 

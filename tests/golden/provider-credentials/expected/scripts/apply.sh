@@ -5,9 +5,12 @@
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
 # `glyphoxa-deploy apply` (validation, export, timeout, --dry-run), or by hand from
 # anywhere: bash scripts/apply.sh
-#   1. ensures the namespace
-#   2. server-side applies every rendered manifest (field manager glyphoxa-deploy)
-#   3. deletes the resources of switched-off parts, so they leave the cluster
+#   1. ensures the namespace (created and labelled only when it is new, or this
+#      workspace created it)
+#   2. server-side applies every rendered manifest (field manager glyphoxa-deploy),
+#      unless one of them exists as an object of another release
+#   3. deletes the resources of switched-off parts, selected by the release's
+#      labels, so they leave the cluster
 #   4. waits for the rollout of the gateway (and MCP gateway)
 set -euo pipefail
 
@@ -70,6 +73,44 @@ wait_budget() {
     fi
 }
 
+# state_fact FACT: tells glyphoxa-deploy a fact for its record of the deployed
+# release (namespace-created, sealed-secrets-installed), through the file
+# GX_STATE_FILE; nothing when run by hand or in a dry run.
+# shellcheck disable=SC2317 # not every target reports facts
+state_fact() {
+    if [[ -n ${GX_STATE_FILE:-} && $dry_run != 1 ]]; then
+        printf '%s\n' "$1" >>"$GX_STATE_FILE"
+    fi
+}
+
+# ensure_namespace: applies generated/namespace.yaml only when the namespace does
+# not exist yet (then it is recorded as created by this workspace) or this
+# workspace created it (GX_NAMESPACE_OWNED=1); a namespace that exists otherwise
+# is shared with others and left as it is: not labelled, not changed.
+# shellcheck disable=SC2317 # not every target creates the namespace
+ensure_namespace() {
+    local existing get_namespace=("${kubectl_cmd[@]}" get namespace "$namespace"
+        --ignore-not-found --output=name)
+    local apply_namespace=("${kubectl_cmd[@]}" apply --server-side
+        --field-manager=glyphoxa-deploy --force-conflicts -f generated/namespace.yaml)
+    echo_command "${get_namespace[@]}"
+    if [[ $dry_run == 1 ]]; then
+        printf '(only when that prints nothing, or this workspace created the namespace:)\n'
+        echo_command "${apply_namespace[@]}"
+        return 0
+    fi
+    existing=$("${get_namespace[@]}")
+    if [[ -z $existing ]]; then
+        run "${apply_namespace[@]}"
+        state_fact namespace-created
+    elif [[ ${GX_NAMESPACE_OWNED:-0} == 1 ]]; then
+        run "${apply_namespace[@]}"
+    else
+        printf 'namespace %s exists and was not created by this workspace: left as it is\n' \
+            "$namespace"
+    fi
+}
+
 # step N/M TEXT: announces step N of M.
 step() {
     printf '[step %s] %s\n' "$1" "$2"
@@ -91,36 +132,80 @@ apply_file() {
         --force-conflicts -f "$1"
 }
 
-# delete_resources KIND/NAME...: deletes resources of this release that are not
-# rendered (any more); missing ones are fine.
-delete_resources() {
-    run "${kubectl_cmd[@]}" delete --namespace="$namespace" --ignore-not-found "$@"
+# delete_labelled KINDS COMPONENT [NAME]: deletes objects of KINDS (comma-separated)
+# that carry this release's labels — app.kubernetes.io/instance R and managed-by
+# glyphoxa-deploy, and component COMPONENT unless it is "-" — and, when NAME is
+# given, that name. Never by bare names: an object of another release, or one
+# that glyphoxa-deploy did not create, is never deleted. Missing ones are fine.
+delete_labelled() {
+    local selector="app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy"
+    local args=()
+    if [[ $2 != - ]]; then
+        selector+=",app.kubernetes.io/component=$2"
+    fi
+    if [[ -n ${3:-} ]]; then
+        args+=("--field-selector=metadata.name=$3")
+    fi
+    run "${kubectl_cmd[@]}" delete "$1" --namespace="$namespace" --ignore-not-found \
+        "--selector=$selector" ${args[@]+"${args[@]}"}
 }
 
 step 1/4 "namespace $namespace"
-apply_file generated/namespace.yaml
+ensure_namespace
 
 step 2/4 "apply generated/ (server-side, field manager glyphoxa-deploy)"
-apply_file generated/serviceaccount.yaml
-apply_file generated/secrets.yaml
-apply_file generated/config.yaml
-apply_file generated/worker-job-template.yaml
-apply_file generated/networkpolicy.yaml
-apply_file generated/gateway.yaml
-apply_file generated/gateway-pdb.yaml
-apply_file generated/mcp-gateway.yaml
+files=(
+    generated/serviceaccount.yaml
+    generated/secrets.yaml
+    generated/config.yaml
+    generated/worker-job-template.yaml
+    generated/networkpolicy.yaml
+    generated/gateway.yaml
+    generated/gateway-pdb.yaml
+    generated/mcp-gateway.yaml
+)
+# An object that exists already and carries another release's instance label is
+# not taken over (GX_ADOPT=1, `glyphoxa-deploy apply --adopt`, takes it over).
+owners=("${kubectl_cmd[@]}" get --namespace="$namespace" --ignore-not-found --no-headers
+    '--output=custom-columns=KIND:.kind,NAME:.metadata.name,RELEASE:.metadata.labels.app\.kubernetes\.io/instance')
+for file in "${files[@]}"; do
+    owners+=(-f "$file")
+done
+echo_command "${owners[@]}"
+if [[ $dry_run == 1 ]]; then
+    printf '(apply stops here when that lists an object of another release)\n'
+else
+    listing=$("${owners[@]}")
+    others=()
+    while read -r kind name owner; do
+        if [[ -n $owner && $owner != '<none>' && $owner != "$release" ]]; then
+            others+=("$kind/$name (release $owner)")
+        fi
+    done <<<"$listing"
+    if ((${#others[@]} > 0)); then
+        if [[ ${GX_ADOPT:-0} != 1 ]]; then
+            printf 'apply: these objects exist and belong to another release: %s; nothing was applied (take them over with glyphoxa-deploy apply --adopt)\n' \
+                "${others[*]}" >&2
+            exit 1
+        fi
+        printf 'taking over objects of another release (adopt): %s\n' "${others[*]}"
+    fi
+fi
+for file in "${files[@]}"; do
+    apply_file "$file"
+done
 
 step 3/4 "delete what is not rendered any more"
 # R-config is a Secret now (it holds credentials): the ConfigMap form goes.
-delete_resources "configmap/$release-config"
+delete_labelled configmap - "$release-config"
 # ServiceAccounts this tool created for the release, except the one the gateway
 # is configured to use (gateway/service-account/name).
 service_account='glyphoxa-gateway'
-delete_resources serviceaccount \
+run "${kubectl_cmd[@]}" delete serviceaccount --namespace="$namespace" --ignore-not-found \
     "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy" \
     "--field-selector=metadata.name!=$service_account"
 # autoscaling is off.
-delete_resources "horizontalpodautoscaler/$release-gateway"
+delete_labelled horizontalpodautoscaler gateway
 
 step 4/4 "wait for the rollout"
 wait_budget 300
