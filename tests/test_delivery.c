@@ -424,6 +424,59 @@ static void test_many_npcs_linear(void **state)
     gx_test_run_free(&r);
 }
 
+/* ---- the new paths --------------------------------------------------------------------- */
+
+static void test_new_paths_listed_described_set(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"core/image-digest",        "core/registry-mirror",
+                                        "core/air-gapped",          "network-policy/extra-egress",
+                                        "network-policy/metrics-from", "postgresql/values",
+                                        "sealed-secrets/values"};
+    gx_test_run_result r = RUN(dir, "list", "paths");
+    expect(&r, 0);
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        contains(r.out, paths[i]);
+    gx_test_run_free(&r);
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        r = RUN(dir, "describe", paths[i]);
+        expect(&r, 0);
+        contains(r.out, paths[i]);
+        if (strlen(r.out) < 200)
+            fail_msg("describe %s says too little:\n%s", paths[i], r.out);
+        gx_test_run_free(&r);
+    }
+
+    /* set them from the command line; a wrong shape is refused or blocked */
+    const char *w = ws("paths");
+    r = RUN(dir, "-C", w, "init", "--dsn", "postgres://u:p@db.example/x");
+    gx_test_run_free(&r);
+    r = RUN(dir, "-C", w, "set", "core/registry-mirror=registry.example.internal:5000",
+            "core/image-digest=sha256:9c2f1a7b3e5d4c6b8a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69",
+            "network-policy/extra-egress=[{cidr: 10.20.0.0/16, ports: [9000]}]",
+            "network-policy/metrics-from=[{namespace-selector: {team: obs}}]",
+            "postgresql/values={primary: {resources: {}}}");
+    expect(&r, 0);
+    gx_test_run_free(&r);
+    r = RUN(dir, "-C", w, "export", "--stdout");
+    expect(&r, 0);
+    contains(r.out, "image: registry.example.internal:5000/mrwong99/glyphoxa@sha256:9c2f");
+    contains(r.out, "cidr: \"10.20.0.0/16\"");
+    contains(r.out, "- namespaceSelector:\n            matchLabels:\n              team: obs\n");
+    contains(r.out, "name: glyphoxa-default-deny");
+    gx_test_run_free(&r);
+    r = RUN(dir, "-C", w, "set", "postgresql/values=[a]");
+    expect(&r, 2); /* a list is no map of Helm values */
+    gx_test_run_free(&r);
+    r = RUN(dir, "-C", w, "set", "network-policy/extra-egress=[{cidr: nowhere}]");
+    expect(&r, 0);
+    gx_test_run_free(&r);
+    r = RUN(dir, "-C", w, "validate");
+    expect(&r, 1);
+    contains(r.out, "network-policy/extra-egress[0].cidr: \"nowhere\" is not an IPv4 or IPv6 CIDR");
+    gx_test_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +487,7 @@ int main(void)
         T(test_overlays_later_wins),
         T(test_layer_take_copies),
         T(test_many_npcs_linear),
+        T(test_new_paths_listed_described_set),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
