@@ -2170,8 +2170,7 @@ static void test_history_and_rollback(void **state)
     r = RUN(f, "history", "diff", "1", "2");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "--- a/generated/gateway.yaml"));
-    assert_non_null(strstr(r.out, "-  replicas: 3"));
-    assert_non_null(strstr(r.out, "+  replicas: 2"));
+    assert_non_null(strstr(r.out, "-  replicas: 3\n+  replicas: 2\n")); /* as diff -u */
     assert_no_secret(r.out, r.out_len, "history diff");
     result_free(&r);
     r = RUN(f, "history", "diff", "1", "9");

@@ -477,10 +477,10 @@ static bool gx_hdiff(gx_session *s, const char *name, const gx_hline *a, size_t 
     while (i < na || j < nb) {
         if (i < na && j < nb && gx_heq(&a[pre + i], &b[pre + j]))
             op[k] = ' ', ai[k] = pre + i++, bi[k] = pre + j++;
-        else if (j < nb && (i == na || L(i, j + 1) >= L(i + 1, j)))
-            op[k] = '+', ai[k] = pre + i, bi[k] = pre + j++;
+        else if (i < na && (j == nb || L(i + 1, j) >= L(i, j + 1)))
+            op[k] = '-', ai[k] = pre + i++, bi[k] = pre + j; /* removals first, as diff -u */
         else
-            op[k] = '-', ai[k] = pre + i++, bi[k] = pre + j;
+            op[k] = '+', ai[k] = pre + i, bi[k] = pre + j++;
         k++;
     }
 #undef L
