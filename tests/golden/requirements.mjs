@@ -310,7 +310,7 @@ if (check(gw, "Deployment R-gateway missing")) {
   check(on.hpa ? gw.spec.replicas === undefined : gw.spec.replicas === replicas, "gateway replicas");
   check(eq(gw.spec.selector.matchLabels, selector("gateway")), "gateway selector");
   checkPod("gateway", gw.spec.template, "gateway", ({ spec, env, ports }) => {
-    check(spec.serviceAccountName === get("gateway/service-account/name", "glyphoxa-gateway"), "gateway serviceAccountName");
+    check(spec.serviceAccountName === get("gateway/service-account/name", `${R}-gateway`), "gateway serviceAccountName");
     check(env.GLYPHOXA_K8S_NAMESPACE?.valueFrom?.fieldRef?.fieldPath === "metadata.namespace", "GLYPHOXA_K8S_NAMESPACE fieldRef");
     check(env.GLYPHOXA_JOB_TEMPLATE_CM?.value === `${R}-worker-job-template`, "GLYPHOXA_JOB_TEMPLATE_CM");
     check(env.GLYPHOXA_GRPC_ADDR?.value === `:${get("gateway/ports/grpc", 50051)}`, "gateway GLYPHOXA_GRPC_ADDR");
@@ -376,7 +376,7 @@ if (files["serviceaccount.yaml"]) {
   const jobs = role?.rules.find((r) => r.resources.includes("jobs"));
   check(jobs && eq([...jobs.verbs].sort(), ["create", "delete", "get", "list", "watch"]), "Role: jobs verbs");
   const rb = find("RoleBinding", `${R}-job-manager`);
-  check(rb && rb.subjects[0].name === get("gateway/service-account/name", "glyphoxa-gateway"), "RoleBinding subject");
+  check(rb && rb.subjects[0].name === get("gateway/service-account/name", `${R}-gateway`), "RoleBinding subject");
 }
 if (files["gateway-pdb.yaml"]) {
   const pdb = find("PodDisruptionBudget", `${R}-gateway`);
