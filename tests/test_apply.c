@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -2413,6 +2414,142 @@ static void test_destroy_asks(void **state)
     assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
 }
 
+/* ---- the lock, core dumps, -C ------------------------------------------------------- */
+
+/* start_tool with its stdout and stderr in f->dir/NAME.out and NAME.err */
+static pid_t start_tool_named(fx *f, const char *name, const char *const *args)
+{
+    launch l;
+    launch_init(f, &l, args);
+    char out_path[PATH_MAX + 64], err_path[PATH_MAX + 64];
+    snprintf(out_path, sizeof out_path, "%s/%s.out", f->dir, name);
+    snprintf(err_path, sizeof err_path, "%s/%s.err", f->dir, name);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int in = open("/dev/null", O_RDONLY);
+        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
+            _exit(126);
+        dup2(in, 0), dup2(out, 1), dup2(err, 2);
+        struct rlimit cores = {RLIM_INFINITY, RLIM_INFINITY};
+        setrlimit(RLIMIT_CORE, &cores); /* the tool must turn them off itself */
+        alarm(APPLY_HANG_SECONDS);
+        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
+        _exit(127);
+    }
+    return pid;
+}
+
+static char *named_output(fx *f, const char *name, const char *ext)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s.%s", f->dir, name, ext);
+    char *text = read_all(path, NULL);
+    assert_non_null(text);
+    return text;
+}
+
+static void test_waiting_for_the_lock_says_who_holds_it(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* apply holds the workspace lock while its script runs; its first call hangs */
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
+    reset_log(f);
+    pid_t holder = start_tool_named(f, "holder", (const char *const[]){"apply", NULL});
+    long fake, sleeper;
+    wait_hang(f, 1, &fake, &sleeper);
+    char lock[PATH_MAX + 64];
+    snprintf(lock, sizeof lock, "%s/.glyphoxa-deploy/lock", f->ws);
+    char *note = read_all(lock, NULL);
+    char want[128];
+    snprintf(want, sizeof want, "%ld glyphoxa-deploy apply default\n", (long)holder);
+    assert_string_equal(note, want);
+    free(note);
+
+    pid_t waiter = start_tool_named(f, "waiter",
+                                    (const char *const[]){"set", "gateway/replica-count=2", NULL});
+    char *err = NULL;
+    for (int i = 0; i < 100; i++) { /* it says so after a second */
+        pause_ms(50);
+        free(err);
+        err = named_output(f, "waiter", "err");
+        if (strstr(err, "waiting for the workspace lock"))
+            break;
+    }
+    snprintf(want, sizeof want, "held by pid %ld (glyphoxa-deploy apply default)", (long)holder);
+    if (!strstr(err, want))
+        fail_msg("the waiter said: %s", err);
+    free(err);
+    int st;
+    assert_int_equal(waitpid(waiter, &st, WNOHANG), 0); /* still waiting */
+
+    assert_int_equal(kill(holder, SIGTERM), 0);
+    assert_int_equal(wait_tool(holder), 143);
+    assert_int_equal(wait_tool(waiter), 0);
+    note = read_all(lock, NULL);
+    assert_string_equal(note, ""); /* cleared by its holder */
+    free(note);
+    process_gone(fake);
+    process_gone(sleeper);
+}
+
+static void test_no_core_dumps(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
+    reset_log(f);
+    pid_t tool = start_tool_named(f, "crash", (const char *const[]){"apply", "status", NULL});
+    long fake, sleeper;
+    wait_hang(f, 1, &fake, &sleeper);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/limits", (long)tool);
+    char *limits = read_all(path, NULL);
+    assert_non_null(limits);
+    char *line = strstr(limits, "Max core file size");
+    assert_non_null(line);
+    long soft = -1, hard = -1;
+    assert_int_equal(sscanf(line + strlen("Max core file size"), "%ld %ld", &soft, &hard), 2);
+    assert_int_equal(soft, 0);
+    assert_int_equal(hard, 0);
+    free(limits);
+    /* a crash leaves no core (the test raised the limit before exec) */
+    assert_int_equal(kill(tool, SIGSEGV), 0);
+    int st;
+    while (waitpid(tool, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+    assert_false(WCOREDUMP(st));
+    kill((pid_t)fake, SIGKILL);
+    kill((pid_t)sleeper, SIGKILL);
+}
+
+static void test_workspace_typo_is_named(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    char saved[sizeof f->ws];
+    memcpy(saved, f->ws, sizeof saved);
+    snprintf(f->ws, sizeof f->ws, "%s/wss", f->dir); /* -C wss for ws */
+    const char *commands[][3] = {{"apply", NULL, NULL},  {"apply", "status", NULL},
+                                 {"history", NULL, NULL}, {"rollback", NULL, NULL},
+                                 {"export", NULL, NULL}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        result r = run(f, commands[i]);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "no workspace in"));
+        assert_non_null(strstr(r.err, "/wss"));
+        result_free(&r);
+        assert_false(exists(f->ws)); /* nothing created for the typo */
+    }
+    memcpy(f->ws, saved, sizeof saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2468,6 +2605,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sealed_secrets_controller_is_shared, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_destroy_asks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_waiting_for_the_lock_says_who_holds_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_no_core_dumps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workspace_typo_is_named, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
  * command (cmd_*.c). Exit status: 0 success, 1 validation or operation
  * failure, 2 anything wrong in the command line itself. */
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +106,11 @@ static bool gx_check_args(gx_cli *cli)
 
 int main(int argc, char **argv)
 {
+    /* No core dumps: the process holds secrets (values, keys) in memory. Not
+     * dumpable also keeps other processes of the user from reading its memory. */
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     signal(SIGXFSZ, SIG_IGN); /* a file-size limit becomes EFBIG, reported per file */
     signal(SIGCHLD, SIG_DFL); /* inherited SIG_IGN would lose the target's exit status */
     gx_cli cli;
@@ -223,6 +230,20 @@ int main(int argc, char **argv)
         goto done;
     cli.layer_count = nvalues + nsets;
     cli.session = gx_session_new(cli.workspace);
+    {
+        /* who this is, for anyone waiting for the workspace lock: the command,
+         * and the target of apply (a known name only; never other argv) */
+        char client[128];
+        const char *what = NULL;
+        if (!strcmp(cli.command->name, "apply"))
+            what = cli.npos && gx_core_target_find(cli.pos[0]) >= 0 ? cli.pos[0] : "default";
+        snprintf(client, sizeof client, "glyphoxa-deploy %s%s%s", cli.command->name,
+                 what ? " " : "", what ? what : "");
+        static gx_cli_sink status_cs;
+        status_cs.cli = &cli;
+        gx_sink status = gx_cli_sink_make(&status_cs);
+        gx_session_set_client(cli.session, client, &status);
+    }
     for (size_t i = 0; i < nvalues; i++)
         gx_session_add_values_file(cli.session, values_files[i]);
     for (size_t i = 0; i < nsets; i++)

@@ -29,6 +29,10 @@ struct gx_session {
     int lock_fd;                /* the workspace lock while an operation holds it */
     bool render_without_secrets; /* during an export without secrets: empty secrets
                                   * do not block (gx_core_defer_empty_secrets) */
+    char *client;               /* who holds the lock, for waiters (malloc'd; NULL:
+                                 * "glyphoxa-deploy") */
+    gx_sink wait_sink;          /* hears lock waits (STATUS), gx_session_set_client */
+    bool lock_exclusive;        /* lock_fd is held exclusively (and noted) */
 };
 
 /* The workspace as loaded by gx_core_load. */

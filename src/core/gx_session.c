@@ -160,7 +160,18 @@ void gx_session_free(gx_session *s)
         free(s->sets[i].text);
     free(s->sets);
     free(s->workspace);
+    free(s->client);
     free(s);
+}
+
+void gx_session_set_client(gx_session *s, const char *client, const gx_sink *status)
+{
+    free(s->client);
+    s->client = client ? gx_xstrdup(client) : NULL;
+    if (status)
+        s->wait_sink = *status;
+    else
+        memset(&s->wait_sink, 0, sizeof s->wait_sink);
 }
 
 const char *gx_core_path(gx_session *s, const char *name)
@@ -557,9 +568,21 @@ void gx_core_check_secrets_mode(gx_session *s, const gx_loaded *ld, gx_diags *ou
 static void gx_core_lock_wait(void *ctx, int waited_ms)
 {
     gx_session *s = ctx;
-    (void)s;
     if (waited_ms == 0)
         GX_HOOK("lock-wait", s->workspace);
+    if (waited_ms < 1000)
+        return;
+    /* a second has passed: say who holds it */
+    const char *holder = gx_lock_holder(s->arena, s->workspace);
+    const char *space = holder ? strchr(holder, ' ') : NULL;
+    if (space)
+        gx_emit_status(&s->wait_sink,
+                       "waiting for the workspace lock of %s: held by pid %.*s (%s)",
+                       s->workspace, (int)(space - holder), holder, space + 1);
+    else
+        gx_emit_status(&s->wait_sink,
+                       "waiting for the workspace lock of %s: another process is reading it",
+                       s->workspace);
 }
 
 bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags)
@@ -583,12 +606,18 @@ bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags)
     }
     gx_diags_free(&tmp);
     s->lock_fd = fd;
+    s->lock_exclusive = exclusive;
+    if (exclusive)
+        gx_lock_note_holder(fd, s->client ? s->client : "glyphoxa-deploy");
     return true;
 }
 
 void gx_core_unlock(gx_session *s)
 {
     if (s->lock_fd >= 0) {
+        if (s->lock_exclusive)
+            gx_lock_clear_holder(s->lock_fd);
+        s->lock_exclusive = false;
         gx_unlock_workspace(s->lock_fd);
         s->lock_fd = -1;
     }

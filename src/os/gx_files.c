@@ -607,6 +607,43 @@ out:
     return fd;
 }
 
+void gx_lock_note_holder(int fd, const char *command)
+{
+    if (fd < 0)
+        return;
+    char text[512];
+    int n = snprintf(text, sizeof text, "%ld %s\n", (long)getpid(), command ? command : "");
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof text)
+        n = (int)sizeof text - 1, text[n - 1] = '\n';
+    if (ftruncate(fd, 0) == 0)
+        (void)!pwrite(fd, text, (size_t)n, 0);
+}
+
+void gx_lock_clear_holder(int fd)
+{
+    if (fd >= 0)
+        (void)!ftruncate(fd, 0);
+}
+
+const char *gx_lock_holder(gx_arena *arena, const char *workspace_dir)
+{
+    char *lock = gx_path_join(workspace_dir, GX_LOCK_FILE);
+    int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+    free(lock);
+    if (fd < 0)
+        return NULL;
+    char text[512];
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    if (n <= 0)
+        return NULL;
+    text[n] = '\0';
+    text[strcspn(text, "\n")] = '\0';
+    return text[0] ? gx_arena_strdup(arena, text) : NULL;
+}
+
 void gx_unlock_workspace(int fd)
 {
     if (fd < 0)

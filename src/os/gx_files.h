@@ -134,6 +134,17 @@ int gx_lock_workspace_ex(const char *workspace_dir, bool exclusive, gx_lock_wait
 /* Releases the lock taken by gx_lock_workspace and closes fd. fd < 0 is a no-op. */
 void gx_unlock_workspace(int fd);
 
+/* Who holds the lock, for processes waiting for it: the holder of an
+ * exclusive lock writes "PID COMMAND\n" into the lock file (fd as returned by
+ * gx_lock_workspace*), and clears it before it unlocks; a waiter reads it.
+ * Best effort: errors are ignored. command must hold no secret (a command
+ * name, never argv). */
+void gx_lock_note_holder(int fd, const char *command);
+void gx_lock_clear_holder(int fd);
+/* The note in workspace_dir's lock file ("PID COMMAND", no newline), in
+ * arena; NULL when there is none. */
+const char *gx_lock_holder(gx_arena *arena, const char *workspace_dir);
+
 /* ---- the export directory swap ------------------------------------------------ */
 
 /* A staging directory that an export renders into before swapping its

@@ -190,6 +190,13 @@ gx_arena *gx_session_arena(gx_session *s);
 void gx_session_reset(gx_session *s);
 void gx_session_free(gx_session *s);
 
+/* Names the session's client for the workspace lock ("glyphoxa-deploy
+ * apply"; no secret: it is written into the lock file). An operation that
+ * waits more than a second for the lock reports who holds it (pid and that
+ * holder's client) as a STATUS event to status (may be NULL); an operation
+ * holding the lock exclusively notes its own pid and client there. */
+void gx_session_set_client(gx_session *s, const char *client, const gx_sink *status);
+
 /* True when the workspace has a values.yaml. */
 bool gx_session_has_workspace(const gx_session *s);
 /* gx_session_has_workspace, or false with the no-workspace diagnostic (its
