@@ -1031,7 +1031,7 @@ static const gx_tool gx_tools[] = {
      true, true, false, false, true, false, gx_in_disable, gx_out_write_generated,
      gx_call_disable},
     {"validate", "Validate the configuration", "validate",
-     "Checks every value and the rules V1-V20: each result with its rule, path, severity, "
+     "Checks every value and every rule (V1-V29, docs/rules.md): each result with its rule, path, severity, "
      "message, hint, file:line:col and remedy. valid is false when any result is blocking.",
      false, true, true, false, true, false, gx_in_none, gx_out_validate, gx_call_validate},
     {"preview_export", "Preview the export", "export",
