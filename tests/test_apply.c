@@ -2550,6 +2550,146 @@ static void test_workspace_typo_is_named(void **state)
     memcpy(f->ws, saved, sizeof saved);
 }
 
+/* ---- export says what changed; modes and links -------------------------------------- */
+
+static void ws_stat(fx *f, const char *rel, struct stat *st)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    assert_int_equal(stat(path, st), 0);
+}
+
+static void test_export_says_what_changed(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    result r = RUN(f, "export");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "16 files: 16 changed, 0 unchanged\n"));
+    result_free(&r);
+
+    /* the same output again: nothing is written, file times stay */
+    struct stat gw1, cfg1, rec1, gw2, cfg2, rec2;
+    ws_stat(f, "generated/gateway.yaml", &gw1);
+    ws_stat(f, "generated/config.yaml", &cfg1);
+    ws_stat(f, ".glyphoxa-deploy/last-export", &rec1);
+    r = RUN(f, "export");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "16 files: 0 changed, 16 unchanged\n");
+    result_free(&r);
+    ws_stat(f, "generated/gateway.yaml", &gw2);
+    ws_stat(f, ".glyphoxa-deploy/last-export", &rec2);
+    assert_int_equal(gw1.st_ino, gw2.st_ino);
+    assert_true(gw1.st_mtim.tv_sec == gw2.st_mtim.tv_sec &&
+                gw1.st_mtim.tv_nsec == gw2.st_mtim.tv_nsec);
+    assert_int_equal(rec1.st_ino, rec2.st_ino);
+
+    /* one value changed: one file written, the others kept as they were */
+    MUST(f, "set", "gateway/replica-count=2");
+    r = RUN(f, "export");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "/generated/gateway.yaml (0644)\n"));
+    assert_non_null(strstr(r.out, "16 files: 1 changed, 15 unchanged\n"));
+    assert_null(strstr(r.out, "config.yaml"));
+    result_free(&r);
+    ws_stat(f, "generated/config.yaml", &cfg2);
+    assert_int_equal(cfg1.st_ino, cfg2.st_ino);
+    assert_true(cfg1.st_mtim.tv_sec == cfg2.st_mtim.tv_sec &&
+                cfg1.st_mtim.tv_nsec == cfg2.st_mtim.tv_nsec);
+
+    /* --quiet says nothing; --json lists each file with changed */
+    r = RUN(f, "export", "--quiet");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    result_free(&r);
+    MUST(f, "set", "gateway/replica-count=4");
+    r = RUN(f, "export", "--json");
+    assert_int_equal(r.status, 0);
+    json_error_t err;
+    json_t *j = json_loads(r.out, 0, &err);
+    assert_non_null(j);
+    result_free(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "files")), 16);
+    assert_int_equal(json_integer_value(json_object_get(j, "changed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 15);
+    json_t *list = json_object_get(j, "list");
+    assert_int_equal(json_array_size(list), 16);
+    size_t changed = 0;
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *e = json_array_get(list, i);
+        if (json_is_true(json_object_get(e, "changed"))) {
+            changed++;
+            assert_non_null(strstr(json_string_value(json_object_get(e, "path")),
+                                   "generated/gateway.yaml"));
+        }
+        assert_true(json_is_string(json_object_get(e, "mode")));
+    }
+    assert_int_equal(changed, 1);
+    json_decref(j);
+}
+
+static void test_modes_links_and_the_state_directory(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    /* non-secret files honour the umask; files with secrets are owner-only */
+    mode_t old = umask(027);
+    result r = RUN(f, "export");
+    umask(old);
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    struct stat st;
+    ws_stat(f, "generated/gateway.yaml", &st);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    ws_stat(f, "scripts/apply.sh", &st);
+    assert_int_equal(st.st_mode & 0777, 0750);
+    ws_stat(f, "generated/secrets.yaml", &st);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    json_t *rec = load_json(f, ".glyphoxa-deploy/last-export");
+    json_t *files = json_object_get(rec, "files");
+    for (size_t i = 0; i < json_array_size(files); i++) {
+        json_t *e = json_array_get(files, i);
+        if (!strcmp(json_string_value(json_object_get(e, "path")), "generated/gateway.yaml"))
+            assert_string_equal(json_string_value(json_object_get(e, "mode")), "0640");
+    }
+    json_decref(rec);
+
+    /* a symlinked values.yaml is written through; the link stays a link */
+    char link_path[PATH_MAX + 32], real[PATH_MAX + 32];
+    snprintf(link_path, sizeof link_path, "%s/values.yaml", f->ws);
+    snprintf(real, sizeof real, "%s/kept-values.yaml", f->dir);
+    assert_int_equal(rename(link_path, real), 0);
+    assert_int_equal(symlink("../kept-values.yaml", link_path), 0);
+    MUST(f, "set", "gateway/replica-count=2");
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char *text = read_all(real, NULL);
+    assert_non_null(strstr(text, "replica-count: 2"));
+    free(text);
+
+    /* a state directory others could change is refused by writers */
+    char state_dir[PATH_MAX + 32];
+    snprintf(state_dir, sizeof state_dir, "%s/.glyphoxa-deploy", f->ws);
+    assert_int_equal(chmod(state_dir, 0777), 0);
+    r = RUN(f, "set", "gateway/replica-count=3");
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "is writable by other users (mode 0777)"));
+    result_free(&r);
+    r = RUN(f, "get", "gateway/replica-count"); /* a reader is not affected */
+    assert_int_equal(r.status, 0);
+    result_free(&r);
+    assert_int_equal(chmod(state_dir, 0700), 0);
+    if (geteuid() == 0) {
+        assert_int_equal(chown(state_dir, 12345, 12345), 0);
+        r = RUN(f, "export");
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "belongs to another user (uid 12345)"));
+        result_free(&r);
+        assert_int_equal(chown(state_dir, 0, 0), 0);
+    }
+    MUST(f, "set", "gateway/replica-count=3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2609,6 +2749,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_core_dumps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workspace_typo_is_named, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_says_what_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_modes_links_and_the_state_directory, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

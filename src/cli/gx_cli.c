@@ -236,7 +236,7 @@ static void gx_cli_event(void *ctx, const gx_event *ev)
         break;
     }
     case GX_EV_FILE:
-        if (!cs->quiet_files) {
+        if (!cs->quiet_files && ev->changed) { /* files left as they were go unmentioned */
             fputs("wrote ", stdout);
             gx_cli_puts_safe(stdout, ev->subject);
             fprintf(stdout, " (%04o)\n", ev->mode);

@@ -411,6 +411,14 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
                                        s->workspace, a->name);
             case GX_LAST_EXPORT_BAD: return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
             }
+            if (gx_export_interrupted(s->workspace))
+                return gx_apply_refuse(
+                    a, &diags, GX_CODE_RECORD, "export again: it makes both whole",
+                    GX_REMEDY_EXPORT, NULL,
+                    "the last export in %s was interrupted between its two directories: "
+                    "generated/ and scripts/ may come from different exports, so target '%s' "
+                    "does not run from them",
+                    s->workspace, a->name);
             gx_diags_push(&diags, GX_NOTE, GX_CODE_GENERIC, NULL,
                           "nothing was deployed from %s yet%s: target '%s' acts on the last "
                           "export",
@@ -431,6 +439,7 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
     if (pre_export) {
         gx_export_opts opts = {0};
         opts.workspace = s->workspace;
+        opts.sweep_stale = true; /* the exclusive lock is ours */
         if (!gx_export(&ld.model->cfg, &opts, &diags)) {
             gx_diags_push(&diags, GX_BLOCKING, GX_CODE_GENERIC, NULL,
                           "target '%s' did not run: the export failed", a->name);

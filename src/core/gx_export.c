@@ -2,7 +2,9 @@
 #include "gx_export.h"
 #include "gx_core_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +28,7 @@
 /* ---- the record ------------------------------------------------------------------- */
 
 void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
-                           bool no_secrets, gx_buf *out)
+                           bool no_secrets, gx_buf *out, const mode_t *modes)
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_integer(GX_LAST_EXPORT_FORMAT));
@@ -41,7 +43,7 @@ void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg
             continue;
         char hex[65], mode[8];
         gx_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
-        snprintf(mode, sizeof mode, "%04o", (unsigned)it->mode & 07777);
+        snprintf(mode, sizeof mode, "%04o", (unsigned)(modes ? modes[i] : it->mode) & 07777);
         json_t *f = json_object();
         json_object_set_new(f, "path", gx_json_text(it->tmpl->output));
         json_object_set_new(f, "mode", json_string(mode));
@@ -176,9 +178,108 @@ static bool gx_export_to_stream(const gx_render_set *set, FILE *stream, size_t *
     return ok;
 }
 
+void (*gx_export_test_step)(const char *step);
+
+static void gx_export_step(const char *step)
+{
+    if (gx_export_test_step)
+        gx_export_test_step(step);
+}
+
+bool gx_export_interrupted(const char *dir)
+{
+    char *path = gx_xasprintf("%s/%s", dir, GX_LAST_EXPORT_PENDING);
+    bool there = gx_file_exists(path);
+    free(path);
+    return there;
+}
+
+/* The process's umask, read without changing it where /proc tells it. */
+static mode_t gx_export_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (f) {
+        char line[256];
+        unsigned mask;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "Umask: %o", &mask) == 1) {
+                fclose(f);
+                return (mode_t)mask & 0777;
+            }
+        fclose(f);
+    }
+    mode_t mask = umask(022);
+    umask(mask);
+    return mask;
+}
+
+/* The mode an output is written with: owner-only (secret) modes exactly,
+ * others through the umask. */
+static mode_t gx_export_file_mode(mode_t mode, mode_t mask)
+{
+    mode &= 07777;
+    return (mode & 077) ? mode & ~mask : mode;
+}
+
+/* Removes what an export killed earlier left below state: staging
+ * directories (the caller holds the lock, so none is in use). */
+static void gx_export_sweep(const char *state)
+{
+    DIR *d = opendir(state);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strncmp(e->d_name, ".glyphoxa-staging-", 18) != 0)
+            continue;
+        char *path = gx_xasprintf("%s/%s", state, e->d_name);
+        gx_diags ignored = GX_DIAGS_INIT;
+        (void)gx_remove_tree(path, &ignored);
+        gx_diags_free(&ignored);
+        free(path);
+    }
+    closedir(d);
+}
+
+/* How many regular files (and other non-directories) lie below dir. */
+static size_t gx_export_count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = gx_xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            n += gx_export_count_files(path);
+        else
+            n++;
+        free(path);
+    }
+    closedir(d);
+    return n;
+}
+
+/* True when the file at path holds exactly len bytes of data with mode. */
+static bool gx_export_same_file(gx_arena *arena, const char *path, const char *data, size_t len,
+                                mode_t mode)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len ||
+        (st.st_mode & 07777) != mode)
+        return false;
+    char *have;
+    size_t have_len;
+    gx_diags ignored = GX_DIAGS_INIT;
+    bool ok = gx_file_read(arena, path, len, &have, &have_len, &ignored);
+    gx_diags_free(&ignored);
+    return ok && have_len == len && (len == 0 || !memcmp(have, data, len));
+}
+
 static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *cfg,
-                             const char *dest, bool no_secrets, size_t *written,
-                             gx_diags *diags)
+                             const gx_export_opts *opts, const char *dest, gx_diags *diags)
 {
     /* every output lies below a top-level directory the templates declare */
     for (size_t i = 0; i < set->count; i++) {
@@ -194,28 +295,85 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
     gx_arena *arena = gx_arena_new();
     char *state = gx_arena_printf(arena, "%s/%s", dest, GX_STATE_DIR);
     char *record = gx_arena_printf(arena, "%s/%s", dest, GX_LAST_EXPORT_FILE);
-    gx_staging st = GX_STAGING_INIT;
-    bool ok = gx_mkdir_p(state, 0700, diags) && gx_staging_begin(&st, state, diags);
-    /* both top dirs exist in the staging tree, so an empty one replaces the old */
+    char *pending = gx_arena_printf(arena, "%s/%s", dest, GX_LAST_EXPORT_PENDING);
     static const char *const tops[] = {GX_EXPORT_TOP_GENERATED, GX_EXPORT_TOP_SCRIPTS};
-    for (size_t t = 0; ok && t < 2; t++)
-        ok = gx_mkdir_p(gx_arena_printf(arena, "%s/%s", st.dir, tops[t]), GX_STAGING_DIR_MODE,
-                        diags);
-    size_t n = 0;
+    bool ok = gx_mkdir_p(state, 0700, diags);
+    if (ok && opts->sweep_stale)
+        gx_export_sweep(state);
+
+    /* what is in place already: the same bytes and modes, no other file, the
+     * same record, and no interrupted export before */
+    mode_t mask = gx_export_umask();
+    size_t n = 0, changed = 0;
+    bool *same = gx_arena_alloc(arena, (set->count + 1) * sizeof *same);
+    mode_t *modes = gx_arena_alloc(arena, (set->count + 1) * sizeof *modes);
     for (size_t i = 0; ok && i < set->count; i++) {
         const gx_rendered *it = &set->items[i];
         if (it->skipped)
             continue;
-        ok = gx_staging_write(&st, it->tmpl->output, it->text.data ? it->text.data : "",
-                              it->text.len, it->mode, diags);
         n++;
+        modes[i] = gx_export_file_mode(it->mode, mask);
+        same[i] = gx_export_same_file(arena, gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output),
+                                      it->text.data ? it->text.data : "", it->text.len,
+                                      modes[i]);
+        changed += !same[i];
     }
-    if (ok)
-        ok = gx_staging_commit(&st, tops, 2, dest, diags);
-    gx_staging_abort(&st);
-    if (ok) {
-        gx_buf text = GX_BUF_INIT;
-        gx_last_export_format(set, cfg, no_secrets, &text);
+    gx_buf text = GX_BUF_INIT;
+    gx_last_export_format(set, cfg, opts->no_secrets, &text, modes);
+    bool interrupted = gx_file_exists(pending);
+    size_t present = 0;
+    for (size_t t = 0; t < 2; t++)
+        present += gx_export_count_files(gx_arena_printf(arena, "%s/%s", dest, tops[t]));
+    bool trees_same = ok && changed == 0 && present == n && !interrupted;
+    bool record_same = false;
+    if (trees_same) {
+        char *old;
+        size_t old_len;
+        gx_diags ignored = GX_DIAGS_INIT;
+        record_same = gx_file_read(arena, record, GX_LAST_EXPORT_MAX_BYTES, &old, &old_len,
+                                   &ignored) &&
+                      old_len == text.len && !memcmp(old, text.data, text.len);
+        gx_diags_free(&ignored);
+    }
+
+    if (ok && !trees_same) {
+        /* stage: unchanged files are hard links to the ones in place (their
+         * times stay), changed ones are written */
+        gx_staging st = GX_STAGING_INIT;
+        ok = gx_staging_begin(&st, state, diags);
+        /* both top dirs exist in the staging tree, so an empty one replaces the old */
+        for (size_t t = 0; ok && t < 2; t++)
+            ok = gx_mkdir_p(gx_arena_printf(arena, "%s/%s", st.dir, tops[t]),
+                            GX_STAGING_DIR_MODE, diags);
+        for (size_t i = 0; ok && i < set->count; i++) {
+            const gx_rendered *it = &set->items[i];
+            if (it->skipped)
+                continue;
+            if (same[i] && !interrupted) {
+                const char *to = gx_arena_printf(arena, "%s/%s", st.dir, it->tmpl->output);
+                char *dir = gx_arena_strdup(arena, to);
+                *strrchr(dir, '/') = '\0';
+                if (gx_mkdir_p(dir, GX_STAGING_DIR_MODE, diags) &&
+                    link(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output), to) == 0)
+                    continue;
+            }
+            ok = gx_staging_write(&st, it->tmpl->output, it->text.data ? it->text.data : "",
+                                  it->text.len, modes[i], diags);
+        }
+        gx_export_step("export:staged");
+        /* the record goes in first as pending: a kill between the two swaps
+         * below leaves it, and the next run knows the trees may be mixed */
+        if (ok)
+            ok = gx_file_write_atomic(pending, text.data, text.len, 0600, false, diags);
+        gx_export_step("export:pending");
+        if (ok)
+            ok = gx_staging_commit(&st, tops, 2, dest, diags);
+        gx_staging_abort(&st);
+        gx_export_step("export:swapped");
+        if (!ok && !interrupted)
+            unlink(pending); /* nothing moved: the previous export stands */
+    }
+    if (ok && !record_same) {
         if (!gx_file_write_atomic(record, text.data, text.len, 0600, false, diags)) {
             unlink(record);
             gx_diags_add(diags, GX_CODE_RECORD, record, 0, 0, "export again to record it",
@@ -224,10 +382,27 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
                          dest);
             ok = false;
         }
-        gx_buf_free(&text);
     }
-    if (ok && written)
-        *written = n;
+    if (ok) {
+        unlink(pending);
+        gx_export_step("export:recorded");
+    }
+    gx_buf_free(&text);
+    if (ok && interrupted)
+        gx_diags_push(diags, GX_NOTE, GX_CODE_RECORD, NULL,
+                      "an earlier export to %s was interrupted between its directories; "
+                      "generated/ and scripts/ are whole again",
+                      dest);
+    if (ok) {
+        if (opts->files_written)
+            *opts->files_written = n;
+        if (opts->files_changed)
+            *opts->files_changed = interrupted ? n : changed;
+        for (size_t i = 0; opts->on_file && i < set->count; i++)
+            if (!set->items[i].skipped)
+                opts->on_file(opts->file_ctx, set->items[i].tmpl->output, (unsigned)modes[i],
+                              interrupted || !same[i]);
+    }
     gx_arena_free(arena);
     return ok;
 }
@@ -253,8 +428,7 @@ bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags
         if (opts->out_dir)
             ok = gx_mkdir_p(opts->out_dir, 0755, diags);
         if (ok)
-            ok = gx_export_to_dir(&set, cfg, dest, opts->no_secrets, opts->files_written,
-                                  diags);
+            ok = gx_export_to_dir(&set, cfg, opts, dest, diags);
     }
     gx_render_set_free(&set);
     return ok;

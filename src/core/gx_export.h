@@ -52,7 +52,31 @@ typedef struct gx_export_opts {
     const gx_template *templates; /* NULL: the compiled-in table (tests pass their own) */
     size_t template_count;
     size_t *files_written;   /* out, optional: how many files were written or streamed */
+    size_t *files_changed;   /* out, optional (to disk): how many of them differ from what
+                              * was there (content or mode); 0: nothing was written */
+    bool sweep_stale;        /* the caller holds the workspace lock of DEST exclusively:
+                              * staging directories an export killed earlier left below
+                              * DEST/.glyphoxa-deploy are removed first */
+    /* called for every file of an export to disk, in path order, after it is in
+     * place: its path below DEST, mode, and whether it changed */
+    void (*on_file)(void *ctx, const char *path, unsigned mode, bool changed);
+    void *file_ctx;
 } gx_export_opts;
+
+/* The record an export to disk writes before it swaps the trees in, and
+ * renames to GX_LAST_EXPORT_FILE after: while it exists, an export was
+ * interrupted between the two swaps, and generated/ and scripts/ may come
+ * from different exports (gx_export_interrupted). */
+#define GX_LAST_EXPORT_PENDING ".glyphoxa-deploy/last-export.pending"
+
+/* True when dir holds the pending record of an export that did not finish:
+ * the trees below it may be mixed. The next export to dir repairs them. */
+bool gx_export_interrupted(const char *dir);
+
+/* Test hook (tests only; NULL in the tool): called at the named points of an
+ * export to disk ("export:staged", "export:pending", "export:swapped",
+ * "export:recorded"), e.g. to kill the process there. */
+extern void (*gx_export_test_step)(const char *step);
 
 /* Renders every template for cfg and writes the outputs.
  *
@@ -71,6 +95,15 @@ typedef struct gx_export_opts {
  *
  * Every output must lie below generated/ or scripts/ (a diagnostic otherwise,
  * before anything is written).
+ *
+ * Modes: a file that holds secrets gets exactly its owner-only mode; every
+ * other file gets its mode with the umask applied, as any new file would.
+ *
+ * Nothing changes, nothing is written: when every output equals the file
+ * in place (bytes and mode), no other file is in generated/ or scripts/, and
+ * the record would read the same, the export writes nothing at all and file
+ * times stay. Otherwise unchanged files are hard-linked into the staging
+ * tree (their times stay too) and only changed ones are written.
  *
  * --stdout: the stream is written to opts->stream (or stdout) and flushed; a
  * write error is a diagnostic. No file is touched and nothing is recorded.
@@ -122,9 +155,10 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
                                           gx_last_export *out, gx_diags *diags);
 
 /* The record's JSON text for a render set (as gx_export writes it), appended
- * to out. Exposed for tests. */
+ * to out; modes (NULL: each template's) holds the mode of item i as written.
+ * Exposed for tests. */
 void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
-                           bool no_secrets, gx_buf *out);
+                           bool no_secrets, gx_buf *out, const mode_t *modes);
 
 
 #endif

@@ -272,6 +272,13 @@ const char *gx_history_stage(gx_session *s, const char *src, const char *values_
     const char *dir = gx_core_path(s, GX_HISTORY_DIR);
     if (!gx_mkdir_p(dir, 0700, diags))
         return NULL;
+    /* a run killed earlier left its pending revision: the lock is ours now */
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (!strncmp(e->d_name, ".pending-", 9))
+            gx_history_discard(gx_arena_printf(s->arena, "%s/%s", dir, e->d_name));
+    if (d)
+        closedir(d);
     char *pending = gx_arena_printf(s->arena, "%s/.pending-XXXXXX", dir);
     if (!mkdtemp(pending)) {
         gx_diags_add(diags, GX_CODE_IO, dir, 0, 0, NULL, "cannot create a revision: %s",

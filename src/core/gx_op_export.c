@@ -57,6 +57,22 @@ void gx_core_defer_empty_secrets(gx_diags *results, const gx_model *m)
     }
 }
 
+/* FILE events of an export to disk: each file as the workspace path names it. */
+typedef struct gx_export_file_ctx {
+    gx_session *s;
+    const gx_sink *sink;
+    const char *dest;
+} gx_export_file_ctx;
+
+static void gx_export_file_event(void *ctx, const char *path, unsigned mode, bool changed)
+{
+    gx_export_file_ctx *fc = ctx;
+    const char *shown = strcmp(fc->dest, ".") ? gx_arena_printf(fc->s->arena, "%s/%s",
+                                                                fc->dest, path)
+                                              : path;
+    gx_emit_file(fc->sink, shown, mode, changed);
+}
+
 gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sink *sink,
                        gx_export_result *out)
 {
@@ -100,6 +116,11 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         opts.out_dir = req->dest == GX_EXPORT_DIR ? req->dir : NULL;
         opts.no_secrets = req->no_secrets;
         opts.files_written = &out->files;
+        opts.files_changed = &out->changed;
+        opts.sweep_stale = to_workspace; /* the exclusive lock is ours */
+        gx_export_file_ctx fc = {s, sink, opts.out_dir ? opts.out_dir : s->workspace};
+        opts.on_file = gx_export_file_event;
+        opts.file_ctx = &fc;
         if (opts.out_dir && !*opts.out_dir) {
             gx_diags_add(&diags, GX_CODE_BAD_REQUEST, NULL, 0, 0, NULL,
                          "the directory to export to is empty");
@@ -107,27 +128,12 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         } else {
             ok = gx_export(&ld.model->cfg, &opts, &diags);
         }
-        if (ok) {
-            const char *dest = opts.out_dir ? opts.out_dir : s->workspace;
-            out->dir = gx_arena_strdup(s->arena, dest);
-            gx_last_export record;
-            if (gx_last_export_read(s->arena, dest, &record, &diags) == GX_LAST_EXPORT_OK)
-                for (size_t i = 0; i < record.file_count; i++) {
-                    const char *path =
-                        strcmp(dest, ".") ? gx_arena_printf(s->arena, "%s/%s", dest,
-                                                            record.files[i].path)
-                                          : record.files[i].path;
-                    gx_emit_file(sink, path, record.files[i].mode, true);
-                }
-        }
+        if (ok)
+            out->dir = gx_arena_strdup(s->arena, opts.out_dir ? opts.out_dir : s->workspace);
     }
     gx_core_unlock(s);
-    if (!ok) {
-        gx_emit_diags(sink, &diags, GX_EV_DIAG);
-        st = gx_status_of(&diags);
-    } else {
-        st = GX_STATUS_OK;
-    }
+    gx_emit_diags(sink, &diags, GX_EV_DIAG); /* the failure, or notes */
+    st = ok ? GX_STATUS_OK : gx_status_of(&diags);
     gx_diags_free(&diags);
     return st;
 }

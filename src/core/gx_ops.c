@@ -321,7 +321,14 @@ static bool gx_write_file_if_changed(gx_session *s, const char *path, const gx_b
     if (old && old_len == text->len && !memcmp(old, text->data, old_len))
         return true;
     (void)s;
-    if (!gx_file_write_atomic(path, text->data, text->len, mode, true, diags))
+    /* a symbolic link (values.yaml kept elsewhere) stays a link: the file it
+     * names is replaced, atomically, in its own directory */
+    struct stat lst;
+    char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+    bool written = gx_file_write_atomic(real ? real : path, text->data, text->len, mode, true,
+                                        diags);
+    free(real);
+    if (!written)
         return false;
     gx_emit_file(sink, path, (unsigned)mode, true);
     return true;

@@ -19,6 +19,7 @@
 
 int gx_files_test_fail_commit_at = 0;
 bool gx_files_test_no_exchange = false;
+void (*gx_files_test_after_move)(size_t k) = NULL;
 
 static const char gx_alnum[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -556,6 +557,30 @@ int gx_lock_workspace_ex(const char *workspace_dir, bool exclusive, gx_lock_wait
                          "exists and is not a directory");
             goto out;
         }
+        /* records, history and the lock live here: a writer refuses a state
+         * directory someone else could change under it */
+        struct stat lst;
+        if (exclusive && lstat(state, &lst) == 0 &&
+            (S_ISLNK(lst.st_mode) || lst.st_uid != geteuid() || (lst.st_mode & 022))) {
+            if (S_ISLNK(lst.st_mode))
+                gx_diags_add(diags, GX_CODE_IO, state, 0, 0,
+                             "make it a directory of the workspace's own (mode 0700)",
+                             "is a symbolic link; the tool keeps its records and history "
+                             "only in a directory of its own");
+            else if (lst.st_uid != geteuid())
+                gx_diags_add(diags, GX_CODE_IO, state, 0, 0,
+                             "run the tool as the user who owns the workspace",
+                             "belongs to another user (uid %ld): they could change the "
+                             "records, history and scripts under the tool",
+                             (long)lst.st_uid);
+            else
+                gx_diags_add(diags, GX_CODE_IO, state, 0, 0,
+                             "make it private: chmod 700 (the tool creates it so)",
+                             "is writable by other users (mode %04o): they could change the "
+                             "records, history and scripts under the tool",
+                             (unsigned)(lst.st_mode & 07777));
+            goto out;
+        }
     } else if (!exclusive && (errno == EROFS || errno == EACCES || errno == EPERM)) {
         fd = GX_LOCK_NONE; /* a reader of a workspace no one can write */
         goto out;
@@ -907,8 +932,11 @@ bool gx_staging_commit(gx_staging *st, const char *const *top_dirs, size_t n,
     /* move, undoing earlier moves if one fails */
     for (size_t i = 0; i < n; i++) {
         int err = gx_commit_move(&items[i], i + 1);
-        if (err == 0)
+        if (err == 0) {
+            if (gx_files_test_after_move)
+                gx_files_test_after_move(i + 1);
             continue;
+        }
         /* undo first, so that the message can say truthfully where things are */
         bool restored = err != -1;
         for (size_t j = i; j-- > 0;) {

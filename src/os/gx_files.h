@@ -229,5 +229,8 @@ char *gx_random_token(gx_arena *arena, size_t nchars, gx_diags *diags);
 extern int gx_files_test_fail_commit_at;
 /* When true, RENAME_EXCHANGE behaves as unsupported, to exercise the fallback. */
 extern bool gx_files_test_no_exchange;
+/* When set, called after gx_staging_commit moved top dir number k (1-based),
+ * e.g. to kill the process between two moves. */
+extern void (*gx_files_test_after_move)(size_t k);
 
 #endif

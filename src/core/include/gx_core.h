@@ -334,14 +334,19 @@ typedef struct gx_export_request {
 } gx_export_request;
 
 typedef struct gx_export_result {
-    size_t files;       /* written or streamed */
+    size_t files;       /* written or streamed (to disk: every file the export holds,
+                         * changed or not) */
+    size_t changed;     /* to disk: how many differ from what was there (0: the export
+                         * wrote nothing, and file times stayed) */
     const char *dir;    /* where the files went (NULL for a stream) */
     const char *revision;
 } gx_export_result;
 
 /* Locks, loads, validates (blocking results stop it: FAILED, nothing
  * written; warnings are RESULT events), renders and writes. FILE events for
- * every file. */
+ * every file, with changed false for a file that was in place already (an
+ * export that changes nothing writes nothing). Leftovers of an export killed
+ * earlier are swept; trees it left mixed are made whole (a note says so). */
 gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sink *sink,
                        gx_export_result *out);
 
