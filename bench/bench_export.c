@@ -1,7 +1,8 @@
 /* bench_export — whole-process time and peak memory of a command, against a
  * baseline command timed the same way in the same run (SPEC §8).
  *
- * usage: bench_export [-n RUNS] [-w WARMUP] [-b BASELINE] -- COMMAND [ARG...]
+ * usage: bench_export [-n RUNS] [-w WARMUP] [-b BASELINE] [-u PATH] [-s DIR]...
+ *                     -- COMMAND [ARG...]
  *
  * Runs COMMAND and BASELINE (default /bin/true) alternately, RUNS times each
  * (default 300, at least 200) after WARMUP runs of each (default 20, not
@@ -19,9 +20,17 @@
  * then the difference of the medians and the median of the paired differences
  * (command run i minus baseline run i).
  *
+ * -u PATH: PATH is unlinked before every run of COMMAND (not timed), e.g. one
+ * exported file, so that every export has something to write.
+ * -s DIR (repeatable): every file below DIR is noted (inode, size, mtime)
+ * before the first run and compared after the last; prints
+ * files_changed_below_dirs, which is 0 when COMMAND never wrote there (an
+ * export that changes nothing).
+ *
  * ru_maxrss of a child counts the larger of its pages before exec (a fork of
  * this small program) and the exec'd program's own peak; the baseline's figure
  * shows that floor. Prints figures only; asserts nothing about time. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -30,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -170,10 +180,85 @@ static long gx_count(const char *s, long lo, long hi)
     return v;
 }
 
+/* The files below the -s directories: path, inode, size, mtime. */
+typedef struct gx_entry {
+    char *path;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} gx_entry;
+
+typedef struct gx_entries {
+    gx_entry *items;
+    size_t count, cap;
+} gx_entries;
+
+static void gx_note_tree(gx_entries *e, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        char *path = malloc(len);
+        if (!path)
+            exit(1);
+        snprintf(path, len, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (lstat(path, &st) != 0) {
+            free(path);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            gx_note_tree(e, path);
+            free(path);
+            continue;
+        }
+        if (e->count == e->cap) {
+            e->cap = e->cap ? e->cap * 2 : 64;
+            e->items = realloc(e->items, e->cap * sizeof *e->items);
+            if (!e->items)
+                exit(1);
+        }
+        e->items[e->count++] = (gx_entry){path, st.st_ino, st.st_size, st.st_mtim};
+    }
+    closedir(d);
+}
+
+/* How many noted files are gone or differ in inode, size or mtime now, plus
+ * files that are new. */
+static size_t gx_changed_since(const gx_entries *before, const char *const *dirs, size_t ndirs)
+{
+    gx_entries now = {0};
+    for (size_t i = 0; i < ndirs; i++)
+        gx_note_tree(&now, dirs[i]);
+    size_t changed = 0;
+    for (size_t i = 0; i < before->count; i++) {
+        const gx_entry *b = &before->items[i];
+        const gx_entry *n = NULL;
+        for (size_t k = 0; k < now.count && !n; k++)
+            if (!strcmp(now.items[k].path, b->path))
+                n = &now.items[k];
+        if (!n || n->ino != b->ino || n->size != b->size ||
+            n->mtime.tv_sec != b->mtime.tv_sec || n->mtime.tv_nsec != b->mtime.tv_nsec)
+            changed++;
+    }
+    if (now.count > before->count)
+        changed += now.count - before->count;
+    for (size_t k = 0; k < now.count; k++)
+        free(now.items[k].path);
+    free(now.items);
+    return changed;
+}
+
 static int gx_usage(void)
 {
-    fprintf(stderr, "usage: bench_export [-n RUNS] [-w WARMUP] [-b BASELINE] -- COMMAND [ARG...]\n"
+    fprintf(stderr, "usage: bench_export [-n RUNS] [-w WARMUP] [-b BASELINE] [-u PATH] [-s DIR]...\n"
+                    "                    -- COMMAND [ARG...]\n"
                     "  RUNS >= 200 (default 300), WARMUP default 20, BASELINE default /bin/true;\n"
+                    "  -u: unlink PATH before each command run; -s: count files changed below DIR;\n"
                     "  COMMAND is an absolute or relative path (no PATH search)\n");
     return 2;
 }
@@ -181,7 +266,9 @@ static int gx_usage(void)
 int main(int argc, char **argv)
 {
     long runs = 300, warmup = 20;
-    const char *baseline = "/bin/true";
+    const char *baseline = "/bin/true", *unlink_path = NULL;
+    const char *still[16];
+    size_t nstill = 0;
     int i = 1;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
@@ -196,6 +283,10 @@ int main(int argc, char **argv)
             warmup = gx_count(argv[++i], 0, 1000000);
         else if (!strcmp(argv[i], "-b"))
             baseline = argv[++i];
+        else if (!strcmp(argv[i], "-u"))
+            unlink_path = argv[++i];
+        else if (!strcmp(argv[i], "-s") && nstill < 16)
+            still[nstill++] = argv[++i];
         else
             return gx_usage();
         if (runs < 0 || warmup < 0)
@@ -220,10 +311,18 @@ int main(int argc, char **argv)
     }
 
     gx_sample scratch;
-    for (long k = 0; k < warmup; k++)
+    for (long k = 0; k < warmup; k++) {
+        if (unlink_path)
+            unlink(unlink_path);
         if (!gx_run_once(base_argv, devnull, &scratch) || !gx_run_once(cmd, devnull, &scratch))
             return 1;
+    }
+    gx_entries before = {0};
+    for (size_t k = 0; k < nstill; k++)
+        gx_note_tree(&before, still[k]);
     for (long k = 0; k < runs; k++) {
+        if (unlink_path)
+            unlink(unlink_path);
         bool ok = k % 2 == 0
                       ? gx_run_once(base_argv, devnull, &bs[k]) && gx_run_once(cmd, devnull, &cs[k])
                       : gx_run_once(cmd, devnull, &cs[k]) && gx_run_once(base_argv, devnull, &bs[k]);
@@ -246,6 +345,15 @@ int main(int argc, char **argv)
            paired / 1000.0);
     printf("cpu_median_difference_us: %.1f (command CPU median - baseline CPU median)\n",
            cmd_cpu - base_cpu);
+    if (unlink_path)
+        printf("unlinked before each command run: %s\n", unlink_path);
+    if (nstill) {
+        printf("files_changed_below_dirs: %zu of %zu (inode, size or mtime; new ones count)\n",
+               gx_changed_since(&before, still, nstill), before.count);
+        for (size_t k = 0; k < before.count; k++)
+            free(before.items[k].path);
+        free(before.items);
+    }
 
     free(cs);
     free(bs);
