@@ -2691,6 +2691,38 @@ static void test_modes_links_and_the_state_directory(void **state)
     MUST(f, "set", "gateway/replica-count=3");
 }
 
+static void test_timeout_takes_durations(void **state)
+{
+    fx *f = *state;
+    init_shared(f);
+    MUST(f, "export");
+    static const struct {
+        const char *text;
+        int seconds;
+    } good[] = {{"90", 90}, {"90s", 90}, {"5m", 300}, {"1h30m", 5400}, {"2m30s", 150},
+                {"1h", 3600}, {"168h", 604800}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        result r = RUN(f, "apply", "status", "--dry-run", "--timeout", good[i].text);
+        assert_int_equal(r.status, 0);
+        char want[64];
+        snprintf(want, sizeof want, "(timeout %d s)", good[i].seconds);
+        if (!strstr(r.err, want))
+            fail_msg("--timeout %s: %s", good[i].text, r.err);
+        result_free(&r);
+    }
+    static const char *const bad[] = {"0", "1h30", "30s5m", "5x", "", "m", "169h", "1.5m", "-5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        result r = RUN(f, "apply", "status", "--dry-run", "--timeout", bad[i]);
+        if (r.status != 2)
+            fail_msg("--timeout '%s' gave %d", bad[i], r.status);
+        assert_non_null(strstr(r.err, "--timeout needs seconds or a duration"));
+        result_free(&r);
+    }
+    result r = RUN(f, "rollback", "--dry-run", "--timeout", "1x");
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2751,6 +2783,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_core_dumps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workspace_typo_is_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_says_what_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeout_takes_durations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modes_links_and_the_state_directory, setup,
                                         teardown),
     };
