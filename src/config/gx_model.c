@@ -597,8 +597,10 @@ void gx_model_build(gx_model *model, const gx_layer *const *layers, size_t count
             gx_fields[f].default_shared ? GX_LAYER_TOPOLOGY : GX_LAYER_DEFAULT, NULL, 0, 0};
     for (int c = 0; c < GX_COMPONENT_COUNT; c++)
         model->comp_origin[c] = (gx_origin){GX_LAYER_DEFAULT, NULL, 0, 0};
+    bool sa_named = false; /* some layer names the gateway's service account */
     for (size_t l = 0; l < count; l++) {
         const gx_layer *layer = layers[l];
+        sa_named |= layer->present[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME];
         for (int f = 0; f < GX_FIELD_COUNT; f++)
             if (layer->present[f]) {
                 gx_config_store(&model->cfg, f, layer->value[f]);
@@ -611,7 +613,8 @@ void gx_model_build(gx_model *model, const gx_layer *const *layers, size_t count
             }
     }
     /* the default service account follows the release: RELEASE-gateway */
-    if (model->origin[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].kind == GX_LAYER_DEFAULT) {
+    /* (decided by presence, not by the origin a caller may have left zeroed) */
+    if (!sa_named) {
         snprintf(model->default_service_account, sizeof model->default_service_account,
                  "%s-gateway", model->cfg.core.release_name ? model->cfg.core.release_name : "");
         model->cfg.gateway.service_account.name = model->default_service_account;

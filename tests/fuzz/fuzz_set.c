@@ -36,6 +36,7 @@ static void check_value(gx_arena *arena, int field, gx_value v)
     gx_layer_init(layer, GX_LAYER_SET, NULL);
     layer->present[field] = true;
     layer->value[field] = v;
+    layer->origin[field] = (gx_origin){GX_LAYER_SET, NULL, 0, 0};
     gx_fuzz_layer_roundtrip(arena, layer);
 }
 
