@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libyaml-dev re2c libcmocka-dev libjansson-dev
           nettle-dev libgmp-dev openssl git shellcheck valgrind strace clang libclang-rt-14-dev file
-          libevent-dev chromium)
+          libevent-dev chromium libncurses-dev tmux)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
