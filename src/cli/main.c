@@ -13,6 +13,7 @@
 
 #include "gx_cli.h"
 #include "mcp_main.h"
+#include "web_main.h"
 
 typedef struct gx_cli_command {
     const char *name;
@@ -28,7 +29,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"export", gx_cmd_export},     {"apply", gx_cmd_apply},
     {"help", gx_cmd_help},         {"completion", gx_cmd_completion},
     {"version", gx_cmd_version},
-    {"mcp", gx_cmd_mcp},
+    {"mcp", gx_cmd_mcp},           {"serve", gx_cmd_serve},
     {"history", gx_cmd_history},   {"rollback", gx_cmd_rollback},
 };
 

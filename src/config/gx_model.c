@@ -673,6 +673,7 @@ void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_conf
                       origin->col);
         break;
     case GX_LAYER_SET: gx_buf_puts(out, "--set"); break;
+    case GX_LAYER_DRAFT: gx_buf_puts(out, "edited (not saved)"); break;
     }
 }
 

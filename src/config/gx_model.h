@@ -28,7 +28,8 @@ typedef enum gx_layer_kind {
     GX_LAYER_VALUES,   /* the workspace's values.yaml */
     GX_LAYER_SECRETS,  /* the workspace's secrets.yaml (the secret paths) */
     GX_LAYER_OVERLAY,  /* a -f/--values file */
-    GX_LAYER_SET       /* --set / --set-file */
+    GX_LAYER_SET,      /* --set / --set-file */
+    GX_LAYER_DRAFT     /* a session's unsaved edits (gx_session_draft_*), over the workspace */
 } gx_layer_kind;
 
 /* Where a value came from. file is NULL for defaults and --set. */

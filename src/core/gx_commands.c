@@ -189,6 +189,17 @@ static const gx_cmd_option gx_mcp_opts[] = {
 static const char *const gx_mcp_ex[] = {"glyphoxa-deploy -C prod mcp",
                                         "glyphoxa-deploy -C prod mcp --read-only", NULL};
 
+/* ---- serve ---- */
+static const gx_cmd_option gx_serve_opts[] = {
+    {"--listen", NULL, GX_OPT_VALUE, "ADDRESS[:PORT]",
+     "where to listen (default 127.0.0.1:8080; port 0 picks a free one; another address than "
+     "loopback is warned about)",
+     NULL},
+    END,
+};
+static const char *const gx_serve_ex[] = {"glyphoxa-deploy -C prod serve",
+                                          "glyphoxa-deploy serve --listen 127.0.0.1:0", NULL};
+
 /* ---- history, rollback ---- */
 static const gx_cmd_arg gx_history_args[] = {
     {"diff A B", "show what changed from revision A to revision B", 0, 3, "diff"}, ARGS_END};
@@ -293,6 +304,17 @@ static const gx_command_info gx_commands[] = {
      "never shown. --read-only offers no tool that changes anything. docs/mcp.md shows how to\n"
      "register it with a client.",
      gx_mcp_opts, NULL, gx_mcp_ex, GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+    {"serve", "serve the workspace to a local web page (guided editing, preview, apply)",
+     "serve [--listen ADDRESS[:PORT]]",
+     "Serves a web page for the workspace on 127.0.0.1:8080 (or --listen): every setting with\n"
+     "its description and an editor that fits its type, validation as you type, components,\n"
+     "a preview of the files an export writes with their diff, apply with live output, and\n"
+     "history. It prints a URL with a one-time token that logs the browser in; the page and its\n"
+     "JSON API (docs/web-api.md) need that session. Secret values can be set but are never\n"
+     "shown. Writes carry the revision they were based on, so a change made meanwhile from\n"
+     "the command line is never overwritten. Stop it with Ctrl-C.",
+     gx_serve_opts, NULL, gx_serve_ex,
+     GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"history", "list the revisions kept of successful applies, or what changed between two",
      "history [--json] | history diff A B",
      "Every successful apply (default or infrastructure, not a dry run) keeps the applied\n"

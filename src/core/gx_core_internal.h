@@ -33,7 +33,19 @@ struct gx_session {
                                  * "glyphoxa-deploy") */
     gx_sink wait_sink;          /* hears lock waits (STATUS), gx_session_set_client */
     bool lock_exclusive;        /* lock_fd is held exclusively (and noted) */
+    struct gx_draft_edit *draft; /* unsaved edits (gx_draft.c), malloc'd */
+    size_t draft_count;
+    bool reading;               /* inside gx_core_read: the draft applies */
 };
+
+/* Applies the session's draft to a load (gx_draft.c): unsets clear the path in
+ * values and secrets; sets and component switches go into draft (a layer of
+ * kind GX_LAYER_DRAFT, initialised here). False with diagnostics when a
+ * drafted text no longer parses (it was checked when drafted). */
+bool gx_core_apply_draft(gx_session *s, gx_layer *values, gx_layer *secrets, gx_layer *draft,
+                         gx_diags *diags);
+/* Frees the draft's entries. */
+void gx_core_draft_free(gx_session *s);
 
 /* The workspace as loaded by gx_core_load. */
 typedef struct gx_loaded {

@@ -27,7 +27,8 @@ static void gx_origin_info_of(gx_session *s, const gx_origin *o, const struct gx
                                          [GX_LAYER_TOPOLOGY] = "topology",
                                          [GX_LAYER_VALUES] = "values",
                                          [GX_LAYER_OVERLAY] = "overlay",
-                                         [GX_LAYER_SET] = "set"};
+                                         [GX_LAYER_SET] = "set",
+                                         [GX_LAYER_DRAFT] = "draft"};
     memset(out, 0, sizeof *out);
     out->layer = layers[o->kind];
     if (o->kind == GX_LAYER_TOPOLOGY)

@@ -161,6 +161,7 @@ void gx_session_free(gx_session *s)
     free(s->sets);
     free(s->workspace);
     free(s->client);
+    gx_core_draft_free(s);
     free(s);
 }
 
@@ -461,7 +462,7 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
     memset(out, 0, sizeof *out);
     gx_arena *arena = s->arena;
     bool ok = true;
-    size_t count = 2 + (layers ? s->values_file_count + (s->set_count ? 1 : 0) : 0);
+    size_t count = 3 + (layers ? s->values_file_count + (s->set_count ? 1 : 0) : 0);
     gx_layer **list = gx_arena_alloc(arena, count * sizeof *list);
     size_t n = 0;
 
@@ -488,6 +489,12 @@ bool gx_core_load(gx_session *s, bool layers, gx_loaded *out, gx_diags *diags)
         secrets->origin[f].kind = GX_LAYER_SECRETS;
     list[n++] = values;
     list[n++] = secrets;
+    if (layers && s->reading && s->draft_count) {
+        gx_layer *draft = gx_arena_alloc(arena, sizeof *draft);
+        if (!gx_core_apply_draft(s, values, secrets, draft, diags))
+            ok = false;
+        list[n++] = draft;
+    }
 
     if (layers && s->values_file_count && !gx_core_load_overlays(s, &list[n++], diags))
         ok = false;
@@ -523,7 +530,9 @@ bool gx_core_read(gx_session *s, gx_loaded *out, gx_diags *diags)
 {
     if (!gx_core_lock(s, false, diags))
         return false;
+    s->reading = true;
     bool ok = gx_core_load(s, true, out, diags);
+    s->reading = false;
     gx_core_unlock(s);
     return ok;
 }

@@ -77,8 +77,21 @@ typedef struct gx_rule_info {
 size_t gx_core_rule_count(void);
 gx_rule_info gx_core_rule(size_t index);
 
+/* The JSON Schema (draft 2020-12) of values.yaml and secrets.yaml, written
+ * from the compiled field table: every path with its type, default,
+ * description, choices, range and pattern, the components map, and the
+ * shapes of structured values (tolerations, NPCs, MCP servers, provider
+ * options, …) under $defs. *out is a new reference the caller owns. Needs no
+ * session and reads no file: the same bytes for the same binary. */
+gx_status gx_core_json_schema(json_t **out);
+
 /* The tool's version ("0.1.0"). */
 const char *gx_core_version(void);
+
+/* The files of web/ compiled into the binary (the web UI's page), sorted
+ * bytewise by path: path below web/, content type, bytes. */
+size_t gx_core_asset_count(void);
+const gx_asset *gx_core_asset(size_t index);
 
 /* ---- commands as data --------------------------------------------------------- */
 
@@ -204,11 +217,39 @@ bool gx_session_has_workspace(const gx_session *s);
  * too; a front end checks it first for commands that need a workspace. */
 bool gx_session_require_workspace(gx_session *s, gx_diags *diags);
 
+/* ---- drafts: edits checked before they are saved ----------------------------------- */
+
+/* A session may carry a draft: edits not saved yet, which the session's reads
+ * (gx_op_get, gx_op_components, gx_op_validate) apply over values.yaml and
+ * secrets.yaml as if they were saved, so a front end can show and check
+ * candidate values as the operator types (their origin: layer "draft", text
+ * "edited (not saved)"). Writes (set, unset, component, init), export,
+ * preview and apply load the files alone. A path has at most one drafted
+ * edit (set or unset) and a component one switch: a later one replaces it.
+ * gx_session_clone does not copy the draft. */
+
+/* Drafts path = text (the text `set` takes, parsed by the path's type). False
+ * with a diagnostic (unknown-path; bad-value or wrong-type, for structured
+ * values with the text's line:col) when it does not parse: the draft keeps
+ * what it had for path. */
+bool gx_session_draft_set(gx_session *s, const char *path, const char *text, gx_diags *diags);
+/* Drafts returning path to its default (as unset). False for an unknown path. */
+bool gx_session_draft_unset(gx_session *s, const char *path, gx_diags *diags);
+/* Drafts switching a component on or off. False for an unknown component or
+ * for disabling a mandatory one. (Enabling postgresql drafts no password: the
+ * write, gx_op_component, generates it.) */
+bool gx_session_draft_component(gx_session *s, const char *name, bool enable, gx_diags *diags);
+/* How many paths and components the draft changes. */
+size_t gx_session_draft_count(const gx_session *s);
+/* Forgets the draft. */
+void gx_session_draft_clear(gx_session *s);
+
 /* ---- reading ------------------------------------------------------------------ */
 
 /* Where an effective value comes from. */
 typedef struct gx_origin_info {
-    const char *layer;  /* "default", "topology", "values", "secrets", "overlay", "set" */
+    const char *layer;  /* "default", "topology", "values", "secrets", "overlay", "set",
+                         * "draft" (a session's unsaved edit) */
     const char *detail; /* topology: "shared"/"dedicated"; overlay/values: the file */
     const char *file;   /* NULL for default, topology and set */
     int line, col;
