@@ -27,6 +27,8 @@ struct gx_mcp_run {
     gx_mcp_secrets secrets;
     gx_apply *apply;
     const char *target;
+    const char *tool;      /* "apply" or "rollback" */
+    int rollback_of;       /* rollback: the revision re-applied */
     bool dry_run;
     bool holds_lock;       /* a target that exported first: the shared lock until it ends */
     bool cancelled, ended, started;
@@ -73,6 +75,12 @@ json_t *gx_mcp_apply_input_schema(void)
                                   "description",
                                   gx_apply_help("--delete-namespace",
                                                 "destroy only: delete the Namespace too")));
+    json_object_set_new(
+        props, "confirm",
+        json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1, "description",
+                  "destroy only, when dry_run is false: the namespace of the release to delete, "
+                  "as the operator confirmed it to you (ask them first; a run of destroy "
+                  "without it, or with another namespace, is refused and deletes nothing)"));
     return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
                      "additionalProperties", 0);
 }
@@ -123,9 +131,58 @@ char *gx_mcp_apply_description(void)
     gx_buf_puts(&b, "\ndestroy and stop are destructive: ask the operator before running them "
                     "for real. With a progressToken every step and output line arrives as a "
                     "progress notification; cancelling the call kills the target's process "
-                    "group.");
+                    "group. A real run of destroy also needs confirm: the namespace it deletes, "
+                    "as the operator confirmed it.");
     gx_buf_putc(&b, '\0');
     return b.data;
+}
+
+/* The help of rollback's option name (the command table), or fallback. */
+static const char *gx_rollback_help(const char *name, const char *fallback)
+{
+    const gx_command_info *c = gx_core_command_find("rollback");
+    for (const gx_cmd_option *o = c ? c->options : NULL; o && o->name; o++)
+        if (!strcmp(o->name, name))
+            return o->help;
+    for (const gx_cmd_arg *a = c ? c->args : NULL; a && a->name; a++)
+        if (!strcmp(a->name, name))
+            return a->help;
+    return fallback;
+}
+
+json_t *gx_mcp_rollback_input_schema(void)
+{
+    json_t *props = json_object();
+    json_object_set_new(
+        props, "revision",
+        json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1, "maximum", 1000000000,
+                  "description",
+                  gx_rollback_help("N", "the revision to re-apply (default: the one before the "
+                                        "deployed one)")));
+    json_object_set_new(props, "dry_run",
+                        json_pack("{s:s, s:b, s:s}", "type", "boolean", "default", 1,
+                                  "description",
+                                  gx_rollback_help("--dry-run", "print the commands, run none")));
+    json_object_set_new(props, "timeout_seconds",
+                        json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1,
+                                  "maximum", GX_RUN_MAX_TIMEOUT, "description",
+                                  gx_rollback_help("--timeout", "the time limit in seconds")));
+    json_object_set_new(props, "context",
+                        json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1,
+                                  "description",
+                                  gx_rollback_help("--context", "the kubeconfig context to use")));
+    return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
+                     "additionalProperties", 0);
+}
+
+json_t *gx_mcp_rollback_output_schema(void)
+{
+    json_t *s = gx_mcp_apply_output_schema();
+    json_object_set_new(json_object_get(s, "properties"), "revision",
+                        json_pack("{s:s, s:s}", "type", "integer", "description",
+                                  "the revision re-applied"));
+    json_array_append_new(json_object_get(s, "required"), json_string("revision"));
+    return s;
 }
 
 /* ---- following a target ------------------------------------------------------------------------- */
@@ -167,7 +224,13 @@ static void gx_run_event(void *ctx, const gx_event *ev)
     switch (ev->kind) {
     case GX_EV_DIAG:
     case GX_EV_RESULT: {
-        json_array_append_new(run->diags, gx_json_diag(ev->diag));
+        gx_diag d = *ev->diag;
+        /* the core's hint speaks of confirming in advance: here that is an
+         * argument of the call, after the operator was asked */
+        if (d.code == GX_CODE_NOT_CONFIRMED)
+            d.hint = "ask the operator; once they confirm, call apply again with confirm set to "
+                     "the namespace";
+        json_array_append_new(run->diags, gx_json_diag(&d));
         const char *word = gx_severity_word(ev->diag->severity);
         char prefix[32];
         snprintf(prefix, sizeof prefix, "%s: ", word);
@@ -230,6 +293,8 @@ static void gx_run_answer(gx_mcp_run *run, int status)
     bool ok = !run->cancelled && (status == 0 || (diff && status == 1));
     json_t *out = json_pack("{s:s, s:b, s:i, s:b}", "target", run->target, "dry_run",
                             run->dry_run, "exit_status", status, "ok", ok);
+    if (run->rollback_of)
+        json_object_set_new(out, "revision", json_integer(run->rollback_of));
     if (diff && !run->cancelled && (status == 0 || status == 1))
         json_object_set_new(out, "differs", json_boolean(status == 1));
     json_object_set_new(out, "cancelled", json_boolean(run->cancelled));
@@ -245,11 +310,11 @@ static void gx_run_answer(gx_mcp_run *run, int status)
     char text[200];
     if (run->cancelled)
         snprintf(text, sizeof text,
-                 "apply: target '%s' was cancelled; its process group was killed (exit status %d)",
-                 run->target, status);
+                 "%s: target '%s' was cancelled; its process group was killed (exit status %d)",
+                 run->tool, run->target, status);
     else
-        snprintf(text, sizeof text, "apply: target '%s' failed with exit status %d", run->target,
-                 status);
+        snprintf(text, sizeof text, "%s: target '%s' failed with exit status %d", run->tool,
+                 run->target, status);
     json_t *diags = json_incref(run->diags);
     json_object_del(out, "diagnostics");
     gx_mcp_tool_error(&r, text, diags, out);
@@ -267,16 +332,19 @@ bool gx_mcp_apply_busy(gx_mcp_server *srv, json_t **diag)
             char *id = gx_mcp_dump(run->id);
             char text[300];
             snprintf(text, sizeof text,
-                     "target '%s' (the apply call of request %s) is running and holds the "
+                     "target '%s' (the %s call of request %s) is running and holds the "
                      "workspace lock: a change now would have to wait until it ends",
-                     run->target, id ? id : "?");
+                     run->target, run->tool, id ? id : "?");
             free(id);
             gx_diag d;
             memset(&d, 0, sizeof d);
             d.severity = GX_BLOCKING;
             d.code = GX_CODE_LOCK;
             d.message = text;
-            d.hint = "repeat the change once the apply call is answered, or cancel that call";
+            d.hint = run->rollback_of ? "repeat the change once the rollback call is answered, "
+                                        "or cancel that call"
+                                      : "repeat the change once the apply call is answered, or "
+                                        "cancel that call";
             *diag = gx_json_diag(&d);
         }
         return true;
@@ -295,6 +363,94 @@ static void gx_run_release(gx_mcp_run *run)
     free(run);
 }
 
+/* The confirmation of a destroy: the namespace the call named (ctx) must be
+ * the one the core expects (the deployed release's). */
+static bool gx_confirm_arg(void *ctx, const char *question, const char *expected)
+{
+    (void)question;
+    return ctx && expected && !strcmp(ctx, expected);
+}
+
+/* A new run for r (not started yet). */
+static gx_mcp_run *gx_run_new(gx_mcp_request *r, const char *tool, const char *target,
+                              bool dry_run)
+{
+    gx_mcp_run *run = gx_xcalloc(1, sizeof *run);
+    run->srv = r->srv;
+    run->id = json_incref(r->id);
+    run->token = json_incref(r->progress_token);
+    run->modern = r->modern;
+    run->tool = tool;
+    run->target = target;
+    run->dry_run = dry_run;
+    run->steps = json_array();
+    run->output = json_array();
+    run->status = json_array();
+    run->diags = json_array();
+    run->secrets = r->secrets; /* progress sent while starting hides them too */
+    return run;
+}
+
+/* Answers r for a run whose target did not start (st: how), and frees the run. */
+static void gx_run_not_started(gx_mcp_request *r, gx_mcp_run *run)
+{
+    const char *first = NULL;
+    size_t i;
+    json_t *d;
+    json_array_foreach(run->diags, i, d)
+        if (!first && !strcmp(json_string_value(json_object_get(d, "severity")), "blocking"))
+            first = json_string_value(json_object_get(d, "message"));
+    char text[600];
+    snprintf(text, sizeof text, "%s failed: %s", run->tool,
+             first ? first : "the target did not start");
+    json_t *diags = json_incref(run->diags);
+    json_t *extra = json_object();
+    if (run->target)
+        json_object_set_new(extra, "target", json_string(run->target));
+    json_object_set_new(extra, "dry_run", json_boolean(run->dry_run));
+    json_object_set(extra, "status", run->status);
+    if (run->rollback_of)
+        json_object_set_new(extra, "revision", json_integer(run->rollback_of));
+    gx_run_release(run);
+    gx_mcp_tool_error(r, text, diags, extra);
+}
+
+/* The target started: the run takes r's session and secrets over, and r is
+ * answered when it ends. */
+static void gx_run_started(gx_mcp_request *r, gx_mcp_run *run)
+{
+    run->started = true;
+    if (!run->target) /* a rollback to a revision kept after the history was read */
+        run->target = "default";
+    run->session = r->session;
+    r->session = NULL;
+    memset(&r->secrets, 0, sizeof r->secrets);
+    r->deferred = true;
+    /* a target that exported first, and a rollback, hold the workspace lock
+     * until they end: shared from now on, so that reads go on */
+    run->holds_lock = gx_session_share_lock(run->session);
+    gx_mcp_server *srv = r->srv;
+    if (srv->nruns == srv->cap_runs) {
+        srv->cap_runs = srv->cap_runs ? 2 * srv->cap_runs : 4;
+        srv->runs = gx_xrealloc(srv->runs, srv->cap_runs * sizeof *srv->runs);
+    }
+    srv->runs[srv->nruns++] = run;
+}
+
+/* Refuses r while a running target holds the workspace lock (a target that
+ * locks, or a rollback, would wait for this server's own lock). */
+static bool gx_run_refuse_busy(gx_mcp_request *r, const char *tool)
+{
+    json_t *busy;
+    if (!gx_mcp_apply_busy(r->srv, &busy))
+        return false;
+    char text[400];
+    snprintf(text, sizeof text, "%s failed: %s", tool,
+             json_string_value(json_object_get(busy, "message")));
+    gx_mcp_tool_error(r, text, json_pack("[o]", busy), NULL);
+    return true;
+}
+
 void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args)
 {
     if (r->srv->opts.no_processes) {
@@ -310,29 +466,30 @@ void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args)
         return;
     }
     const gx_target_info *ti = gx_core_target((size_t)t);
-    /* while a target holds the workspace lock, no other one starts: one that
-     * locks would wait for this server's own lock */
-    json_t *busy;
-    if (gx_mcp_apply_busy(r->srv, &busy)) {
-        char text[400];
-        snprintf(text, sizeof text, "apply failed: %s",
-                 json_string_value(json_object_get(busy, "message")));
-        gx_mcp_tool_error(r, text, json_pack("[o]", busy), NULL);
+    const char *confirm = json_string_value(json_object_get(args, "confirm"));
+    if (confirm && strcmp(ti->name, "destroy")) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "confirm belongs to target destroy, not '%s': it names the namespace a "
+                 "destroy deletes",
+                 ti->name);
+        gx_diag d;
+        memset(&d, 0, sizeof d);
+        d.severity = GX_BLOCKING;
+        d.code = GX_CODE_BAD_REQUEST;
+        d.message = text;
+        d.hint = "leave confirm out";
+        char msg[300];
+        snprintf(msg, sizeof msg, "apply failed: %s", text);
+        gx_mcp_tool_error(r, msg, json_pack("[o]", gx_json_diag(&d)), NULL);
         return;
     }
-    gx_mcp_run *run = gx_xcalloc(1, sizeof *run);
-    run->srv = r->srv;
-    run->id = json_incref(r->id);
-    run->token = json_incref(r->progress_token);
-    run->modern = r->modern;
-    run->target = ti->name;
-    const json_t *dry = json_object_get(args, "dry_run");
-    run->dry_run = !json_is_false(dry);
-    run->steps = json_array();
-    run->output = json_array();
-    run->status = json_array();
-    run->diags = json_array();
-    run->secrets = r->secrets; /* progress sent while starting hides them too */
+    /* while a target holds the workspace lock, no other one starts: one that
+     * locks would wait for this server's own lock */
+    if (gx_run_refuse_busy(r, "apply"))
+        return;
+    gx_mcp_run *run = gx_run_new(r, "apply", ti->name,
+                                 !json_is_false(json_object_get(args, "dry_run")));
 
     gx_apply_request req;
     memset(&req, 0, sizeof req);
@@ -344,36 +501,69 @@ void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args)
     if (json_is_true(json_object_get(args, "delete_namespace")))
         target_opts[0] = "delete-namespace";
     req.target_options = target_opts;
+    /* destroy: confirmed only by the namespace the call names, compared by
+     * the core with the deployed release's; without it the core refuses and
+     * nothing runs (there is no one to ask on this transport) */
+    if (confirm) {
+        req.confirm = gx_confirm_arg;
+        req.confirm_ctx = (void *)confirm;
+    }
     gx_sink sink = {gx_run_event, run};
     if (gx_apply_start(r->session, &req, &sink, &run->apply) != GX_STATUS_OK) {
-        const char *first = NULL;
-        size_t i;
-        json_t *d;
-        json_array_foreach(run->diags, i, d)
-            if (!first && !strcmp(json_string_value(json_object_get(d, "severity")), "blocking"))
-                first = json_string_value(json_object_get(d, "message"));
-        char text[600];
-        snprintf(text, sizeof text, "apply failed: %s",
-                 first ? first : "the target did not start");
-        json_t *diags = json_incref(run->diags);
-        json_t *extra = json_pack("{s:s, s:b, s:O}", "target", run->target, "dry_run",
-                                  run->dry_run, "status", run->status);
-        gx_run_release(run);
-        gx_mcp_tool_error(r, text, diags, extra);
+        gx_run_not_started(r, run);
         return;
     }
-    run->started = true;
-    run->session = r->session;
-    r->session = NULL;
-    memset(&r->secrets, 0, sizeof r->secrets);
-    r->deferred = true;
-    run->holds_lock = ti->pre_export && gx_session_share_lock(run->session);
-    gx_mcp_server *srv = r->srv;
-    if (srv->nruns == srv->cap_runs) {
-        srv->cap_runs = srv->cap_runs ? 2 * srv->cap_runs : 4;
-        srv->runs = gx_xrealloc(srv->runs, srv->cap_runs * sizeof *srv->runs);
+    gx_run_started(r, run);
+}
+
+/* Which revision a rollback re-applies (*revision: the one asked for; 0:
+ * the newest kept one before the deployed one, or with no deployed record
+ * the one before the newest, as gx_rollback_start picks it) and as what
+ * target: *revision stays 0 when there is none, *target NULL when the
+ * history does not list it (the core then refuses and says why). */
+static void gx_rollback_pick(gx_session *s, int *revision, const char **target)
+{
+    *target = NULL;
+    gx_history h;
+    if (gx_op_history(s, NULL, &h) != GX_STATUS_OK)
+        return;
+    for (size_t i = h.count; i-- > 0 && !*revision;)
+        if (h.deployed ? h.items[i].number < h.deployed : i + 1 < h.count)
+            *revision = h.items[i].number;
+    for (size_t i = 0; i < h.count; i++)
+        if (h.items[i].number == *revision) {
+            int t = gx_core_target_find(h.items[i].target);
+            *target = t >= 0 ? gx_core_target((size_t)t)->name : NULL;
+        }
+}
+
+void gx_mcp_rollback_call(gx_mcp_request *r, const json_t *args)
+{
+    if (r->srv->opts.no_processes) {
+        gx_mcp_tool_error(r, "rollback failed: this server runs no targets", NULL, NULL);
+        return;
     }
-    srv->runs[srv->nruns++] = run;
+    if (gx_run_refuse_busy(r, "rollback"))
+        return;
+    int revision = (int)json_integer_value(json_object_get(args, "revision"));
+    const char *target;
+    gx_rollback_pick(r->session, &revision, &target);
+    /* the target is the revision's own (default or infrastructure) */
+    gx_mcp_run *run = gx_run_new(r, "rollback", target,
+                                 !json_is_false(json_object_get(args, "dry_run")));
+    run->rollback_of = revision;
+
+    gx_apply_request req;
+    memset(&req, 0, sizeof req);
+    req.dry_run = run->dry_run;
+    req.timeout_seconds = (int)json_integer_value(json_object_get(args, "timeout_seconds"));
+    req.context = json_string_value(json_object_get(args, "context"));
+    gx_sink sink = {gx_run_event, run};
+    if (gx_rollback_start(r->session, &req, revision, &sink, &run->apply) != GX_STATUS_OK) {
+        gx_run_not_started(r, run);
+        return;
+    }
+    gx_run_started(r, run);
 }
 
 int gx_mcp_run_fd(const gx_mcp_run *run) { return run->ended ? -1 : gx_apply_fd(run->apply); }

@@ -1,6 +1,6 @@
-/* mcp_apply — the apply tool: starts a target through the core
- * (gx_apply_start) on the request's session and follows it without
- * blocking. Every step, output line and status line becomes a
+/* mcp_apply — the apply and rollback tools: start a target through the
+ * core (gx_apply_start, gx_rollback_start) on the request's session and
+ * follow it without blocking. Every step, output line and status line becomes a
  * notifications/progress message when the request carried a progressToken
  * (secret values hidden); the call is answered when the target ends, with
  * its steps, the last output lines, its status lines and exit status.
@@ -25,11 +25,24 @@ typedef struct gx_mcp_run gx_mcp_run;
 json_t *gx_mcp_apply_input_schema(void);
 json_t *gx_mcp_apply_output_schema(void);
 char *gx_mcp_apply_description(void); /* malloc'd */
+/* The schemas of the rollback tool: its output is apply's plus "revision". */
+json_t *gx_mcp_rollback_input_schema(void);
+json_t *gx_mcp_rollback_output_schema(void);
 
 /* Runs the apply tool for r with its checked arguments. When a target
  * starts, r's session and secrets move to the run and the call is answered
- * later; otherwise it is answered now. */
+ * later; otherwise it is answered now. A real run of destroy is confirmed
+ * only by the argument confirm naming the namespace the core expects (the
+ * deployed release's): without it, or with another one, the core refuses
+ * and nothing runs. */
 void gx_mcp_apply_call(gx_mcp_request *r, const json_t *args);
+
+/* Runs the rollback tool for r (gx_rollback_start: a kept revision
+ * re-applied as it was), followed like apply: progress, cancellation, the
+ * workspace lock held (shared) until it ends, answered when it ends. A
+ * call without revision re-applies the one gx_rollback_start would pick,
+ * named beforehand from gx_op_history so that the answer can say which. */
+void gx_mcp_rollback_call(gx_mcp_request *r, const json_t *args);
 
 /* True when a running target holds the workspace lock: a write now would
  * wait for it. *diag (may be NULL) gets the diagnostic that says so. */

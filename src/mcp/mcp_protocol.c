@@ -140,8 +140,10 @@ static json_t *gx_mcp_instructions(const gx_mcp_server *srv)
                     "Writes (set_values, unset_values, enable_component, disable_component) take "
                     "the revision you read and fail when the workspace changed since. Secret "
                     "values can be set but are never shown. apply runs a target as a dry run "
-                    "unless dry_run is false: ask the operator before a real run, above all of "
-                    "the destroy and stop targets.");
+                    "unless dry_run is false, and so does rollback: ask the operator before a "
+                    "real run, above all of the destroy and stop targets. A real destroy also "
+                    "needs confirm, the namespace it deletes, as the operator confirmed it. "
+                    "history lists what was deployed.");
     json_t *j = json_stringn(b.data, b.len);
     gx_buf_free(&b);
     return j;

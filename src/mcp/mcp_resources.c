@@ -6,18 +6,21 @@
 #include <string.h>
 
 #include "gx_xalloc.h"
+#include "mcp_history.h"
 #include "mcp_tools.h"
 
 #define GX_URI_VALUES "glyphoxa://values"
 #define GX_URI_EFFECTIVE "glyphoxa://effective"
 #define GX_URI_VALIDATION "glyphoxa://validation"
+#define GX_URI_HISTORY "glyphoxa://history"
 #define GX_URI_GENERATED "glyphoxa://generated/"
 #define GX_URI_SCRIPTS "glyphoxa://scripts/"
 
 json_t *gx_mcp_resources_list(void)
 {
     return json_pack(
-        "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]",
+        "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, "
+        "{s:s, s:s, s:s, s:s, s:s}]",
         "uri", GX_URI_VALUES, "name", "values", "title", "values.yaml", "description",
         "The workspace's values.yaml as written by set (comments not kept), every secret value "
         "\"<redacted>\".",
@@ -29,6 +32,10 @@ json_t *gx_mcp_resources_list(void)
         "uri", GX_URI_VALIDATION, "name", "validation", "title", "Validation", "description",
         "The validation of the workspace: every rule result with its path, severity, message, "
         "hint and remedy.",
+        "mimeType", "application/json",
+        "uri", GX_URI_HISTORY, "name", "history", "title", "Release history", "description",
+        "The revisions kept of successful applies, newest last, and the deployed one (as the "
+        "history tool without diff).",
         "mimeType", "application/json");
 }
 
@@ -189,6 +196,17 @@ void gx_mcp_resources_read(gx_mcp_request *r)
         json_decref(doc);
         gx_contents(r, uri, "application/json", gx_mcp_str(text));
         free(text);
+    } else if (!strcmp(uri, GX_URI_HISTORY)) {
+        json_t *doc = gx_mcp_history_doc(r->session, &sink);
+        if (doc) {
+            gx_mcp_redact(doc, &r->secrets);
+            char *text = gx_mcp_dump(doc);
+            json_decref(doc);
+            gx_contents(r, uri, "application/json", gx_mcp_str(text));
+            free(text);
+        } else {
+            gx_read_failed(r, uri, &c);
+        }
     } else if (!strncmp(uri, GX_URI_GENERATED, strlen(GX_URI_GENERATED))) {
         char *file = gx_uri_decode(uri + strlen(GX_URI_GENERATED));
         if (!file || !*file) {

@@ -9,6 +9,7 @@
 
 #include "gx_xalloc.h"
 #include "mcp_apply.h"
+#include "mcp_history.h"
 
 /* ---- collecting what an operation reports ---------------------------------------------------- */
 
@@ -975,6 +976,10 @@ static json_t *gx_in_enable(void) { return gx_in_component(true); }
 static json_t *gx_in_disable(void) { return gx_in_component(false); }
 static json_t *gx_in_apply(void) { return gx_mcp_apply_input_schema(); }
 static json_t *gx_out_apply(void) { return gx_mcp_apply_output_schema(); }
+static json_t *gx_in_history(void) { return gx_mcp_history_input_schema(); }
+static json_t *gx_out_history(void) { return gx_mcp_history_output_schema(); }
+static json_t *gx_in_rollback(void) { return gx_mcp_rollback_input_schema(); }
+static json_t *gx_out_rollback(void) { return gx_mcp_rollback_output_schema(); }
 
 typedef struct gx_tool {
     const char *name, *title;
@@ -1045,6 +1050,21 @@ static const gx_tool gx_tools[] = {
      true, true, false, false, true, false, gx_in_export, gx_out_export, gx_call_export},
     {"apply", "Run an apply target", "apply", NULL, true, true, false, true, false, true,
      gx_in_apply, gx_out_apply, gx_mcp_apply_call},
+    {"history", "Release history", "history",
+     "The revisions kept of successful applies (default or infrastructure, no dry run): number, "
+     "time, target, export hash, namespace, release, components, the one it rolled back to, and "
+     "which one is deployed. With diff {from, to}: what changed between two revisions (files "
+     "that hold secrets are named, never shown).",
+     false, true, true, false, true, false, gx_in_history, gx_out_history, gx_mcp_history_call},
+    {"rollback", "Roll back to a revision", "rollback",
+     "Re-applies a kept revision (default: the one before the deployed one) with its own script "
+     "and files as they were applied: nothing is validated or rendered again, values.yaml is "
+     "not changed; on success it is kept as a new revision and becomes the deployed one. "
+     "dry_run is true unless you pass false: the commands are printed in order and none is run. "
+     "It changes what runs in the cluster: ask the operator before a real run. With a "
+     "progressToken every step and output line arrives as a progress notification; "
+     "cancelling the call kills its process group.",
+     true, true, false, true, false, true, gx_in_rollback, gx_out_rollback, gx_mcp_rollback_call},
 };
 
 static const gx_tool *gx_tool_find(const char *name)

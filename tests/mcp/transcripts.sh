@@ -3,8 +3,9 @@
 # holds requests (one JSON-RPC message per line) and directives; the server
 # runs in a fresh workspace, and everything it writes to stdout, with the
 # case's directory replaced by CASE and the time limits of kubectl/helm waits
-# (--timeout=Ns: what remains of the target's budget) by N, must equal
-# NAME.out byte for byte.
+# (--timeout=Ns: what remains of the target's budget) by N and the times of
+# the history's revisions (UTC, ISO 8601) by TIME, must equal NAME.out byte
+# for byte.
 #
 #   tests/mcp/transcripts.sh BINARY [--bless] [NAME...]
 #
@@ -226,7 +227,8 @@ run_case() {
     }
     # the case's directory, and the waits' time limits (what remains of the
     # target's budget when the command runs: it depends on how long it took)
-    sed -E -e "s|$case|CASE|g" -e 's/(--timeout[= ])[0-9]+s/\1Ns/g' "$case/raw" >"$case/out"
+    sed -E -e "s|$case|CASE|g" -e 's/(--timeout[= ])[0-9]+s/\1Ns/g' \
+        -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' "$case/raw" >"$case/out"
     if ((bless)); then
         cp "$case/out" "$expected"
         echo "blessed $name"
