@@ -3,8 +3,10 @@
 // negotiates 2025-11-25 with initialize, lists the tools and calls every one
 // (the SDK validates each structuredContent against the tool's outputSchema),
 // reads every resource and both templates, gets every prompt, runs apply
-// with the recording fakes and receives its progress, and cancels a hanging
-// target, checking that the fake's processes are gone.
+// with the recording fakes and receives its progress, keeps revisions and
+// lists them (history), rolls back (a dry run with progress, then a real
+// one), sees a destroy without confirmation refused with no command run, and
+// cancels a hanging target, checking that the fake's processes are gone.
 //
 // Run by e2e.sh, which makes the workspaces and the fakes and passes:
 //   GX_BIN      the binary
@@ -67,6 +69,7 @@ async function call(client, name, args = {}, options = {}) {
 const expectedTools = [
   "list_paths", "describe_path", "get_values", "set_values", "unset_values", "list_components",
   "enable_component", "disable_component", "validate", "preview_export", "export", "apply",
+  "history", "rollback",
 ];
 
 async function main() {
@@ -86,6 +89,9 @@ async function main() {
     assert.equal(typeof t.annotations.idempotentHint, "boolean");
   }
   assert.equal(tools.find((t) => t.name === "apply").annotations.destructiveHint, true);
+  assert.equal(tools.find((t) => t.name === "rollback").annotations.destructiveHint, true);
+  assert.equal(tools.find((t) => t.name === "history").annotations.readOnlyHint, true);
+  assert.equal(tools.find((t) => t.name === "apply").inputSchema.properties.confirm.type, "string");
   ok(`tools/list: ${tools.length} tools with schemas and annotations`);
 
   // every tool, the SDK validating each result
@@ -145,9 +151,61 @@ async function main() {
   assert.match(log, /\tkubectl\t.*\tget\t/);
   ok("apply status (real run): the recording fake kubectl was called");
 
+  // history and rollback: two real applies through the fakes keep revisions 1 and 2
+  const calls = () => readFileSync(env.GX_FAKE_LOG, "utf8").split("\n").filter(Boolean).length;
+  r = await call(client, "history");
+  assert.deepEqual(r.structuredContent, { deployed: null, revisions: [] });
+  r = await call(client, "apply", { dry_run: false });
+  assert.equal(r.structuredContent.ok, true);
+  r = await call(client, "set_values", { values: [{ path: "gateway/replica-count", value: 2 }] });
+  assert.equal(r.isError, false);
+  r = await call(client, "apply", { dry_run: false });
+  assert.equal(r.structuredContent.ok, true);
+  r = await call(client, "history", { diff: { from: 1, to: 2 } });
+  assert.equal(r.structuredContent.deployed, 2);
+  assert.deepEqual(r.structuredContent.revisions.map((x) => [x.revision, x.deployed]), [[1, false], [2, true]]);
+  assert.match(r.structuredContent.diff.text, /^-  replicas: 3$/m);
+  assert.match(r.structuredContent.diff.text, /^\+  replicas: 2$/m);
+  ok("history: two real applies kept as revisions 1 and 2; the diff shows the replica change");
+  const beforeDry = calls();
+  const rbProgress = [];
+  r = await call(client, "rollback", {}, { onprogress: (p) => rbProgress.push(p) });
+  assert.equal(r.isError, false);
+  assert.equal(r.structuredContent.revision, 1);
+  assert.equal(r.structuredContent.dry_run, true);
+  assert.equal(r.structuredContent.ok, true);
+  assert.ok(rbProgress.some((p) => p.message === "rollback to revision 1: target 'default' of it"));
+  assert.ok(rbProgress.some((p) => /^\[step 1\/\d+\]/.test(p.message)));
+  assert.equal(calls(), beforeDry, "a dry rollback calls no fake");
+  r = await call(client, "rollback", { revision: 1, dry_run: false }, { onprogress: () => {} });
+  assert.equal(r.structuredContent.ok, true);
+  assert.ok(calls() > beforeDry, "the real rollback called the fakes");
+  assert.ok(readFileSync(env.GX_FAKE_LOG, "utf8").includes("/.glyphoxa-deploy/history/1\t"),
+    "the rollback ran in revision 1's kept tree");
+  r = await call(client, "history");
+  assert.deepEqual(r.structuredContent.revisions.map((x) => [x.revision, x["rollback-of"], x.deployed]),
+    [[1, null, false], [2, null, false], [3, 1, true]]);
+  r = await call(client, "rollback", { revision: 9 });
+  assert.equal(r.isError, true);
+  assert.match(r.content[0].text, /no revision 9/);
+  ok(`rollback: a dry run with ${rbProgress.length} progress notifications, a real run kept as revision 3`);
+
+  // destroy: refused without confirm (and with another namespace); no command runs
+  const beforeDestroy = calls();
+  r = await call(client, "apply", { target: "destroy", dry_run: false });
+  assert.equal(r.isError, true);
+  assert.equal(JSON.parse(r.content[0].text).diagnostics.at(-1).rule, "not-confirmed");
+  r = await call(client, "apply", { target: "destroy", dry_run: false, confirm: "not-this-one" });
+  assert.equal(r.isError, true);
+  assert.equal(JSON.parse(r.content[0].text).diagnostics.at(-1).rule, "not-confirmed");
+  assert.equal(calls(), beforeDestroy, "the refused destroys called no fake");
+  assert.ok(existsSync(`${env.GX_WS}/.glyphoxa-deploy/deployed`), "the release is still deployed");
+  ok("destroy without confirm (or with another namespace) is refused and runs no command");
+
   // resources and templates
   const { resources } = await client.listResources();
-  assert.deepEqual(resources.map((x) => x.uri), ["glyphoxa://values", "glyphoxa://effective", "glyphoxa://validation"]);
+  assert.deepEqual(resources.map((x) => x.uri),
+    ["glyphoxa://values", "glyphoxa://effective", "glyphoxa://validation", "glyphoxa://history"]);
   const { resourceTemplates } = await client.listResourceTemplates();
   assert.deepEqual(resourceTemplates.map((x) => x.uriTemplate), ["glyphoxa://generated/{file}", "glyphoxa://scripts/{target}"]);
   for (const uri of [
@@ -163,6 +221,9 @@ async function main() {
   }
   const effective = JSON.parse((await client.readResource({ uri: "glyphoxa://effective" })).contents[0].text);
   assert.equal(effective.values.find((v) => v.path === "gateway/admin-key").value, "<redacted>");
+  const history = JSON.parse((await client.readResource({ uri: "glyphoxa://history" })).contents[0].text);
+  assert.equal(history.deployed, 3);
+  assert.equal(history.revisions.length, 3);
   await assert.rejects(client.readResource({ uri: "glyphoxa://generated/nope.yaml" }), /-32002|not found/i);
   ok("resources: list, templates, every read; an unknown URI is an error");
 

@@ -7,7 +7,8 @@
 #   - bytes that are not JSON (NUL bytes, invalid UTF-8, deep nesting, a last
 #     line without its newline): an error each, then the server goes on;
 #   - a closed stdout: the server stops at once, cancelling a running target
-#     (its process group is gone afterwards), and says so on stderr.
+#     (its process group is gone afterwards), and says so on stderr; the same
+#     with a rollback running (and no revision is kept for it).
 #
 #   tests/mcp/robust.sh BINARY
 set -uo pipefail
@@ -40,10 +41,15 @@ for ((i = 1; i <= 10000; i++)); do
     0) printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"validate",%s}}\n' "$i" "$meta" ;;
     1) printf '{"jsonrpc":"2.0","id":%d,"method":"tools/list","params":{%s}}\n' "$i" "$meta" ;;
     2) printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_values","arguments":{"paths":["core"]},%s}}\n' "$i" "$meta" ;;
-    3) printf '{"jsonrpc":"2.0","id":%d,"method":"resources/read","params":{"uri":"glyphoxa://validation",%s}}\n' "$i" "$meta" ;;
+    3) if ((i % 16 == 3)); then uri=glyphoxa://validation; else uri=glyphoxa://history; fi
+        printf '{"jsonrpc":"2.0","id":%d,"method":"resources/read","params":{"uri":"%s",%s}}\n' "$i" "$uri" "$meta" ;;
     4) printf '{"jsonrpc":"2.0","id":%d,"method":"prompts/get","params":{"name":"plan-apply","arguments":{"target":"status"},%s}}\n' "$i" "$meta" ;;
     5) printf '{"jsonrpc":"2.0","id":%d,"method":"nope"}\n' "$i" ;;
-    6) printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"describe_path","arguments":{"path":"core/namespace"},%s}}\n' "$i" "$meta" ;;
+    6) if ((i % 16 == 6)); then
+        printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"describe_path","arguments":{"path":"core/namespace"},%s}}\n' "$i" "$meta"
+    else
+        printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"history",%s}}\n' "$i" "$meta"
+    fi ;;
     7) printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list_components",%s}}\n{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":%d}}\n' "$i" "$meta" "$i" ;;
     esac
 done >"$work/burst.in"
@@ -116,6 +122,42 @@ if ((status == 0)) && grep -q "stdout is closed" "$work/closed.err" && [[ -z $al
 else
     bad "a closed stdout: status $status, processes left:${alive:- none}"
     tail -n 5 "$work/closed.err"
+fi
+
+# ---- a closed stdout, with a rollback running ----------------------------------------------
+# revision 1 comes from the command line's apply (its fakes log elsewhere), so that the
+# rollback's first kubectl call is the first of this log and hangs
+make_workspace "$work/closed-rb"
+mkdir -p "$work/fake-rb"
+(cd "$work/closed-rb" && PATH="$work/bin:$PATH" GX_FAKE_LOG="$work/fake-rb/setup" "$bin" apply \
+    </dev/null >/dev/null 2>&1)
+{
+    printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"rollback","arguments":{"revision":1,"dry_run":false},%s}}\n' "$meta"
+    for ((i = 2; i <= 400; i++)); do
+        printf '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"history",%s}}\n' "$i" "$meta"
+    done
+} >"$work/closed-rb.in"
+(
+    cd "$work/closed-rb" &&
+        PATH="$work/bin:$PATH" GX_FAKE_LOG="$work/fake-rb/log" GX_FAKE_HANG_ON=1 \
+            timeout 60 "$bin" mcp <"$work/closed-rb.in" 2>"$work/closed-rb.err" | head -c 1000 >/dev/null
+    exit "${PIPESTATUS[0]}"
+)
+status=$?
+sleep 1
+alive=""
+if [[ -s $work/fake-rb/log.hang.1 ]]; then
+    read -r -a pids <"$work/fake-rb/log.hang.1"
+    for p in "${pids[@]}"; do
+        kill -0 "$p" 2>/dev/null && alive+=" $p"
+    done
+fi
+if ((status == 0)) && [[ -s $work/fake-rb/log.hang.1 ]] && grep -q "stdout is closed" "$work/closed-rb.err" &&
+    [[ -z $alive && ! -e $work/closed-rb/.glyphoxa-deploy/history/2 ]]; then
+    ok "a closed stdout during a rollback: the server stopped, no process left, no revision kept"
+else
+    bad "a closed stdout during a rollback: status $status, processes left:${alive:- none}"
+    tail -n 5 "$work/closed-rb.err"
 fi
 
 echo "$passed passed, $failed failed"
