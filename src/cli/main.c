@@ -13,6 +13,11 @@
 
 #include "gx_cli.h"
 #include "mcp_main.h"
+#ifdef GX_NO_TUI /* the binary without the terminal UI (its size, for scripts/bench.sh) */
+static int gx_cmd_edit(gx_cli *cli) { return gx_cli_usage(cli, "this build has no terminal UI"); }
+#else
+#include "gx_tui_main.h"
+#endif
 #include "web_main.h"
 
 typedef struct gx_cli_command {
@@ -31,6 +36,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"version", gx_cmd_version},
     {"mcp", gx_cmd_mcp},           {"serve", gx_cmd_serve},
     {"history", gx_cmd_history},   {"rollback", gx_cmd_rollback},
+    {"edit", gx_cmd_edit},
 };
 
 static int (*gx_cli_entry(const char *name))(gx_cli *)

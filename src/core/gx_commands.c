@@ -200,6 +200,10 @@ static const gx_cmd_option gx_serve_opts[] = {
 static const char *const gx_serve_ex[] = {"glyphoxa-deploy -C prod serve",
                                           "glyphoxa-deploy serve --listen 127.0.0.1:0", NULL};
 
+/* ---- edit ---- */
+static const char *const gx_edit_ex[] = {"glyphoxa-deploy edit", "glyphoxa-deploy -C prod edit",
+                                         NULL};
+
 /* ---- history, rollback ---- */
 static const gx_cmd_arg gx_history_args[] = {
     {"diff A B", "show what changed from revision A to revision B", 0, 3, "diff"}, ARGS_END};
@@ -315,6 +319,14 @@ static const gx_command_info gx_commands[] = {
      "the command line is never overwritten. Stop it with Ctrl-C.",
      gx_serve_opts, NULL, gx_serve_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
+    {"edit", "edit the workspace in a full-screen terminal UI (menuconfig-like)", "edit",
+     "Opens the workspace in a full-screen terminal UI (needs a terminal of at least 80x24):\n"
+     "every section and path as a tree, search (/), help for a path (?), editors that check\n"
+     "the value as you type, the validation results (v), the components (c), undo (u) and\n"
+     "redo (Ctrl-R). s saves only what changed (comments kept), refused when the files\n"
+     "changed meanwhile (reload offered); q and Ctrl-C ask before unsaved edits are lost.\n"
+     "e exports, a runs an apply target (a dry run first). docs/tui.md lists every key.",
+     NULL, NULL, gx_edit_ex, GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES},
     {"history", "list the revisions kept of successful applies, or what changed between two",
      "history [--json] | history diff A B",
      "Every successful apply (default or infrastructure, not a dry run) keeps the applied\n"

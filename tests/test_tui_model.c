@@ -1,0 +1,716 @@
+/* test_tui_model — the terminal UI's model (src/tui/gx_tui_model.h) without a
+ * terminal: keys in, state and the drawn grid out. Each test gets a fresh
+ * workspace (gx_op_init, dev environment, bundled PostgreSQL) whose
+ * values.yaml carries an operator's comment. Covered: navigation, search
+ * ranking and jumps, each editor's inline validation (number with range,
+ * choice, masked secret, multi-line YAML with line:col), components, undo and
+ * redo, save (only what changed, the comment kept), save against a stale
+ * revision (nothing written, reload keeps the edits), quit and Ctrl-C with
+ * unsaved edits, the canvas with wide and combining characters, the small
+ * terminal message, and an apply dry run streamed through the recording
+ * fakes (tests/fakes). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gx_core.h"
+#include "gx_test_util.h"
+#include "gx_tui_model.h"
+
+typedef struct fx {
+    char dir[128];
+    char values[192];
+    gx_tui *m;
+} fx;
+
+static const char comment[] = "# keep two gateways for the demo (operator's note)\n";
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/tui-model.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    gx_session *s = gx_session_new(f->dir);
+    gx_init_request req = {.environment = "dev", .with_postgresql = true};
+    if (gx_op_init(s, &req, NULL) != GX_STATUS_OK)
+        return -1;
+    gx_session_free(s);
+    snprintf(f->values, sizeof f->values, "%s/values.yaml", f->dir);
+    /* the operator's comment and a value of their own */
+    size_t len;
+    char *text = gx_test_read_file(f->values, &len);
+    FILE *out = fopen(f->values, "w");
+    fprintf(out, "%sgateway:\n  %s  replica-count: 2\n", text, comment);
+    fclose(out);
+    free(text);
+    gx_diags diags = GX_DIAGS_INIT;
+    f->m = gx_tui_new(f->dir, &diags);
+    gx_diags_free(&diags);
+    if (!f->m)
+        return -1;
+    gx_tui_resize(f->m, 80, 24);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    gx_tui_free(f->m);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static void keys(gx_tui *m, const char *text)
+{
+    for (const char *p = text; *p; p++)
+        gx_tui_key(m, (unsigned char)*p);
+}
+
+/* Types UTF-8 text as code points. */
+static void type_utf8(gx_tui *m, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        uint32_t cp;
+        int n = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+        cp = n == 1 ? *p : (uint32_t)(*p & (0xff >> (n + 1)));
+        for (int i = 1; i < n; i++)
+            cp = (cp << 6) | (p[i] & 0x3f);
+        p += n;
+        gx_tui_key(m, cp);
+    }
+}
+
+/* The screen as text, rows joined with '\n'. */
+static char *screen(gx_tui *m, int w, int h)
+{
+    gx_tui_canvas c;
+    gx_tui_canvas_init(&c, w, h);
+    gx_tui_resize(m, w, h);
+    gx_tui_draw(m, &c);
+    size_t cap = (size_t)h * ((size_t)w * 4 + 2) + 1, n = 0;
+    char *out = malloc(cap);
+    for (int y = 0; y < h; y++) {
+        gx_tui_canvas_row(&c, y, out + n, cap - n);
+        n += strlen(out + n);
+        out[n++] = '\n';
+    }
+    out[n] = '\0';
+    gx_tui_canvas_free(&c);
+    return out;
+}
+
+static void assert_screen_has(gx_tui *m, const char *what)
+{
+    char *s = screen(m, 80, 24);
+    if (!strstr(s, what))
+        fail_msg("the screen lacks \"%s\":\n%s", what, s);
+    free(s);
+}
+
+/* Moves the tree cursor down until it stands on path (at most 400 keys). */
+static void walk_to(gx_tui *m, const char *section, const char *path)
+{
+    for (int i = 0; i < 400; i++) {
+        const char *s = gx_tui_cursor_section(m);
+        if (s && !strcmp(s, section)) {
+            gx_tui_key(m, GX_KEY_RIGHT); /* open it */
+            break;
+        }
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    for (int i = 0; i < 400; i++) {
+        const char *p = gx_tui_cursor_path(m);
+        if (p && !strcmp(p, path))
+            return;
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    fail_msg("did not reach %s", path);
+}
+
+/* ---- navigation ----------------------------------------------------------------- */
+
+static void test_navigation(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    assert_string_equal(gx_tui_cursor_section(m), "core");
+    gx_tui_key(m, GX_KEY_DOWN);
+    assert_string_equal(gx_tui_cursor_section(m), "gateway");
+    gx_tui_key(m, GX_KEY_ENTER); /* opens the section */
+    gx_tui_key(m, 'j');
+    assert_string_equal(gx_tui_cursor_path(m), "gateway/replica-count");
+    assert_screen_has(m, "replica-count");
+    assert_screen_has(m, "from values.yaml:");
+    gx_tui_key(m, GX_KEY_LEFT); /* to the section */
+    assert_string_equal(gx_tui_cursor_section(m), "gateway");
+    gx_tui_key(m, GX_KEY_LEFT); /* closes it */
+    gx_tui_key(m, 'j');
+    assert_string_equal(gx_tui_cursor_section(m), "worker");
+    gx_tui_key(m, 'k');
+    gx_tui_key(m, 'k');
+    gx_tui_key(m, 'k'); /* stays at the top */
+    assert_string_equal(gx_tui_cursor_section(m), "core");
+    gx_tui_key(m, GX_KEY_END);
+    assert_non_null(gx_tui_cursor_section(m));
+    /* help for a path: the facts describe and get --explain give */
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, '?');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_HELP);
+    assert_screen_has(m, "default:    shared: 3, dedicated: 1");
+    assert_screen_has(m, "range:      min 1");
+    assert_screen_has(m, "from:       values.yaml:");
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    /* the status line: workspace, results, unsaved edits, keys */
+    char *s = screen(m, 80, 24);
+    assert_non_null(strstr(s, f->dir));
+    assert_non_null(strstr(s, "0 blocking"));
+    assert_non_null(strstr(s, "saved"));
+    assert_non_null(strstr(s, "Enter edit"));
+    free(s);
+}
+
+/* ---- search ------------------------------------------------------------------------ */
+
+static void test_search_ranking(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    gx_tui_key(m, '/');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_SEARCH);
+    keys(m, "replica-count");
+    /* exact last segments first, in schema order */
+    assert_true(gx_tui_search_count(m) >= 2);
+    assert_string_equal(gx_tui_search_path(m, 0), "gateway/replica-count");
+    const char *second = gx_tui_search_path(m, 1);
+    assert_non_null(strstr(second, "replica-count"));
+    /* a path prefix ranks above a match in a description */
+    for (int i = 0; i < 13; i++)
+        gx_tui_key(m, GX_KEY_BACKSPACE);
+    keys(m, "gateway/rep");
+    assert_string_equal(gx_tui_search_path(m, 0), "gateway/replica-count");
+    for (int i = 0; i < 11; i++)
+        gx_tui_key(m, GX_KEY_BACKSPACE);
+    /* a word only descriptions hold: "omitted" (gateway/replica-count's) */
+    keys(m, "omitted when autoscaling");
+    assert_true(gx_tui_search_count(m) >= 1);
+    bool found = false;
+    for (size_t i = 0; i < gx_tui_search_count(m); i++)
+        found |= !strcmp(gx_tui_search_path(m, i), "gateway/replica-count");
+    assert_true(found);
+    assert_screen_has(m, "description");
+    /* a value: the comment's workspace sets replica-count to 2; values match too */
+    for (int i = 0; i < 24; i++)
+        gx_tui_key(m, GX_KEY_BACKSPACE);
+    keys(m, "ghcr.io");
+    assert_string_equal(gx_tui_search_path(m, 0), "core/image-repository");
+    /* Enter jumps to the result in the tree */
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    assert_string_equal(gx_tui_cursor_path(m), "core/image-repository");
+    /* nothing matches */
+    gx_tui_key(m, '/');
+    keys(m, "zzzqqq");
+    assert_int_equal(gx_tui_search_count(m), 0);
+    assert_screen_has(m, "nothing matches");
+}
+
+/* ---- editors ------------------------------------------------------------------------ */
+
+static void test_number_editor(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    walk_to(m, "gateway", "gateway/replica-count");
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    assert_int_equal(gx_tui_editor(m), GX_EDITOR_LINE);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "abc");
+    assert_non_null(gx_tui_editor_error(m));
+    assert_non_null(strstr(gx_tui_editor_error(m), "expected an integer"));
+    assert_screen_has(m, "error: gateway/replica-count: expected an integer");
+    /* Enter refuses what does not parse */
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "0"); /* parses, below the range: the rule says so as it is typed */
+    assert_non_null(gx_tui_editor_error(m));
+    assert_true(gx_tui_blocking(m) >= 1);
+    gx_tui_key(m, GX_KEY_BACKSPACE);
+    keys(m, "4");
+    assert_null(gx_tui_editor_error(m));
+    assert_screen_has(m, "ok: valid");
+    /* nothing changed yet: the editor's candidate is no edit */
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "4");
+    assert_screen_has(m, "1 unsaved");
+    /* Esc leaves a value as it was */
+    gx_tui_key(m, GX_KEY_ENTER);
+    keys(m, "99");
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "4");
+}
+
+static void test_choice_editor(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "core/topology"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_editor(m), GX_EDITOR_CHOICE);
+    assert_screen_has(m, "> shared");
+    gx_tui_key(m, GX_KEY_DOWN);
+    assert_screen_has(m, "> dedicated");
+    /* the candidate is validated as chosen: dedicated with 2 replicas is fine */
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_string_equal(gx_tui_value(m, "core/topology"), "dedicated");
+    /* the topology default follows: the worker's replica count of dedicated */
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    /* a bool: Space switches it in the tree */
+    assert_true(gx_tui_jump(m, "gateway/pod-anti-affinity"));
+    const char *before = gx_tui_value(m, "gateway/pod-anti-affinity");
+    bool was_true = !strcmp(before, "true");
+    gx_tui_key(m, ' ');
+    assert_string_equal(gx_tui_value(m, "gateway/pod-anti-affinity"), was_true ? "false" : "true");
+    assert_int_equal(gx_tui_unsaved(m), 2);
+}
+
+static void test_secret_editor(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/admin-key"));
+    assert_screen_has(m, "<redacted>");
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_editor(m), GX_EDITOR_SECRET);
+    keys(m, "hunter2hunter2hunter2hunter2hunter2");
+    char *s = screen(m, 80, 24);
+    assert_null(strstr(s, "hunter2"));
+    assert_non_null(strstr(s, "**********"));
+    free(s);
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    assert_string_equal(gx_tui_value(m, "gateway/admin-key"), "<redacted>");
+    assert_int_equal(gx_tui_key(m, 's'), true);
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    /* the secret went to secrets.yaml, never to values.yaml */
+    char path[256];
+    snprintf(path, sizeof path, "%s/secrets.yaml", f->dir);
+    char *secrets = gx_test_read_file(path, NULL);
+    char *values = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(secrets, "hunter2hunter2hunter2hunter2hunter2"));
+    assert_null(strstr(values, "hunter2"));
+    free(secrets);
+    free(values);
+}
+
+static void test_yaml_editor(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/node-selector"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_editor(m), GX_EDITOR_YAML);
+    gx_tui_key(m, GX_KEY_DELETE);
+    gx_tui_key(m, GX_KEY_DELETE); /* "{}" gone */
+    keys(m, "disktype: ssd");
+    gx_tui_key(m, GX_KEY_ENTER); /* a new line, not the end of the edit */
+    keys(m, "zone: a: b");
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    const char *err = gx_tui_editor_error(m);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "line 2:8:")); /* line:col of the text typed */
+    assert_screen_has(m, "error: line 2:8:");
+    gx_tui_key(m, GX_KEY_CTRL('s')); /* refused while it does not parse */
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    for (int i = 0; i < 4; i++)
+        gx_tui_key(m, GX_KEY_BACKSPACE);
+    keys(m, "eu-1");
+    assert_null(gx_tui_editor_error(m));
+    gx_tui_key(m, GX_KEY_CTRL('s'));
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    const char *v = gx_tui_value(m, "gateway/node-selector");
+    assert_non_null(strstr(v, "disktype: ssd"));
+    assert_non_null(strstr(v, "zone: eu-1"));
+}
+
+/* UTF-8 values: typed, shown by width, edited by character. */
+static void test_wide_characters(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "config/campaign/name"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    type_utf8(m, "冒険の書 🐉 cafe\xcc\x81!"); /* CJK, an emoji, e + combining acute */
+    gx_tui_key(m, GX_KEY_BACKSPACE);           /* "!" */
+    gx_tui_key(m, GX_KEY_BACKSPACE);           /* "é" with its mark */
+    type_utf8(m, "é");
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_string_equal(gx_tui_value(m, "config/campaign/name"), "冒険の書 🐉 café");
+    assert_screen_has(m, "冒険の書 🐉 café");
+    gx_tui_key(m, 's');
+    char *values = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(values, "冒険の書 🐉 café"));
+    free(values);
+    /* widths: wide characters two cells, combining marks none */
+    gx_tui_canvas c;
+    gx_tui_canvas_init(&c, 20, 1);
+    assert_int_equal(gx_tui_canvas_put(&c, 0, 0, "冒険", 20, 0), 4);
+    assert_int_equal(gx_tui_canvas_put(&c, 4, 0, "cafe\xcc\x81", 16, 0), 4);
+    assert_int_equal(gx_tui_canvas_put(&c, 8, 0, "\x1b[31m", 12, 0), 5); /* escapes shown as '?' */
+    char row[128];
+    gx_tui_canvas_row(&c, 0, row, sizeof row);
+    assert_string_equal(row, "冒険cafe\xcc\x81?[31m");
+    /* a wide character that does not fit is left out, not split */
+    gx_tui_canvas_clear(&c, 0);
+    assert_int_equal(gx_tui_canvas_put(&c, 17, 0, "ab冒", 3, 0), 2);
+    gx_tui_canvas_free(&c);
+    assert_int_equal(gx_tui_text_width("🐉x"), 3);
+}
+
+/* ---- components --------------------------------------------------------------------- */
+
+static void test_components(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_false(gx_tui_component_on(m, "autoscaling"));
+    gx_tui_key(m, 'c');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_COMPONENTS);
+    assert_screen_has(m, "mandatory");
+    /* the mandatory gateway stays on */
+    gx_tui_key(m, ' ');
+    assert_true(gx_tui_component_on(m, "gateway"));
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    for (int i = 0; i < 20; i++) {
+        char *s = screen(m, 80, 24);
+        bool at = strstr(s, "autoscaling: off") != NULL;
+        free(s);
+        if (at)
+            break;
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    gx_tui_key(m, ' ');
+    assert_true(gx_tui_component_on(m, "autoscaling"));
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    assert_screen_has(m, "+ unsaved");
+    /* switching it back is no edit any more */
+    gx_tui_key(m, ' ');
+    assert_false(gx_tui_component_on(m, "autoscaling"));
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    /* in the tree: Space on the component's section */
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_true(gx_tui_jump(m, "autoscaling/min-replicas") || gx_tui_jump(m, "autoscaling/max-replicas"));
+    gx_tui_key(m, GX_KEY_LEFT);
+    assert_string_equal(gx_tui_cursor_section(m), "autoscaling");
+    gx_tui_key(m, ' ');
+    assert_true(gx_tui_component_on(m, "autoscaling"));
+    gx_tui_key(m, 's');
+    char *values = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(values, "autoscaling: true"));
+    assert_non_null(strstr(values, comment));
+    free(values);
+}
+
+/* ---- undo, redo ---------------------------------------------------------------------- */
+
+static void test_undo_redo(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "5");
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "6");
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "6");
+    gx_tui_key(m, 'u');
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "5");
+    gx_tui_key(m, 'u');
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "2");
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    gx_tui_key(m, 'u'); /* nothing left */
+    assert_non_null(strstr(gx_tui_message(m), "nothing to undo"));
+    gx_tui_key(m, GX_KEY_CTRL('r'));
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "5");
+    gx_tui_key(m, GX_KEY_CTRL('r'));
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "6");
+    /* a new edit forgets what could be redone */
+    gx_tui_key(m, 'u');
+    gx_tui_key(m, 'd'); /* back to the default */
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "3");
+    gx_tui_key(m, GX_KEY_CTRL('r'));
+    assert_non_null(strstr(gx_tui_message(m), "nothing to redo"));
+    gx_tui_key(m, 'u');
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "5");
+}
+
+/* ---- save -------------------------------------------------------------------------- */
+
+static void test_save_keeps_comment(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    char *before = gx_test_read_file(f->values, NULL);
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "7");
+    gx_tui_key(m, GX_KEY_ENTER);
+    /* nothing written before s */
+    char *now = gx_test_read_file(f->values, NULL);
+    assert_string_equal(now, before);
+    free(now);
+    gx_tui_key(m, 's');
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    assert_non_null(strstr(gx_tui_message(m), "saved 1 edit"));
+    char *after = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(after, comment));
+    assert_non_null(strstr(after, "replica-count: 7"));
+    /* only that line changed */
+    char *expected = strdup(before);
+    char *at = strstr(expected, "replica-count: 2");
+    at[strlen("replica-count: ")] = '7';
+    assert_string_equal(after, expected);
+    free(expected);
+    free(before);
+    free(after);
+    assert_screen_has(m, "saved");
+}
+
+static void test_save_stale_revision(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "3");
+    gx_tui_key(m, GX_KEY_ENTER);
+    /* meanwhile someone changes the workspace from the command line */
+    gx_session *other = gx_session_new(f->dir);
+    gx_assignment a = {"core/namespace=elsewhere", false};
+    assert_int_equal(gx_op_set(other, &a, 1, NULL, NULL, NULL), GX_STATUS_OK);
+    gx_session_free(other);
+    char *theirs = gx_test_read_file(f->values, NULL);
+    gx_tui_key(m, 's');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_STALE);
+    assert_screen_has(m, "The files changed outside this editor");
+    char *now = gx_test_read_file(f->values, NULL);
+    assert_string_equal(now, theirs); /* nothing written */
+    free(now);
+    /* reload: their change is read, the edit stays on top */
+    gx_tui_key(m, 'r');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    assert_string_equal(gx_tui_value(m, "core/namespace"), "elsewhere");
+    assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "3");
+    gx_tui_key(m, 's');
+    assert_int_equal(gx_tui_unsaved(m), 0);
+    now = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(now, "namespace: elsewhere"));
+    assert_non_null(strstr(now, "replica-count: 3"));
+    assert_non_null(strstr(now, comment));
+    free(now);
+    free(theirs);
+}
+
+/* ---- quitting ---------------------------------------------------------------------------- */
+
+static void test_quit_with_unsaved_edits(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    char *before = gx_test_read_file(f->values, NULL);
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "8");
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, 'q');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_QUIT);
+    assert_screen_has(m, "Quit with 1 unsaved edit?");
+    gx_tui_key(m, GX_KEY_ESC); /* keep editing */
+    assert_false(gx_tui_done(m));
+    assert_int_equal(gx_tui_unsaved(m), 1);
+    gx_tui_key(m, GX_KEY_CTRL('c')); /* Ctrl-C asks the same */
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_QUIT);
+    assert_false(gx_tui_done(m));
+    gx_tui_key(m, 'x'); /* not an answer */
+    assert_false(gx_tui_done(m));
+    gx_tui_key(m, 'd'); /* discard */
+    assert_true(gx_tui_done(m));
+    char *after = gx_test_read_file(f->values, NULL);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+}
+
+static void test_quit_saving(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, 'd');
+    gx_tui_key(m, 'q');
+    gx_tui_key(m, 's');
+    assert_true(gx_tui_done(m));
+    char *after = gx_test_read_file(f->values, NULL);
+    assert_null(strstr(after, "replica-count"));
+    assert_non_null(strstr(after, "core:"));
+    free(after);
+}
+
+static void test_quit_without_edits(void **state)
+{
+    fx *f = *state;
+    gx_tui_key(f->m, 'q');
+    assert_true(gx_tui_done(f->m));
+}
+
+/* ---- the screen --------------------------------------------------------------------------- */
+
+static void test_small_terminal(void **state)
+{
+    fx *f = *state;
+    char *s = screen(f->m, 60, 20);
+    assert_non_null(strstr(s, "needs at least 80x24"));
+    assert_non_null(strstr(s, "this terminal is 60x20"));
+    free(s);
+    /* keys do nothing meanwhile; back at 80x24 the tree is there again */
+    gx_tui_key(f->m, GX_KEY_DOWN);
+    s = screen(f->m, 80, 24);
+    assert_non_null(strstr(s, "[+] core/"));
+    free(s);
+    s = screen(f->m, 120, 40);
+    assert_non_null(strstr(s, "[+] config/"));
+    free(s);
+}
+
+static void test_validation_panel(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, "0");
+    gx_tui_key(m, GX_KEY_ENTER); /* kept, though blocking */
+    assert_true(gx_tui_blocking(m) >= 1);
+    assert_screen_has(m, "!*+ replica-count");
+    assert_true(gx_tui_jump(m, "core/namespace"));
+    gx_tui_key(m, 'v');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_VALIDATION);
+    assert_screen_has(m, "gateway/replica-count");
+    for (int i = 0; i < 40; i++) {
+        char *s = screen(m, 80, 24);
+        bool at = strstr(s, "blocking V1 gateway/replica-count") != NULL;
+        free(s);
+        if (at)
+            break;
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    assert_string_equal(gx_tui_cursor_path(m), "gateway/replica-count");
+}
+
+/* An apply dry run, streamed, through the recording fakes on PATH. */
+static void test_apply_dry_run(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    char path[4096], log[256];
+    snprintf(path, sizeof path, "%s/tests/fakes:%s", GX_SOURCE_DIR, getenv("PATH"));
+    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    setenv("PATH", path, 1);
+    setenv("GX_FAKE_LOG", log, 1);
+    gx_tui_key(m, 'a');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_RUN);
+    assert_screen_has(m, "target:  default");
+    gx_tui_key(m, 'R'); /* no real run before a dry run */
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    assert_non_null(strstr(gx_tui_message(m), "dry run"));
+    gx_tui_key(m, GX_KEY_ENTER);
+    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
+        gx_tui_tick(m, 10);
+    assert_false(gx_tui_running(m));
+    bool kubectl = false, step = false, done = false;
+    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
+        const char *l = gx_tui_run_line(m, i);
+        kubectl |= strstr(l, "kubectl apply --server-side") != NULL;
+        step |= strstr(l, "[step 1/") != NULL;
+        done |= strstr(l, "dry run done (exit status 0)") != NULL;
+    }
+    assert_true(kubectl);
+    assert_true(step);
+    assert_true(done);
+    /* a dry run runs nothing: the fakes recorded no call */
+    assert_int_equal(access(log, F_OK), -1);
+    /* now the real run is offered, and asked for */
+    gx_tui_key(m, 'R');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_RUN_REAL);
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    /* with unsaved edits, apply asks to save first */
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    gx_tui_key(m, 'd');
+    gx_tui_key(m, 'a');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_SAVE_FIRST);
+    gx_tui_key(m, GX_KEY_ESC);
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    assert_int_equal(gx_tui_unsaved(m), 1);
+}
+
+int main(void)
+{
+    /* widths of CJK and emoji come from the locale, as in the tool */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "en_US.UTF-8");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_ranking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_number_editor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_choice_editor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_editor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_yaml_editor, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_components, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undo_redo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_keeps_comment, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_stale_revision, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quit_with_unsaved_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quit_saving, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quit_without_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_terminal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validation_panel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_dry_run, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
