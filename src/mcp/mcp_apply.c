@@ -391,7 +391,8 @@ static gx_mcp_run *gx_run_new(gx_mcp_request *r, const char *tool, const char *t
     return run;
 }
 
-/* Answers r for a run whose target did not start (st: how), and frees the run. */
+/* Answers r (isError, the diagnostics) for a run whose target did not
+ * start, and frees the run. */
 static void gx_run_not_started(gx_mcp_request *r, gx_mcp_run *run)
 {
     const char *first = NULL;
