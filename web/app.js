@@ -4,7 +4,7 @@
 
 const state = {
   csrf: '', revision: '', targets: [], sections: [], fields: {}, components: [],
-  values: {}, dirty: {}, results: [], validateTimer: 0, validateSeq: 0, run: null, source: null,
+  values: {}, dirty: {}, changed: [], results: [], validateTimer: 0, validateSeq: 0, run: null, source: null,
 };
 
 // ---- helpers ---------------------------------------------------------------------------
@@ -28,7 +28,9 @@ function banner(text, bad) {
   const b = document.getElementById('banner');
   b.textContent = '';
   if (!text) { b.hidden = true; return; }
-  if (typeof text === 'string') b.textContent = text; else b.append(text);
+  const t = el('div', { class: 'text' });
+  if (typeof text === 'string') t.textContent = text; else t.append(text);
+  b.append(t, el('button', { type: 'button', class: 'secondary', 'aria-label': 'Dismiss', text: '×', onclick: () => banner('') }));
   b.className = bad ? 'bad' : '';
   b.hidden = false;
 }
@@ -139,7 +141,8 @@ function fieldRow(f) {
   const meta = f.type + (f.secret ? ', secret (write-only)' : '') + range + ' · ' +
     (f.secret ? '' : defaults.join(' · ') + ' · ') + 'from ' + (v ? v.origin : '?') +
     (f.component ? ' · component ' + f.component : '');
-  const row = el('div', { class: 'field' + (off ? ' off' : '') + (state.dirty[f.path] !== undefined ? ' dirty' : ''),
+  const row = el('div', { class: 'field' + (off ? ' off' : '') + (state.dirty[f.path] !== undefined ? ' dirty' : '') +
+    (state.changed.includes(f.path) ? ' changed' : ''),
     id: fieldId(f.path), 'data-path': f.path, 'data-component': f.component || null },
   el('div', {},
     el('label', { for: id, text: f.display }, el('span', { class: 'path', text: f.path })),
@@ -242,6 +245,7 @@ function showResults(results, summary) {
 }
 
 async function save() {
+  banner('');
   const values = Object.assign({}, state.dirty);
   const before = {};
   for (const p in state.values) before[p] = JSON.stringify(state.values[p]);
@@ -249,20 +253,23 @@ async function save() {
   if (r.status === 409 && r.data.error.code === 'stale-revision') {
     await loadValues();
     const changed = Object.keys(state.values).filter((p) => before[p] !== JSON.stringify(state.values[p]));
+    state.changed = changed;
     const msg = el('div', {}, el('strong', { text: 'Not saved: the workspace changed since this page read it. ' }),
       'Changed meanwhile: ' + (changed.length ? changed.join(', ') : 'files of the workspace (no value differs)') +
       '. Your edits are kept: check them and save again.');
     banner(msg, true);
     renderSettings();
     scheduleValidate();
+    if (changed.length) focusField(changed[0]);
     return;
   }
   if (r.status !== 200) { banner('Not saved: ' + errorText(r), true); if (r.data && r.data.error && r.data.error.diagnostics) showResults(r.data.error.diagnostics); return; }
   state.dirty = {};
-  banner('Saved ' + Object.keys(values).length + ' value(s) to the workspace.');
+  state.changed = [];
   await loadValues();
   state.results = r.data.results;
   renderSettings();
+  banner('Saved ' + Object.keys(values).length + ' value(s) to the workspace.');
 }
 
 function discard() {
@@ -350,7 +357,10 @@ async function renderPreview() {
     const d = el('details', { class: 'pfile', 'data-state': f.state, open: f.state === 'changed' }, head);
     if (f.note) d.append(el('p', { class: 'meta', text: f.note }));
     if (f.diff) d.append(el('h3', { text: 'Diff against the last export' }), diffPre(f.diff));
-    if (f.content !== undefined) d.append(el('h3', { text: 'Content' }), el('pre', { text: f.content }));
+    if (f.content !== undefined) {
+      d.append(f.diff ? el('details', {}, el('summary', { text: 'Whole file' }), el('pre', { text: f.content }))
+        : el('pre', { text: f.content }));
+    }
     list.append(d);
   }
   m.append(el('div', { class: 'bar' }, el('button', { type: 'button', id: 'export', onclick: doExport, text: 'Export to the workspace' }),
@@ -400,6 +410,7 @@ async function startRun() {
   const out = document.getElementById('output');
   const st = document.getElementById('run-status');
   out.textContent = '';
+  st.removeAttribute('data-exit');
   st.textContent = 'Starting ' + target + (dry ? ' (dry run)…' : '…');
   st.className = '';
   const r = await api('POST', '/api/apply', body);
@@ -475,6 +486,7 @@ async function renderHistory() {
 const pages = { settings: renderSettings, components: renderComponents, preview: renderPreview, apply: renderApply, history: renderHistory };
 
 async function route() {
+  banner('');
   const name = (location.hash.slice(1).split('/')[0]) || 'settings';
   const page = pages[name] ? name : 'settings';
   for (const p of Object.keys(pages)) {
