@@ -10,7 +10,9 @@
 #     and an export with one changed file (it is removed before each run);
 #   - in-process renders per second on one core (bench_render);
 #   - peak resident set of export (wait4 ru_maxrss; /usr/bin/time -v beside it);
-#   - size of the stripped binary.
+#   - size of the stripped binary;
+#   - the terminal UI: keystroke to redraw with fresh validation (bench_tui), and
+#     what it adds to the stripped binary (against glyphoxa-deploy-notui).
 # Figures only: nothing here is a test, and it is not part of scripts/test.sh.
 # Exits non-zero only when setting up, building or running a benchmark fails.
 #
@@ -116,6 +118,19 @@ mcp_bytes=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/mcp/*.o | awk 'NR >
 echo "the MCP front end adds (src/mcp objects, text + data): $mcp_bytes bytes"
 
 echo
+echo "=== terminal UI: a keystroke that changes a value, to the redraw with fresh validation (bench/bench_tui.c)"
+tui_ws=$work/tui-ws
+make_workspace "$tui_ws"
+"$build/bench_tui" "$tui_ws" 1000 >"$work/tui.txt"
+cat "$work/tui.txt"
+cmake --build "$build" --target glyphoxa-deploy-notui >/dev/null
+strip -o "$work/with-tui" "$tool"
+strip -o "$work/without-tui" "$build/glyphoxa-deploy-notui"
+tui_added=$(($(stat -c %s "$work/with-tui") - $(stat -c %s "$work/without-tui")))
+tui_objs=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/tui/*.o | awk 'NR > 1 { n += $1 + $2 } END { print n }')
+echo "the terminal UI adds to the stripped binary: $tui_added bytes (src/tui objects, text + data: $tui_objs bytes; the rest is ncursesw and tinfo)"
+
+echo
 echo "=== cross-checks"
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -v "$tool" -C "$ws" export >/dev/null 2>"$work/time.txt"
@@ -159,3 +174,6 @@ row "peak RSS of export (ru_maxrss)" "$rss" KiB "<=" 4096
 row "stripped binary" "$stripped" bytes "<=" 2097152
 row "MCP: tools/call validate round trip (median)" "$(value validate_round_trip_median_us "$work/mcp.txt")" us "<=" 1000
 row "MCP: RSS growth over 10,000 requests" "$(value rss_growth_kib "$work/mcp.txt")" KiB "<=" 1023
+row "TUI: keystroke to redraw, validated (median)" "$(value keystroke_to_redraw_median_us "$work/tui.txt")" us "<=" 16000
+row "  99th percentile" "$(value keystroke_to_redraw_p99_us "$work/tui.txt")" us "<=" 16000
+row "  an edit kept (Enter) to redraw (median)" "$(value edit_to_redraw_median_us "$work/tui.txt")" us "<=" 16000
