@@ -126,7 +126,7 @@ static void gx_draw_frame(gx_tui *m, gx_tui_canvas *c)
 static void gx_draw_tree(gx_tui *m, gx_tui_canvas *c)
 {
     gx_put(c, 1, 1,
-           "* set  t topology default  - default  ! invalid  + unsaved  dim: component off",
+           "* set  t topology default  - default  ! invalid  ~ warning  + unsaved edit",
            c->w - 2, GX_A_DIM);
     int rows = gx_tui_pane_rows(m);
     if (m->cursor < m->top)
@@ -169,13 +169,14 @@ static void gx_draw_tree(gx_tui *m, gx_tui_canvas *c)
         for (size_t e = 0; e < m->nedits; e++)
             edited |= m->edits[e].kind != GX_TE_COMPONENT && m->edits[e].index == n->field;
         char mark[4];
-        mark[0] = s->blocking ? '!' : ' ';
+        mark[0] = s->blocking ? '!' : s->warnings ? '~' : ' ';
         mark[1] = s->is_default ? (s->layer && !strcmp(s->layer, "topology") ? 't' : '-') : '*';
         mark[2] = edited ? '+' : ' ';
         mark[3] = '\0';
         uint16_t a = base | (off ? GX_A_DIM : 0);
         gx_put(c, x, y, mark, 3, base | (s->blocking ? GX_A_RED | GX_A_BOLD
-                                         : edited ? GX_A_YELLOW : (off ? GX_A_DIM : 0)));
+                                         : s->warnings || edited ? GX_A_YELLOW
+                                         : (off ? GX_A_DIM : 0)));
         x += 4;
         gx_put(c, x, y, n->name, value_x - x - 1, a | (s->is_default ? 0 : GX_A_BOLD));
         char value[512];

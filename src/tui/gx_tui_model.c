@@ -790,6 +790,8 @@ static void gx_editor_accept(gx_tui *m)
     const gx_tui_field_state *s = &m->fs[m->ed_field];
     if (s->blocking)
         gx_msg(m, GX_A_RED, "%s changed (not saved), but blocking: %s", f->path, s->result);
+    else if (s->warnings)
+        gx_msg(m, GX_A_YELLOW, "%s changed (not saved); warning: %s", f->path, s->result);
     else
         gx_msg(m, GX_A_YELLOW, "%s changed (not saved yet: s saves)", f->path);
 }
