@@ -339,7 +339,9 @@ static bool gxg_emit_schema_h(const gxg_schema *s, const char *out_dir)
     fputs("extern const gx_field gx_fields[GX_FIELD_COUNT];\n"
           "extern const gx_component_info gx_components[GX_COMPONENT_COUNT];\n"
           "extern const gx_target_info gx_targets[GX_TARGET_COUNT];\n"
-          "extern const char *const gx_pattern_names[GX_PATTERN_END];\n\n"
+          "extern const char *const gx_pattern_names[GX_PATTERN_END];\n"
+          "/* Each pattern as an anchored ECMAScript regex (a JSON Schema pattern). */\n"
+          "extern const char *const gx_pattern_regexes[GX_PATTERN_END];\n\n"
           "/* Sets every field to its schema default, then to the topology default of\n"
           " * topology (a GX_CORE_TOPOLOGY_* value) where the schema gives one; components to\n"
           " * their defaults. Defaults point to static data: nothing to free. */\n"
@@ -477,6 +479,11 @@ static bool gxg_emit_schema_c(const gxg_schema *s, const char *out_dir)
     for (size_t i = 0; i < s->pattern_count; i++) {
         fputs(", ", c);
         gxg_c_string(c, s->patterns[i].name);
+    }
+    fputs("};\n\nconst char *const gx_pattern_regexes[GX_PATTERN_END] = {NULL", c);
+    for (size_t i = 0; i < s->pattern_count; i++) {
+        fputs(", ", c);
+        gxg_c_string(c, s->patterns[i].ecma);
     }
     fputs("};\n\n", c);
 

@@ -417,6 +417,86 @@ static void gxg_read_options(gxg_schema *s, yaml_node_t *tn, gxg_target *t)
 
 #define GXG_SEQ_COUNT(n) ((size_t)((n)->data.sequence.items.top - (n)->data.sequence.items.start))
 
+/* The re2c regex re as an anchored ECMAScript regex, for JSON Schema's
+ * "pattern": literals ('...' or "...") with the regex characters escaped,
+ * classes ([...]) and the operators ( ) | ? * + {n,m} . as they are,
+ * whitespace dropped. Anything else (a named definition) is refused with
+ * why: a schema must never carry a pattern that differs from the tool's. */
+static char *gxg_regex_to_ecma(const char *re, char *why, size_t why_size)
+{
+    size_t cap = 4 * strlen(re) + 16, n = 0;
+    char *out = gx_xmalloc(cap);
+    n += (size_t)snprintf(out, cap, "^(?:");
+    for (const char *p = re; *p;) {
+        char c = *p;
+        if (c == ' ' || c == '\t' || c == '\n') {
+            p++;
+        } else if (c == '\'' || c == '"') {
+            char quote = c;
+            p++;
+            while (*p && *p != quote) {
+                char lit = *p++;
+                if (lit == '\\') {
+                    if (*p == 'x' && p[1] && p[2]) { /* \xNN stays an escape */
+                        out[n++] = '\\';
+                        out[n++] = *p++;
+                        out[n++] = *p++;
+                        out[n++] = *p++;
+                        continue;
+                    }
+                    lit = *p ? *p++ : '\\';
+                    if (lit == 'n')
+                        lit = '\n';
+                    else if (lit == 't')
+                        lit = '\t';
+                }
+                if (strchr("\\^$.|?*+()[]{}/", lit))
+                    out[n++] = '\\';
+                out[n++] = lit;
+            }
+            if (*p != quote) {
+                snprintf(why, why_size, "an unterminated literal");
+                free(out);
+                return NULL;
+            }
+            p++;
+        } else if (c == '[') {
+            const char *start = p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p += *p == '\\' && p[1] ? 2 : 1;
+            if (*p != ']') {
+                snprintf(why, why_size, "an unterminated class");
+                free(out);
+                return NULL;
+            }
+            p++;
+            memcpy(out + n, start, (size_t)(p - start));
+            n += (size_t)(p - start);
+        } else if (strchr("()|?*+.", c)) {
+            out[n++] = c;
+            p++;
+        } else if (c == '{') {
+            while (*p && *p != '}')
+                out[n++] = *p++;
+            if (*p)
+                out[n++] = *p++;
+        } else {
+            snprintf(why, why_size,
+                     "'%c' cannot be carried into a JSON Schema pattern (use literals, classes "
+                     "and operators only)",
+                     c);
+            free(out);
+            return NULL;
+        }
+    }
+    memcpy(out + n, ")$", 3);
+    return out;
+}
+
 bool gxg_schema_read(gxg_schema *s, const char *file)
 {
     memset(s, 0, sizeof *s);
@@ -468,6 +548,10 @@ bool gxg_schema_read(gxg_schema *s, const char *file)
             pt->name = gx_xstrdup(name);
             pt->upper = gxg_ident(name, true);
             pt->regex = gx_xstrdup(re);
+            char why[160];
+            pt->ecma = gxg_regex_to_ecma(re, why, sizeof why);
+            if (!pt->ecma)
+                gxg_error(s, gxg_node(s, p->value), "pattern '%s': %s", name, why);
         }
     } else {
         gxg_error(s, pats ? pats : root, "'patterns' must be a mapping");

@@ -44,6 +44,8 @@ typedef struct gxg_field {
 
 typedef struct gxg_pattern {
     char *name, *upper, *regex;
+    char *ecma;       /* the same as an anchored ECMAScript regex (JSON Schema's
+                       * pattern): "^(?:...)$" */
 } gxg_pattern;
 
 typedef struct gxg_component {

@@ -37,6 +37,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"mcp", gx_cmd_mcp},           {"serve", gx_cmd_serve},
     {"history", gx_cmd_history},   {"rollback", gx_cmd_rollback},
     {"edit", gx_cmd_edit},
+    {"schema", gx_cmd_schema},
 };
 
 static int (*gx_cli_entry(const char *name))(gx_cli *)

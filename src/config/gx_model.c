@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gx_helm.h"
 #include "gx_utf8.h"
 #include "gx_yamlout.h"
 #include "gx_text.h"
@@ -39,6 +40,10 @@ static bool gx_is_branch(const char *prefix)
 
 const char *gx_field_suggest(const char *path)
 {
+    /* a Helm-style path of the old chart ("gateway.replicaCount") */
+    gx_helm_match hm;
+    if (gx_helm_match_path(path, &hm))
+        return hm.field >= 0 ? gx_fields[hm.field].path : NULL;
     const char *best = NULL;
     size_t best_distance = (size_t)-1;
     size_t len = strlen(path);
@@ -83,11 +88,51 @@ const char *gx_field_suggest(const char *path)
 
 void gx_field_unknown_hint(const char *path, char *hint, size_t size)
 {
+    gx_helm_match hm;
+    if (*path && gx_helm_match_path(path, &hm)) {
+        const char *chart = hm.key ? " (a key of the old Helm chart)" : "";
+        if (hm.field >= 0)
+            snprintf(hint, size, "did you mean '%s'?%s", gx_fields[hm.field].path, chart);
+        else if (hm.component >= 0)
+            snprintf(hint, size,
+                     "%s is a component here, switched on and off as a whole: did you mean the "
+                     "component '%s'? (in values.yaml: components: {%s: true})",
+                     gx_components[hm.component].name, gx_components[hm.component].name,
+                     gx_components[hm.component].name);
+        else if (hm.key && hm.key->kind == GX_HELM_DROPPED)
+            snprintf(hint, size, "'%.100s' is a key of the old Helm chart with no path here: %s",
+                     hm.key->key, hm.key->note ? hm.key->note : "it is not carried over");
+        else if (hm.key && hm.key->note)
+            snprintf(hint, size, "'%.100s' is a key of the old Helm chart: %s; import helm "
+                     "carries it over", hm.key->key, hm.key->note);
+        else
+            snprintf(hint, size, "'%.100s' is a key of the old Helm chart; import helm carries "
+                     "it over", hm.key ? hm.key->key : path);
+        return;
+    }
     const char *suggestion = *path ? gx_field_suggest(path) : NULL;
     if (suggestion)
         snprintf(hint, size, "did you mean '%s'?", suggestion);
     else
         snprintf(hint, size, "the list of paths shows every path");
+}
+
+void gx_field_unknown_remedy(const char *path, gx_remedy *remedy)
+{
+    gx_helm_match hm;
+    const char *near = NULL;
+    if (*path && gx_helm_match_path(path, &hm)) {
+        if (hm.component >= 0 && hm.field < 0) {
+            remedy->kind = GX_REMEDY_ENABLE;
+            remedy->arg = gx_components[hm.component].name;
+            return;
+        }
+        near = hm.field >= 0 ? gx_fields[hm.field].path : NULL;
+    } else if (*path) {
+        near = gx_field_suggest(path);
+    }
+    remedy->kind = near ? GX_REMEDY_SET : GX_REMEDY_LIST_PATHS;
+    remedy->arg = near;
 }
 
 /* ---- value conversion ------------------------------------------------------- */
@@ -376,7 +421,13 @@ static bool gx_read_components(gx_layer *layer, const gx_node *node, gx_diags *d
         const gx_node *key = node->keys[i], *value = node->items[i];
         int c = gx_component_find(key->text);
         if (c < 0) {
-            char hint[512] = "known components:";
+            char hint[512];
+            int near = gx_component_suggest(key->text);
+            if (near >= 0)
+                snprintf(hint, sizeof hint, "did you mean '%s'? known components:",
+                         gx_components[near].name);
+            else
+                snprintf(hint, sizeof hint, "known components:");
             for (int k = 0; k < GX_COMPONENT_COUNT; k++) {
                 strncat(hint, " ", sizeof hint - strlen(hint) - 1);
                 strncat(hint, gx_components[k].name, sizeof hint - strlen(hint) - 1);
@@ -534,7 +585,12 @@ bool gx_layer_set_arg(gx_arena *arena, gx_layer *layer, const char *arg, gx_diag
     if (field < 0) {
         char hint[600];
         gx_field_unknown_hint(path, hint, sizeof hint);
-        gx_diags_add(diags, GX_CODE_UNKNOWN_PATH, NULL, 0, 0, hint, "unknown path '%.80s'", path);
+        gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_UNKNOWN_PATH, NULL,
+                                   "unknown path '%.80s'", path);
+        if (d) {
+            d->hint = gx_diags_strdup(diags, hint);
+            gx_field_unknown_remedy(path, &d->remedy);
+        }
         return false;
     }
     gx_value v;

@@ -83,8 +83,15 @@ int gx_field_find(const char *path);
 const char *gx_field_suggest(const char *path);
 
 /* Writes the hint for an unknown path into hint (size bytes): "did you mean
- * 'X'?" with the nearest known path, or where the list of paths is. */
+ * 'X'?" with the nearest known path, or where the list of paths is. A
+ * Helm-style path of the old chart (gx_helm.h) gets the path or the
+ * component it names ("postgresql.enabled": the component postgresql). */
 void gx_field_unknown_hint(const char *path, char *hint, size_t size);
+
+/* The remedy for an unknown path: set the nearest path (arg; no value),
+ * enable the component a Helm-style switch names, or look the paths up.
+ * arg points to static data. */
+void gx_field_unknown_remedy(const char *path, gx_remedy *remedy);
 
 /* The index of the component named name, or -1. */
 int gx_component_find(const char *name);

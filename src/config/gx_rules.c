@@ -1284,103 +1284,97 @@ static void gx_check_tolerations(const gx_shape_ctx *c, const gx_node *n)
 }
 
 /* Declared shapes of the application's own structures (MCP servers, NPCs): a
- * small description table walked by one checker. */
-typedef enum gx_vkind {
-    GX_V_STRING,   /* any scalar (the application reads it as a string) */
-    GX_V_NUMBER,   /* a YAML int or float */
-    GX_V_BOOL,     /* true / false */
-    GX_V_STRLIST,  /* list of scalars */
-    GX_V_STRMAP,   /* map of scalar values */
-    GX_V_OBJECT,   /* map of the keys in sub */
-    GX_V_OBJLIST   /* list of maps of the keys in sub */
-} gx_vkind;
-
-typedef struct gx_object_desc gx_object_desc;
-
-typedef struct gx_key_desc {
-    const char *name;
-    gx_vkind kind;
-    const gx_object_desc *sub;
-} gx_key_desc;
-
-struct gx_object_desc {
-    const char *what;      /* "an NPC" */
-    const char *key_names; /* "name, personality, …" */
-    const gx_key_desc *keys;
-    size_t count;
-};
+ * small description table (gx_rules.h) walked by one checker. */
 
 #define GX_DESC(what, names, keys) {what, names, keys, sizeof keys / sizeof *keys}
+#define GX_KEY(name, kind, sub) {name, kind, sub, NULL, NULL, NULL, false}
+
+/* The choices of NPC and MCP server keys (V16, V17); empty is allowed where
+ * the rule allows it. */
+static const char *const gx_transports[] = {"stdio", "streamable-http", NULL};
+static const char *const gx_engines[] = {"cascaded", "s2s", "sentence_cascade", NULL};
+static const char *const gx_budget_tiers[] = {"fast", "standard", "deep", NULL};
+static const char *const gx_cascade_modes[] = {"off", "auto", "always", NULL};
 
 static const gx_key_desc gx_oauth_keys[] = {
-    {"client_id", GX_V_STRING, NULL},
-    {"client_secret", GX_V_STRING, NULL},
-    {"token_url", GX_V_STRING, NULL},
-    {"scopes", GX_V_STRLIST, NULL},
+    GX_KEY("client_id", GX_V_STRING, NULL),
+    GX_KEY("client_secret", GX_V_STRING, NULL),
+    GX_KEY("token_url", GX_V_STRING, NULL),
+    GX_KEY("scopes", GX_V_STRLIST, NULL),
 };
 static const gx_object_desc gx_oauth_desc =
     GX_DESC("an OAuth block", "client_id, client_secret, token_url, scopes", gx_oauth_keys);
 
 static const gx_key_desc gx_auth_keys[] = {
-    {"token", GX_V_STRING, NULL},
-    {"oauth", GX_V_OBJECT, &gx_oauth_desc},
+    GX_KEY("token", GX_V_STRING, NULL),
+    GX_KEY("oauth", GX_V_OBJECT, &gx_oauth_desc),
 };
 static const gx_object_desc gx_auth_desc = GX_DESC("an auth block", "token, oauth", gx_auth_keys);
 
 static const gx_key_desc gx_mcp_server_keys[] = {
-    {"name", GX_V_STRING, NULL},    {"transport", GX_V_STRING, NULL},
-    {"command", GX_V_STRING, NULL}, {"url", GX_V_STRING, NULL},
-    {"auth", GX_V_OBJECT, &gx_auth_desc}, {"env", GX_V_STRMAP, NULL},
+    {"name", GX_V_STRING, NULL, NULL, NULL, NULL, true},
+    {"transport", GX_V_STRING, NULL, gx_transports, NULL, NULL, true},
+    GX_KEY("command", GX_V_STRING, NULL), GX_KEY("url", GX_V_STRING, NULL),
+    GX_KEY("auth", GX_V_OBJECT, &gx_auth_desc), GX_KEY("env", GX_V_STRMAP, NULL),
 };
 static const gx_object_desc gx_mcp_server_desc =
     GX_DESC("an MCP server", "name, transport, command, url, auth, env", gx_mcp_server_keys);
 
 static const gx_key_desc gx_voice_keys[] = {
-    {"provider", GX_V_STRING, NULL},
-    {"voice_id", GX_V_STRING, NULL},
-    {"pitch_shift", GX_V_NUMBER, NULL},
-    {"speed_factor", GX_V_NUMBER, NULL},
+    GX_KEY("provider", GX_V_STRING, NULL),
+    GX_KEY("voice_id", GX_V_STRING, NULL),
+    {"pitch_shift", GX_V_NUMBER, NULL, NULL, "-10", "10", false},
+    {"speed_factor", GX_V_NUMBER, NULL, NULL, "0.5", "2", false},
 };
 static const gx_object_desc gx_voice_desc =
     GX_DESC("a voice", "provider, voice_id, pitch_shift, speed_factor", gx_voice_keys);
 
 static const gx_key_desc gx_cascade_keys[] = {
-    {"fast_model", GX_V_STRING, NULL},
-    {"strong_model", GX_V_STRING, NULL},
-    {"opener_instruction", GX_V_STRING, NULL},
+    GX_KEY("fast_model", GX_V_STRING, NULL),
+    GX_KEY("strong_model", GX_V_STRING, NULL),
+    GX_KEY("opener_instruction", GX_V_STRING, NULL),
 };
 static const gx_object_desc gx_cascade_desc =
     GX_DESC("a cascade block", "fast_model, strong_model, opener_instruction", gx_cascade_keys);
 
 static const gx_key_desc gx_relationship_keys[] = {
-    {"target_id", GX_V_STRING, NULL},
-    {"target_name", GX_V_STRING, NULL},
-    {"type", GX_V_STRING, NULL},
-    {"bidirectional", GX_V_BOOL, NULL},
+    GX_KEY("target_id", GX_V_STRING, NULL),
+    GX_KEY("target_name", GX_V_STRING, NULL),
+    GX_KEY("type", GX_V_STRING, NULL),
+    GX_KEY("bidirectional", GX_V_BOOL, NULL),
 };
 static const gx_object_desc gx_relationship_desc =
     GX_DESC("a relationship", "target_id, target_name, type, bidirectional",
             gx_relationship_keys);
 
 static const gx_key_desc gx_npc_keys[] = {
-    {"name", GX_V_STRING, NULL},
-    {"personality", GX_V_STRING, NULL},
-    {"voice", GX_V_OBJECT, &gx_voice_desc},
-    {"engine", GX_V_STRING, NULL},
-    {"knowledge_scope", GX_V_STRLIST, NULL},
-    {"tools", GX_V_STRLIST, NULL},
-    {"budget_tier", GX_V_STRING, NULL},
-    {"cascade_mode", GX_V_STRING, NULL},
-    {"cascade", GX_V_OBJECT, &gx_cascade_desc},
-    {"relationships", GX_V_OBJLIST, &gx_relationship_desc},
-    {"gm_helper", GX_V_BOOL, NULL},
-    {"address_only", GX_V_BOOL, NULL},
+    {"name", GX_V_STRING, NULL, NULL, NULL, NULL, true},
+    GX_KEY("personality", GX_V_STRING, NULL),
+    GX_KEY("voice", GX_V_OBJECT, &gx_voice_desc),
+    {"engine", GX_V_STRING, NULL, gx_engines, NULL, NULL, false},
+    GX_KEY("knowledge_scope", GX_V_STRLIST, NULL),
+    GX_KEY("tools", GX_V_STRLIST, NULL),
+    {"budget_tier", GX_V_STRING, NULL, gx_budget_tiers, NULL, NULL, false},
+    {"cascade_mode", GX_V_STRING, NULL, gx_cascade_modes, NULL, NULL, false},
+    GX_KEY("cascade", GX_V_OBJECT, &gx_cascade_desc),
+    GX_KEY("relationships", GX_V_OBJLIST, &gx_relationship_desc),
+    GX_KEY("gm_helper", GX_V_BOOL, NULL),
+    GX_KEY("address_only", GX_V_BOOL, NULL),
 };
 static const gx_object_desc gx_npc_desc =
     GX_DESC("an NPC",
             "name, personality, voice, engine, knowledge_scope, tools, budget_tier, "
             "cascade_mode, cascade, relationships, gm_helper, address_only",
             gx_npc_keys);
+
+const gx_object_desc *gx_shape_item(gx_shape shape)
+{
+    switch (shape) {
+    case GX_SHAPE_MCP_SERVERS: return &gx_mcp_server_desc;
+    case GX_SHAPE_NPCS: return &gx_npc_desc;
+    default: return NULL;
+    }
+}
 
 static void gx_check_object(const gx_shape_ctx *c, const char *where, const gx_node *n,
                             const gx_object_desc *d);
@@ -1685,10 +1679,6 @@ static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         gx_fix_at(out, d, item, path);
     }
 }
-
-static const char *const gx_engines[] = {"cascaded", "s2s", "sentence_cascade", NULL};
-static const char *const gx_budget_tiers[] = {"fast", "standard", "deep", NULL};
-static const char *const gx_cascade_modes[] = {"off", "auto", "always", NULL};
 
 /* Checks that the string value of key is empty or one of set. */
 static void gx_v17_choice(const gx_node *item, const char *key, const char *const *set,

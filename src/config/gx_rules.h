@@ -77,6 +77,42 @@ gx_diag *gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char 
                        gx_severity severity, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* The declared shapes of the application's own structures (MCP servers,
+ * NPCs) as data: the V15 checker walks them, and the JSON Schema of the
+ * values (gx_core_json_schema) is written from them. */
+typedef enum gx_vkind {
+    GX_V_STRING,   /* any scalar (the application reads it as a string) */
+    GX_V_NUMBER,   /* a YAML int or float */
+    GX_V_BOOL,     /* true / false */
+    GX_V_STRLIST,  /* list of scalars */
+    GX_V_STRMAP,   /* map of scalar values */
+    GX_V_OBJECT,   /* map of the keys in sub */
+    GX_V_OBJLIST   /* list of maps of the keys in sub */
+} gx_vkind;
+
+typedef struct gx_object_desc gx_object_desc;
+
+typedef struct gx_key_desc {
+    const char *name;
+    gx_vkind kind;
+    const gx_object_desc *sub;
+    const char *const *choices; /* GX_V_STRING: the values V16/V17 allow besides the empty
+                                 * one (NULL-terminated); NULL: any */
+    const char *min, *max;      /* GX_V_NUMBER: the range V17 allows, as text; NULL: any */
+    bool required;              /* V16/V17 need it set and not empty (a name, a transport) */
+} gx_key_desc;
+
+struct gx_object_desc {
+    const char *what;      /* "an NPC" */
+    const char *key_names; /* "name, personality, …" */
+    const gx_key_desc *keys;
+    size_t count;
+};
+
+/* The item of a list-of-objects shape: an MCP server (GX_SHAPE_MCP_SERVERS)
+ * or an NPC (GX_SHAPE_NPCS); NULL for every other shape. */
+const gx_object_desc *gx_shape_item(gx_shape shape);
+
 /* "blocking" or "warning" (for printing and --json). */
 const char *gx_severity_name(gx_severity severity);
 

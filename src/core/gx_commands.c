@@ -227,6 +227,17 @@ static const gx_cmd_arg gx_rollback_args[] = {
 static const char *const gx_rollback_ex[] = {"glyphoxa-deploy rollback --dry-run",
                                              "glyphoxa-deploy rollback 3", NULL};
 
+/* ---- schema ---- */
+static const gx_cmd_option gx_schema_opts[] = {
+    {"--json-schema", NULL, GX_OPT_FLAG, NULL,
+     "print the JSON Schema (draft 2020-12) of values.yaml and secrets.yaml (the default and "
+     "only format)",
+     NULL},
+    END,
+};
+static const char *const gx_schema_ex[] = {
+    "glyphoxa-deploy schema --json-schema > values.schema.json", NULL};
+
 static const gx_command_info gx_commands[] = {
     {"init", "write a new workspace (values.yaml) that validates",
      "init [--topology shared|dedicated] [--namespace NS] [--release NAME]\n"
@@ -344,6 +355,14 @@ static const gx_command_info gx_commands[] = {
      "the deployed one. --dry-run prints the commands and records nothing.",
      gx_rollback_opts, gx_rollback_args, gx_rollback_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"schema", "print the JSON Schema of values.yaml (for editors)", "schema [--json-schema]",
+     "Prints a JSON Schema (draft 2020-12) of values.yaml and secrets.yaml, written from the\n"
+     "compiled-in schema: every path with its type, default, description, choices, range and\n"
+     "pattern, the components map, and the shapes of structured values (tolerations, NPCs,\n"
+     "MCP servers, provider options). init writes a copy to .glyphoxa-deploy/values.schema.json\n"
+     "and points values.yaml at it (# yaml-language-server: $schema=...), so editors with the\n"
+     "YAML language server complete and check values. The cross-value rules stay with validate.",
+     gx_schema_opts, NULL, gx_schema_ex, 0},
 };
 
 size_t gx_core_command_count(void) { return sizeof gx_commands / sizeof gx_commands[0]; }

@@ -13,6 +13,10 @@
 
 #define GX_VALUES_FILE "values.yaml"
 #define GX_SECRETS_FILE "secrets.yaml"
+/* The JSON Schema of the values (gx_core_json_schema), for editors: values.yaml
+ * names it in its first line (# yaml-language-server: $schema=...), relative
+ * to the workspace. */
+#define GX_SCHEMA_FILE ".glyphoxa-deploy/values.schema.json"
 
 typedef struct gx_session_set {
     char *text;     /* "PATH=VALUE" or "PATH=FILE" */
@@ -155,6 +159,14 @@ gx_status gx_status_of(const gx_diags *diags);
 
 /* A JSON string of s (NULL: ""); bytes that are not valid UTF-8 become U+FFFD. */
 json_t *gx_json_text(const char *s);
+
+/* The JSON form of a typed value of field: strings, integers, booleans, enum
+ * choices, objects of strings, arrays of strings, structured values as JSON. */
+json_t *gx_json_typed(int field, gx_value v);
+
+/* Writes the JSON Schema to GX_SCHEMA_FILE of the workspace (a FILE event);
+ * false with a diagnostic. The caller holds the workspace lock. */
+bool gx_core_write_schema_file(gx_session *s, const gx_sink *sink, gx_diags *diags);
 
 /* Copies diags into the session arena as a list (for results returned). */
 gx_diags *gx_core_keep_diags(gx_session *s, const gx_diags *diags);

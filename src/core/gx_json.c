@@ -91,7 +91,7 @@ static json_t *gx_node_json(const gx_node *node)
     return json_null();
 }
 
-static json_t *gx_typed_json(int field, gx_value v)
+json_t *gx_json_typed(int field, gx_value v)
 {
     const gx_field *f = &gx_fields[field];
     switch (f->type) {
@@ -124,7 +124,7 @@ json_t *gx_json_value(gx_session *s, const gx_value_info *v, bool with_origin)
     json_object_set_new(o, "path", json_string(v->path));
     json_object_set_new(o, "value", v->redacted || !m
                                         ? json_null()
-                                        : gx_typed_json(v->field, gx_core_shown_value(s, v)));
+                                        : gx_json_typed(v->field, gx_core_shown_value(s, v)));
     if (v->secret)
         json_object_set_new(o, "secret", json_true());
     if (with_origin)

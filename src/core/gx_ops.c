@@ -7,6 +7,7 @@
 #include "gx_core_internal.h"
 #include "gx_edit.h"
 #include "gx_files.h"
+#include "gx_helm.h"
 #include "gx_node.h"
 #include "gx_rules.h"
 #include "gx_schema.h"
@@ -274,6 +275,7 @@ gx_status gx_op_validate(gx_session *s, const gx_sink *sink, gx_validation *out)
 /* ---- writes ---------------------------------------------------------------------------- */
 
 static const char gx_values_banner[] =
+    "# yaml-language-server: $schema=" GX_SCHEMA_FILE "\n"
     "# glyphoxa-deploy values: only what differs from the defaults; no secrets\n"
     "# (those are in secrets.yaml). Edit with `glyphoxa-deploy set PATH=VALUE`;\n"
     "# see `glyphoxa-deploy list paths`.\n";
@@ -580,12 +582,7 @@ gx_status gx_op_component(gx_session *s, const char *const *names, size_t count,
     for (size_t i = 0; i < count; i++) {
         int c = gx_component_find(names[i]);
         if (c < 0) {
-            gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_UNKNOWN_COMPONENT, NULL,
-                                       "unknown component '%.80s'", names[i]);
-            if (d) {
-                d->hint = "the component list shows every component";
-                d->remedy.kind = GX_REMEDY_LIST_COMPONENTS;
-            }
+            gx_component_unknown(&diags, names[i], enable ? GX_REMEDY_ENABLE : GX_REMEDY_DISABLE);
         } else if (!enable && gx_components[c].mandatory) {
             gx_diags_push(&diags, GX_BLOCKING, GX_CODE_MANDATORY_COMPONENT, NULL,
                           "component '%s' is mandatory and cannot be disabled",
@@ -636,6 +633,32 @@ static bool gx_init_set(gx_session *s, gx_layer *layer, const char *path, const 
                             diags);
 }
 
+bool gx_core_write_schema_file(gx_session *s, const gx_sink *sink, gx_diags *diags)
+{
+    json_t *schema = NULL;
+    if (gx_core_json_schema(&schema) != GX_STATUS_OK || !schema) {
+        gx_diags_add(diags, GX_CODE_GENERIC, NULL, 0, 0, NULL, "the JSON Schema cannot be made");
+        return false;
+    }
+    char *text = json_dumps(schema, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(schema);
+    if (!text) {
+        gx_diags_add(diags, GX_CODE_GENERIC, NULL, 0, 0, NULL, "the JSON Schema cannot be made");
+        return false;
+    }
+    size_t len = strlen(text);
+    char *data = gx_arena_alloc(s->arena, len + 2);
+    memcpy(data, text, len);
+    data[len++] = '\n';
+    free(text);
+    const char *path = gx_core_path(s, GX_SCHEMA_FILE);
+    if (!gx_mkdir_p(gx_core_path(s, GX_STATE_DIR), 0700, diags) ||
+        !gx_file_write_atomic(path, data, len, 0644, false, diags))
+        return false;
+    gx_emit_file(sink, path, 0644, true);
+    return true;
+}
+
 gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *sink)
 {
     gx_diags diags = GX_DIAGS_INIT;
@@ -680,6 +703,8 @@ gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *s
     fresh.secrets_path = gx_core_path(s, GX_SECRETS_FILE);
     if (ok)
         ok = gx_write_workspace(s, &fresh, layer, NULL, sink, &diags);
+    if (ok)
+        ok = gx_core_write_schema_file(s, sink, &diags);
     static const char gitignore[] =
         "# written by glyphoxa-deploy init: secrets, rendered output, tool state and the\n"
         "# temporary files of interrupted writes stay out of git\n"

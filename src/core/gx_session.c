@@ -66,13 +66,7 @@ void gx_core_unknown_path(gx_diags *diags, const char *path)
     if (!d)
         return;
     d->hint = gx_diags_strdup(diags, hint);
-    const char *near = gx_field_suggest(path);
-    if (near) {
-        d->remedy.kind = GX_REMEDY_SET;
-        d->remedy.arg = near;
-    } else {
-        d->remedy.kind = GX_REMEDY_LIST_PATHS;
-    }
+    gx_field_unknown_remedy(path, &d->remedy);
 }
 
 size_t gx_core_component_count(void) { return GX_COMPONENT_COUNT; }
