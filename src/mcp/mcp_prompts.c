@@ -177,7 +177,8 @@ static void gx_plan(gx_mcp_request *r, const char *name)
     gx_buf_printf(&b, "It %s, and its time limit is %d seconds.\n",
                   ti->pre_export ? "validates and exports first (generated/ and scripts/ are "
                                    "rewritten)"
-                                 : "acts on the last export (its namespace and release)",
+                                 : "acts on the deployed release (its namespace and release; "
+                                   "before the first deploy, on the last export)",
                   ti->timeout_seconds);
     if (destructive)
         gx_buf_puts(&b, "This target is destructive: it takes the running service down.\n");
@@ -187,14 +188,17 @@ static void gx_plan(gx_mcp_request *r, const char *name)
                   "2. %s\n"
                   "3. Call apply with target %s and dry_run true (the default): explain the "
                   "commands it would run, in order.\n"
-                  "4. Ask me to confirm%s before calling apply with dry_run false. Follow its "
-                  "progress and report the exit status; on a failure show the last output "
+                  "4. Ask me to confirm%s before calling apply with dry_run false%s. Follow "
+                  "its progress and report the exit status; on a failure show the last output "
                   "lines.",
                   ti->pre_export ? "Call preview_export and summarise what changes against the "
                                    "last export."
-                                 : "Call preview_export with content false to see what the "
-                                   "last export holds.",
-                  ti->name, destructive ? " explicitly, naming the namespace and release," : "");
+                                 : "Call history to see which revision is deployed (what "
+                                   "the target acts on).",
+                  ti->name, destructive ? " explicitly, naming the namespace and release," : "",
+                  strcmp(ti->name, "destroy") ? ""
+                                              : " and confirm set to the namespace I confirmed "
+                                                "(without it destroy is refused)");
     gx_prompt_reply(r, "Plan an apply", &b);
 }
 
