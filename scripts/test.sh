@@ -35,6 +35,7 @@ step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically l
 step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
 step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "MCP server: the TypeScript SDK client end to end" tests/mcp/e2e.sh build/glyphoxa-deploy
+step "terminal UI: the real binary in tmux (tests/tui/e2e.sh)" tests/tui/e2e.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "golden renders, pod requirements, Kubernetes conformance" \
     env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh

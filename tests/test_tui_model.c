@@ -688,6 +688,30 @@ static void test_apply_dry_run(void **state)
     assert_int_equal(gx_tui_unsaved(m), 1);
 }
 
+/* e exports to the workspace and lists what it wrote. */
+static void test_export(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    gx_tui_key(m, 'e');
+    assert_int_equal(gx_tui_current_pane(m), GX_PANE_RUN);
+    bool wrote = false, done = false;
+    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
+        const char *l = gx_tui_run_line(m, i);
+        wrote |= strstr(l, "generated/gateway.yaml") != NULL;
+        done |= strstr(l, "export done:") != NULL;
+    }
+    assert_true(wrote);
+    assert_true(done);
+    char path[256];
+    snprintf(path, sizeof path, "%s/generated/gateway.yaml", f->dir);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_screen_has(m, "export done:");
+    /* again: nothing changed, nothing written */
+    gx_tui_key(m, 'e');
+    assert_screen_has(m, " 0 changed");
+}
+
 int main(void)
 {
     /* widths of CJK and emoji come from the locale, as in the tool */
@@ -711,6 +735,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_small_terminal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validation_panel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_dry_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
