@@ -35,6 +35,8 @@ step "static binary" bash -c 'file build/glyphoxa-deploy | grep -q "statically l
 step "cmocka suites" ctest --test-dir build --output-on-failure -j "$(nproc)"
 step "hostile inputs" tests/hostile/run.sh build/glyphoxa-deploy
 step "MCP server: the TypeScript SDK client end to end" tests/mcp/e2e.sh build/glyphoxa-deploy
+step "web UI: the JSON API and its security rules (curl)" tests/web/api.sh build/glyphoxa-deploy
+step "web UI: the page in headless Chromium (puppeteer-core)" tests/web/browser.sh build/glyphoxa-deploy
 step "terminal UI: the real binary in tmux (tests/tui/e2e.sh)" tests/tui/e2e.sh build/glyphoxa-deploy
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "golden renders, pod requirements, Kubernetes conformance" \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The templates are compiled in: a copy of the binary alone in an empty directory
 # renders exactly what the build-tree binary renders, and no run opens anything
-# below templates/ or schema/ (strace).
+# below templates/ or schema/ (strace). The web UI's files are compiled in too:
+# the copy's `serve`, with no web/ anywhere near it, answers every file of
+# web/ with its bytes.
 #   tests/standalone/check.sh BINARY
 set -euo pipefail
 bin=$(cd "$(dirname "${1:?usage: check.sh BINARY}")" && pwd)/$(basename "$1")
@@ -30,4 +32,31 @@ if grep -E '(templates|schema)/' "$tmp/trace"; then
     exit 1
 fi
 echo "ok   export opens nothing below templates/ or schema/ ($(wc -l <"$tmp/trace") file calls traced)"
-echo "2 passed, 0 failed"
+
+# serve from the copy: log in, fetch every file of web/, compare bytes
+(cd "$tmp/alone" && exec env -i PATH=/usr/bin:/bin ./glyphoxa-deploy -C ../ws serve \
+    --listen 127.0.0.1:0 >"$tmp/serve.out" 2>&1) &
+serve_pid=$!
+for ((i = 0; i < 100; i++)); do
+    url=$(grep -o 'http://[^ ]*/login?token=[0-9a-f]*' "$tmp/serve.out" 2>/dev/null) && break
+    sleep 0.05
+done
+base=${url%%/login*}
+curl -s -o /dev/null -c "$tmp/jar" "$url"
+served=0
+while IFS= read -r -d '' f; do
+    rel=${f#"$root/web/"}
+    curl -s -b "$tmp/jar" -o "$tmp/got" "$base/$rel"
+    if ! cmp -s "$f" "$tmp/got"; then
+        echo "FAIL: the copy's serve answers other bytes for web/$rel" >&2
+        kill "$serve_pid"
+        exit 1
+    fi
+    served=$((served + 1))
+done < <(find "$root/web" -type f -print0)
+curl -s -b "$tmp/jar" -o "$tmp/got" "$base/"
+cmp -s "$root/web/index.html" "$tmp/got" || { echo "FAIL: / is not web/index.html" >&2; exit 1; }
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+echo "ok   the copy alone (no web/ beside it) serves the $served files of web/ byte for byte"
+echo "3 passed, 0 failed"
