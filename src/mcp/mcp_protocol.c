@@ -13,9 +13,6 @@
 #define GX_META_CAPS "io.modelcontextprotocol/clientCapabilities"
 #define GX_META_SERVER "io.modelcontextprotocol/serverInfo"
 
-/* How long lists that never change while the server runs may be cached. */
-#define GX_MCP_LIST_TTL_MS 3600000L
-
 /* ---- sending ------------------------------------------------------------------------------ */
 
 json_t *gx_mcp_server_info(void)

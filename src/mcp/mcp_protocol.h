@@ -65,6 +65,10 @@ typedef struct gx_mcp_request {
  * same for everyone, or only for this caller. */
 typedef enum gx_mcp_cache { GX_MCP_NO_CACHE, GX_MCP_CACHE_PUBLIC, GX_MCP_CACHE_PRIVATE } gx_mcp_cache;
 
+/* How long what never changes while the server runs (the lists, discovery,
+ * the JSON Schema of the values) may be cached: an hour. */
+#define GX_MCP_LIST_TTL_MS 3600000L
+
 /* Fills r->secrets with the secret values of r->session's workspace and
  * layers: read again only when their inputs changed since the last time
  * (gx_session_inputs). Leaves the session reset. */

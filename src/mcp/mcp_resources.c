@@ -13,6 +13,7 @@
 #define GX_URI_EFFECTIVE "glyphoxa://effective"
 #define GX_URI_VALIDATION "glyphoxa://validation"
 #define GX_URI_HISTORY "glyphoxa://history"
+#define GX_URI_SCHEMA "glyphoxa://schema"
 #define GX_URI_GENERATED "glyphoxa://generated/"
 #define GX_URI_SCRIPTS "glyphoxa://scripts/"
 
@@ -20,7 +21,7 @@ json_t *gx_mcp_resources_list(void)
 {
     return json_pack(
         "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, "
-        "{s:s, s:s, s:s, s:s, s:s}]",
+        "{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]",
         "uri", GX_URI_VALUES, "name", "values", "title", "values.yaml", "description",
         "The workspace's values.yaml as written by set (comments not kept), every secret value "
         "\"<redacted>\".",
@@ -36,7 +37,13 @@ json_t *gx_mcp_resources_list(void)
         "uri", GX_URI_HISTORY, "name", "history", "title", "Release history", "description",
         "The revisions kept of successful applies, newest last, and the deployed one (as the "
         "history tool without diff).",
-        "mimeType", "application/json");
+        "mimeType", "application/json",
+        "uri", GX_URI_SCHEMA, "name", "schema", "title", "JSON Schema of values.yaml",
+        "description",
+        "The JSON Schema (draft 2020-12) of values.yaml and secrets.yaml: every path with its "
+        "type, default, description, choices, range and pattern, the components, and the shapes "
+        "of structured values. The same for every workspace; cross-value rules are validate's.",
+        "mimeType", "application/schema+json");
 }
 
 json_t *gx_mcp_resource_templates_list(void)
@@ -152,11 +159,34 @@ static void gx_read_rendered(gx_mcp_request *r, const char *uri, const char *pat
     gx_not_found(r, uri);
 }
 
+/* glyphoxa://schema: from the compiled tables (gx_core_json_schema), the
+ * same for every workspace and request, so it needs no session, reads no
+ * file, holds no value of the workspace, and may be cached as the lists. */
+static void gx_read_schema(gx_mcp_request *r, const char *uri)
+{
+    json_t *doc = NULL;
+    char *text = gx_core_json_schema(&doc) == GX_STATUS_OK ? gx_mcp_dump(doc) : NULL;
+    json_decref(doc);
+    if (text)
+        gx_mcp_reply(r,
+                     json_pack("{s:[{s:s, s:s, s:o}]}", "contents", "uri", uri, "mimeType",
+                               "application/schema+json", "text", gx_mcp_str(text)),
+                     GX_MCP_CACHE_PUBLIC, GX_MCP_LIST_TTL_MS);
+    else
+        gx_mcp_reply_error(r, GX_RPC_INTERNAL_ERROR, "cannot read glyphoxa://schema",
+                           json_pack("{s:s}", "uri", uri));
+    free(text);
+}
+
 void gx_mcp_resources_read(gx_mcp_request *r)
 {
     const char *uri = json_string_value(json_object_get(r->params, "uri"));
     if (!uri) {
         gx_mcp_reply_error(r, GX_RPC_INVALID_PARAMS, "params.uri must be a string", NULL);
+        return;
+    }
+    if (!strcmp(uri, GX_URI_SCHEMA)) {
+        gx_read_schema(r, uri);
         return;
     }
     r->session = gx_session_clone(r->srv->base);

@@ -1,7 +1,9 @@
 /* mcp_resources — the resources of the MCP server: glyphoxa://values
  * (values.yaml, secrets "<redacted>"), glyphoxa://effective (every effective
  * value with its origin), glyphoxa://validation, glyphoxa://history (the
- * revisions kept of successful applies, mcp_history), and the templates
+ * revisions kept of successful applies, mcp_history), glyphoxa://schema
+ * (the JSON Schema of values.yaml, gx_core_json_schema; public, an hour, as
+ * the lists), and the templates
  * glyphoxa://generated/{file} and glyphoxa://scripts/{target} (the file as an
  * export would write it now, from gx_op_preview, secrets redacted).
  * An unknown URI is "resource not found" (-32602 for 2026-07-28, -32002 for

@@ -2,7 +2,8 @@
 // client (@modelcontextprotocol/sdk, pinned in package.json): the SDK
 // negotiates 2025-11-25 with initialize, lists the tools and calls every one
 // (the SDK validates each structuredContent against the tool's outputSchema),
-// reads every resource and both templates, gets every prompt, runs apply
+// reads every resource and both templates (glyphoxa://schema compared with
+// `schema --json-schema` and checked with Ajv), gets every prompt, runs apply
 // with the recording fakes and receives its progress, keeps revisions and
 // lists them (history), rolls back (a dry run with progress, then a real
 // one), sees a destroy without confirmation refused with no command run, and
@@ -16,7 +17,10 @@
 //   GX_ERR      where their stderr goes
 //   GX_FAKE_LOG, GX_FAKE_LOG_HANG  the fakes' logs of the two servers
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
+// Ajv comes with the SDK (it validates structuredContent with it); locked in package-lock.json
+import Ajv2020 from "ajv/dist/2020.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -204,8 +208,8 @@ async function main() {
 
   // resources and templates
   const { resources } = await client.listResources();
-  assert.deepEqual(resources.map((x) => x.uri),
-    ["glyphoxa://values", "glyphoxa://effective", "glyphoxa://validation", "glyphoxa://history"]);
+  assert.deepEqual(resources.map((x) => x.uri), ["glyphoxa://values", "glyphoxa://effective",
+    "glyphoxa://validation", "glyphoxa://history", "glyphoxa://schema"]);
   const { resourceTemplates } = await client.listResourceTemplates();
   assert.deepEqual(resourceTemplates.map((x) => x.uriTemplate), ["glyphoxa://generated/{file}", "glyphoxa://scripts/{target}"]);
   for (const uri of [
@@ -224,8 +228,23 @@ async function main() {
   const history = JSON.parse((await client.readResource({ uri: "glyphoxa://history" })).contents[0].text);
   assert.equal(history.deployed, 3);
   assert.equal(history.revisions.length, 3);
+  // the JSON Schema: what `schema --json-schema` prints, and it judges values as the tool does
+  const schemaRead = (await client.readResource({ uri: "glyphoxa://schema" })).contents[0];
+  assert.equal(schemaRead.mimeType, "application/schema+json");
+  const schema = JSON.parse(schemaRead.text);
+  const cli = spawnSync(env.GX_BIN, ["schema", "--json-schema"], { encoding: "utf8" });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(schema, JSON.parse(cli.stdout), "glyphoxa://schema = schema --json-schema");
+  assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
+  const judge = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+  assert.ok(judge({ core: { environment: "dev" }, components: { postgresql: true } }), JSON.stringify(judge.errors));
+  assert.ok(judge({ gateway: { "admin-key": "k".repeat(32) }, postgresql: { "postgres-password": "pw-12345" } }),
+    JSON.stringify(judge.errors));
+  assert.ok(!judge({ core: { environment: "staging-x" } }), "a choice that does not exist");
+  assert.ok(!judge({ gateway: { "replica-count": 0 } }), "a replica count below 1");
+  assert.ok(!judge({ nope: 1 }), "a key that is no path");
   await assert.rejects(client.readResource({ uri: "glyphoxa://generated/nope.yaml" }), /-32002|not found/i);
-  ok("resources: list, templates, every read; an unknown URI is an error");
+  ok("resources: list, templates, every read (the schema equals `schema --json-schema` and judges values); an unknown URI is an error");
 
   // prompts
   const { prompts } = await client.listPrompts();
