@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -688,6 +689,67 @@ static void test_apply_dry_run(void **state)
     assert_int_equal(gx_tui_unsaved(m), 1);
 }
 
+/* A real run, after its dry run and a yes; x cancels it: the target's whole
+ * process group is killed (the fake's sleep child too). */
+static void test_apply_cancel(void **state)
+{
+    fx *f = *state;
+    gx_tui *m = f->m;
+    char path[4096], log[256], hang[300];
+    snprintf(path, sizeof path, "%s/tests/fakes:%s", GX_SOURCE_DIR, getenv("PATH"));
+    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    snprintf(hang, sizeof hang, "%s.hang.1", log);
+    setenv("PATH", path, 1);
+    setenv("GX_FAKE_LOG", log, 1);
+    setenv("GX_FAKE_HANG_ON", "1", 1);
+    gx_tui_key(m, 'e'); /* status acts on the last export */
+    gx_tui_key(m, GX_KEY_ESC);
+    gx_tui_key(m, 'a');
+    for (int i = 0; i < 10; i++) {
+        char *s = screen(m, 80, 24);
+        bool at = strstr(s, "status: Shows") != NULL;
+        free(s);
+        if (at)
+            break;
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    gx_tui_key(m, GX_KEY_ENTER); /* the dry run */
+    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
+        gx_tui_tick(m, 10);
+    gx_tui_key(m, 'R');
+    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_RUN_REAL);
+    gx_tui_key(m, 'y');
+    assert_true(gx_tui_running(m));
+    for (int i = 0; i < 1000 && access(hang, F_OK) != 0; i++)
+        gx_tui_tick(m, 10);
+    char *pids = gx_test_read_file(hang, NULL);
+    assert_non_null(pids);
+    for (int i = 0; i < 50 && !strchr(pids, '\n'); i++) { /* the line is written whole */
+        free(pids);
+        gx_tui_tick(m, 10);
+        pids = gx_test_read_file(hang, NULL);
+    }
+    int fake = 0, sleeper = 0;
+    assert_int_equal(sscanf(pids, "%d %d", &fake, &sleeper), 2);
+    free(pids);
+    assert_int_equal(kill(sleeper, 0), 0);
+    assert_screen_has(m, "x cancel");
+    gx_tui_key(m, 'x');
+    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
+        gx_tui_tick(m, 10);
+    assert_false(gx_tui_running(m));
+    assert_int_equal(kill(sleeper, 0), -1);
+    assert_int_equal(kill(fake, 0), -1);
+    bool cancelled = false, status = false;
+    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
+        cancelled |= strstr(gx_tui_run_line(m, i), "cancelled") != NULL;
+        status |= strstr(gx_tui_run_line(m, i), "ended with exit status") != NULL;
+    }
+    assert_true(cancelled);
+    assert_true(status);
+    unsetenv("GX_FAKE_HANG_ON");
+}
+
 /* e exports to the workspace and lists what it wrote. */
 static void test_export(void **state)
 {
@@ -736,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validation_panel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_cancel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
