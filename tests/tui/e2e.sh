@@ -12,8 +12,9 @@
 # a component and undoing it; an apply dry run streaming its commands (through
 # the recording fakes of tests/fakes, which must record no call); quitting with
 # unsaved edits (Esc keeps editing, Ctrl-C asks again, d discards); resizing to
-# 60x20 (the message) and back; a CJK value shown, edited and saved; no
-# terminal, TERM=dumb (exit 2 with a pointer to the command line).
+# 60x20 (the message) and back; a CJK value shown, edited and saved; colours,
+# none with NO_COLOR; no terminal, TERM=dumb (exit 2 with a pointer to the
+# command line).
 set -euo pipefail
 
 bin=$(realpath "$1")
@@ -66,10 +67,10 @@ wait_gone() {
 keys() { T send-keys -t e2e "$@"; }
 text() { T send-keys -t e2e -l -- "$1"; }
 # start: the editor in a fresh 80x24 pane; after it exits the pane shows EXIT:status
-start() {
+start() { # start [NAME=VALUE...]: extra environment
     T kill-server 2>/dev/null || true
     T new-session -d -s e2e -x 80 -y 24 \
-        "env PATH='$root/tests/fakes:$PATH' GX_FAKE_LOG='$work/fake.log' LANG=C.UTF-8 \
+        "env PATH='$root/tests/fakes:$PATH' GX_FAKE_LOG='$work/fake.log' LANG=C.UTF-8 $* \
          '$bin' -C '$ws' edit; echo EXIT:\$?; sleep 60"
     T set-option -t e2e status off >/dev/null
     wait_for "glyphoxa-deploy edit · values"
@@ -223,6 +224,16 @@ wait_for "EXIT:0"
 grep -q '^  replica-count: 5$' "$values" || fail "s in the question did not save"
 grep -qF "$comment" "$values" || fail "the operator's comment is gone"
 ok "quit with unsaved edits: s saves, then quits"
+
+# ---- colours: on a colour terminal, none with NO_COLOR ---------------------------------
+start
+wait_for "0 blocking"
+T capture-pane -p -e -t e2e | grep -q $'\e\\[3[0-7]m' || fail "no colour on a colour terminal"
+start NO_COLOR=1
+wait_for "0 blocking"
+if T capture-pane -p -e -t e2e | grep -q $'\e\\[3[0-7]m'; then fail "colour with NO_COLOR"; fi
+T capture-pane -p -e -t e2e | grep -q $'\e\\[7m' || fail "no reverse video (the cursor) with NO_COLOR"
+ok "colours on a colour terminal, none with NO_COLOR (reverse video stays)"
 
 # ---- no terminal, a dumb terminal --------------------------------------------------
 set +e
