@@ -136,7 +136,7 @@ static void gx_proc_take_terminal_back(gx_proc *p)
 
 /* What the child reports through the CLOEXEC pipe when it cannot exec. */
 enum gx_proc_step { GX_PROC_STEP_STDIN = 1, GX_PROC_STEP_STDOUT, GX_PROC_STEP_CHDIR,
-                    GX_PROC_STEP_EXEC };
+                    GX_PROC_STEP_EXEC, GX_PROC_STEP_FORK };
 
 typedef struct gx_proc_failure {
     int step;
@@ -181,29 +181,59 @@ static void gx_proc_close_others(int keep, int fd_limit)
             close(fd);
 }
 
-/* Between fork and exec: async-signal-safe calls only. Never returns. */
-static void gx_proc_run_child(const gx_proc_child *c) __attribute__((noreturn));
-static void gx_proc_run_child(const gx_proc_child *c)
+/* The signal the keeper gets when the tool dies (PR_SET_PDEATHSIG). */
+#define GX_PROC_KEEPER_SIGNAL SIGUSR2
+
+/* The tool's pid, in the keeper (set before the handler below is installed). */
+static volatile pid_t gx_proc_keeper_parent;
+
+/* In the keeper: when the tool died (the keeper was reparented), the whole
+ * group goes, the keeper too; the same signal sent by anyone else is ignored. */
+static void gx_proc_keeper_signal(int sig)
+{
+    (void)sig;
+    if (getppid() != gx_proc_keeper_parent)
+        kill(0, SIGKILL);
+}
+
+/* Sets every signal the keeper may change (all but KILL, STOP and glibc's
+ * own) to handler. */
+static void gx_proc_all_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = handler;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &sa, NULL); /* EINVAL for the reserved ones: fine */
+}
+
+static void gx_proc_report(int fd, gx_proc_failure f) __attribute__((noreturn));
+static void gx_proc_report(int fd, gx_proc_failure f)
+{
+    ssize_t w;
+    do
+        w = write(fd, &f, sizeof f);
+    while (w < 0 && errno == EINTR);
+    _exit(127);
+}
+
+/* The target itself, in the keeper's group: between fork and exec,
+ * async-signal-safe calls only. Never returns. */
+static void gx_proc_run_target(const gx_proc_child *c, pid_t keeper) __attribute__((noreturn));
+static void gx_proc_run_target(const gx_proc_child *c, pid_t keeper)
 {
     gx_proc_failure f = {0, 0};
 #ifdef __linux__
-    /* Die with the tool; a parent that died before this prctl is noticed by
-     * the changed parent pid. */
+    /* die with the keeper, should it ever go first */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (getppid() != c->parent)
+    if (getppid() != keeper)
         _exit(127);
+#else
+    (void)keeper;
 #endif
-    setpgid(0, 0);
-    if (c->foreground)
-        gx_proc_tcsetpgrp(c->in_fd, getpid()); /* the parent does it too */
-
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    static const int reset[] = {SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXFSZ};
-    for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
-        sigaction(reset[i], &dfl, NULL);
+    gx_proc_all_signals(SIG_DFL); /* the keeper ignores them */
 
     /* stdin first: the caller's descriptor may be 1 or 2; ours are above 2. */
     if (gx_proc_dup_onto(c->in_fd, STDIN_FILENO) != 0) {
@@ -228,11 +258,75 @@ static void gx_proc_run_child(const gx_proc_child *c)
     f.step = GX_PROC_STEP_EXEC;
 fail:
     f.err = errno;
-    ssize_t w;
-    do
-        w = write(c->report_fd, &f, sizeof f);
-    while (w < 0 && errno == EINTR);
-    _exit(127);
+    gx_proc_report(c->report_fd, f);
+}
+
+/* The child gx_proc_start forks is the group's keeper: it leads the new
+ * process group, forks the target into it and waits for it, then ends the way
+ * the target ended (its exit status, or the same signal). It ignores every
+ * signal sent to the group (they are the target's; the target starts with
+ * all of them at SIG_DFL and an empty mask), holds no
+ * descriptor, and when the tool dies (PR_SET_PDEATHSIG) it kills the whole
+ * group, itself included: so a SIGKILLed tool takes the script's children
+ * along, not only the script. Between fork and exec: async-signal-safe calls
+ * only. Never returns. */
+static void gx_proc_run_child(const gx_proc_child *c) __attribute__((noreturn));
+static void gx_proc_run_child(const gx_proc_child *c)
+{
+    gx_proc_failure f = {0, 0};
+    gx_proc_keeper_parent = c->parent;
+    gx_proc_all_signals(SIG_IGN); /* whatever is sent to the group is the target's */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = gx_proc_keeper_signal;
+    sigaction(GX_PROC_KEEPER_SIGNAL, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL); /* ignored, it would make waitpid fail */
+#ifdef __linux__
+    /* Die with the tool; a parent that died before this prctl is noticed by
+     * the changed parent pid. */
+    prctl(PR_SET_PDEATHSIG, GX_PROC_KEEPER_SIGNAL, 0, 0, 0);
+    if (getppid() != c->parent)
+        _exit(127);
+#endif
+    setpgid(0, 0);
+    if (c->foreground)
+        gx_proc_tcsetpgrp(c->in_fd, getpid()); /* the parent does it too */
+
+    pid_t keeper = getpid();
+    pid_t target = fork();
+    if (target < 0) {
+        f.step = GX_PROC_STEP_FORK;
+        f.err = errno;
+        gx_proc_report(c->report_fd, f);
+    }
+    if (target == 0)
+        gx_proc_run_target(c, keeper);
+
+    /* the report pipe ends when the target execs: hold none of its ends */
+#if defined(__linux__) && defined(SYS_close_range)
+    if (syscall(SYS_close_range, 0u, ~0u, 0u) != 0)
+#endif
+        for (int fd = 0; fd < c->fd_limit; fd++)
+            close(fd);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    int st = 0;
+    while (waitpid(target, &st, 0) < 0)
+        if (errno != EINTR)
+            _exit(127);
+    if (WIFEXITED(st))
+        _exit(WEXITSTATUS(st));
+    int sig = WTERMSIG(st);
+    struct rlimit none_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &none_core); /* ending like the target, not dumping */
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
 }
 
 /* ---- start -------------------------------------------------------------- */
@@ -384,6 +478,8 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
         }
         if (f.step == GX_PROC_STEP_EXEC)
             GX_PROC_FAIL(NULL, "cannot execute %s: %s", name, why);
+        if (f.step == GX_PROC_STEP_FORK)
+            GX_PROC_FAIL(NULL, "cannot start %s: fork: %s", name, why);
         if (f.step == GX_PROC_STEP_STDIN)
             GX_PROC_FAIL(NULL, "cannot start %s: cannot set up its standard input: %s", name,
                          why);

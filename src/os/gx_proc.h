@@ -24,18 +24,20 @@
  * - Failures to start are one diagnostic (code GX_CODE_PROCESS, no file) and a
  *   NULL return; once started, nothing can fail that the caller must handle.
  *
- * The child: its own process group (its pid is the group id; setpgid in child
- * and parent), working directory opts->cwd, environment exactly opts->env,
- * stdout and stderr pipes, stdin /dev/null or opts->stdin_fd, every other
- * descriptor closed (close_range, or a loop where the kernel lacks it), an
- * empty signal mask, SIGPIPE SIGCHLD SIGINT SIGTERM SIGHUP SIGQUIT at SIG_DFL
- * (ignored or handled in the parent or not), and on Linux PR_SET_PDEATHSIG =
- * SIGKILL, so the child dies with the tool (checked against a parent that died
- * before the prctl). PR_SET_PDEATHSIG fires when the THREAD that called
- * gx_proc_start ends, not only the process: in a threaded front end, start
- * children from a thread that outlives them. It reaches the child only, not
- * its own children; those are stopped by the group kill of a timeout, cancel
- * or gx_proc_free, or not at all when the tool is SIGKILLed.
+ * The child: gx_proc_start forks a keeper that leads a new process group (its
+ * pid is the group id; setpgid in child and parent) and forks the target into
+ * it. The target gets working directory opts->cwd, environment exactly
+ * opts->env, stdout and stderr pipes, stdin /dev/null or opts->stdin_fd, every
+ * other descriptor closed (close_range, or a loop where the kernel lacks it),
+ * an empty signal mask and every signal at SIG_DFL. The keeper holds no
+ * descriptor, ignores every signal sent to the group (they are the target's),
+ * waits for the target and ends the way it ended (the same exit status or the
+ * same signal), so gx_proc_status is the target's. On Linux the keeper has
+ * PR_SET_PDEATHSIG (checked against a parent that died before the prctl):
+ * when the tool dies, even of SIGKILL, the keeper kills its whole group, the
+ * target's own children included. PR_SET_PDEATHSIG fires when the THREAD that
+ * called gx_proc_start ends, not only the process: in a threaded front end,
+ * start children from a thread that outlives them.
  *
  * Stopping the group ("terminate"): SIGTERM and SIGCONT (a stopped member must
  * be able to act on SIGTERM) to the group; once grace_ms pass, SIGKILL to the
