@@ -750,6 +750,57 @@ static void test_apply_cancel(void **state)
     unsetenv("GX_FAKE_HANG_ON");
 }
 
+/* The core's draft the model relies on: reads apply it, writes and exports do not. */
+static void test_core_draft(void **state)
+{
+    fx *f = *state;
+    gx_session *s = gx_session_new(f->dir);
+    gx_diags diags = GX_DIAGS_INIT;
+    assert_false(gx_session_draft_set(s, "gateway/replica-cnt", "3", &diags));
+    assert_int_equal(diags.items[0].code, GX_CODE_UNKNOWN_PATH);
+    gx_diags_free(&diags);
+    assert_false(gx_session_draft_set(s, "gateway/replica-count", "x", &diags));
+    gx_diags_free(&diags);
+    assert_int_equal(gx_session_draft_count(s), 0);
+    assert_false(gx_session_draft_component(s, "gateway", false, &diags)); /* mandatory */
+    gx_diags_free(&diags);
+    assert_true(gx_session_draft_set(s, "gateway/replica-count", "5", &diags));
+    assert_true(gx_session_draft_set(s, "gateway/replica-count", "6", &diags)); /* replaces */
+    assert_true(gx_session_draft_unset(s, "core/environment", &diags));
+    assert_true(gx_session_draft_component(s, "autoscaling", true, &diags));
+    assert_int_equal(gx_session_draft_count(s), 3);
+    gx_values v;
+    assert_int_equal(gx_op_get(s, "gateway/replica-count", 0, NULL, &v), GX_STATUS_OK);
+    assert_string_equal(v.items[0].text, "6");
+    assert_string_equal(v.items[0].origin.layer, "draft");
+    assert_string_equal(v.items[0].origin.text, "edited (not saved)");
+    assert_int_equal(gx_op_get(s, "core/environment", 0, NULL, &v), GX_STATUS_OK);
+    assert_true(v.items[0].is_default);
+    bool on[32] = {false};
+    assert_int_equal(gx_op_components(s, NULL, on), GX_STATUS_OK);
+    assert_true(on[gx_core_component_find("autoscaling")]);
+    /* an export renders the files, not the draft */
+    gx_export_request req = {.dest = GX_EXPORT_STREAM};
+    gx_buf out = GX_BUF_INIT;
+    req.stream = &out;
+    assert_int_equal(gx_op_export(s, &req, NULL, NULL), GX_STATUS_OK);
+    gx_buf_putc(&out, '\0');
+    assert_null(strstr(out.data, "HorizontalPodAutoscaler"));
+    gx_buf_free(&out);
+    /* a write neither: set writes its own value and leaves the rest as the files have it */
+    gx_assignment a = {"core/namespace=drafted", false};
+    assert_int_equal(gx_op_set(s, &a, 1, NULL, NULL, NULL), GX_STATUS_OK);
+    char *values = gx_test_read_file(f->values, NULL);
+    assert_non_null(strstr(values, "replica-count: 2"));
+    assert_non_null(strstr(values, "environment: dev"));
+    assert_null(strstr(values, "autoscaling"));
+    free(values);
+    gx_session_draft_clear(s);
+    assert_int_equal(gx_op_get(s, "gateway/replica-count", 0, NULL, &v), GX_STATUS_OK);
+    assert_string_equal(v.items[0].text, "2");
+    gx_session_free(s);
+}
+
 /* e exports to the workspace and lists what it wrote. */
 static void test_export(void **state)
 {
@@ -799,6 +850,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apply_dry_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_cancel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_core_draft, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
