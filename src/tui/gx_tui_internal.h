@@ -90,6 +90,7 @@ struct gx_tui {
     gx_validation validation;     /* in the draft session */
     size_t blocking, warnings;
     char *load_error;             /* the draft does not load (malloc'd) */
+    bool typing;                  /* refreshing for a key in an editor */
 
     /* edits, undo, redo */
     gx_tui_edit *edits;

@@ -397,7 +397,9 @@ static void gx_refresh(gx_tui *m)
         s->layer = vals.items[i].origin.layer ? vals.items[i].origin.layer : "secrets";
         s->is_default = vals.items[i].is_default;
     }
-    gx_op_components(m->draft, NULL, m->comp_on);
+    /* a value typed in an editor switches no component: its keys skip that read */
+    if (!m->typing)
+        gx_op_components(m->draft, NULL, m->comp_on);
     gx_op_validate(m->draft, NULL, &m->validation);
     m->blocking = m->validation.blocking;
     m->warnings = m->validation.warnings;
@@ -704,7 +706,9 @@ static void gx_editor_check(gx_tui *m)
                      : gx_tui_input_text(&m->ed);
     char *err = NULL;
     bool ok = gx_sync_draft(m, m->ed_field, text, &err);
+    m->typing = true;
     gx_refresh(m);
+    m->typing = false;
     if (!ok) {
         m->ed_error = err;
         m->ed_error_blocking = true;
