@@ -375,7 +375,7 @@ static void gx_draw_search(gx_tui *m, gx_tui_canvas *c)
         if (sel)
             gx_fill(c, 2 + r, GX_A_REVERSE);
         gx_put(c, 2, 2 + r, f->path, 44, base | GX_A_BOLD);
-        gx_put(c, 47, 2 + r, f->display ? f->display : "", c->w - 47 - 14, base);
+        gx_put(c, 47, 2 + r, f->display ? f->display : "", c->w - 47 - 15, base);
         gx_putf(c, c->w - 13, 2 + r, 12, base | GX_A_DIM, "%s", m->hits[i].why);
     }
     if (!m->nhits)

@@ -318,7 +318,11 @@ bool gx_tui_jump(gx_tui *m, const char *path)
     for (size_t i = 0; i < m->nrows; i++)
         if (m->rows[i] == node)
             m->cursor = i;
-    m->top = m->cursor > 3 ? m->cursor - 3 : 0;
+    /* the path a third down the pane, its sections above it; no empty rows below */
+    size_t rows = (size_t)gx_tui_pane_rows(m);
+    m->top = m->cursor > rows / 3 ? m->cursor - rows / 3 : 0;
+    if (m->nrows > rows && m->top > m->nrows - rows)
+        m->top = m->nrows - rows;
     m->pane = GX_PANE_TREE;
     return true;
 }

@@ -67,12 +67,23 @@ wait_gone() {
 keys() { T send-keys -t e2e "$@"; }
 text() { T send-keys -t e2e -l -- "$1"; }
 # start: the editor in a fresh 80x24 pane; after it exits the pane shows EXIT:status
-start() { # start [NAME=VALUE...]: extra environment
+# session COMMAND: a fresh 80x24 tmux session running COMMAND (a server that is
+# still going away right after kill-server can refuse it: tried again)
+session() {
     T kill-server 2>/dev/null || true
-    T new-session -d -s e2e -x 80 -y 24 \
-        "env PATH='$root/tests/fakes:$PATH' GX_FAKE_LOG='$work/fake.log' LANG=C.UTF-8 $* \
+    local i
+    for ((i = 0; i < 50; i++)); do
+        if T new-session -d -s e2e -x 80 -y 24 "$1" 2>/dev/null; then
+            T set-option -t e2e status off >/dev/null
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "tmux would not start a session"
+}
+start() { # start [NAME=VALUE...]: extra environment
+    session "env PATH='$root/tests/fakes:$PATH' GX_FAKE_LOG='$work/fake.log' LANG=C.UTF-8 $* \
          '$bin' -C '$ws' edit; echo EXIT:\$?; sleep 60"
-    T set-option -t e2e status off >/dev/null
     wait_for "glyphoxa-deploy edit · values"
 }
 
@@ -242,9 +253,7 @@ st=$?
 set -e
 [ "$st" -eq 2 ] || fail "without a terminal: exit $st, not 2"
 grep -q "use the command line" <<<"$out" || fail "without a terminal: no pointer to the command line"
-start
-T kill-server
-T new-session -d -s e2e -x 80 -y 24 "env TERM=dumb '$bin' -C '$ws' edit; echo EXIT:\$?; sleep 60"
+session "env TERM=dumb '$bin' -C '$ws' edit; echo EXIT:\$?; sleep 60"
 wait_for "EXIT:2"
 wait_for "TERM=dumb"
 ok "no terminal and TERM=dumb: exit 2, pointing to the command line"
