@@ -11,6 +11,9 @@
 #   - in-process renders per second on one core (bench_render);
 #   - peak resident set of export (wait4 ru_maxrss; /usr/bin/time -v beside it);
 #   - size of the stripped binary;
+#   - the web UI: median POST /api/validate on loopback and RSS growth over
+#     10,000 requests (bench_web), the size of its assets, and what it adds to
+#     the stripped binary (the same link without src/web and libevent);
 #   - the terminal UI: keystroke to redraw with fresh validation (bench_tui), and
 #     what it adds to the stripped binary (against glyphoxa-deploy-notui).
 # Figures only: nothing here is a test, and it is not part of scripts/test.sh.
@@ -118,6 +121,24 @@ mcp_bytes=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/mcp/*.o | awk 'NR >
 echo "the MCP front end adds (src/mcp objects, text + data): $mcp_bytes bytes"
 
 echo
+echo "=== web UI: POST /api/validate round trips on loopback, RSS over 10,000 requests (bench/bench_web.c)"
+"$build/bench_web" -r 1000 -n 10000 "$tool" "$ws" >"$work/web.txt" 2>/dev/null
+cat "$work/web.txt"
+web_assets=$(find "$root/web" -type f -printf '%s\n' | awk '{ n += $1 } END { print n }')
+echo "assets compiled in (web/): $web_assets bytes in $(find "$root/web" -type f | wc -l) files"
+# the same link without src/web and libevent, serve stubbed: what the web UI adds
+printf 'int gx_web_main(void *s, const char *l) { (void)s; (void)l; return 2; }\n' >"$work/noweb.c"
+cc -c -o "$work/noweb.o" "$work/noweb.c"
+(cd "$build" && eval "$(sed -e 's#"*CMakeFiles/glyphoxa-deploy.dir/src/web/[a-z_]*\.c\.o"*##g' \
+    -e 's#[^ ]*libevent_[a-z]*\.a##g' -e "s#-o glyphoxa-deploy#-o $work/noweb $work/noweb.o#" \
+    CMakeFiles/glyphoxa-deploy.dir/link.txt)") 2>/dev/null
+strip -o "$work/with-web" "$tool"
+strip -o "$work/without-web" "$work/noweb"
+web_added=$(($(stat -c %s "$work/with-web") - $(stat -c %s "$work/without-web")))
+web_objs=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/web/*.o | awk 'NR > 1 { n += $1 + $2 } END { print n }')
+echo "the web UI adds to the stripped binary: $web_added bytes (src/web objects, text + data: $web_objs bytes; the rest is libevent; the assets are in both)"
+
+echo
 echo "=== terminal UI: a keystroke that changes a value, to the redraw with fresh validation (bench/bench_tui.c)"
 tui_ws=$work/tui-ws
 make_workspace "$tui_ws"
@@ -174,6 +195,8 @@ row "peak RSS of export (ru_maxrss)" "$rss" KiB "<=" 4096
 row "stripped binary" "$stripped" bytes "<=" 2097152
 row "MCP: tools/call validate round trip (median)" "$(value validate_round_trip_median_us "$work/mcp.txt")" us "<=" 1000
 row "MCP: RSS growth over 10,000 requests" "$(value rss_growth_kib "$work/mcp.txt")" KiB "<=" 1023
+row "web: POST /api/validate round trip (median)" "$(value validate_round_trip_median_us "$work/web.txt")" us "<=" 2000
+row "web: RSS growth over 10,000 requests" "$(value rss_growth_kib "$work/web.txt")" KiB "<=" 1023
 row "TUI: keystroke to redraw, validated (median)" "$(value keystroke_to_redraw_median_us "$work/tui.txt")" us "<=" 16000
 row "  99th percentile" "$(value keystroke_to_redraw_p99_us "$work/tui.txt")" us "<=" 16000
 row "  an edit kept (Enter) to redraw (median)" "$(value edit_to_redraw_median_us "$work/tui.txt")" us "<=" 16000

@@ -588,10 +588,24 @@ static const gx_web_route gx_web_routes[] = {
 void gx_web_api(gx_web_req *r)
 {
     enum evhttp_cmd_type cmd = evhttp_request_get_command(r->req);
-    /* every answer is searched for the workspace's secret values */
-    gx_session *guard = gx_session_clone(r->srv->session);
-    gx_web_secrets_load(&r->secrets, guard);
+    /* every answer is searched for the workspace's secret values (read
+     * again whenever a file they come from changed) */
+    gx_web *srv = r->srv;
+    gx_session *guard = gx_session_clone(srv->session);
+    gx_buf fp = GX_BUF_INIT;
+    bool listed = gx_session_inputs(guard, &fp);
+    if (!listed || !srv->secrets_known || fp.len != srv->inputs.len ||
+        memcmp(fp.data, srv->inputs.data, fp.len)) {
+        gx_web_secrets_free(&srv->secrets);
+        srv->secrets_known = gx_web_secrets_load(&srv->secrets, guard) && listed;
+        gx_buf tmp = srv->inputs;
+        srv->inputs = fp;
+        fp = tmp;
+    }
+    gx_buf_free(&fp);
     gx_session_free(guard);
+    for (size_t i = 0; i < srv->secrets.count; i++)
+        gx_web_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
 
     if (!strncmp(r->path, "/api/runs/", 10)) {
         gx_web_runs(r, r->path + 10);

@@ -12,6 +12,7 @@
 #include <event2/http.h>
 #include <jansson.h>
 
+#include "gx_buf.h"
 #include "gx_core.h"
 
 /* Largest request body taken (SPEC: 1 MiB); larger ones get 413. */
@@ -46,6 +47,9 @@ typedef struct gx_web {
     char csrf[65];        /* the CSRF token the page sends back */
     gx_web_run **runs;
     size_t nruns, cap_runs;
+    gx_buf inputs;          /* gx_session_inputs when secrets was loaded */
+    gx_web_secrets secrets; /* the workspace's secret values at inputs */
+    bool secrets_known;
     int next_run;
 } gx_web;
 

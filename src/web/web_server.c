@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
@@ -505,6 +506,41 @@ static bool gx_web_parse_listen(const char *listen, char *addr, size_t size, int
     return inet_pton(AF_INET, addr, probe) == 1 || inet_pton(AF_INET6, addr, probe) == 1;
 }
 
+/* A non-blocking listening socket on addr:port, or -1 (errno set). */
+static int gx_web_listen(const char *addr, int port)
+{
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t len;
+    int family;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+        family = a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        len = sizeof *a4;
+    } else if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+        family = a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        len = sizeof *a6;
+    } else {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 static bool gx_web_loopback(const char *addr)
 {
     struct in_addr a4;
@@ -543,8 +579,11 @@ int gx_web_main(gx_session *s, const char *listen)
         fprintf(stderr, "glyphoxa-deploy: error: serve: could not set up the event loop\n");
         return 1;
     }
-    struct evhttp_bound_socket *sock = evhttp_bind_socket_with_handle(srv.http, addr,
-                                                                      (ev_uint16_t)port);
+    /* the socket is made here for a long accept queue (libevent's is 128) */
+    struct evhttp_bound_socket *sock = NULL;
+    int lfd = gx_web_listen(addr, port);
+    if (lfd >= 0 && !(sock = evhttp_accept_socket_with_handle(srv.http, lfd)))
+        close(lfd);
     if (!sock) {
         fprintf(stderr, "glyphoxa-deploy: error: serve: cannot listen on %s port %d: %s\n", addr,
                 port, strerror(errno));
@@ -594,6 +633,8 @@ int gx_web_main(gx_session *s, const char *listen)
     event_base_dispatch(srv.base);
 
     gx_web_runs_free(&srv);
+    gx_web_secrets_free(&srv.secrets);
+    gx_buf_free(&srv.inputs);
     event_free(sigint);
     event_free(sigterm);
     evhttp_free(srv.http);

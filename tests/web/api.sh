@@ -290,6 +290,11 @@ name="POST /api/runs/ID/cancel: the hanging target's whole process group is kill
 post "/api/runs/$run/cancel" '{}'
 wait "$sse_pid"
 read -r fake_pid sleep_pid <"$work/fake-hang/log.hang.1"
+# a killed process may stay a zombie for a moment until it is reaped
+for ((i = 0; i < 200; i++)); do
+    kill -0 "$fake_pid" 2>/dev/null || kill -0 "$sleep_pid" 2>/dev/null || break
+    sleep 0.05
+done
 check bash -c "[[ $status == 200 ]] && grep -q '\"cancelled\":true' '$work/responses/sse4' &&
     grep -q '^event: done' '$work/responses/sse4' && ! kill -0 $fake_pid 2>/dev/null && ! kill -0 $sleep_pid 2>/dev/null"
 kill -TERM "$hang_pid" 2>/dev/null
