@@ -90,7 +90,7 @@ await step('the printed URL logs in and shows every section with its fields and 
 
 await step('an invalid value shows its error next to the field, and the results list links to it', async () => {
   await typeInto(page, id('gateway/replica-count'), '0');
-  await page.waitForSelector(`#m-${id('gateway/replica-count').slice(1)} li.blocking`, { timeout: 5000 });
+  await page.waitForSelector(`#m-${id('gateway/replica-count').slice(1)} li.blocking`, { timeout: 15000 });
   const msg = await page.$eval(`#m-${id('gateway/replica-count').slice(1)}`, (u) => u.textContent);
   assert.match(msg, /blocking/);
   assert.equal(await page.$eval(id('gateway/replica-count'), (e) => e.getAttribute('aria-invalid')), 'true');
@@ -106,10 +106,10 @@ await step('an invalid value shows its error next to the field, and the results 
 
 await step('fixed and saved: values.yaml has the change and keeps its comments', async () => {
   await typeInto(page, id('gateway/replica-count'), '2');
-  await page.waitForFunction((s) => !document.querySelector(s + ' li'), { timeout: 5000 },
+  await page.waitForFunction((s) => !document.querySelector(s + ' li'), { timeout: 15000 },
     `#m-${id('gateway/replica-count').slice(1)}`);
   await page.click('#save');
-  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 5000 });
+  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 15000 });
   const v = values();
   assert.match(v, /^ {2}replica-count: 2$/m);
   assert.match(v, /The operator's own comment/);
@@ -120,7 +120,7 @@ await step('fixed and saved: values.yaml has the change and keeps its comments',
 await step('a secret is write-only: set from the page, shown only as set', async () => {
   await typeInto(page, id('vault/token'), 'browserVaultTokenValue123');
   await page.click('#save');
-  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 5000 });
+  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 15000 });
   assert.match(readFileSync(`${env.GX_WS}/secrets.yaml`, 'utf8'), /browserVaultTokenValue123/);
   assert.equal(await page.$eval(id('vault/token'), (e) => e.value), '');
   assert.match(await page.$eval(id('vault/token'), (e) => e.placeholder), /^set/);
@@ -134,7 +134,7 @@ await step('components: a component switched off greys its fields; a mandatory o
   assert.equal(await page.$eval('#c-gateway', (e) => e.disabled), true);
   assert.equal(await page.$eval('#c-mcp-gateway', (e) => e.checked), true);
   await page.click('#c-mcp-gateway');
-  await page.waitForFunction(() => /mcp-gateway disabled/.test(document.getElementById('banner').textContent), { timeout: 5000 });
+  await page.waitForFunction(() => /mcp-gateway disabled/.test(document.getElementById('banner').textContent), { timeout: 15000 });
   assert.match(values(), /mcp-gateway: false/);
   await shot(page, '4-components');
   await go(page, 'settings');
@@ -203,7 +203,7 @@ await step('a set from the command line while the page is open: the save is refu
   await typeInto(page, id('core/image-tag'), '0.2.0');
   execFileSync(env.GX_BIN, ['-C', env.GX_WS, 'set', 'gateway/replica-count=5']);
   await page.click('#save');
-  await page.waitForFunction(() => /Not saved/.test(document.getElementById('banner').textContent), { timeout: 5000 });
+  await page.waitForFunction(() => /Not saved/.test(document.getElementById('banner').textContent), { timeout: 15000 });
   const banner = await page.$eval('#banner', (b) => b.textContent);
   assert.match(banner, /changed since/);
   assert.match(banner, /gateway\/replica-count/);
@@ -213,7 +213,7 @@ await step('a set from the command line while the page is open: the save is refu
   assert.equal(await page.$eval(id('core/image-tag'), (e) => e.value), '0.2.0'); // the edit is kept
   await shot(page, '9-stale-revision');
   await page.click('#save'); // saved against the new revision
-  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 5000 });
+  await page.waitForFunction(() => /Saved/.test(document.getElementById('banner').textContent), { timeout: 15000 });
   assert.match(values(), /0\.2\.0/);
   assert.match(values(), /^ {2}replica-count: 5$/m);
 });
@@ -236,7 +236,7 @@ await step('cancel a hanging target: the page says so with its exit status, its 
   const hang = `${env.GX_FAKE_LOG_HANG}.hang.1`;
   for (let i = 0; i < 200 && !existsSync(hang); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(hang), 'the fake hangs');
-  await p.waitForFunction(() => !document.getElementById('cancel').disabled, { timeout: 5000 });
+  await p.waitForFunction(() => !document.getElementById('cancel').disabled, { timeout: 15000 });
   await shot(p, '11-running');
   await p.click('#cancel');
   await p.waitForSelector('#run-status[data-exit]', { timeout: 30000 });
