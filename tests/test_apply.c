@@ -2659,6 +2659,12 @@ static void test_modes_links_and_the_state_directory(void **state)
     assert_int_equal(st.st_mode & 0777, 0750);
     ws_stat(f, "generated/secrets.yaml", &st);
     assert_int_equal(st.st_mode & 0777, 0600);
+    /* and so do the directories export creates */
+    static const char *const dirs[] = {"generated", "scripts"};
+    for (size_t i = 0; i < 2; i++) {
+        ws_stat(f, dirs[i], &st);
+        assert_int_equal(st.st_mode & 0777, 0750);
+    }
     json_t *rec = load_json(f, ".glyphoxa-deploy/last-export");
     json_t *files = json_object_get(rec, "files");
     for (size_t i = 0; i < json_array_size(files); i++) {

@@ -340,11 +340,12 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
         /* stage: unchanged files are hard links to the ones in place (their
          * times stay), changed ones are written */
         gx_staging st = GX_STAGING_INIT;
+        st.dir_mode = gx_export_file_mode(GX_STAGING_DIR_MODE, mask); /* 0700 under umask 077 */
         ok = gx_staging_begin(&st, state, diags);
         /* both top dirs exist in the staging tree, so an empty one replaces the old */
         for (size_t t = 0; ok && t < 2; t++)
-            ok = gx_mkdir_p(gx_arena_printf(arena, "%s/%s", st.dir, tops[t]),
-                            GX_STAGING_DIR_MODE, diags);
+            ok = gx_mkdir_p(gx_arena_printf(arena, "%s/%s", st.dir, tops[t]), st.dir_mode,
+                            diags);
         for (size_t i = 0; ok && i < set->count; i++) {
             const gx_rendered *it = &set->items[i];
             if (it->skipped)
@@ -353,7 +354,7 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
                 const char *to = gx_arena_printf(arena, "%s/%s", st.dir, it->tmpl->output);
                 char *dir = gx_arena_strdup(arena, to);
                 *strrchr(dir, '/') = '\0';
-                if (gx_mkdir_p(dir, GX_STAGING_DIR_MODE, diags) &&
+                if (gx_mkdir_p(dir, st.dir_mode, diags) &&
                     link(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output), to) == 0)
                     continue;
             }
@@ -426,7 +427,7 @@ bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags
     } else if (ok) {
         const char *dest = opts->out_dir ? opts->out_dir : opts->workspace;
         if (opts->out_dir)
-            ok = gx_mkdir_p(opts->out_dir, 0755, diags);
+            ok = gx_mkdir_p(opts->out_dir, gx_export_file_mode(0755, gx_export_umask()), diags);
         if (ok)
             ok = gx_export_to_dir(&set, cfg, opts, dest, diags);
     }

@@ -680,7 +680,7 @@ gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *s
         return gx_end_write(s, false, sink, &diags);
     for (int f = 0; f < GX_FIELD_COUNT; f++)
         layer->origin[f].kind = GX_LAYER_VALUES;
-    if (!gx_mkdir_p(s->workspace, 0755, &diags) || !gx_core_lock(s, true, &diags))
+    if (!gx_mkdir_p(s->workspace, gx_umask_mode(0755), &diags) || !gx_core_lock(s, true, &diags))
         return gx_end_write(s, false, sink, &diags);
     if (gx_file_exists(values_path) && !req->force) {
         gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_WORKSPACE_EXISTS, NULL,

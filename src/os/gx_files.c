@@ -733,7 +733,8 @@ bool gx_staging_write(gx_staging *st, const char *relpath, const char *data, siz
     if (fd < 0 && errno == ENOENT) {
         char *cut = strrchr(full, '/'); /* exists: full = dir "/" relpath */
         *cut = '\0';
-        bool made = gx_mkdir_p(full, GX_STAGING_DIR_MODE, diags);
+        bool made = gx_mkdir_p(full, st->dir_mode ? (mode_t)st->dir_mode : GX_STAGING_DIR_MODE,
+                               diags);
         *cut = '/';
         if (!made) {
             free(full);

@@ -160,12 +160,15 @@ const char *gx_lock_holder(gx_arena *arena, const char *workspace_dir);
 typedef struct gx_staging {
     char *dir;  /* the staging directory (malloc'd); NULL when none is active */
     bool keep;  /* set when a failed rollback left old data in dir: abort keeps it */
+    unsigned dir_mode; /* mode of the directories gx_staging_write creates
+                        * (e.g. generated/infra/); GX_STAGING_INIT sets
+                        * GX_STAGING_DIR_MODE, a caller may narrow it */
 } gx_staging;
 
-#define GX_STAGING_INIT {NULL, false}
-
-/* Mode of the directories gx_staging_write creates (e.g. generated/infra/). */
+/* Default mode of the directories gx_staging_write creates. */
 #define GX_STAGING_DIR_MODE 0755
+
+#define GX_STAGING_INIT {NULL, false, GX_STAGING_DIR_MODE}
 
 /* Creates a fresh private (0700) directory parent_dir/.glyphoxa-staging-XXXXXX.
  * parent_dir must exist and be on the same file system as the dest_dir of the
