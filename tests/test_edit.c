@@ -171,7 +171,7 @@ static void test_node_offsets(void **state)
                                "m: plain\n"
                                "  more\n";
     gx_node *root;
-    assert_true(gx_node_parse(f->arena, "t", text, sizeof text - 1, &root, &f->diags));
+    assert_true(gx_node_parse_spans(f->arena, "t", text, sizeof text - 1, &root, &f->diags));
     assert_false(root->flow);
     assert_int_equal(root->start, 3); /* after the byte order mark */
     expect_span(text, root->keys[0], "a");
@@ -197,15 +197,25 @@ static void test_node_offsets(void **state)
     /* positions are unchanged: 1-based, in characters, without the BOM */
     assert_int_equal(b->items[1]->line, 4);
     assert_int_equal(b->items[1]->col, 6);
+    /* gx_node_parse reads the same tree, positions and styles, without spans */
+    gx_node *plain;
+    assert_true(gx_node_parse(f->arena, "t", text, sizeof text - 1, &plain, &f->diags));
+    assert_true(gx_node_equal(plain, root));
+    assert_int_equal(plain->items[1]->items[1]->line, 4);
+    assert_int_equal(plain->items[1]->items[1]->col, 6);
+    assert_true(plain->items[1]->items[1]->flow);
+    assert_int_equal(plain->start, 0);
+    assert_int_equal(plain->items[1]->items[1]->start, 0);
+    assert_int_equal(plain->items[1]->items[1]->end, 0);
     /* CRLF, and characters of several bytes before a node on its line */
     static const char crlf[] = "k:\r\n  \xC3\xBC\xC3\xBC: v\r\n  w: [a]\r\n";
-    assert_true(gx_node_parse(f->arena, "t", crlf, sizeof crlf - 1, &root, &f->diags));
+    assert_true(gx_node_parse_spans(f->arena, "t", crlf, sizeof crlf - 1, &root, &f->diags));
     expect_span(crlf, root->items[0]->keys[0], "\xC3\xBC\xC3\xBC");
     expect_span(crlf, root->items[0]->items[0], "v");
     expect_span(crlf, root->items[0]->items[1], "[a]");
     /* libyaml's other line breaks (U+2028 in a comment) */
     static const char ls[] = "a: 1 # x\xE2\x80\xA8" "b: 2\n";
-    assert_true(gx_node_parse(f->arena, "t", ls, sizeof ls - 1, &root, &f->diags));
+    assert_true(gx_node_parse_spans(f->arena, "t", ls, sizeof ls - 1, &root, &f->diags));
     expect_span(ls, root->keys[1], "b");
     expect_span(ls, root->items[1], "2");
 }
@@ -750,14 +760,14 @@ static void expect_kept_lines(fixture *f, const char *in, size_t inlen, const ch
 {
     gx_node *root = NULL;
     gx_diags diags = GX_DIAGS_INIT;
-    assert_true(gx_node_parse(f->arena, "in", in, inlen, &root, &diags));
+    assert_true(gx_node_parse_spans(f->arena, "in", in, inlen, &root, &diags));
     gx_diags_free(&diags);
     /* a byte order mark stays, and is no line's content */
     if (inlen >= 3 && !memcmp(in, "\xEF\xBB\xBF", 3)) {
         assert_true(outlen >= 3 && !memcmp(out, "\xEF\xBB\xBF", 3));
         in += 3, inlen -= 3, out += 3, outlen -= 3;
         /* node offsets count the mark: parse the rest again */
-        assert_true(gx_node_parse(f->arena, "in", in, inlen, &root, &diags));
+        assert_true(gx_node_parse_spans(f->arena, "in", in, inlen, &root, &diags));
         gx_diags_free(&diags);
     }
     lines li = split_lines(in, inlen), lo = split_lines(out, outlen);

@@ -279,7 +279,7 @@ static bool gx_ed_parse(gx_ed *ed)
     ed->scratch = gx_arena_new();
     gx_diags scratch = GX_DIAGS_INIT;
     gx_diags_use_arena(&scratch, ed->scratch);
-    bool ok = gx_node_parse(ed->scratch, "values", gx_ed_s(ed), ed->text.len, &ed->root, &scratch);
+    bool ok = gx_node_parse_spans(ed->scratch, "values", gx_ed_s(ed), ed->text.len, &ed->root, &scratch);
     gx_diags_free(&scratch);
     gx_ed_index(ed);
     return ok || gx_ed_give_up(ed, "an intermediate text did not parse");

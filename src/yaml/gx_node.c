@@ -46,6 +46,9 @@ typedef struct gx_parser {
     int depth; /* open collections; frames[1..depth] are in use */
     gx_node *root;
     bool have_root;
+    /* byte offsets (start, end) are wanted (gx_node_parse_spans); without
+     * them every node's start and end stay 0 */
+    bool spans;
     /* where the last mark turned into a byte offset was: marks come in
      * document order, so each conversion goes on from there */
     size_t cur_line, cur_col, cur_off;
@@ -144,7 +147,7 @@ static bool gx_lf_breaks(const unsigned char *s, size_t len)
 
 /* Byte offset of a libyaml mark, counted on from the previous conversion
  * (from the start when the mark lies before it); len when past the end. */
-static size_t gx_mark_byte(gx_parser *p, yaml_mark_t mark)
+static size_t gx_mark_walk(gx_parser *p, yaml_mark_t mark)
 {
     const unsigned char *s = (const unsigned char *)p->data;
     if (mark.line < p->cur_line || (mark.line == p->cur_line && mark.column < p->cur_col)) {
@@ -181,6 +184,12 @@ static size_t gx_mark_byte(gx_parser *p, yaml_mark_t mark)
     p->cur_col = col;
     p->cur_off = i;
     return i;
+}
+
+/* gx_mark_walk when the parse records spans, else 0 (no walk at all). */
+static inline size_t gx_mark_byte(gx_parser *p, yaml_mark_t mark)
+{
+    return p->spans ? gx_mark_walk(p, mark) : 0;
 }
 
 /* ---- diagnostics --------------------------------------------------------- */
@@ -489,8 +498,8 @@ static bool gx_scan_nul(gx_parser *p)
     return false;
 }
 
-bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t len,
-                   gx_node **out, gx_diags *diags)
+static bool gx_parse(gx_arena *arena, const char *file, const char *data, size_t len,
+                     bool spans, gx_node **out, gx_diags *diags)
 {
     gx_parser p;
     memset(&p, 0, sizeof p);
@@ -500,8 +509,9 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
     p.len = data ? len : 0;
     p.diags = diags;
     p.bom = p.len >= 3 && memcmp(p.data, "\xEF\xBB\xBF", 3) == 0;
+    p.spans = spans;
     p.cur_off = p.bom ? 3 : 0;
-    p.lf_breaks = gx_lf_breaks((const unsigned char *)p.data, p.len);
+    p.lf_breaks = spans && gx_lf_breaks((const unsigned char *)p.data, p.len);
     *out = NULL;
 
     if (!gx_scan_nul(&p))
@@ -617,6 +627,18 @@ bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t l
         root = NULL;
     *out = root;
     return true;
+}
+
+bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t len,
+                   gx_node **out, gx_diags *diags)
+{
+    return gx_parse(arena, file, data, len, false, out, diags);
+}
+
+bool gx_node_parse_spans(gx_arena *arena, const char *file, const char *data, size_t len,
+                         gx_node **out, gx_diags *diags)
+{
+    return gx_parse(arena, file, data, len, true, out, diags);
 }
 
 /* ---- queries -------------------------------------------------------------- */

@@ -15,10 +15,13 @@
  * sequences), not bytes, as libyaml does; a leading byte order mark is not
  * counted. "\n", "\r\n" and a lone "\r" end lines.
  *
- * Byte offsets (start, end) index the input as given to gx_node_parse (a
- * leading byte order mark included), so that a caller can edit the text in
+ * Byte offsets (start, end) index the input as given to gx_node_parse_spans
+ * (a leading byte order mark included), so that a caller can edit the text in
  * place (gx_edit). They are found from libyaml's marks, so they follow its
- * reading of lines, in which U+0085, U+2028 and U+2029 end a line too. */
+ * reading of lines, in which U+0085, U+2028 and U+2029 end a line too.
+ * Finding them costs a walk over the text for every node, so only
+ * gx_node_parse_spans records them; gx_node_parse (every reader that does not
+ * edit) leaves start and end 0. */
 #ifndef GX_NODE_H
 #define GX_NODE_H
 
@@ -36,7 +39,8 @@ typedef struct gx_node {
     gx_node_kind kind;
     const char *file; /* as given to the parser (a copy in the arena) */
     int line, col;    /* 1-based position of the node's first character */
-    /* Byte offsets into the parsed input: start is where the node begins (its
+    /* Byte offsets into the parsed input (gx_node_parse_spans only; 0 after
+     * gx_node_parse): start is where the node begins (its
      * tag, when it has one; the '-' of a block sequence; the '{' or '[' of a
      * flow collection; the quote or '|' '>' indicator of a scalar); end is just
      * past its last character: after the closing bracket of a flow
@@ -89,6 +93,11 @@ typedef struct gx_node {
  * len is not limited here; callers enforce their own size limits. */
 bool gx_node_parse(gx_arena *arena, const char *file, const char *data, size_t len,
                    gx_node **out, gx_diags *diags);
+
+/* As gx_node_parse, and every node's start and end are set to its byte
+ * offsets in data (see gx_node). For callers that edit the text in place. */
+bool gx_node_parse_spans(gx_arena *arena, const char *file, const char *data, size_t len,
+                         gx_node **out, gx_diags *diags);
 
 /* The value under key in a map node, or NULL (also when node is not a map).
  * Linear in the number of keys. */

@@ -291,7 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gx_arena *arena = gx_arena_new();
     gx_diags diags = GX_DIAGS_INIT;
     gx_node *tree = (gx_node *)&diags; /* must be overwritten */
-    bool ok = gx_node_parse(arena, "input.yaml", (const char *)data, size, &tree, &diags);
+    bool ok = gx_node_parse_spans(arena, "input.yaml", (const char *)data, size, &tree, &diags);
     if (!ok) {
         GX_FUZZ_CHECK(tree == NULL, NULL, "failed parse left *out set");
         GX_FUZZ_CHECK(diags.count > 0, NULL, "failed parse without a diagnostic");
