@@ -166,6 +166,32 @@ static bool gxg_has_else(const gxg_tmpl *t, const long *br, long n)
     return n >= 2 && t->nodes[br[n - 2]].kind == GXG_N_ELSE;
 }
 
+static int gxg_glue_back(gxg_tmpl *t, const gxg_seg *tag, long j, long floor);
+static int gxg_glue_fwd(gxg_tmpl *t, const gxg_seg *tag, long j, long ceil);
+
+/* Walks every branch of the group opened at o (if or for), each between two
+ * of its branch tags: forward from after a branch tag, or backward from
+ * before the next one. GXG_GLUE_BAD when a branch is; GXG_GLUE_OPEN when the
+ * walk must go on past the group (a loop, an if without else, or a branch
+ * that stayed open); GXG_GLUE_OK otherwise, and for an unmatched group. */
+static int gxg_glue_group(gxg_tmpl *t, const gxg_seg *tag, long o, bool fwd)
+{
+    long br[64];
+    long n = gxg_branches(t, o, br, 64);
+    if (n < 0)
+        return GXG_GLUE_OK;
+    bool open = t->nodes[o].kind == GXG_N_FOR || !gxg_has_else(t, br, n);
+    for (long k = 1; k < n; k++) {
+        int r = fwd ? gxg_glue_fwd(t, tag, br[k - 1] + 1, br[k])
+                    : gxg_glue_back(t, tag, br[k] - 1, br[k - 1]);
+        if (r == GXG_GLUE_BAD)
+            return r;
+        if (r == GXG_GLUE_OPEN)
+            open = true;
+    }
+    return open ? GXG_GLUE_OPEN : GXG_GLUE_OK;
+}
+
 /* Backward from node j down to (not including) floor. Before a value tag may
  * stand: line start, "key:" or "- " (then white space). */
 static int gxg_glue_back(gxg_tmpl *t, const gxg_seg *tag, long j, long floor)
@@ -215,20 +241,9 @@ static int gxg_glue_back(gxg_tmpl *t, const gxg_seg *tag, long j, long floor)
                 return GXG_GLUE_BAD;
             break;
         case GXG_N_END: {
-            long br[64];
-            long n = a->opener >= 0 ? gxg_branches(t, a->opener, br, 64) : -1;
-            if (n < 0)
-                return GXG_GLUE_OK;
-            bool open = t->nodes[a->opener].kind == GXG_N_FOR || !gxg_has_else(t, br, n);
-            for (long k = 1; k < n; k++) {
-                int r = gxg_glue_back(t, tag, br[k] - 1, br[k - 1]);
-                if (r == GXG_GLUE_BAD)
-                    return r;
-                if (r == GXG_GLUE_OPEN)
-                    open = true;
-            }
-            if (!open)
-                return GXG_GLUE_OK;
+            int r = a->opener >= 0 ? gxg_glue_group(t, tag, a->opener, false) : GXG_GLUE_OK;
+            if (r != GXG_GLUE_OPEN)
+                return r;
             j = a->opener; /* then what stands before the whole group */
             break;
         }
@@ -298,21 +313,10 @@ static int gxg_glue_fwd(gxg_tmpl *t, const gxg_seg *tag, long j, long ceil)
             break;
         case GXG_N_IF:
         case GXG_N_FOR: {
-            long br[64];
-            long n = gxg_branches(t, j, br, 64);
-            if (n < 0)
-                return GXG_GLUE_OK;
-            bool open = a->kind == GXG_N_FOR || !gxg_has_else(t, br, n);
-            for (long k = 0; k + 1 < n; k++) {
-                int r = gxg_glue_fwd(t, tag, br[k] + 1, br[k + 1]);
-                if (r == GXG_GLUE_BAD)
-                    return r;
-                if (r == GXG_GLUE_OPEN)
-                    open = true;
-            }
-            if (!open)
-                return GXG_GLUE_OK;
-            j = br[n - 1]; /* then what follows the whole group */
+            int r = gxg_glue_group(t, tag, j, true);
+            if (r != GXG_GLUE_OPEN)
+                return r;
+            j = a->closer; /* then what follows the whole group */
             break;
         }
         default:

@@ -620,6 +620,22 @@ static int gx_d_scheme_port(const char *scheme, size_t n)
     return 0;
 }
 
+/* The host part of the authority that starts at s (after "scheme://"): it
+ * ends at the first '/', '?' or '#' and starts after the last '@' before
+ * that (user information dropped). Returns its start and sets *n to its
+ * length. */
+static const char *gx_d_authority(const char *s, size_t *n)
+{
+    size_t len = strcspn(s, "/?#");
+    for (size_t i = len; i > 0; i--)
+        if (s[i - 1] == '@') {
+            *n = len - i;
+            return s + i;
+        }
+    *n = len;
+    return s;
+}
+
 gx_endpoint gx_url_endpoint(gx_arena *arena, const char *url)
 {
     gx_endpoint ep = {"", 0};
@@ -627,16 +643,8 @@ gx_endpoint gx_url_endpoint(gx_arena *arena, const char *url)
     while (*u == ' ' || *u == '\t')
         u++;
     const char *sep = strstr(u, "://");
-    const char *auth = sep ? sep + 3 : u;
-    size_t n = strcspn(auth, "/?#");
-    const char *at = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (auth[i] == '@')
-            at = auth + i;
-    if (at) {
-        n -= (size_t)(at + 1 - auth);
-        auth = at + 1;
-    }
+    size_t n;
+    const char *auth = gx_d_authority(sep ? sep + 3 : u, &n);
     bool given;
     ep.port = gx_d_hostport(arena, auth, n, &ep.host, &given);
     if (!given && sep)
@@ -650,16 +658,8 @@ size_t gx_dsn_endpoints(gx_arena *arena, const char *dsn, gx_endpoint *out, size
     size_t count = 0;
     const char *sep = strstr(d, "://");
     if (sep) {
-        const char *auth = sep + 3;
-        size_t n = strcspn(auth, "/?#");
-        const char *at = NULL;
-        for (size_t i = 0; i < n; i++)
-            if (auth[i] == '@')
-                at = auth + i;
-        if (at) {
-            n -= (size_t)(at + 1 - auth);
-            auth = at + 1;
-        }
+        size_t n;
+        const char *auth = gx_d_authority(sep + 3, &n);
         /* host lists: "h1:5432,h2:5433" */
         while (count < max) {
             size_t hn = 0;

@@ -454,29 +454,13 @@ static void gx_render_fields(const gx_layer *layer, const char *prefix, int col,
                              gx_buf *out)
 {
     size_t plen = strlen(prefix);
-    char open[512] = ""; /* segments open below prefix, e.g. "ports/" */
+    char open[GX_LAYER_OPEN_MAX] = ""; /* segments open below prefix, e.g. "ports/" */
     for (int f = 0; f < GX_FIELD_COUNT; f++) {
         const char *full = gx_fields[f].path;
         if (!layer->present[f] || strncmp(full, prefix, plen) != 0)
             continue;
-        const char *path = full + plen;
-        size_t common = 0;
-        for (size_t i = 0; open[i] && path[i] == open[i]; i++)
-            if (open[i] == '/')
-                common = i + 1;
-        int depth = 0;
-        for (size_t i = 0; i < common; i++)
-            if (path[i] == '/')
-                depth++;
-        const char *seg = path + common, *slash;
-        while ((slash = strchr(seg, '/')) != NULL) {
-            gx_buf_indent(out, col + step * depth);
-            gx_yaml_scalar(out, seg, (size_t)(slash - seg));
-            gx_buf_puts(out, ":\n");
-            depth++;
-            seg = slash + 1;
-        }
-        snprintf(open, sizeof open, "%.*s", (int)(seg - path), path);
+        int depth;
+        const char *seg = gx_layer_open_branch(out, open, full + plen, col, step, &depth);
         gx_buf_indent(out, col + step * depth);
         gx_yaml_str(out, seg);
         gx_buf_putc(out, ':');

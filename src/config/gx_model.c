@@ -777,6 +777,32 @@ static void gx_write_leaf(gx_buf *out, int field, gx_value v, const char *key, i
     gx_value_write(out, field, v, indent, 2);
 }
 
+const char *gx_layer_open_branch(gx_buf *out, char open[GX_LAYER_OPEN_MAX], const char *path,
+                                 int col, int step, int *depth)
+{
+    /* longest common prefix of whole segments with what is open */
+    size_t common = 0;
+    for (size_t i = 0; open[i] && path[i] == open[i]; i++)
+        if (open[i] == '/')
+            common = i + 1;
+    int d = 0;
+    for (size_t i = 0; i < common; i++)
+        if (path[i] == '/')
+            d++;
+    /* open the new branches */
+    const char *seg = path + common, *slash;
+    while ((slash = strchr(seg, '/')) != NULL) {
+        gx_buf_indent(out, col + step * d);
+        gx_yaml_scalar(out, seg, (size_t)(slash - seg));
+        gx_buf_puts(out, ":\n");
+        d++;
+        seg = slash + 1;
+    }
+    snprintf(open, GX_LAYER_OPEN_MAX, "%.*s", (int)(seg - path), path);
+    *depth = d;
+    return seg;
+}
+
 void gx_layer_write(const gx_layer *layer, gx_buf *out)
 {
     gx_layer_write_commented(layer, NULL, out);
@@ -784,36 +810,14 @@ void gx_layer_write(const gx_layer *layer, gx_buf *out)
 
 void gx_layer_write_commented(const gx_layer *layer, const char *const *comments, gx_buf *out)
 {
-    /* open: the path segments of the branch written last, e.g. "gateway/ports/" */
-    char open[512] = "";
+    char open[GX_LAYER_OPEN_MAX] = "";
     bool any = false;
     for (int f = 0; f < GX_FIELD_COUNT; f++) {
         if (!layer->present[f])
             continue;
         any = true;
-        const char *path = gx_fields[f].path;
-        /* longest common prefix of whole segments with what is open */
-        size_t common = 0;
-        for (size_t i = 0; open[i] && path[i] == open[i]; i++)
-            if (open[i] == '/')
-                common = i + 1;
-        int depth = 0;
-        for (size_t i = 0; i < common; i++)
-            if (path[i] == '/')
-                depth++;
-        /* open the new branches */
-        const char *seg = path + common;
-        const char *slash;
-        while ((slash = strchr(seg, '/')) != NULL) {
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(slash - seg), seg);
-            gx_buf_indent(out, 2 * depth);
-            gx_yaml_str(out, name);
-            gx_buf_puts(out, ":\n");
-            depth++;
-            seg = slash + 1;
-        }
-        snprintf(open, sizeof open, "%.*s", (int)(seg - path), path);
+        int depth;
+        const char *seg = gx_layer_open_branch(out, open, gx_fields[f].path, 0, 2, &depth);
         if (comments && comments[f]) {
             gx_buf_indent(out, 2 * depth);
             gx_buf_puts(out, "# ");

@@ -152,6 +152,18 @@ void gx_origin_format(gx_buf *out, const gx_origin *origin, const struct gx_conf
  * indentation of the file it edits. */
 void gx_value_write(gx_buf *out, int field, gx_value value, int indent, int step);
 
+/* Size of the branch gx_layer_open_branch keeps between calls. */
+#define GX_LAYER_OPEN_MAX 512
+
+/* One step of writing fields nested by path segment in schema order: open
+ * holds the branch written last ("gateway/ports/"; "" at first); the whole
+ * segments path ("gateway/ports/http", relative to what is written) shares
+ * with it stay open, every further segment before the leaf is written as
+ * "name:" on a line of its own at column col + step * level. open becomes
+ * path's branch. Returns the leaf segment and sets *depth to its level. */
+const char *gx_layer_open_branch(gx_buf *out, char open[GX_LAYER_OPEN_MAX], const char *path,
+                                 int col, int step, int *depth);
+
 /* Writes layer as a values.yaml document: nested by path segment in schema
  * order, values quoted so that they read back exactly, then the components:
  * map. An empty layer gives "{}\n". */

@@ -59,16 +59,27 @@ static bool gx_cidr_ok(const char *s, size_t len)
     return bits <= max;
 }
 
-void gx_check_egress_shape(const gx_shape_ctx *c, const gx_node *n)
+/* True when n is a list to check item by item; false when it is absent or
+ * null (nothing to check) or no list (reported: "must be a list of WHAT").
+ * example is a valid value in flow style. */
+static bool gx_shape_list(const gx_shape_ctx *c, const gx_node *n, const char *what,
+                          const char *example)
 {
     if (!n || gx_node_is_null(n))
-        return;
-    static const char example[] = "[{cidr: 10.20.0.0/16, ports: [8200]}]";
+        return false;
     if (n->kind != GX_NODE_SEQ) {
-        gx_v15(c, c->path, n, "must be a list of egress rules {cidr, ports, protocol}, not %s; "
-               "e.g. %s", gx_kind_name(n), example);
-        return;
+        gx_v15(c, c->path, n, "must be a list of %s, not %s; e.g. %s", what, gx_kind_name(n),
+               example);
+        return false;
     }
+    return true;
+}
+
+void gx_check_egress_shape(const gx_shape_ctx *c, const gx_node *n)
+{
+    static const char example[] = "[{cidr: 10.20.0.0/16, ports: [8200]}]";
+    if (!gx_shape_list(c, n, "egress rules {cidr, ports, protocol}", example))
+        return;
     for (size_t i = 0; i < n->count; i++) {
         const gx_node *e = n->items[i];
         const char *where = gx_arena_printf(c->arena, "%s[%zu]", c->path, i);
@@ -142,15 +153,10 @@ static void gx_check_selector(const gx_shape_ctx *c, const char *where, const gx
 
 void gx_check_peers_shape(const gx_shape_ctx *c, const gx_node *n)
 {
-    if (!n || gx_node_is_null(n))
-        return;
     static const char example[] =
         "[{namespace-selector: {kubernetes.io/metadata.name: monitoring}}]";
-    if (n->kind != GX_NODE_SEQ) {
-        gx_v15(c, c->path, n, "must be a list of peers {namespace-selector, pod-selector}, not "
-               "%s; e.g. %s", gx_kind_name(n), example);
+    if (!gx_shape_list(c, n, "peers {namespace-selector, pod-selector}", example))
         return;
-    }
     for (size_t i = 0; i < n->count; i++) {
         const gx_node *e = n->items[i];
         const char *where = gx_arena_printf(c->arena, "%s[%zu]", c->path, i);

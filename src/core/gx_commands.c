@@ -10,6 +10,15 @@
 #define END {NULL, NULL, GX_OPT_FLAG, NULL, NULL, NULL}
 #define ARGS_END {NULL, NULL, 0, 0, NULL}
 #define JSON_OPT {"--json", NULL, GX_OPT_FLAG, NULL, "print JSON instead of text", NULL}
+#define DRY_RUN_OPT                                                                               \
+    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL}
+/* the options of the commands that run kubectl and helm (apply, rollback) */
+#define CLUSTER_OPTS                                                                              \
+    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"}, \
+        {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},         \
+        {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",  \
+         "files"},                                                                                \
+        {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"}
 
 static const gx_cmd_option gx_global_options[] = {
     {"-C", NULL, GX_OPT_VALUE, "DIR", "use DIR as the workspace (default: the current directory)",
@@ -137,14 +146,10 @@ static const char *const gx_export_ex[] = {
 
 /* ---- apply ---- */
 static const gx_cmd_option gx_apply_opts[] = {
-    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL},
+    DRY_RUN_OPT,
     {"--timeout", NULL, GX_OPT_VALUE, "DURATION",
      "the target's time limit: seconds or a duration (90s, 5m, 1h30m)", NULL},
-    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"},
-    {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
-    {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",
-     "files"},
-    {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
+    CLUSTER_OPTS,
     {"--delete-namespace", NULL, GX_OPT_FLAG, NULL,
      "destroy only: delete the Namespace too, with its PersistentVolumeClaims (only one this "
      "workspace created)",
@@ -211,14 +216,10 @@ static const char *const gx_history_ex[] = {"glyphoxa-deploy history",
                                             "glyphoxa-deploy history --json",
                                             "glyphoxa-deploy history diff 3 4", NULL};
 static const gx_cmd_option gx_rollback_opts[] = {
-    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the commands in order and run none", NULL},
+    DRY_RUN_OPT,
     {"--timeout", NULL, GX_OPT_VALUE, "DURATION",
      "the time limit: seconds or a duration (90s, 5m, 1h30m)", NULL},
-    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig kubectl and helm use", "files"},
-    {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
-    {"--kubectl", NULL, GX_OPT_VALUE, "PATH", "the kubectl to run (default: found on PATH)",
-     "files"},
-    {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
+    CLUSTER_OPTS,
     END,
 };
 static const gx_cmd_arg gx_rollback_args[] = {

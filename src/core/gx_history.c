@@ -16,6 +16,7 @@
 
 #include "gx_files.h"
 #include "gx_hash.h"
+#include "gx_lines.h"
 #include "gx_schema.h"
 #include "gx_xalloc.h"
 
@@ -422,40 +423,16 @@ json_t *gx_json_revision(const gx_revision_info *r)
 
 /* ---- history diff ------------------------------------------------------------------------------- */
 
-typedef struct gx_hline {
-    const char *s;
-    size_t len;
-} gx_hline;
-
-static size_t gx_hsplit(gx_session *s, const char *text, size_t len, gx_hline **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
-    if (len && text[len - 1] != '\n')
-        n++;
-    gx_hline *l = gx_arena_alloc(s->arena, (n + 1) * sizeof *l);
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i <= len && k < n; i++)
-        if (i == len || text[i] == '\n') {
-            l[k].s = text + start;
-            l[k].len = i - start;
-            k++;
-            start = i + 1;
-        }
-    *out = l;
-    return n;
-}
-
-static bool gx_heq(const gx_hline *a, const gx_hline *b)
+/* Lines compare by their text (a missing last newline is not shown). */
+static bool gx_heq(const gx_line *a, const gx_line *b)
 {
     return a->len == b->len && !memcmp(a->s, b->s, a->len);
 }
 
 /* Appends the unified diff of a to b (LCS by dynamic programming, for the
  * small files of a revision); false when the files are too large for it. */
-static bool gx_hdiff(gx_session *s, const char *name, const gx_hline *a, size_t n,
-                     const gx_hline *b, size_t m, gx_buf *out)
+static bool gx_hdiff(gx_session *s, const char *name, const gx_line *a, size_t n,
+                     const gx_line *b, size_t m, gx_buf *out)
 {
     size_t pre = 0, suf = 0;
     while (pre < n && pre < m && gx_heq(&a[pre], &b[pre]))
@@ -515,7 +492,7 @@ static bool gx_hdiff(gx_session *s, const char *name, const gx_hline *a, size_t 
         gx_buf_printf(out, "@@ -%zu,%zu +%zu,%zu @@\n", alen ? ai[start] + 1 : ai[start], alen,
                       blen ? bi[start] + 1 : bi[start], blen);
         for (size_t y = start; y < stop; y++) {
-            const gx_hline *l = op[y] == '+' ? &b[bi[y]] : &a[ai[y]];
+            const gx_line *l = op[y] == '+' ? &b[bi[y]] : &a[ai[y]];
             gx_buf_putc(out, op[y]);
             gx_buf_put(out, l->s, l->len);
             gx_buf_putc(out, '\n');
@@ -608,8 +585,9 @@ gx_status gx_op_history_diff(gx_session *s, int a, int b, const gx_sink *sink, g
             continue;
         }
         gx_diags_free(&tmp);
-        gx_hline *la_lines, *lb_lines;
-        size_t n = gx_hsplit(s, ta, la, &la_lines), m = gx_hsplit(s, tb, lb, &lb_lines);
+        gx_line *la_lines, *lb_lines;
+        size_t n = gx_lines_split(s->arena, ta, la, &la_lines),
+               m = gx_lines_split(s->arena, tb, lb, &lb_lines);
         if (!gx_hdiff(s, paths[i], la_lines, n, lb_lines, m, out))
             gx_buf_printf(out, "changed %s (too large for a line diff)\n", paths[i]);
     }

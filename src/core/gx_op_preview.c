@@ -15,6 +15,7 @@
 #include "gx_derived.h"
 #include "gx_export.h"
 #include "gx_files.h"
+#include "gx_lines.h"
 #include "gx_hash.h"
 #include "gx_node.h"
 #include "gx_renderset.h"
@@ -254,33 +255,7 @@ static const char *gx_readable_redactions(gx_arena *arena, const char *text, siz
 
 /* ---- line diff ----------------------------------------------------------------------------- */
 
-typedef struct gx_dline {
-    const char *s;
-    size_t len; /* without the newline */
-    bool nl;    /* a newline follows */
-} gx_dline;
-
-static size_t gx_split_lines(gx_arena *arena, const char *text, size_t len, gx_dline **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
-    if (len && text[len - 1] != '\n')
-        n++;
-    gx_dline *lines = gx_arena_alloc(arena, (n ? n : 1) * sizeof *lines);
-    size_t k = 0, start = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n') {
-            lines[k++] = (gx_dline){text + start, i - start, true};
-            start = i + 1;
-        }
-    if (start < len)
-        lines[k++] = (gx_dline){text + start, len - start, false};
-    *out = lines;
-    return n;
-}
-
-static bool gx_dline_eq(const gx_dline *a, const gx_dline *b)
+static bool gx_dline_eq(const gx_line *a, const gx_line *b)
 {
     return a->len == b->len && a->nl == b->nl && !memcmp(a->s, b->s, a->len);
 }
@@ -320,7 +295,7 @@ static int gx_myers_step(const int *prev, int d, int k, int n, int m, int *pk)
 /* Myers' greedy shortest edit script of a[0..n) to b[0..m) (their lines
  * aoff and boff of the whole files), appended to ops (room for n + m). False
  * when more than GX_DIFF_MAX_EDITS edits are needed. */
-static bool gx_myers(const gx_dline *a, int n, const gx_dline *b, int m, size_t aoff,
+static bool gx_myers(const gx_line *a, int n, const gx_line *b, int m, size_t aoff,
                      size_t boff, gx_dop *ops, size_t *nops)
 {
     int max = n + m < GX_DIFF_MAX_EDITS ? n + m : GX_DIFF_MAX_EDITS;
@@ -376,7 +351,7 @@ static bool gx_myers(const gx_dline *a, int n, const gx_dline *b, int m, size_t 
     return true;
 }
 
-static void gx_diff_line(gx_buf *out, char op, const gx_dline *l)
+static void gx_diff_line(gx_buf *out, char op, const gx_line *l)
 {
     gx_buf_putc(out, op);
     gx_buf_put(out, l->s, l->len);
@@ -400,9 +375,9 @@ static const char *gx_unified_diff(gx_arena *arena, const char *name, const char
                                    size_t old_len, const char *new_, size_t new_len,
                                    const char **why)
 {
-    gx_dline *a, *b;
-    size_t n = gx_split_lines(arena, old, old_len, &a);
-    size_t m = gx_split_lines(arena, new_, new_len, &b);
+    gx_line *a, *b;
+    size_t n = gx_lines_split(arena, old, old_len, &a);
+    size_t m = gx_lines_split(arena, new_, new_len, &b);
     size_t pre = 0;
     while (pre < n && pre < m && gx_dline_eq(&a[pre], &b[pre]))
         pre++;
@@ -472,7 +447,7 @@ static const char *gx_unified_diff(gx_arena *arena, const char *name, const char
         gx_hunk_range(&out, bfirst, blen);
         gx_buf_puts(&out, " @@\n");
         for (size_t j = start; j < stop; j++) {
-            const gx_dline *l = ops[j].op == '+' ? &b[ops[j].bi] : &a[ops[j].ai];
+            const gx_line *l = ops[j].op == '+' ? &b[ops[j].bi] : &a[ops[j].ai];
             gx_diff_line(&out, ops[j].op, l);
         }
         if (out.len > GX_DIFF_MAX_BYTES)
