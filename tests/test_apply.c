@@ -254,34 +254,65 @@ static result run_env(fx *f, const char *path_env, const char *const *args)
     return run_full(f, path_env, NULL, args);
 }
 
-/* Starts what run_full runs and returns its pid; await_tool collects it.
+/* The argv and envp of a run: GX_BINARY -C ws ARGS..., and PATH (path_env,
+ * or f's), HOME, NO_COLOR, LANG=C, the operator's sentinel, then extra_env
+ * ("NAME=VALUE", NULL-terminated, may be NULL). */
+typedef struct launch {
+    const char *argv[APPLY_MAX_ARGS + 4];
+    const char *envp[32];
+    char home[PATH_MAX + 8], sentinel[128];
+} launch;
+
+static void launch_init(fx *f, launch *l, const char *path_env, const char *const *extra_env,
+                        const char *const *args)
+{
+    size_t n = 0;
+    l->argv[n++] = GX_BINARY;
+    l->argv[n++] = "-C";
+    l->argv[n++] = f->ws;
+    for (size_t i = 0; args[i]; i++) {
+        assert_true(n < APPLY_MAX_ARGS);
+        l->argv[n++] = args[i];
+    }
+    l->argv[n] = NULL;
+    snprintf(l->home, sizeof l->home, "HOME=%s", f->dir);
+    snprintf(l->sentinel, sizeof l->sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
+    const char *envp[] = {path_env ? path_env : f->path_env, l->home, "NO_COLOR=1", "LANG=C",
+                          l->sentinel};
+    size_t e = sizeof envp / sizeof *envp;
+    memcpy(l->envp, envp, sizeof envp);
+    for (size_t j = 0; extra_env && extra_env[j] && e < 31; j++)
+        l->envp[e++] = extra_env[j];
+    l->envp[e] = NULL;
+}
+
+/* How spawn_tool starts the tool. */
+typedef struct spawn_opts {
+    const char *path_env;         /* PATH=...; NULL: f's */
+    const char *const *extra_env; /* more "NAME=VALUE" entries, or NULL */
+    const char *name;             /* stdout and stderr to f->dir/NAME.out and NAME.err;
+                                     NULL: to f->dir/stdout and f->dir/stderr */
+    bool raise_core_limit;        /* RLIMIT_CORE unlimited before exec (the tool must
+                                     turn core dumps off itself) */
+} spawn_opts;
+
+/* Starts GX_BINARY -C ws ARGS... in f->dir, stdin /dev/null, stdout and
+ * stderr to files, and returns its pid; wait_tool or await_tool collects it.
  * SIGINT, SIGTERM and SIGHUP are at their defaults in the tool and its signal
  * mask is empty, whatever the test runner inherited (a SIGINT ignored by
  * whoever started ctest would not be passed on, by design). */
-static pid_t spawn_full(fx *f, const char *path_env, const char *const *extra_env,
-                        const char *const *args)
+static pid_t spawn_tool(fx *f, const spawn_opts *o, const char *const *args)
 {
-    const char *argv[APPLY_MAX_ARGS + 4];
-    size_t n = 0;
-    argv[n++] = GX_BINARY;
-    argv[n++] = "-C";
-    argv[n++] = f->ws;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < APPLY_MAX_ARGS);
-        argv[n++] = args[i];
+    launch l;
+    launch_init(f, &l, o->path_env, o->extra_env, args);
+    char out_path[PATH_MAX + 64], err_path[PATH_MAX + 64];
+    if (o->name) {
+        snprintf(out_path, sizeof out_path, "%s/%s.out", f->dir, o->name);
+        snprintf(err_path, sizeof err_path, "%s/%s.err", f->dir, o->name);
+    } else {
+        snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
+        snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
     }
-    argv[n] = NULL;
-    char home[PATH_MAX + 8], out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
-    snprintf(home, sizeof home, "HOME=%s", f->dir);
-    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
-    char sentinel[128];
-    snprintf(sentinel, sizeof sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
-    const char *envp[32] = {path_env ? path_env : f->path_env, home, "NO_COLOR=1", "LANG=C",
-                            sentinel, NULL};
-    for (size_t i = 5, j = 0; extra_env && extra_env[j] && i < 31; i++, j++)
-        envp[i] = extra_env[j], envp[i + 1] = NULL;
-
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -296,27 +327,37 @@ static pid_t spawn_full(fx *f, const char *path_env, const char *const *extra_en
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (o->raise_core_limit) {
+            struct rlimit cores = {RLIM_INFINITY, RLIM_INFINITY};
+            setrlimit(RLIMIT_CORE, &cores);
+        }
         alarm(APPLY_HANG_SECONDS);
-        execve(GX_BINARY, (char *const *)argv, (char *const *)envp);
+        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
         _exit(127);
     }
     return pid;
 }
 
-/* Waits for the tool started by spawn_full (its alarm bounds the wait) and
- * returns its exit status and what it printed. */
+/* Waits for a tool spawn_tool started (its alarm bounds the wait); returns
+ * its exit status, or 128 + the signal that ended it. */
+static int wait_tool(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+        fail_msg("glyphoxa-deploy hung (killed after %d s)", APPLY_HANG_SECONDS);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* wait_tool for a tool spawned without a name, with what it printed. */
 static result await_tool(fx *f, pid_t pid)
 {
     char out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
     snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
     snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        assert_int_equal(errno, EINTR);
     result r = {0};
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-        fail_msg("glyphoxa-deploy hung (killed after %d s)", APPLY_HANG_SECONDS);
+    r.status = wait_tool(pid);
     r.out = read_all(out_path, &r.out_len);
     r.err = read_all(err_path, &r.err_len);
     assert_non_null(r.out);
@@ -329,7 +370,7 @@ static result await_tool(fx *f, pid_t pid)
 static result run_full(fx *f, const char *path_env, const char *const *extra_env,
                        const char *const *args)
 {
-    return await_tool(f, spawn_full(f, path_env, extra_env, args));
+    return await_tool(f, spawn_tool(f, &(spawn_opts){path_env, extra_env, NULL, false}, args));
 }
 
 static result run(fx *f, const char *const *args)
@@ -338,6 +379,29 @@ static result run(fx *f, const char *const *args)
 }
 
 #define RUN(f, ...) run((f), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Runs the tool like run and checks its exit status and that its stdout
+ * holds each of outs and its stderr each of errs (NULL-terminated; NULL:
+ * nothing to look for). */
+static void run_expect(fx *f, int status, const char *const *outs, const char *const *errs,
+                       const char *const *args)
+{
+    result r = run(f, args);
+    if (r.status != status)
+        fail_msg("%s %s: exit status %d, expected %d:\n%s%s", args[0], args[1] ? args[1] : "",
+                 r.status, status, r.out, r.err);
+    for (size_t i = 0; outs && outs[i]; i++)
+        if (!contains(r.out, r.out_len, outs[i]))
+            fail_msg("no '%s' on stdout:\n%s", outs[i], r.out);
+    for (size_t i = 0; errs && errs[i]; i++)
+        if (!contains(r.err, r.err_len, errs[i]))
+            fail_msg("no '%s' on stderr:\n%s", errs[i], r.err);
+    result_free(&r);
+}
+
+#define TEXTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define RUN_EXPECT(f, status, outs, errs, ...)                                                \
+    run_expect((f), (status), (outs), (errs), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Runs a command that must succeed (workspace set-up). */
 static void must(fx *f, const char *const *args)
@@ -877,11 +941,8 @@ static void test_blocking_validation_runs_nothing(void **state)
     MUST(f, "set", "gateway/admin-key="); /* V5: empty in production is blocking */
     const char *targets[] = {"default", "infrastructure", "diff"};
     for (size_t i = 0; i < 3; i++) {
-        result r = RUN(f, "apply", targets[i]);
-        assert_int_equal(r.status, 1);
-        assert_true(contains(r.err, r.err_len, "V5"));
-        assert_true(contains(r.err, r.err_len, "blocking"));
-        result_free(&r);
+        RUN_EXPECT(f, 1, NULL, TEXTS("V5", "blocking"),
+                   "apply", targets[i]);
     }
     assert_false(exists(f->log));
     char gen[PATH_MAX + 16];
@@ -967,16 +1028,12 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     snprintf(gen, sizeof gen, "%s/generated", f->ws);
     assert_false(exists(gen)); /* found missing before the export */
 
-    r = RUN(f, "apply", "--kubectl", "/nonexistent/kubectl");
-    assert_int_equal(r.status, 1);
-    assert_true(contains(r.err, r.err_len, "'/nonexistent/kubectl' was not found"));
-    result_free(&r);
+    RUN_EXPECT(f, 1, NULL, TEXTS("'/nonexistent/kubectl' was not found"),
+               "apply", "--kubectl", "/nonexistent/kubectl");
 
     /* only kubectl: default runs; infrastructure (charts on) and destroy need helm */
     write_wrappers(f, true, false, NULL);
-    r = RUN(f, "apply");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply");
     const char *need_helm[] = {"infrastructure", "destroy"};
     for (size_t i = 0; i < 2; i++) {
         reset_log(f);
@@ -1020,10 +1077,8 @@ static void test_status_without_infrastructure_needs_no_helm(void **state)
     assert_int_equal(r.status, 0);
     ASSERT_CALLS(f, "status without helm", GET_STATUS);
     result_free(&r);
-    r = RUN(f, "apply", "infrastructure");
-    assert_int_equal(r.status, 0);
-    assert_true(contains(r.out, r.out_len, "postgresql and sealed-secrets are both off"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("postgresql and sealed-secrets are both off"), NULL,
+               "apply", "infrastructure");
 }
 
 static void test_targets_without_export_say_so(void **state)
@@ -1076,9 +1131,8 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
     fx *f = *state;
     init_dedicated_infra(f);
     MUST(f, "export");
-    result r = RUN(f, "apply", "status", "--kubeconfig", "kc.yaml", "--context", "prod-ctx");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "status", "--kubeconfig", "kc.yaml", "--context", "prod-ctx");
+    result r;
     char k[PATH_MAX * 2], h[PATH_MAX * 2];
     snprintf(k, sizeof k, "kubectl --kubeconfig=%s/kc.yaml --context=prod-ctx %s", f->dir,
              GET_STATUS + strlen("kubectl "));
@@ -1102,16 +1156,12 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
 
     /* the namespace is deleted only when this workspace created it */
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
-    assert_int_equal(r.status, 0);
-    assert_true(contains(r.out, r.out_len, "was not created by this workspace"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("was not created by this workspace"), NULL,
+               "apply", "destroy", "--delete-namespace", "--yes");
     assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 3);
     MUST(f, "apply"); /* creates it: the fake says it does not exist */
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "destroy", "--delete-namespace", "--yes");
     assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 4);
     assert_call_equal(recs[3].text,
                       "kubectl delete namespace glyphoxa --ignore-not-found --timeout=108s");
@@ -1149,17 +1199,13 @@ static void test_diff_exit_status(void **state)
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=secret/glyphoxa-config", NULL});
     reset_log(f);
-    r = RUN(f, "apply", "diff");
-    assert_int_equal(r.status, 1);
-    assert_true(contains(r.out, r.out_len, "secret/glyphoxa-config\n"));
-    result_free(&r);
+    RUN_EXPECT(f, 1, TEXTS("secret/glyphoxa-config\n"), NULL,
+               "apply", "diff");
     /* nothing differs */
     write_wrappers(f, true, true, NULL);
     reset_log(f);
-    r = RUN(f, "apply", "diff");
-    assert_int_equal(r.status, 0);
-    assert_true(contains(r.out, r.out_len, "diff: no differences"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("diff: no differences"), NULL,
+               "apply", "diff");
 }
 
 static void test_status_shows_everything_then_fails(void **state)
@@ -1197,9 +1243,7 @@ static void test_no_secrets_export_is_refused_by_the_script(void **state)
     }
     assert_false(exists(f->log));
     /* the tool itself exports with secrets before it applies */
-    result r = RUN(f, "apply");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply");
 }
 
 /* Runs shell command cmd (in f->dir) and returns its exit status. */
@@ -1580,7 +1624,7 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
         write_file(path, text, 0755);
     }
     reset_log(f);
-    f->tool = spawn_full(f, NULL, NULL, (const char *const[]){"apply", NULL});
+    f->tool = spawn_tool(f, &(spawn_opts){0}, (const char *const[]){"apply", NULL});
 
     char hang[PATH_MAX + 16];
     snprintf(hang, sizeof hang, "%s.hang.2", f->log);
@@ -1634,6 +1678,23 @@ static result finish_hanging(fx *f)
     return r;
 }
 
+/* What finish_hanging gave for a target ended by a signal the tool passed
+ * on (or by its kill): exit status, the tool's note said and the failure line
+ * on stderr; the fake and its sleep gone; the script stopped after the
+ * fake's call (2 calls recorded). */
+static void expect_group_ended(fx *f, const hanging *h, const result *r, int status,
+                               const char *said)
+{
+    assert_int_equal(r->status, status);
+    assert_true(contains(r->err, r->err_len, said));
+    char line[128];
+    snprintf(line, sizeof line, "target 'default' failed with exit status %d", status);
+    assert_true(contains(r->err, r->err_len, line));
+    assert_false(running(h->fake));
+    assert_false(running(h->sleep));
+    assert_int_equal(record_count(f), 2);
+}
+
 /* Waits until the tool's stderr holds text. */
 static void wait_stderr(fx *f, const char *text)
 {
@@ -1664,14 +1725,9 @@ static void test_sigint_is_passed_on_to_the_group(void **state)
      * waiting for its child, see that child die of SIGINT and end themselves
      * with SIGINT too (bash's rule for a non-interactive shell). The script
      * does not go on: call 3 never happens. */
-    assert_int_equal(r.status, 130);
-    assert_true(contains(r.err, r.err_len,
-                         "[glyphoxa-deploy] received SIGINT; passed it on to target 'default'\n"));
+    expect_group_ended(f, &h, &r, 130,
+                       "[glyphoxa-deploy] received SIGINT; passed it on to target 'default'\n");
     assert_false(contains(r.err, r.err_len, "received SIGINT again"));
-    assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 130"));
-    assert_false(running(h.fake));
-    assert_false(running(h.sleep));
-    assert_int_equal(record_count(f), 2);
     result_free(&r);
 }
 
@@ -1688,16 +1744,10 @@ static void test_sigterm_and_sighup_are_passed_on_to_the_group(void **state)
         /* 128 + n: a non-interactive bash does not catch SIGTERM or SIGHUP, so
          * the script's bash dies of it at once, and so do the fake and its
          * sleep */
-        assert_int_equal(r.status, 128 + sigs[i]);
         char line[128];
         snprintf(line, sizeof line,
                  "[glyphoxa-deploy] received %s; passed it on to target 'default'\n", names[i]);
-        assert_true(contains(r.err, r.err_len, line));
-        snprintf(line, sizeof line, "target 'default' failed with exit status %d", 128 + sigs[i]);
-        assert_true(contains(r.err, r.err_len, line));
-        assert_false(running(h.fake));
-        assert_false(running(h.sleep));
-        assert_int_equal(record_count(f), 2);
+        expect_group_ended(f, &h, &r, 128 + sigs[i], line);
         result_free(&r);
     }
 }
@@ -1719,13 +1769,8 @@ static void test_second_sigint_kills_the_group(void **state)
     result r = finish_hanging(f);
     /* 137 = 128 + SIGKILL: the tool sent SIGKILL to the group, and the
      * script's bash, still waiting, died of it */
-    assert_int_equal(r.status, 137);
-    assert_true(contains(r.err, r.err_len,
-                         "[glyphoxa-deploy] received SIGINT again; killing target 'default'\n"));
-    assert_true(contains(r.err, r.err_len, "target 'default' failed with exit status 137"));
-    assert_false(running(h.fake));
-    assert_false(running(h.sleep));
-    assert_int_equal(record_count(f), 2);
+    expect_group_ended(f, &h, &r, 137,
+                       "[glyphoxa-deploy] received SIGINT again; killing target 'default'\n");
     result_free(&r);
 }
 
@@ -1779,63 +1824,6 @@ static void test_killed_tool_takes_the_script_along(void **state)
 
 /* ---- the terminal, and signals of the tool ----------------------------------------- */
 
-/* The argv/envp run_full would use, for the runs below that do not wait. */
-typedef struct launch {
-    const char *argv[APPLY_MAX_ARGS + 4];
-    const char *envp[8];
-    char home[PATH_MAX + 8], sentinel[128];
-} launch;
-
-static void launch_init(fx *f, launch *l, const char *const *args)
-{
-    size_t n = 0;
-    l->argv[n++] = GX_BINARY;
-    l->argv[n++] = "-C";
-    l->argv[n++] = f->ws;
-    for (size_t i = 0; args[i]; i++)
-        l->argv[n++] = args[i];
-    l->argv[n] = NULL;
-    snprintf(l->home, sizeof l->home, "HOME=%s", f->dir);
-    snprintf(l->sentinel, sizeof l->sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
-    const char *envp[] = {f->path_env, l->home, "NO_COLOR=1", "LANG=C", l->sentinel, NULL};
-    memcpy(l->envp, envp, sizeof envp);
-}
-
-/* Starts the tool without waiting: stdout/stderr to f->dir/stdout, stderr. */
-static pid_t start_tool(fx *f, const char *const *args)
-{
-    launch l;
-    launch_init(f, &l, args);
-    char out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
-    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int in = open("/dev/null", O_RDONLY);
-        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
-            _exit(126);
-        dup2(in, 0), dup2(out, 1), dup2(err, 2);
-        alarm(APPLY_HANG_SECONDS);
-        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_tool(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-        fail_msg("glyphoxa-deploy hung (killed after %d s)", APPLY_HANG_SECONDS);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void pause_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -1886,7 +1874,7 @@ static void test_sigquit_kills_the_target_group(void **state)
     MUST(f, "export");
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
     reset_log(f);
-    pid_t tool = start_tool(f, (const char *const[]){"apply", "status", NULL});
+    pid_t tool = spawn_tool(f, &(spawn_opts){0}, (const char *const[]){"apply", "status", NULL});
     long fake, sleeper;
     wait_hang(f, 1, &fake, &sleeper);
     assert_int_equal(kill(tool, SIGQUIT), 0);
@@ -1909,7 +1897,7 @@ static int run_on_pty(fx *f, const char *const *args, const char *prompt, const 
                       char *out, size_t outlen)
 {
     launch l;
-    launch_init(f, &l, args);
+    launch_init(f, &l, NULL, NULL, args);
     int master;
     fflush(NULL);
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
@@ -1970,9 +1958,7 @@ static void test_credential_prompt_reads_the_terminal(void **state)
 
     /* without a terminal nothing changes: stdin is /dev/null, the prompt reads nothing */
     reset_log(f);
-    result r = RUN(f, "apply", "status");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "status");
     seen = read_all(path, NULL);
     assert_non_null(seen);
     assert_int_equal(seen[0], '\n'); /* nothing read */
@@ -2083,23 +2069,16 @@ static void test_state_targets_act_on_the_deployed_release(void **state)
     /* before any deploy: the last export, saying so */
     MUST(f, "export");
     reset_log(f);
-    result r = RUN(f, "apply", "stop");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "nothing was deployed from"));
-    assert_non_null(strstr(r.err, "acts on the last export"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, TEXTS("nothing was deployed from", "acts on the last export"),
+               "apply", "stop");
     assert_calls_ran_in(f, "");
     assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
 
     /* a dry run and a failed apply record nothing */
-    r = RUN(f, "apply", "--dry-run");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "--dry-run");
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=3:5", NULL});
     reset_log(f);
-    r = RUN(f, "apply");
-    assert_int_equal(r.status, 5);
-    result_free(&r);
+    RUN_EXPECT(f, 5, NULL, NULL, "apply");
     write_wrappers(f, true, true, NULL);
     assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
     assert_false(ws_exists(f, ".glyphoxa-deploy/history/1"));
@@ -2126,10 +2105,8 @@ static void test_state_targets_act_on_the_deployed_release(void **state)
     MUST(f, "set", "core/release-name=other");
     MUST(f, "export");
     reset_log(f);
-    r = RUN(f, "apply", "stop", "--set", "core/namespace=elsewhere");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "are ignored"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, TEXTS("are ignored"),
+               "apply", "stop", "--set", "core/namespace=elsewhere");
     ASSERT_CALLS_IN(f, ".glyphoxa-deploy/history/1", "stop on the deployed release",
                     "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
                     "kubectl scale --namespace=glyphoxa --replicas=0 "
@@ -2139,11 +2116,8 @@ static void test_state_targets_act_on_the_deployed_release(void **state)
 
     /* applying another release: the old one stays, and how to remove it */
     reset_log(f);
-    r = RUN(f, "apply");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "the old one stays"));
-    assert_non_null(strstr(r.err, ".glyphoxa-deploy/history/1/scripts/destroy.sh"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, TEXTS("the old one stays", ".glyphoxa-deploy/history/1/scripts/destroy.sh"),
+               "apply");
     dep = load_json(f, ".glyphoxa-deploy/deployed");
     assert_int_equal(json_integer_value(json_object_get(dep, "revision")), 2);
     assert_string_equal(json_string_value(json_object_get(dep, "release-name")), "other");
@@ -2175,11 +2149,8 @@ static void test_history_and_rollback(void **state)
     assert_true(json_is_array(json_object_get(r1, "components")));
     json_decref(h);
 
-    r = RUN(f, "history");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "REVISION"));
-    assert_non_null(strstr(r.out, "2 *"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("REVISION", "2 *"), NULL,
+               "history");
 
     r = RUN(f, "history", "diff", "1", "2");
     assert_int_equal(r.status, 0);
@@ -2187,18 +2158,13 @@ static void test_history_and_rollback(void **state)
     assert_non_null(strstr(r.out, "-  replicas: 3\n+  replicas: 2\n")); /* as diff -u */
     assert_no_secret(r.out, r.out_len, "history diff");
     result_free(&r);
-    r = RUN(f, "history", "diff", "1", "9");
-    assert_int_equal(r.status, 2);
-    assert_non_null(strstr(r.err, "no revision 9"));
-    result_free(&r);
+    RUN_EXPECT(f, 2, NULL, TEXTS("no revision 9"),
+               "history", "diff", "1", "9");
 
     /* rollback --dry-run prints revision 1's commands and records nothing */
     reset_log(f);
-    r = RUN(f, "rollback", "--dry-run");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "rollback to revision 1"));
-    assert_non_null(strstr(r.out, "rollout status deployment/glyphoxa-gateway"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("rollout status deployment/glyphoxa-gateway"), TEXTS("rollback to revision 1"),
+               "rollback", "--dry-run");
     assert_false(exists(f->log));
     assert_false(ws_exists(f, ".glyphoxa-deploy/history/3"));
 
@@ -2229,9 +2195,7 @@ static void test_history_and_rollback(void **state)
 
     /* status acts on the deployed revision 3 */
     reset_log(f);
-    r = RUN(f, "apply", "status");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "status");
     assert_calls_ran_in(f, ".glyphoxa-deploy/history/3");
 
     /* core/history-limit keeps the newest N */
@@ -2241,15 +2205,11 @@ static void test_history_and_rollback(void **state)
     assert_false(ws_exists(f, ".glyphoxa-deploy/history/2"));
     assert_true(ws_exists(f, ".glyphoxa-deploy/history/3"));
     assert_true(ws_exists(f, ".glyphoxa-deploy/history/4"));
-    r = RUN(f, "rollback", "1");
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "no revision 1"));
-    result_free(&r);
+    RUN_EXPECT(f, 1, NULL, TEXTS("no revision 1"),
+               "rollback", "1");
 
     /* a successful destroy ends the deployed record */
-    r = RUN(f, "apply", "destroy", "--yes");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "destroy", "--yes");
     assert_false(ws_exists(f, ".glyphoxa-deploy/deployed"));
 }
 
@@ -2303,10 +2263,8 @@ static void test_a_shared_namespace_is_left_alone(void **state)
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_CALL_1=namespace/glyphoxa", NULL});
     reset_log(f);
-    result r = RUN(f, "apply");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "exists and was not created by this workspace"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("exists and was not created by this workspace"), NULL,
+               "apply");
     static record recs[APPLY_MAX_RECORDS];
     size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_int_equal(n, 15);
@@ -2317,10 +2275,8 @@ static void test_a_shared_namespace_is_left_alone(void **state)
     json_decref(dep);
     /* and destroy --delete-namespace keeps it */
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "was not created by this workspace"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("was not created by this workspace"), NULL,
+               "apply", "destroy", "--delete-namespace", "--yes");
     n = read_records(f, recs, APPLY_MAX_RECORDS);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(recs[i].text, "delete namespace"));
@@ -2352,10 +2308,8 @@ static void test_sealed_secrets_controller_is_shared(void **state)
                        "sealedsecrets.bitnami.com",
                        NULL});
     reset_log(f);
-    result r = RUN(f, "apply", "infrastructure");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "installed already, not by this workspace: left as it is"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("installed already, not by this workspace: left as it is"), NULL,
+               "apply", "infrastructure");
     static record recs[APPLY_MAX_RECORDS];
     size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_int_equal(n, 4);
@@ -2385,9 +2339,7 @@ static void test_sealed_secrets_controller_is_shared(void **state)
         assert_null(strstr(recs[i].text, "uninstall sealed-secrets"));
     apply_ok(f, "default"); /* deployed again */
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--yes", "--uninstall-sealed-secrets");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "destroy", "--yes", "--uninstall-sealed-secrets");
     n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_call_equal(recs[n - 1].text, "helm uninstall sealed-secrets --namespace=kube-system "
                                         "--ignore-not-found --wait --timeout=108s");
@@ -2400,16 +2352,11 @@ static void test_destroy_asks(void **state)
     apply_ok(f, "default");
     /* without a terminal it needs --yes */
     reset_log(f);
-    result r = RUN(f, "apply", "destroy");
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "must be confirmed; nothing was deleted"));
-    assert_non_null(strstr(r.err, "apply destroy --yes"));
-    result_free(&r);
+    RUN_EXPECT(f, 1, NULL, TEXTS("must be confirmed; nothing was deleted", "apply destroy --yes"),
+               "apply", "destroy");
     assert_false(exists(f->log));
     /* a dry run needs no confirmation */
-    r = RUN(f, "apply", "destroy", "--dry-run");
-    assert_int_equal(r.status, 0);
-    result_free(&r);
+    RUN_EXPECT(f, 0, NULL, NULL, "apply", "destroy", "--dry-run");
 
     /* on a terminal: the namespace has to be typed */
     char out[16384];
@@ -2429,31 +2376,11 @@ static void test_destroy_asks(void **state)
 
 /* ---- the lock, core dumps, -C ------------------------------------------------------- */
 
-/* start_tool with its stdout and stderr in f->dir/NAME.out and NAME.err */
+/* spawn_tool with its stdout and stderr in f->dir/NAME.out and NAME.err, and
+ * the core file limit raised (the tool must turn core dumps off itself) */
 static pid_t start_tool_named(fx *f, const char *name, const char *const *args)
 {
-    launch l;
-    launch_init(f, &l, args);
-    char out_path[PATH_MAX + 64], err_path[PATH_MAX + 64];
-    snprintf(out_path, sizeof out_path, "%s/%s.out", f->dir, name);
-    snprintf(err_path, sizeof err_path, "%s/%s.err", f->dir, name);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int in = open("/dev/null", O_RDONLY);
-        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
-            _exit(126);
-        dup2(in, 0), dup2(out, 1), dup2(err, 2);
-        struct rlimit cores = {RLIM_INFINITY, RLIM_INFINITY};
-        setrlimit(RLIMIT_CORE, &cores); /* the tool must turn them off itself */
-        alarm(APPLY_HANG_SECONDS);
-        execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
-        _exit(127);
-    }
-    return pid;
+    return spawn_tool(f, &(spawn_opts){.name = name, .raise_core_limit = true}, args);
 }
 
 static char *named_output(fx *f, const char *name, const char *ext)
@@ -2577,10 +2504,9 @@ static void test_export_says_what_changed(void **state)
 {
     fx *f = *state;
     init_shared(f);
-    result r = RUN(f, "export");
-    assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "16 files: 16 changed, 0 unchanged\n"));
-    result_free(&r);
+    RUN_EXPECT(f, 0, TEXTS("16 files: 16 changed, 0 unchanged\n"), NULL,
+               "export");
+    result r;
 
     /* the same output again: nothing is written, file times stay */
     struct stat gw1, cfg1, rec1, gw2, cfg2, rec2;
@@ -2691,20 +2617,16 @@ static void test_modes_links_and_the_state_directory(void **state)
     char state_dir[PATH_MAX + 32];
     snprintf(state_dir, sizeof state_dir, "%s/.glyphoxa-deploy", f->ws);
     assert_int_equal(chmod(state_dir, 0777), 0);
-    r = RUN(f, "set", "gateway/replica-count=3");
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "is writable by other users (mode 0777)"));
-    result_free(&r);
+    RUN_EXPECT(f, 1, NULL, TEXTS("is writable by other users (mode 0777)"),
+               "set", "gateway/replica-count=3");
     r = RUN(f, "get", "gateway/replica-count"); /* a reader is not affected */
     assert_int_equal(r.status, 0);
     result_free(&r);
     assert_int_equal(chmod(state_dir, 0700), 0);
     if (geteuid() == 0) {
         assert_int_equal(chown(state_dir, 12345, 12345), 0);
-        r = RUN(f, "export");
-        assert_int_equal(r.status, 1);
-        assert_non_null(strstr(r.err, "belongs to another user (uid 12345)"));
-        result_free(&r);
+        RUN_EXPECT(f, 1, NULL, TEXTS("belongs to another user (uid 12345)"),
+                   "export");
         assert_int_equal(chown(state_dir, 0, 0), 0);
     }
     MUST(f, "set", "gateway/replica-count=3");
@@ -2737,9 +2659,7 @@ static void test_timeout_takes_durations(void **state)
         assert_non_null(strstr(r.err, "--timeout needs seconds or a duration"));
         result_free(&r);
     }
-    result r = RUN(f, "rollback", "--dry-run", "--timeout", "1x");
-    assert_int_equal(r.status, 2);
-    result_free(&r);
+    RUN_EXPECT(f, 2, NULL, NULL, "rollback", "--dry-run", "--timeout", "1x");
 }
 
 int main(void)

@@ -1,19 +1,20 @@
 /* Tests of the command line as a user meets it: the real binary (GX_BINARY) run
- * with fork/exec in a fresh mkdtemp workspace per test, stdout and stderr
- * captured through pipes, the exit status checked. Covers exit codes, --help of
+ * by tests/support's gx_test_run in a fresh mkdtemp workspace per test, stdout
+ * and stderr captured, the exit status checked. Covers exit codes, --help of
  * every command, init, the layers of `get --explain` and their precedence,
  * `get --json` and secret redaction, set/unset of every type, hostile strings
  * byte-exact through set/get, `list paths --json`, components, `validate --json`,
  * an interrupted write (RLIMIT_FSIZE) and 16 concurrent `set` processes.
  *
- * A child that runs longer than CLI_HANG_SECONDS is killed by SIGALRM (armed in
- * the child before exec) and reported as a hang; no assertion reads a clock. */
+ * A child that runs longer than CLI_HANG_SECONDS is killed with its process
+ * group and reported as a hang; no assertion reads a clock. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_run.h"
 #include "gx_test_util.h"
 #include "gx_xalloc.h"
 
@@ -22,13 +23,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,14 +41,9 @@
 
 /* ---- running the binary ------------------------------------------------------------- */
 
-typedef struct cli_result {
-    int status;  /* exit status, or -1 when killed by a signal */
-    int signal;  /* the signal that ended it, or 0 */
-    char *out;   /* stdout, NUL-terminated (may hold NULs before out_len) */
-    size_t out_len;
-    char *err;   /* stderr, NUL-terminated */
-    size_t err_len;
-} cli_result;
+/* What a run gave (tests/support/gx_test_run.h): status (-1 when a signal
+ * ended it), out and err NUL-terminated. */
+typedef gx_test_run_result cli_result;
 
 typedef struct cli_opts {
     const char *cwd;   /* the child's working directory (the workspace) */
@@ -58,36 +52,9 @@ typedef struct cli_opts {
     long fsize_limit;  /* RLIMIT_FSIZE in bytes for the child, or -1 for none */
 } cli_opts;
 
-typedef struct cli_proc {
-    pid_t pid;
-    int in_fd, out_fd, err_fd;
-    const char *in;
-    size_t in_len, in_done;
-} cli_proc;
-
-static void cli_append(char **buf, size_t *len, size_t *cap, const char *data, size_t n)
+/* Fills argv with GX_BINARY and args (NULL-terminated, without argv[0]). */
+static void cli_argv(const char *argv[CLI_MAX_ARGS + 2], const char *const *args)
 {
-    if (*len + n + 1 > *cap) {
-        size_t want = *cap ? *cap : 4096;
-        while (want < *len + n + 1)
-            want *= 2;
-        char *grown = realloc(*buf, want);
-        if (!grown) {
-            fail_msg("out of memory");
-            return;
-        }
-        *buf = grown;
-        *cap = want;
-    }
-    memcpy(*buf + *len, data, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-}
-
-/* Starts GX_BINARY with args (NULL-terminated, without argv[0]). */
-static cli_proc cli_start(const cli_opts *o, const char *const *args)
-{
-    const char *argv[CLI_MAX_ARGS + 2];
     size_t n = 0;
     argv[n++] = GX_BINARY;
     for (size_t i = 0; args[i]; i++) {
@@ -95,128 +62,41 @@ static cli_proc cli_start(const cli_opts *o, const char *const *args)
         argv[n++] = args[i];
     }
     argv[n] = NULL;
-
-    int pin[2], pout[2], perr[2];
-    assert_int_equal(pipe(pin), 0);
-    assert_int_equal(pipe(pout), 0);
-    assert_int_equal(pipe(perr), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        close(pin[0]), close(pin[1]), close(pout[0]), close(pout[1]), close(perr[0]),
-            close(perr[1]);
-        if (o->cwd && chdir(o->cwd) != 0)
-            _exit(126);
-        setenv("NO_COLOR", "1", 1);
-        if (o->fsize_limit >= 0) {
-            struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-                _exit(126);
-        }
-        signal(SIGPIPE, SIG_DFL);
-        alarm(CLI_HANG_SECONDS); /* a hang ends in SIGALRM, reported by the parent */
-        execv(GX_BINARY, (char *const *)argv);
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    close(perr[1]);
-    cli_proc p = {pid, pin[1], pout[0], perr[0], o->in, o->in ? o->in_len : 0, 0};
-    if (!p.in_len) {
-        close(p.in_fd);
-        p.in_fd = -1;
-    } else {
-        fcntl(p.in_fd, F_SETFL, O_NONBLOCK);
-    }
-    return p;
 }
 
-/* Feeds stdin, drains stdout/stderr, waits for the child. */
-static cli_result cli_finish(cli_proc *p)
+static gx_test_run_opts cli_run_opts(const cli_opts *o)
 {
-    cli_result r = {0};
-    size_t out_cap = 0, err_cap = 0;
-    cli_append(&r.out, &r.out_len, &out_cap, "", 0);
-    cli_append(&r.err, &r.err_len, &err_cap, "", 0);
-    while (p->out_fd >= 0 || p->err_fd >= 0) {
-        struct pollfd fds[3];
-        nfds_t nfds = 0;
-        int which[3];
-        if (p->in_fd >= 0)
-            fds[nfds] = (struct pollfd){p->in_fd, POLLOUT, 0}, which[nfds++] = 0;
-        if (p->out_fd >= 0)
-            fds[nfds] = (struct pollfd){p->out_fd, POLLIN, 0}, which[nfds++] = 1;
-        if (p->err_fd >= 0)
-            fds[nfds] = (struct pollfd){p->err_fd, POLLIN, 0}, which[nfds++] = 2;
-        if (poll(fds, nfds, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            fail_msg("poll: %s", strerror(errno));
-        }
-        for (nfds_t i = 0; i < nfds; i++) {
-            if (!fds[i].revents)
-                continue;
-            if (which[i] == 0) {
-                ssize_t w = write(p->in_fd, p->in + p->in_done, p->in_len - p->in_done);
-                if (w > 0)
-                    p->in_done += (size_t)w;
-                if (w < 0 && errno != EAGAIN && errno != EINTR)
-                    p->in_done = p->in_len; /* the child closed stdin */
-                if (p->in_done == p->in_len) {
-                    close(p->in_fd);
-                    p->in_fd = -1;
-                }
-                continue;
-            }
-            char buf[65536];
-            int *fd = which[i] == 1 ? &p->out_fd : &p->err_fd;
-            ssize_t got = read(*fd, buf, sizeof buf);
-            if (got > 0) {
-                if (which[i] == 1)
-                    cli_append(&r.out, &r.out_len, &out_cap, buf, (size_t)got);
-                else
-                    cli_append(&r.err, &r.err_len, &err_cap, buf, (size_t)got);
-            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-                close(*fd);
-                *fd = -1;
-            }
-        }
-    }
-    if (p->in_fd >= 0)
-        close(p->in_fd);
-    int ws;
-    while (waitpid(p->pid, &ws, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    if (WIFEXITED(ws)) {
-        r.status = WEXITSTATUS(ws);
-    } else {
-        r.status = -1;
-        r.signal = WTERMSIG(ws);
-    }
-    if (r.signal == SIGALRM)
+    static const char *const no_color[] = {"NO_COLOR=1", NULL};
+    return (gx_test_run_opts){.cwd = o->cwd,
+                              .set_env = no_color,
+                              .in = o->in,
+                              .in_len = o->in ? o->in_len : 0,
+                              .timeout_s = CLI_HANG_SECONDS,
+                              .fsize_limit = o->fsize_limit >= 0 ? o->fsize_limit : 0,
+                              .limit_fsize = o->fsize_limit >= 0};
+}
+
+/* Runs GX_BINARY with args; a hang, a signal or a child that could not be
+ * set up or executed fails the test. */
+static cli_result cli_runv(const cli_opts *o, const char *const *args)
+{
+    const char *argv[CLI_MAX_ARGS + 2];
+    cli_argv(argv, args);
+    gx_test_run_opts ro = cli_run_opts(o);
+    cli_result r;
+    assert_true(gx_test_run(argv, &ro, &r));
+    if (r.timed_out)
         fail_msg("glyphoxa-deploy hung (killed after %d s); stderr: %s", CLI_HANG_SECONDS, r.err);
     if (r.signal)
         fail_msg("glyphoxa-deploy died of signal %d; stderr: %s", r.signal, r.err);
-    assert_int_not_equal(r.status, 126); /* the child could not set itself up */
-    assert_int_not_equal(r.status, 127); /* exec failed */
+    assert_int_not_equal(r.status, GX_TEST_RUN_SETUP_FAILED);
+    assert_int_not_equal(r.status, GX_TEST_RUN_EXEC_FAILED);
     return r;
-}
-
-static cli_result cli_runv(const cli_opts *o, const char *const *args)
-{
-    cli_proc p = cli_start(o, args);
-    return cli_finish(&p);
 }
 
 static void cli_free(cli_result *r)
 {
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
+    gx_test_run_free(r);
 }
 
 /* cli(ws, arg, ..., NULL): runs the binary in workspace ws. */
@@ -244,6 +124,17 @@ static cli_result cli(const char *ws, ...)
             fail_msg("exit status %d, expected %d\nstdout: %s\nstderr: %s", (r).status, (want), \
                      (r).out, (r).err);                                                       \
     } while (0)
+
+/* Runs the binary in ws with the arguments and checks only its exit status. */
+static void cli_status(const char *ws, int want, const char *const *args)
+{
+    cli_opts o = {ws, NULL, 0, -1};
+    cli_result r = cli_runv(&o, args);
+    CLI_EXPECT(r, want);
+    cli_free(&r);
+}
+
+#define CLI_STATUS(ws, want, ...) cli_status((ws), (want), (const char *const[]){__VA_ARGS__, NULL})
 
 static void assert_contains(const char *haystack, const char *needle)
 {
@@ -334,9 +225,7 @@ static bool file_exists(const char *ws, const char *name)
 
 static void init_ws(const char *ws)
 {
-    cli_result r = cli(ws, "init", "--force", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "init", "--force");
 }
 
 /* ---- JSON ---------------------------------------------------------------------------- */
@@ -352,9 +241,27 @@ static json_t *parse_json(const char *text)
 }
 
 /* `get PATH --json [more options]` → the parsed object (exit 0 asserted). */
-static json_t *get_json(const char *ws, const char *path, const char *opt1, const char *opt2)
+/* `[GLOBAL...] get PATH --json [OPT1 [OPT2]]` (global NULL-terminated, or
+ * NULL): its JSON object, which names path. */
+static json_t *get_json_with(const char *ws, const char *const *global, const char *path,
+                             const char *opt1, const char *opt2)
 {
-    cli_result r = cli(ws, "get", path, "--json", opt1, opt2, NULL);
+    const char *args[CLI_MAX_ARGS + 1];
+    size_t n = 0;
+    for (size_t i = 0; global && global[i]; i++) {
+        assert_true(n + 6 < CLI_MAX_ARGS);
+        args[n++] = global[i];
+    }
+    args[n++] = "get";
+    args[n++] = path;
+    args[n++] = "--json";
+    if (opt1)
+        args[n++] = opt1;
+    if (opt1 && opt2)
+        args[n++] = opt2;
+    args[n] = NULL;
+    cli_opts o = {ws, NULL, 0, -1};
+    cli_result r = cli_runv(&o, args);
     CLI_EXPECT(r, 0);
     json_t *j = parse_json(r.out);
     cli_free(&r);
@@ -363,27 +270,47 @@ static json_t *get_json(const char *ws, const char *path, const char *opt1, cons
     return j;
 }
 
+static json_t *get_json(const char *ws, const char *path, const char *opt1, const char *opt2)
+{
+    return get_json_with(ws, NULL, path, opt1, opt2);
+}
+
+/* `get PATH --json --show-secrets` gives the string want. */
+static void assert_get_string(const char *ws, const char *path, const char *want)
+{
+    json_t *j = get_json(ws, path, "--show-secrets", NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "value")), want);
+    json_decref(j);
+}
+
+/* Whether `component list --json` lists name as enabled (fails when it is not listed). */
+static bool component_enabled(const char *ws, const char *name)
+{
+    cli_result r = cli(ws, "component", "list", "--json", NULL);
+    CLI_EXPECT(r, 0);
+    json_t *list = parse_json(r.out);
+    cli_free(&r);
+    size_t i;
+    json_t *c;
+    int found = -1;
+    json_array_foreach(list, i, c) {
+        if (!strcmp(json_string_value(json_object_get(c, "name")), name))
+            found = json_is_true(json_object_get(c, "enabled"));
+    }
+    json_decref(list);
+    if (found < 0)
+        fail_msg("component %s not listed", name);
+    return found == 1;
+}
+
 /* `get PATH --explain --json` → the origin text (caller frees). */
 static char *get_origin(const char *ws, const char *const *global, const char *path)
 {
-    const char *args[CLI_MAX_ARGS + 1];
-    size_t n = 0;
-    for (size_t i = 0; global && global[i]; i++)
-        args[n++] = global[i];
-    args[n++] = "get";
-    args[n++] = path;
-    args[n++] = "--explain";
-    args[n++] = "--json";
-    args[n] = NULL;
-    cli_opts o = {ws, NULL, 0, -1};
-    cli_result r = cli_runv(&o, args);
-    CLI_EXPECT(r, 0);
-    json_t *j = parse_json(r.out);
+    json_t *j = get_json_with(ws, global, path, "--explain", NULL);
     const char *origin = json_string_value(json_object_get(j, "origin"));
     assert_non_null(origin);
     char *copy = strdup(origin);
     json_decref(j);
-    cli_free(&r);
     return copy;
 }
 
@@ -580,9 +507,7 @@ static void test_init_writes_workspace(void **state)
     free(gi);
 
     /* the workspace validates as written */
-    r = cli(ws, "validate", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "validate");
 
     /* no overwrite without --force; the file stays as it was */
     size_t len1, len2;
@@ -599,9 +524,7 @@ static void test_init_writes_workspace(void **state)
 
     /* --force replaces it: a fresh random admin key */
     json_t *k1 = get_json(ws, "gateway/admin-key", "--show-secrets", NULL);
-    r = cli(ws, "init", "--force", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "init", "--force");
     json_t *k2 = get_json(ws, "gateway/admin-key", "--show-secrets", NULL);
     assert_string_not_equal(json_string_value(json_object_get(k1, "value")),
                             json_string_value(json_object_get(k2, "value")));
@@ -623,76 +546,30 @@ static void test_init_default_is_postgresql(void **state)
     /* a secret lives in secrets.yaml, never in values.yaml */
     assert_int_equal(strncmp(json_string_value(json_object_get(pw, "origin")), "secrets.yaml:", 13), 0);
     json_decref(pw);
-    json_t *dsn = get_json(ws, "database/dsn", "--show-secrets", NULL);
-    assert_string_equal(json_string_value(json_object_get(dsn, "value")), "");
-    json_decref(dsn);
-
-    cli_result r = cli(ws, "component", "list", "--json", NULL);
-    CLI_EXPECT(r, 0);
-    json_t *list = parse_json(r.out);
-    cli_free(&r);
-    bool seen = false;
-    size_t i;
-    json_t *c;
-    json_array_foreach(list, i, c) {
-        if (!strcmp(json_string_value(json_object_get(c, "name")), "postgresql")) {
-            assert_true(json_is_true(json_object_get(c, "enabled")));
-            seen = true;
-        }
-    }
-    assert_true(seen);
-    json_decref(list);
-    r = cli(ws, "validate", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    assert_get_string(ws, "database/dsn", "");
+    assert_true(component_enabled(ws, "postgresql"));
+    CLI_STATUS(ws, 0, "validate");
 }
 
 static void test_init_with_dsn_and_options(void **state)
 {
     const char *ws = *state;
     const char *dsn = "postgres://glyphoxa:s3cret@db.example:5432/glyphoxa?sslmode=require";
-    cli_result r = cli(ws, "init", "--dsn", dsn, "--topology", "dedicated", "--namespace", "voice",
-                       "--release", "npc", "--environment", "dev", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "init", "--dsn", dsn, "--topology", "dedicated", "--namespace", "voice",
+                       "--release", "npc", "--environment", "dev");
     assert_workspace_modes(ws);
-    json_t *j = get_json(ws, "database/dsn", "--show-secrets", NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), dsn);
-    json_decref(j);
-    j = get_json(ws, "postgresql/postgres-password", "--show-secrets", NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), "");
-    json_decref(j);
-    j = get_json(ws, "core/topology", NULL, NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), "dedicated");
-    json_decref(j);
-    j = get_json(ws, "core/namespace", NULL, NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), "voice");
-    json_decref(j);
-    j = get_json(ws, "core/release-name", NULL, NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), "npc");
-    json_decref(j);
-    j = get_json(ws, "core/environment", NULL, NULL);
-    assert_string_equal(json_string_value(json_object_get(j, "value")), "dev");
-    json_decref(j);
-
-    r = cli(ws, "component", "list", "--json", NULL);
-    CLI_EXPECT(r, 0);
-    json_t *list = parse_json(r.out);
-    cli_free(&r);
-    size_t i;
-    json_t *c;
-    bool seen = false;
-    json_array_foreach(list, i, c) {
-        if (!strcmp(json_string_value(json_object_get(c, "name")), "postgresql")) {
-            assert_true(json_is_false(json_object_get(c, "enabled")));
-            seen = true;
-        }
-    }
-    assert_true(seen);
-    json_decref(list);
-    r = cli(ws, "validate", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    static const char *const want[][2] = {
+        {"database/dsn", NULL}, /* dsn */
+        {"postgresql/postgres-password", ""},
+        {"core/topology", "dedicated"},
+        {"core/namespace", "voice"},
+        {"core/release-name", "npc"},
+        {"core/environment", "dev"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_get_string(ws, want[i][0], want[i][1] ? want[i][1] : dsn);
+    assert_false(component_enabled(ws, "postgresql"));
+    CLI_STATUS(ws, 0, "validate");
 }
 
 static void test_init_bad_value_writes_nothing(void **state)
@@ -709,13 +586,18 @@ static void test_init_bad_value_writes_nothing(void **state)
 
 /* ---- layers ---------------------------------------------------------------------------- */
 
+/* Fails unless got (what was read of path, malloc'd) is want; frees got. */
+static void expect_read(char *got, const char *path, const char *what, const char *want)
+{
+    if (strcmp(got, want))
+        fail_msg("%s: %s \"%s\", expected \"%s\"", path, what, got, want);
+    free(got);
+}
+
 static void assert_origin(const char *ws, const char *const *global, const char *path,
                           const char *want)
 {
-    char *origin = get_origin(ws, global, path);
-    if (strcmp(origin, want))
-        fail_msg("%s: origin \"%s\", expected \"%s\"", path, origin, want);
-    free(origin);
+    expect_read(get_origin(ws, global, path), path, "origin", want);
 }
 
 static void test_explain_every_layer(void **state)
@@ -756,28 +638,13 @@ static void test_explain_every_layer(void **state)
 
     /* a topology set on the command line switches the topology defaults */
     write_text(ws, "values.yaml", "{}\n");
-    char *o = get_origin(ws, (const char *[]){"--set", "core/topology=dedicated", NULL},
-                         "gateway/pod-anti-affinity");
-    assert_string_equal(o, "topology:dedicated");
-    free(o);
+    assert_origin(ws, (const char *[]){"--set", "core/topology=dedicated", NULL},
+                  "gateway/pod-anti-affinity", "topology:dedicated");
 }
 
 static char *get_value_string(const char *ws, const char *const *global, const char *path)
 {
-    const char *args[CLI_MAX_ARGS + 1];
-    size_t n = 0;
-    for (size_t i = 0; global && global[i]; i++)
-        args[n++] = global[i];
-    args[n++] = "get";
-    args[n++] = path;
-    args[n++] = "--json";
-    args[n++] = "--show-secrets";
-    args[n] = NULL;
-    cli_opts o = {ws, NULL, 0, -1};
-    cli_result r = cli_runv(&o, args);
-    CLI_EXPECT(r, 0);
-    json_t *j = parse_json(r.out);
-    cli_free(&r);
+    json_t *j = get_json_with(ws, global, path, "--show-secrets", NULL);
     json_t *v = json_object_get(j, "value");
     char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
     json_decref(j);
@@ -787,10 +654,7 @@ static char *get_value_string(const char *ws, const char *const *global, const c
 static void assert_value(const char *ws, const char *const *global, const char *path,
                          const char *want)
 {
-    char *got = get_value_string(ws, global, path);
-    if (strcmp(got, want))
-        fail_msg("%s: \"%s\", expected \"%s\"", path, got, want);
-    free(got);
+    expect_read(get_value_string(ws, global, path), path, "value", want);
 }
 
 static void test_precedence(void **state)
@@ -906,9 +770,8 @@ static void test_set_file(void **state)
 static void test_secrets_apart(void **state)
 {
     const char *ws = *state;
-    cli_result r = cli(ws, "init", "--with-postgresql", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "init", "--with-postgresql");
+    cli_result r;
     char *gi = read_file(ws, ".gitignore", NULL);
     assert_contains(gi, "secrets.yaml\n");
     assert_contains(gi, ".*.tmp-*\n");
@@ -918,9 +781,7 @@ static void test_secrets_apart(void **state)
     r = cli_runv(&o, args);
     CLI_EXPECT(r, 0);
     cli_free(&r);
-    r = cli(ws, "set", "config/providers/llm/name=openai", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "config/providers/llm/name=openai");
     char *values = read_file(ws, "values.yaml", NULL);
     char *secrets = read_file(ws, "secrets.yaml", NULL);
     assert_contains(secrets, "sk-from-stdin");
@@ -943,9 +804,7 @@ static void test_secrets_apart(void **state)
     assert_contains(r.err, "vault/token");
     cli_free(&r);
     /* … and moved to secrets.yaml by the next write */
-    r = cli(ws, "set", "core/namespace=moved", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "core/namespace=moved");
     values = read_file(ws, "values.yaml", NULL);
     secrets = read_file(ws, "secrets.yaml", NULL);
     assert_null(strstr(values, "hvs.old"));
@@ -972,12 +831,8 @@ static void test_secrets_apart(void **state)
     write_text(ws, "values.yaml",
                "# GPU pool owned by team-ml (ticket OPS-123)\nmcp-gateway:\n"
                "  replica-count: 2  # needs A100\n\ncore:\n  namespace: prod\n");
-    r = cli(ws, "set", "mcp-gateway/replica-count=3", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
-    r = cli(ws, "component", "enable", "autoscaling", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "mcp-gateway/replica-count=3");
+    CLI_STATUS(ws, 0, "component", "enable", "autoscaling");
     values = read_file(ws, "values.yaml", NULL);
     assert_contains(values, "# GPU pool owned by team-ml (ticket OPS-123)\nmcp-gateway:\n"
                             "  replica-count: 3  # needs A100\n\ncore:\n  namespace: prod\n");
@@ -998,9 +853,8 @@ static void test_secrets_apart(void **state)
 static void test_secrets_never_shown_or_committed(void **state)
 {
     const char *ws = *state;
-    cli_result r = cli(ws, "init", "--with-postgresql", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "init", "--with-postgresql");
+    cli_result r;
     r = cli(ws, "set", "config/providers/llm/name=openai", "config/providers/llm/api-key=sk-K1X",
             "config/providers/tts/api-key=el-K2X",
             "config/mcp-servers=[{name: dice, transport: streamable-http, url: 'https://x/mcp', "
@@ -1074,10 +928,9 @@ static void test_get_json_shape_and_secrets(void **state)
     /* every secret path: null and "secret": true, unless --show-secrets */
     const char *secrets[] = {"gateway/admin-key", "postgresql/postgres-password", "database/dsn",
                              "vault/token", "config/providers/llm/api-key"};
-    cli_result r = cli(ws, "set", "vault/token=hvs.tok", "config/providers/llm/api-key=sk-123",
-                       "database/dsn=postgres://u:pw@h/d", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "vault/token=hvs.tok", "config/providers/llm/api-key=sk-123",
+                       "database/dsn=postgres://u:pw@h/d");
+    cli_result r;
     for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) {
         j = get_json(ws, secrets[i], NULL, NULL);
         assert_true(json_is_null(json_object_get(j, "value")));
@@ -1196,9 +1049,7 @@ static void test_set_unset_every_type(void **state)
 
         if (!c->def_json)
             continue;
-        r = cli(ws, "unset", c->path, NULL);
-        CLI_EXPECT(r, 0);
-        cli_free(&r);
+        CLI_STATUS(ws, 0, "unset", c->path);
         assert_json_value(ws, c->path, c->def_json);
         origin = get_origin(ws, NULL, c->path);
         if (strcmp(origin, "default") && strncmp(origin, "topology:", 9))
@@ -1206,15 +1057,12 @@ static void test_set_unset_every_type(void **state)
         free(origin);
     }
     /* several at once, then unset several at once */
-    cli_result r = cli(ws, "set", "core/namespace=ns2", "gateway/ports/admin=9000", "core/topology=dedicated", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "core/namespace=ns2", "gateway/ports/admin=9000", "core/topology=dedicated");
+    cli_result r;
     assert_value(ws, NULL, "core/namespace", "ns2");
     assert_value(ws, NULL, "gateway/ports/admin", "9000");
     assert_value(ws, NULL, "gateway/replica-count", "1"); /* topology default followed */
-    r = cli(ws, "unset", "core/namespace", "gateway/ports/admin", "core/topology", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "unset", "core/namespace", "gateway/ports/admin", "core/topology");
     assert_value(ws, NULL, "core/namespace", "glyphoxa");
     assert_value(ws, NULL, "gateway/ports/admin", "8081");
     assert_value(ws, NULL, "gateway/replica-count", "3");
@@ -1236,9 +1084,7 @@ static void test_set_unset_every_type(void **state)
     assert_contains(r.err, "config/campaign/name");
     assert_contains(r.err, "UTF-8");
     cli_free(&r);
-    r = cli(ws, "set", "config/campaign/name=overlong \xc0\xaf", NULL);
-    CLI_EXPECT(r, 2);
-    cli_free(&r);
+    CLI_STATUS(ws, 2, "set", "config/campaign/name=overlong \xc0\xaf");
     char *after = read_file(ws, "values.yaml", &l2);
     assert_int_equal(l1, l2);
     assert_memory_equal(before, after, l1);
@@ -1442,25 +1288,6 @@ static void test_list_paths_json(void **state)
 
 /* ---- components -------------------------------------------------------------------------------------------- */
 
-static bool component_enabled(const char *ws, const char *name)
-{
-    cli_result r = cli(ws, "component", "list", "--json", NULL);
-    CLI_EXPECT(r, 0);
-    json_t *list = parse_json(r.out);
-    cli_free(&r);
-    size_t i;
-    json_t *c;
-    int found = -1;
-    json_array_foreach(list, i, c) {
-        if (!strcmp(json_string_value(json_object_get(c, "name")), name))
-            found = json_is_true(json_object_get(c, "enabled"));
-    }
-    json_decref(list);
-    if (found < 0)
-        fail_msg("component %s not listed", name);
-    return found == 1;
-}
-
 static void test_components(void **state)
 {
     const char *ws = *state;
@@ -1478,10 +1305,8 @@ static void test_components(void **state)
     assert_true(component_enabled(ws, "sealed-secrets"));
     assert_workspace_modes(ws);
 
-    r = cli(ws, "component", "disable", "autoscaling", "sealed-secrets", "mcp-gateway",
-            "network-policy", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "component", "disable", "autoscaling", "sealed-secrets", "mcp-gateway",
+            "network-policy");
     assert_false(component_enabled(ws, "autoscaling"));
     assert_false(component_enabled(ws, "sealed-secrets"));
     assert_false(component_enabled(ws, "mcp-gateway"));
@@ -1586,9 +1411,8 @@ static void test_validate_json(void **state)
     init_ws(ws);
     check_validate_json(ws, 0);
     /* a warning alone keeps it valid (image tag latest: V19) */
-    cli_result r = cli(ws, "set", "core/image-tag=latest", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", "core/image-tag=latest");
+    cli_result r;
     check_validate_json(ws, 0);
     /* the text form: one line per result, the path once, a summary with plurals */
     r = cli(ws, "validate", NULL);
@@ -1598,12 +1422,8 @@ static void test_validate_json(void **state)
     assert_null(strstr(r.out, "core/image-tag: core/image-tag"));
     cli_free(&r);
     /* blocking: autoscaling with min > max (V12) */
-    r = cli(ws, "component", "enable", "autoscaling", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
-    r = cli(ws, "set", "autoscaling/min-replicas=5", "autoscaling/max-replicas=2", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "component", "enable", "autoscaling");
+    CLI_STATUS(ws, 0, "set", "autoscaling/min-replicas=5", "autoscaling/max-replicas=2");
     check_validate_json(ws, 1);
     /* a file that does not load: exit 1 and still exactly one JSON object,
      * the load error a blocking result with its place */
@@ -1729,15 +1549,11 @@ static void test_interrupted_write(void **state)
         assert_int_equal(l1, l2);
         assert_memory_equal(before, after, l1);
         free(after);
-        r = cli(ws, "validate", NULL);
-        CLI_EXPECT(r, 0);
-        cli_free(&r);
+        CLI_STATUS(ws, 0, "validate");
     }
 
     /* without the limit the same command succeeds */
-    r = cli(ws, "set", arg, NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "set", arg);
     json_t *j = get_json(ws, "config/campaign/system", NULL, NULL);
     assert_int_equal(json_string_length(json_object_get(j, "value")), big);
     json_decref(j);
@@ -1762,19 +1578,31 @@ static void test_concurrent_sets(void **state)
         "config/providers/audio/name",      "config/providers/audio/model",
         "config/campaign/name",             "config/campaign/system",
     };
-    char args[N][128];
-    cli_proc procs[N];
+    /* each writer is run by a forked child of its own, so all run at once;
+     * the child exits with the writer's status (125: no status) */
+    pid_t pids[N];
     cli_opts o = {ws, NULL, 0, -1};
+    gx_test_run_opts ro = cli_run_opts(&o);
     for (int i = 0; i < N; i++) {
-        snprintf(args[i], sizeof args[i], "%s=value of writer %d: #%d", paths[i], i, i);
-        const char *argv[] = {"set", args[i], NULL};
-        procs[i] = cli_start(&o, argv);
+        char arg[128];
+        snprintf(arg, sizeof arg, "%s=value of writer %d: #%d", paths[i], i, i);
+        const char *argv[CLI_MAX_ARGS + 2];
+        cli_argv(argv, (const char *const[]){"set", arg, NULL});
+        fflush(NULL);
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            cli_result r;
+            if (!gx_test_run(argv, &ro, &r))
+                _exit(125);
+            if (r.status != 0)
+                fprintf(stderr, "writer %d: exit status %d, signal %d: %s", i, r.status,
+                        r.signal, r.err);
+            _exit(r.status >= 0 && !r.timed_out ? r.status : 125);
+        }
     }
-    for (int i = 0; i < N; i++) {
-        cli_result r = cli_finish(&procs[i]);
-        CLI_EXPECT(r, 0);
-        cli_free(&r);
-    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(gx_test_wait(pids[i]), 0);
     for (int i = 0; i < N; i++) {
         char want[128];
         snprintf(want, sizeof want, "value of writer %d: #%d", i, i);
@@ -1787,9 +1615,7 @@ static void test_concurrent_sets(void **state)
     assert_workspace_modes(ws);
     assert_only_entries(ws, (const char *[]){"values.yaml", "secrets.yaml", ".gitignore",
                                              ".glyphoxa-deploy", NULL});
-    cli_result r = cli(ws, "validate", NULL);
-    CLI_EXPECT(r, 0);
-    cli_free(&r);
+    CLI_STATUS(ws, 0, "validate");
 }
 
 int main(void)

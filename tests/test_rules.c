@@ -29,10 +29,23 @@
 
 static gx_arena *A;
 
+/* Defaults of topology + a 32-character admin key + a DSN: valid. */
+static void baseline(struct gx_config *cfg, int topology)
+{
+    gx_config_set_defaults(cfg, topology);
+    cfg->core.topology = topology;
+    cfg->gateway.admin_key = ADMIN_KEY;
+    cfg->database.dsn = DSN;
+}
+
+/* Every test gets a new arena and, as its state, a valid shared-topology
+ * baseline configuration (allocated there) to change. */
 static int setup(void **state)
 {
-    (void)state;
     A = gx_arena_new();
+    struct gx_config *cfg = gx_arena_alloc(A, sizeof *cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    *state = cfg;
     return 0;
 }
 
@@ -42,15 +55,6 @@ static int teardown(void **state)
     gx_arena_free(A);
     A = NULL;
     return 0;
-}
-
-/* Defaults of topology + a 32-character admin key + a DSN: valid. */
-static void baseline(struct gx_config *cfg, int topology)
-{
-    gx_config_set_defaults(cfg, topology);
-    cfg->core.topology = topology;
-    cfg->gateway.admin_key = ADMIN_KEY;
-    cfg->database.dsn = DSN;
 }
 
 /* Parses YAML text into a node (NULL for an empty document); fails the test on
@@ -233,62 +237,55 @@ static void test_rule_table(void **state)
 
 static void test_baseline_shared_valid(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    gx_diags r = run(cfg);
     none(&r);
 }
 
 static void test_baseline_dedicated_valid(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
-    cfg.gateway.replica_count = 1;
-    cfg.gateway.pod_anti_affinity = false;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    baseline(cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg->gateway.replica_count = 1;
+    cfg->gateway.pod_anti_affinity = false;
+    gx_diags r = run(cfg);
     none(&r);
 }
 
 static void test_baseline_all_components_valid(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     for (int c = 0; c < GX_COMPONENT_COUNT; c++)
-        cfg.enabled[c] = true;
-    cfg.database.dsn = "";
-    cfg.postgresql.postgres_password = "a-random-password";
-    gx_diags r = run(&cfg);
+        cfg->enabled[c] = true;
+    cfg->database.dsn = "";
+    cfg->postgresql.postgres_password = "a-random-password";
+    gx_diags r = run(cfg);
     none(&r);
 }
 
 static void test_full_application_config_valid(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.llm.name = "openai";
-    cfg.config.providers.llm.api_key = "sk-123";
-    cfg.config.providers.llm.options = yaml("temperature: 0.7\nnested: {a: [1, 2]}\n");
-    cfg.config.providers.tts.name = "elevenlabs";
-    cfg.config.providers.s2s.name = "openai-realtime";
-    cfg.gateway.tolerations = yaml("- {key: example.com/dedicated, operator: Equal, value: "
+    struct gx_config *cfg = *state;
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.llm.api_key = "sk-123";
+    cfg->config.providers.llm.options = yaml("temperature: 0.7\nnested: {a: [1, 2]}\n");
+    cfg->config.providers.tts.name = "elevenlabs";
+    cfg->config.providers.s2s.name = "openai-realtime";
+    cfg->gateway.tolerations = yaml("- {key: example.com/dedicated, operator: Equal, value: "
                                    "\"true\", effect: NoSchedule}\n"
                                    "- {operator: Exists}\n"
                                    "- {key: node.kubernetes.io/unreachable, operator: Exists, "
                                    "effect: NoExecute, tolerationSeconds: 300}\n");
     static const char *keys[] = {"disktype", "glyphoxa.io/tier"};
     static const char *vals[] = {"ssd", ""};
-    cfg.worker.node_selector = (gx_map){2, keys, vals};
-    cfg.config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: /bin/dice --x\n"
+    cfg->worker.node_selector = (gx_map){2, keys, vals};
+    cfg->config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: /bin/dice --x\n"
                                   "  env: {SEED: \"1\"}\n"
                                   "- name: wiki\n  transport: streamable-http\n"
                                   "  url: https://mcp.example.com/mcp\n"
                                   "  auth: {oauth: {client_id: a, client_secret: b, "
                                   "token_url: https://auth.example.com/t, scopes: [x, y]}}\n");
-    cfg.config.npcs = yaml("- name: Greymantle\n  personality: A wise sage\n"
+    cfg->config.npcs = yaml("- name: Greymantle\n  personality: A wise sage\n"
                            "  voice: {provider: elevenlabs, voice_id: abc, pitch_shift: -2, "
                            "speed_factor: 1.1}\n"
                            "  engine: cascaded\n  knowledge_scope: [history, magic]\n"
@@ -299,7 +296,7 @@ static void test_full_application_config_valid(void **state)
                            "  gm_helper: false\n  address_only: true\n"
                            "- name: Oracle\n  engine: s2s\n"
                            "- name: Bard\n  voice: {speed_factor: 0}\n");
-    gx_diags r = run(&cfg);
+    gx_diags r = run(cfg);
     none(&r);
 }
 
@@ -307,11 +304,9 @@ static void test_full_application_config_valid(void **state)
 
 static void test_v1_port_out_of_range(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.ports.admin = 70000;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.ports.admin = 70000;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "gateway/ports/admin", GX_BLOCKING);
     contains(x->message, "1 to 65535");
     contains(x->message, "e.g. 8081");
@@ -322,11 +317,9 @@ static void test_v1_port_out_of_range(void **state)
 
 static void test_v1_int_below_min(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.active_deadline_seconds = 59;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.active_deadline_seconds = 59;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "worker/active-deadline-seconds", GX_BLOCKING);
     contains(x->message, "at least 60");
     remedy(x, GX_REMEDY_SET, "worker/active-deadline-seconds", "14400");
@@ -335,11 +328,9 @@ static void test_v1_int_below_min(void **state)
 
 static void test_v1_enum_out_of_range(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.server.log_level = 9;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.server.log_level = 9;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "config/server/log-level", GX_BLOCKING);
     contains(x->message, "debug, info, warn, error");
     remedy(x, GX_REMEDY_SET, "config/server/log-level", "info");
@@ -348,11 +339,9 @@ static void test_v1_enum_out_of_range(void **state)
 
 static void test_v1_quantity_empty(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.requests.memory = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.requests.memory = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "gateway/requests/memory", GX_BLOCKING);
     contains(x->message, "like 500m, 1, 256Mi");
     remedy(x, GX_REMEDY_SET, "gateway/requests/memory", "256Mi");
@@ -364,12 +353,10 @@ static void test_v1_quantity_empty(void **state)
 
 static void test_v1_quantity_garbage(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.profiles.local_llm.limits.cpu = "2 cores";
-    cfg.postgresql.persistence_size = "10GB"; /* component off: not checked */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.profiles.local_llm.limits.cpu = "2 cores";
+    cfg->postgresql.persistence_size = "10GB"; /* component off: not checked */
+    gx_diags r = run(cfg);
     const gx_diag *x =
         expect(&r, "V1", "worker/profiles/local-llm/limits/cpu", GX_BLOCKING);
     contains(x->message, "\"2 cores\"");
@@ -381,23 +368,19 @@ static void test_v1_quantity_garbage(void **state)
 
 static void test_v1_quantity_negative(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.requests.cpu = "-1";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.requests.cpu = "-1";
+    gx_diags r = run(cfg);
     expect(&r, "V1", "gateway/requests/cpu", GX_BLOCKING);
     only(&r, "V1");
 }
 
 static void test_v1_string_pattern(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_SEALED_SECRETS] = true;
-    cfg.sealed_secrets.namespace = "Kube_System";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->sealed_secrets.namespace = "Kube_System";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "sealed-secrets/namespace", GX_BLOCKING);
     contains(x->message, "DNS label");
     contains(x->message, "e.g. kube-system");
@@ -407,11 +390,9 @@ static void test_v1_string_pattern(void **state)
 
 static void test_v1_control_chars_escaped(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.limits.memory = "1Gi\n\x1b[31m";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.limits.memory = "1Gi\n\x1b[31m";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V1", "gateway/limits/memory", GX_BLOCKING);
     assert_null(strchr(x->message, '\n'));
     assert_null(strchr(x->message, '\x1b'));
@@ -422,11 +403,9 @@ static void test_v1_control_chars_escaped(void **state)
 
 static void test_v2_namespace_not_dns_label(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.namespace = "My_Namespace";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.namespace = "My_Namespace";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
     remedy(x, GX_REMEDY_SET, "core/namespace", NULL);
     only(&r, "V2");
@@ -435,14 +414,12 @@ static void test_v2_namespace_not_dns_label(void **state)
 
 static void test_v2_namespace_too_long(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     char ns[65];
     memset(ns, 'a', 64);
     ns[64] = '\0';
-    cfg.core.namespace = ns;
-    gx_diags r = run(&cfg);
+    cfg->core.namespace = ns;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V2", "core/namespace", GX_BLOCKING);
     contains(x->message, "63");
     only(&r, "V2");
@@ -450,31 +427,27 @@ static void test_v2_namespace_too_long(void **state)
 
 static void test_v2_release_name_over_40(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     char name[42];
     memset(name, 'r', 41);
     name[41] = '\0';
-    cfg.core.release_name = name;
-    gx_diags r = run(&cfg);
+    cfg->core.release_name = name;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
     contains(x->message, "40");
     remedy(x, GX_REMEDY_SET, "core/release-name", NULL);
     only(&r, "V2");
 
     name[40] = '\0'; /* exactly 40: fine */
-    r = run(&cfg);
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v2_release_name_empty(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.release_name = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.release_name = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V2", "core/release-name", GX_BLOCKING);
     remedy(x, GX_REMEDY_SET, "core/release-name", "glyphoxa");
     only(&r, "V2");
@@ -484,35 +457,33 @@ static void test_v2_release_name_empty(void **state)
 
 static void test_v3_dedicated_many_replicas(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
-    cfg.gateway.pod_anti_affinity = false;
-    cfg.gateway.replica_count = 3;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    baseline(cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg->gateway.pod_anti_affinity = false;
+    cfg->gateway.replica_count = 3;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V3", "gateway/replica-count", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "gateway/replica-count", "2");
     only(&r, "V3");
     assert_int_equal(r.blocking, 0);
 
-    cfg.gateway.replica_count = 2;
-    r = run(&cfg);
+    cfg->gateway.replica_count = 2;
+    r = run(cfg);
     none(&r);
 
-    cfg.gateway.replica_count = 3; /* shared: fine */
-    cfg.core.topology = GX_CORE_TOPOLOGY_SHARED;
-    r = run(&cfg);
+    cfg->gateway.replica_count = 3; /* shared: fine */
+    cfg->core.topology = GX_CORE_TOPOLOGY_SHARED;
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v4_dedicated_anti_affinity(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
-    cfg.gateway.replica_count = 1;
-    cfg.gateway.pod_anti_affinity = true;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    baseline(cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg->gateway.replica_count = 1;
+    cfg->gateway.pod_anti_affinity = true;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V4", "gateway/pod-anti-affinity", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "gateway/pod-anti-affinity", "false");
     only(&r, "V4");
@@ -523,11 +494,9 @@ static void test_v4_dedicated_anti_affinity(void **state)
 
 static void test_v5_empty_production_blocking(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.admin_key = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.admin_key = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
     contains(x->message, "production requires one");
     contains(x->message, "set gateway/admin-key to a random string of at least 16 characters");
@@ -540,12 +509,10 @@ static void test_v5_empty_production_blocking(void **state)
 
 static void test_v5_empty_dev_warning(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.environment = GX_CORE_ENVIRONMENT_DEV;
-    cfg.gateway.admin_key = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.environment = GX_CORE_ENVIRONMENT_DEV;
+    cfg->gateway.admin_key = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
     contains(x->message, "core/environment dev");
     remedy(x, GX_REMEDY_SET, "gateway/admin-key", NULL);
@@ -556,11 +523,9 @@ static void test_v5_empty_dev_warning(void **state)
 
 static void test_v5_short_warning(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.admin_key = "hunter2hunter2"; /* 14 chars */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.admin_key = "hunter2hunter2"; /* 14 chars */
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_WARNING);
     assert_null(strstr(x->message, "hunter2"));
     assert_null(strstr(x->hint, "hunter2"));
@@ -569,18 +534,16 @@ static void test_v5_short_warning(void **state)
     only(&r, "V5");
     assert_int_equal(r.count, 1);
 
-    cfg.gateway.admin_key = "0123456789abcdef"; /* exactly 16: fine */
-    r = run(&cfg);
+    cfg->gateway.admin_key = "0123456789abcdef"; /* exactly 16: fine */
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v5_newline_blocking(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.admin_key = "0123456789abcdef0123456789\nabcdef";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.admin_key = "0123456789abcdef0123456789\nabcdef";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
     assert_null(strstr(x->message, "0123456789abcdef"));
     assert_null(strstr(x->hint, "0123456789abcdef"));
@@ -588,8 +551,8 @@ static void test_v5_newline_blocking(void **state)
     only(&r, "V5");
     assert_int_equal(r.count, 1);
 
-    cfg.gateway.admin_key = "0123456789abcdef0123456789\rabcdef";
-    r = run(&cfg);
+    cfg->gateway.admin_key = "0123456789abcdef0123456789\rabcdef";
+    r = run(cfg);
     expect(&r, "V5", "gateway/admin-key", GX_BLOCKING);
 }
 
@@ -597,11 +560,9 @@ static void test_v5_newline_blocking(void **state)
 
 static void test_v6_no_database(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V6", "database/dsn", GX_BLOCKING);
     contains(x->message, "set database/dsn");
     contains(x->message, "enable the postgresql component");
@@ -611,8 +572,8 @@ static void test_v6_no_database(void **state)
     assert_int_equal(r.count, 1);
 
     /* the bundled database's password is there: enabling it is the fix */
-    cfg.postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
-    r = run(&cfg);
+    cfg->postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
+    r = run(cfg);
     x = expect(&r, "V6", "database/dsn", GX_BLOCKING);
     remedy(x, GX_REMEDY_ENABLE, "postgresql", NULL);
     assert_null(strstr(x->hint, "pw-pw"));
@@ -621,12 +582,10 @@ static void test_v6_no_database(void **state)
 
 static void test_v7_dsn_with_postgresql(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    cfg.postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    cfg->postgresql.postgres_password = "pw-pw-pw-pw-pw-pw";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V7", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "s3cret"));
     contains(x->message, "disable the postgresql component");
@@ -637,11 +596,9 @@ static void test_v7_dsn_with_postgresql(void **state)
 
 static void test_v8_dsn_not_postgres_url(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "mysql://root:t0psecret@db.example/glyphoxa";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "mysql://root:t0psecret@db.example/glyphoxa";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V8", "database/dsn", GX_WARNING);
     assert_null(strstr(x->message, "t0psecret"));
     assert_null(strstr(x->message, "mysql"));
@@ -649,19 +606,17 @@ static void test_v8_dsn_not_postgres_url(void **state)
     only(&r, "V8");
     assert_int_equal(r.blocking, 0);
 
-    cfg.database.dsn = "postgresql://u:p@h.example/db";
-    r = run(&cfg);
+    cfg->database.dsn = "postgresql://u:p@h.example/db";
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v9_password_empty(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
     remedy(x, GX_REMEDY_SET, "postgresql/postgres-password", NULL);
     only(&r, "V9");
@@ -670,13 +625,11 @@ static void test_v9_password_empty(void **state)
 
 static void test_v9_password_newline(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    cfg.postgresql.postgres_password = "abc\ndef-secret";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    cfg->postgresql.postgres_password = "abc\ndef-secret";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V9", "postgresql/postgres-password", GX_BLOCKING);
     assert_null(strstr(x->message, "def-secret"));
     assert_null(strstr(x->hint, "def-secret"));
@@ -686,11 +639,9 @@ static void test_v9_password_newline(void **state)
 
 static void test_v9_postgresql_off_not_checked(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.postgresql.postgres_password = "bad\npassword";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->postgresql.postgres_password = "bad\npassword";
+    gx_diags r = run(cfg);
     none(&r);
 }
 
@@ -698,12 +649,10 @@ static void test_v9_postgresql_off_not_checked(void **state)
 
 static void test_v10_local_llm_without_gpu_toleration(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
-    cfg.worker.gpu.enabled = false;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg->worker.gpu.enabled = false;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V10", "worker/gpu/enabled", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "worker/gpu/enabled", "true");
     only(&r, "V10");
@@ -712,31 +661,27 @@ static void test_v10_local_llm_without_gpu_toleration(void **state)
 
 static void test_v10_worker_toleration_is_enough(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
-    cfg.worker.gpu.enabled = false;
-    cfg.worker.tolerations = yaml("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg->worker.gpu.enabled = false;
+    cfg->worker.tolerations = yaml("- {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}");
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.worker.tolerations = yaml("- operator: Exists\n"); /* tolerates everything */
-    r = run(&cfg);
+    cfg->worker.tolerations = yaml("- operator: Exists\n"); /* tolerates everything */
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v10_gpu_enabled_defaults_fine(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.worker.gpu.tolerations = yaml("[]"); /* gpu on but its tolerations emptied */
-    r = run(&cfg);
+    cfg->worker.gpu.tolerations = yaml("[]"); /* gpu on but its tolerations emptied */
+    r = run(cfg);
     const gx_diag *x = expect(&r, "V10", "worker/gpu/tolerations", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "worker/gpu/tolerations",
            gx_fields[GX_F_WORKER_GPU_TOLERATIONS].default_text);
@@ -745,12 +690,10 @@ static void test_v10_gpu_enabled_defaults_fine(void **state)
 
 static void test_v10_other_profile_not_checked(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_WHISPER_NATIVE;
-    cfg.worker.gpu.enabled = false;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_WHISPER_NATIVE;
+    cfg->worker.gpu.enabled = false;
+    gx_diags r = run(cfg);
     none(&r);
 }
 
@@ -758,11 +701,9 @@ static void test_v10_other_profile_not_checked(void **state)
 
 static void test_v11_gateway_cpu_request_over_limit(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.requests.cpu = "1500m";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.requests.cpu = "1500m";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V11", "gateway/requests/cpu", GX_BLOCKING);
     contains(x->message, "gateway/limits/cpu");
     remedy(x, GX_REMEDY_SET, "gateway/requests/cpu", "1");
@@ -772,13 +713,11 @@ static void test_v11_gateway_cpu_request_over_limit(void **state)
 
 static void test_v11_every_worker_profile(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     /* profile cloud is selected; the local-llm profile is still checked */
-    cfg.worker.profiles.local_llm.requests.memory = "9Gi";
-    cfg.worker.profiles.whisper_native.requests.cpu = "5";
-    gx_diags r = run(&cfg);
+    cfg->worker.profiles.local_llm.requests.memory = "9Gi";
+    cfg->worker.profiles.whisper_native.requests.cpu = "5";
+    gx_diags r = run(cfg);
     expect(&r, "V11", "worker/profiles/local-llm/requests/memory", GX_BLOCKING);
     expect(&r, "V11", "worker/profiles/whisper-native/requests/cpu", GX_BLOCKING);
     only(&r, "V11");
@@ -787,39 +726,35 @@ static void test_v11_every_worker_profile(void **state)
 
 static void test_v11_equal_in_other_units(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.requests.cpu = "1000m";
-    cfg.gateway.limits.cpu = "1";
-    cfg.gateway.requests.memory = "0.5Gi";
-    cfg.gateway.limits.memory = "512Mi";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.requests.cpu = "1000m";
+    cfg->gateway.limits.cpu = "1";
+    cfg->gateway.requests.memory = "0.5Gi";
+    cfg->gateway.limits.memory = "512Mi";
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.gateway.requests.memory = "1G"; /* 1G < 1Gi */
-    cfg.gateway.limits.memory = "1Gi";
-    r = run(&cfg);
+    cfg->gateway.requests.memory = "1G"; /* 1G < 1Gi */
+    cfg->gateway.limits.memory = "1Gi";
+    r = run(cfg);
     none(&r);
 
-    cfg.gateway.requests.memory = "1Gi"; /* 1Gi > 1G */
-    cfg.gateway.limits.memory = "1G";
-    r = run(&cfg);
+    cfg->gateway.requests.memory = "1Gi"; /* 1Gi > 1G */
+    cfg->gateway.limits.memory = "1G";
+    r = run(cfg);
     expect(&r, "V11", "gateway/requests/memory", GX_BLOCKING);
 }
 
 static void test_v11_mcp_gateway_only_when_enabled(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.mcp_gateway.requests.memory = "1Gi";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->mcp_gateway.requests.memory = "1Gi";
+    gx_diags r = run(cfg);
     expect(&r, "V11", "mcp-gateway/requests/memory", GX_BLOCKING);
     only(&r, "V11");
 
-    cfg.enabled[GX_C_MCP_GATEWAY] = false;
-    r = run(&cfg);
+    cfg->enabled[GX_C_MCP_GATEWAY] = false;
+    r = run(cfg);
     none(&r);
 }
 
@@ -827,20 +762,18 @@ static void test_v11_mcp_gateway_only_when_enabled(void **state)
 
 static void test_v12_min_over_max(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_AUTOSCALING] = true;
-    cfg.autoscaling.min_replicas = 5;
-    cfg.autoscaling.max_replicas = 3;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->enabled[GX_C_AUTOSCALING] = true;
+    cfg->autoscaling.min_replicas = 5;
+    cfg->autoscaling.max_replicas = 3;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V12", "autoscaling/min-replicas", GX_BLOCKING);
     remedy(x, GX_REMEDY_SET, "autoscaling/min-replicas", "3");
     only(&r, "V12");
     assert_int_equal(r.count, 1);
 
-    cfg.autoscaling.min_replicas = 3; /* equal: fine */
-    r = run(&cfg);
+    cfg->autoscaling.min_replicas = 3; /* equal: fine */
+    r = run(cfg);
     none(&r);
 }
 
@@ -848,11 +781,9 @@ static void test_v12_min_over_max(void **state)
 
 static void test_v13_observe_ports_differ(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.ports.observe = 9091;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.ports.observe = 9091;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V13", "worker/ports/observe", GX_BLOCKING);
     contains(x->message, "gateway/ports/observe");
     remedy(x, GX_REMEDY_SET, "worker/ports/observe", "9090");
@@ -862,11 +793,9 @@ static void test_v13_observe_ports_differ(void **state)
 
 static void test_v13_same_port_in_one_pod(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.ports.grpc = 8081; /* = admin */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.ports.grpc = 8081; /* = admin */
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V13", "gateway/ports/grpc", GX_BLOCKING);
     contains(x->message, "gateway/ports/admin");
     remedy(x, GX_REMEDY_SET, "gateway/ports/grpc", NULL);
@@ -876,24 +805,22 @@ static void test_v13_same_port_in_one_pod(void **state)
 
 static void test_v13_mcp_gateway_ports(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.mcp_gateway.ports.mcp = 9090; /* = its observe port */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->mcp_gateway.ports.mcp = 9090; /* = its observe port */
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
     /* the observe port must stay equal to the gateway's: move the other one */
     remedy(x, GX_REMEDY_SET, "mcp-gateway/ports/mcp", NULL);
     only(&r, "V13");
 
-    cfg.mcp_gateway.ports.mcp = 8080;
-    cfg.mcp_gateway.ports.observe = 9999; /* differs from gateway's */
-    r = run(&cfg);
+    cfg->mcp_gateway.ports.mcp = 8080;
+    cfg->mcp_gateway.ports.observe = 9999; /* differs from gateway's */
+    r = run(cfg);
     expect(&r, "V13", "mcp-gateway/ports/observe", GX_BLOCKING);
     only(&r, "V13");
 
-    cfg.enabled[GX_C_MCP_GATEWAY] = false;
-    r = run(&cfg);
+    cfg->enabled[GX_C_MCP_GATEWAY] = false;
+    r = run(cfg);
     none(&r);
 }
 
@@ -901,11 +828,9 @@ static void test_v13_mcp_gateway_ports(void **state)
 
 static void test_v14_worker_grpc_port(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.ports.grpc = 50052;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->worker.ports.grpc = 50052;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V14", "worker/ports/grpc", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "worker/ports/grpc", "50051");
     only(&r, "V14");
@@ -926,169 +851,145 @@ static void expect_v15_only(struct gx_config *cfg, const char *path, const char 
 
 static void test_v15_tolerations_not_a_list(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.tolerations = yaml("key: nvidia.com/gpu\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "must be a list of tolerations");
+    struct gx_config *cfg = *state;
+    cfg->gateway.tolerations = yaml("key: nvidia.com/gpu\n");
+    expect_v15_only(cfg, "gateway/tolerations", "must be a list of tolerations");
 }
 
 static void test_v15_toleration_bad_operator(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.tolerations = yaml("- {key: a, operator: In, value: b}\n");
-    expect_v15_only(&cfg, "worker/tolerations", "worker/tolerations[0]: operator \"In\"");
+    struct gx_config *cfg = *state;
+    cfg->worker.tolerations = yaml("- {key: a, operator: In, value: b}\n");
+    expect_v15_only(cfg, "worker/tolerations", "worker/tolerations[0]: operator \"In\"");
 }
 
 static void test_v15_toleration_exists_with_value(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.tolerations = yaml("- {key: a, operator: Exists, value: b}\n");
-    expect_v15_only(&cfg, "worker/tolerations", "value must be empty with operator Exists");
+    struct gx_config *cfg = *state;
+    cfg->worker.tolerations = yaml("- {key: a, operator: Exists, value: b}\n");
+    expect_v15_only(cfg, "worker/tolerations", "value must be empty with operator Exists");
 }
 
 static void test_v15_toleration_bad_effect(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.worker.tolerations = yaml("- {key: a, operator: Exists}\n"
+    struct gx_config *cfg = *state;
+    cfg->worker.tolerations = yaml("- {key: a, operator: Exists}\n"
                                   "- {key: b, operator: Exists, effect: NoRun}\n");
-    expect_v15_only(&cfg, "worker/tolerations", "worker/tolerations[1]: effect \"NoRun\"");
+    expect_v15_only(cfg, "worker/tolerations", "worker/tolerations[1]: effect \"NoRun\"");
 }
 
 static void test_v15_toleration_unknown_key_and_bad_label_key(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.tolerations = yaml("- {key: a, operator: Exists, tolerationSecond: 5}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "unknown key \"tolerationSecond\"");
+    struct gx_config *cfg = *state;
+    cfg->gateway.tolerations = yaml("- {key: a, operator: Exists, tolerationSecond: 5}\n");
+    expect_v15_only(cfg, "gateway/tolerations", "unknown key \"tolerationSecond\"");
 
-    cfg.gateway.tolerations = yaml("- {key: \"bad key!\", operator: Exists}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "key \"bad key!\"");
+    cfg->gateway.tolerations = yaml("- {key: \"bad key!\", operator: Exists}\n");
+    expect_v15_only(cfg, "gateway/tolerations", "key \"bad key!\"");
 
-    cfg.gateway.tolerations = yaml("- {key: Example.COM/x, operator: Exists}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "prefix");
+    cfg->gateway.tolerations = yaml("- {key: Example.COM/x, operator: Exists}\n");
+    expect_v15_only(cfg, "gateway/tolerations", "prefix");
 }
 
 static void test_v15_toleration_empty_key_needs_exists(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.tolerations = yaml("- {operator: Equal, value: x}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "key is empty");
+    struct gx_config *cfg = *state;
+    cfg->gateway.tolerations = yaml("- {operator: Equal, value: x}\n");
+    expect_v15_only(cfg, "gateway/tolerations", "key is empty");
 }
 
 static void test_v15_toleration_seconds_and_kinds(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.tolerations =
+    struct gx_config *cfg = *state;
+    cfg->gateway.tolerations =
         yaml("- {key: a, operator: Exists, effect: NoExecute, tolerationSeconds: soon}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "tolerationSeconds must be a whole number");
+    expect_v15_only(cfg, "gateway/tolerations", "tolerationSeconds must be a whole number");
 
-    cfg.gateway.tolerations =
+    cfg->gateway.tolerations =
         yaml("- {key: a, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "only applies to effect NoExecute");
+    expect_v15_only(cfg, "gateway/tolerations", "only applies to effect NoExecute");
 
-    cfg.gateway.tolerations = yaml("- {key: a, operator: Equal, value: true}\n");
-    expect_v15_only(&cfg, "gateway/tolerations", "quote it");
+    cfg->gateway.tolerations = yaml("- {key: a, operator: Equal, value: true}\n");
+    expect_v15_only(cfg, "gateway/tolerations", "quote it");
 
-    cfg.gateway.tolerations = yaml("- {key: [a], operator: Equal}\n");
-    gx_diags r = run(&cfg);
+    cfg->gateway.tolerations = yaml("- {key: [a], operator: Equal}\n");
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
     contains(x->message, "key must be a string, not a list");
     assert_int_equal(r.count, 1); /* not also "key is empty" */
 
-    cfg.gateway.tolerations = yaml("- {key: a, operator: Equal, value: \"true\"}\n");
-    r = run(&cfg);
+    cfg->gateway.tolerations = yaml("- {key: a, operator: Equal, value: \"true\"}\n");
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v15_node_selector_labels(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     static const char *keys[] = {"bad key"};
     static const char *vals[] = {"ok"};
-    cfg.gateway.node_selector = (gx_map){1, keys, vals};
-    expect_v15_only(&cfg, "gateway/node-selector", "gateway/node-selector[\"bad key\"]");
-    gx_diags r = run(&cfg); /* a map value has no position: set the path again */
+    cfg->gateway.node_selector = (gx_map){1, keys, vals};
+    expect_v15_only(cfg, "gateway/node-selector", "gateway/node-selector[\"bad key\"]");
+    gx_diags r = run(cfg); /* a map value has no position: set the path again */
     remedy(&r.items[0], GX_REMEDY_SET, "gateway/node-selector", NULL);
     assert_null(r.items[0].file);
 
     static const char *keys2[] = {"tier"};
     static const char *vals2[] = {"not a label value"};
-    cfg.gateway.node_selector = (gx_map){0, NULL, NULL};
-    cfg.worker.gpu.node_selector = (gx_map){1, keys2, vals2};
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM; /* else V28 warns */
-    expect_v15_only(&cfg, "worker/gpu/node-selector", "is not a label value");
+    cfg->gateway.node_selector = (gx_map){0, NULL, NULL};
+    cfg->worker.gpu.node_selector = (gx_map){1, keys2, vals2};
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM; /* else V28 warns */
+    expect_v15_only(cfg, "worker/gpu/node-selector", "is not a label value");
 }
 
 static void test_v15_annotation_keys(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     static const char *keys[] = {"eks.amazonaws.com/role-arn"};
     static const char *vals[] = {"arn:aws:iam::123:role/any value, with spaces"};
-    cfg.gateway.service_account.annotations = (gx_map){1, keys, vals};
-    gx_diags r = run(&cfg);
+    cfg->gateway.service_account.annotations = (gx_map){1, keys, vals};
+    gx_diags r = run(cfg);
     none(&r); /* annotation values are free text */
 
     static const char *bad[] = {"a/b/c"};
-    cfg.gateway.service_account.annotations = (gx_map){1, bad, vals};
-    expect_v15_only(&cfg, "gateway/service-account/annotations", "more than one '/'");
+    cfg->gateway.service_account.annotations = (gx_map){1, bad, vals};
+    expect_v15_only(cfg, "gateway/service-account/annotations", "more than one '/'");
 }
 
 static void test_v15_provider_options_not_a_map(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.llm.name = "openai";
-    cfg.config.providers.llm.options = yaml("- temperature\n");
-    expect_v15_only(&cfg, "config/providers/llm/options", "must be a map");
+    struct gx_config *cfg = *state;
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.llm.options = yaml("- temperature\n");
+    expect_v15_only(cfg, "config/providers/llm/options", "must be a map");
 }
 
 static void test_v15_mcp_server_shape(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.mcp_servers =
+    struct gx_config *cfg = *state;
+    cfg->config.mcp_servers =
         yaml("- name: dice\n  transport: stdio\n  command: dice\n  args: [x]\n");
-    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0]: unknown key \"args\"");
+    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0]: unknown key \"args\"");
 
-    cfg.config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: dice\n"
+    cfg->config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: dice\n"
                                   "  env: {A: [1]}\n");
-    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].env.\"A\"");
+    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0].env.\"A\"");
 
-    cfg.config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: http://u.example\n"
+    cfg->config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: http://u.example\n"
                                   "  auth: {oauth: {scopes: x}}\n");
-    expect_v15_only(&cfg, "config/mcp-servers", "config/mcp-servers[0].auth.oauth.scopes");
+    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0].auth.oauth.scopes");
 
-    cfg.config.mcp_servers = yaml("dice: stdio\n");
-    expect_v15_only(&cfg, "config/mcp-servers", "must be a list");
+    cfg->config.mcp_servers = yaml("dice: stdio\n");
+    expect_v15_only(cfg, "config/mcp-servers", "must be a list");
 }
 
 static void test_v15_npc_shape(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.llm.name = "openai";
-    cfg.config.providers.tts.name = "elevenlabs";
-    cfg.config.npcs = yaml("- name: a\n- name: b\n- name: c\n  voice: {speed_factor: fast}\n");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.tts.name = "elevenlabs";
+    cfg->config.npcs = yaml("- name: a\n- name: b\n- name: c\n  voice: {speed_factor: fast}\n");
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V15", "config/npcs", GX_BLOCKING);
     only(&r, "V15");
     contains(x->message, "config/npcs[2].voice.speed_factor: must be a number");
@@ -1098,43 +999,41 @@ static void test_v15_npc_shape(void **state)
     assert_int_equal(x->line, 4);
     assert_true(x->col > 0);
 
-    cfg.config.npcs = yaml("- name: a\n  voice: {pitch_shift: \"2\"}\n");
-    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].voice.pitch_shift: must be a number");
+    cfg->config.npcs = yaml("- name: a\n  voice: {pitch_shift: \"2\"}\n");
+    expect_v15_only(cfg, "config/npcs", "config/npcs[0].voice.pitch_shift: must be a number");
 
-    cfg.config.npcs = yaml("- name: a\n  mood: grumpy\n");
-    expect_v15_only(&cfg, "config/npcs", "unknown key \"mood\"");
+    cfg->config.npcs = yaml("- name: a\n  mood: grumpy\n");
+    expect_v15_only(cfg, "config/npcs", "unknown key \"mood\"");
 
-    cfg.config.npcs = yaml("- name: a\n  tools: roll\n");
-    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].tools: must be a list of strings");
+    cfg->config.npcs = yaml("- name: a\n  tools: roll\n");
+    expect_v15_only(cfg, "config/npcs", "config/npcs[0].tools: must be a list of strings");
 
-    cfg.config.npcs = yaml("- name: a\n  gm_helper: \"yes\"\n");
-    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].gm_helper: must be true or false");
+    cfg->config.npcs = yaml("- name: a\n  gm_helper: \"yes\"\n");
+    expect_v15_only(cfg, "config/npcs", "config/npcs[0].gm_helper: must be true or false");
 
-    cfg.config.npcs = yaml("- name: a\n  relationships: [knows-bob]\n");
-    expect_v15_only(&cfg, "config/npcs", "config/npcs[0].relationships[0]: a relationship");
+    cfg->config.npcs = yaml("- name: a\n  relationships: [knows-bob]\n");
+    expect_v15_only(cfg, "config/npcs", "config/npcs[0].relationships[0]: a relationship");
 
-    cfg.config.npcs = yaml("- name: a\n  relationships: [{type: knows, bidirectional: 1}]\n");
-    expect_v15_only(&cfg, "config/npcs", "relationships[0].bidirectional");
+    cfg->config.npcs = yaml("- name: a\n  relationships: [{type: knows, bidirectional: 1}]\n");
+    expect_v15_only(cfg, "config/npcs", "relationships[0].bidirectional");
 
-    cfg.config.npcs = yaml("- just a string\n");
-    expect_v15_only(&cfg, "config/npcs", "config/npcs[0]: an NPC must be a map");
+    cfg->config.npcs = yaml("- just a string\n");
+    expect_v15_only(cfg, "config/npcs", "config/npcs[0]: an NPC must be a map");
 }
 
 static void test_v15_disabled_component_not_checked(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_MCP_GATEWAY] = false;
-    cfg.mcp_gateway.tolerations = yaml("not: a list\n");
+    struct gx_config *cfg = *state;
+    cfg->enabled[GX_C_MCP_GATEWAY] = false;
+    cfg->mcp_gateway.tolerations = yaml("not: a list\n");
     static const char *keys[] = {"bad key"};
     static const char *vals[] = {"bad value!"};
-    cfg.mcp_gateway.node_selector = (gx_map){1, keys, vals};
-    gx_diags r = run(&cfg);
+    cfg->mcp_gateway.node_selector = (gx_map){1, keys, vals};
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.enabled[GX_C_MCP_GATEWAY] = true;
-    r = run(&cfg);
+    cfg->enabled[GX_C_MCP_GATEWAY] = true;
+    r = run(cfg);
     expect(&r, "V15", "mcp-gateway/tolerations", GX_BLOCKING);
     expect(&r, "V15", "mcp-gateway/node-selector", GX_BLOCKING);
 }
@@ -1143,11 +1042,9 @@ static void test_v15_disabled_component_not_checked(void **state)
 
 static void test_v16_names(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.mcp_servers = yaml("- {transport: stdio, command: a}\n");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.mcp_servers = yaml("- {transport: stdio, command: a}\n");
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "config/mcp-servers[0]: name is empty");
     remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
@@ -1155,9 +1052,9 @@ static void test_v16_names(void **state)
     only(&r, "V16");
     assert_int_equal(r.count, 1);
 
-    cfg.config.mcp_servers = yaml("- {name: dice, transport: stdio, command: a}\n"
+    cfg->config.mcp_servers = yaml("- {name: dice, transport: stdio, command: a}\n"
                                   "- {name: dice, transport: stdio, command: b}\n");
-    r = run(&cfg);
+    r = run(cfg);
     x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "config/mcp-servers[1]: name \"dice\" is already used by "
                          "config/mcp-servers[0]");
@@ -1167,29 +1064,27 @@ static void test_v16_names(void **state)
 
 static void test_v16_transport_needs(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.mcp_servers = yaml("- {name: a, transport: stdio, url: http://x}\n");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.mcp_servers = yaml("- {name: a, transport: stdio, url: http://x}\n");
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "needs a command");
     remedy(x, GX_REMEDY_EDIT_FILE, "values.yaml", NULL);
     only(&r, "V16");
 
-    cfg.config.mcp_servers = yaml("- {name: a, transport: streamable-http, command: x}\n");
-    r = run(&cfg);
+    cfg->config.mcp_servers = yaml("- {name: a, transport: streamable-http, command: x}\n");
+    r = run(cfg);
     x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "needs a url");
     only(&r, "V16");
 
-    cfg.config.mcp_servers = yaml("- {name: a, transport: sse, url: http://x}\n");
-    r = run(&cfg);
+    cfg->config.mcp_servers = yaml("- {name: a, transport: sse, url: http://x}\n");
+    r = run(cfg);
     x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "transport \"sse\" is not stdio or streamable-http");
 
-    cfg.config.mcp_servers = yaml("- {name: a, command: x}\n");
-    r = run(&cfg);
+    cfg->config.mcp_servers = yaml("- {name: a, command: x}\n");
+    r = run(cfg);
     x = expect(&r, "V16", "config/mcp-servers", GX_BLOCKING);
     contains(x->message, "transport is not set");
 }
@@ -1214,72 +1109,64 @@ static void expect_v17_only(struct gx_config *cfg, const char *npcs, const char 
 
 static void test_v17_names(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    providers_on(&cfg);
-    expect_v17_only(&cfg, "- {personality: x}\n", "config/npcs[0]: name is empty");
-    expect_v17_only(&cfg, "- {name: Bob}\n- {name: Ann}\n- {name: Bob}\n",
+    struct gx_config *cfg = *state;
+    providers_on(cfg);
+    expect_v17_only(cfg, "- {personality: x}\n", "config/npcs[0]: name is empty");
+    expect_v17_only(cfg, "- {name: Bob}\n- {name: Ann}\n- {name: Bob}\n",
                     "config/npcs[2]: name \"Bob\" is already used by config/npcs[0]");
 }
 
 static void test_v17_choices(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    providers_on(&cfg);
-    expect_v17_only(&cfg, "- {name: a, engine: turbo}\n",
+    struct gx_config *cfg = *state;
+    providers_on(cfg);
+    expect_v17_only(cfg, "- {name: a, engine: turbo}\n",
                     "config/npcs[0].engine \"turbo\" is not one of cascaded, s2s, "
                     "sentence_cascade");
-    expect_v17_only(&cfg, "- {name: a, budget_tier: huge}\n", "budget_tier \"huge\"");
-    expect_v17_only(&cfg, "- {name: a, cascade_mode: sometimes}\n", "cascade_mode \"sometimes\"");
+    expect_v17_only(cfg, "- {name: a, budget_tier: huge}\n", "budget_tier \"huge\"");
+    expect_v17_only(cfg, "- {name: a, cascade_mode: sometimes}\n", "cascade_mode \"sometimes\"");
 }
 
 static void test_v17_voice_ranges(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    providers_on(&cfg);
-    expect_v17_only(&cfg, "- {name: a, voice: {speed_factor: 2.5}}\n",
+    struct gx_config *cfg = *state;
+    providers_on(cfg);
+    expect_v17_only(cfg, "- {name: a, voice: {speed_factor: 2.5}}\n",
                     "config/npcs[0].voice.speed_factor");
-    expect_v17_only(&cfg, "- {name: a, voice: {speed_factor: 0.25}}\n", "[0.5, 2]");
-    expect_v17_only(&cfg, "- {name: a, voice: {pitch_shift: -11}}\n",
+    expect_v17_only(cfg, "- {name: a, voice: {speed_factor: 0.25}}\n", "[0.5, 2]");
+    expect_v17_only(cfg, "- {name: a, voice: {pitch_shift: -11}}\n",
                     "config/npcs[0].voice.pitch_shift");
 
-    cfg.config.npcs = yaml("- {name: a, voice: {speed_factor: 0.5, pitch_shift: 10}}\n"
+    cfg->config.npcs = yaml("- {name: a, voice: {speed_factor: 0.5, pitch_shift: 10}}\n"
                            "- {name: b, voice: {speed_factor: 2, pitch_shift: -10}}\n");
-    gx_diags r = run(&cfg);
+    gx_diags r = run(cfg);
     none(&r);
 }
 
 static void test_v17_engine_providers(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    expect_v17_only(&cfg, "- {name: a, engine: s2s}\n", "config/providers/s2s/name is empty");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    expect_v17_only(cfg, "- {name: a, engine: s2s}\n", "config/providers/s2s/name is empty");
+    gx_diags r = run(cfg);
     remedy(&r.items[0], GX_REMEDY_SET, "config/providers/s2s/name", NULL);
 
-    cfg.config.providers.llm.name = "openai";
-    expect_v17_only(&cfg, "- {name: a, engine: sentence_cascade}\n",
+    cfg->config.providers.llm.name = "openai";
+    expect_v17_only(cfg, "- {name: a, engine: sentence_cascade}\n",
                     "config/providers/tts/name is empty");
-    r = run(&cfg);
+    r = run(cfg);
     remedy(&r.items[0], GX_REMEDY_SET, "config/providers/tts/name", NULL);
 
     /* no engine means cascaded: needs llm and tts */
-    cfg.config.providers.llm.name = "";
-    cfg.config.npcs = yaml("- {name: a}\n");
-    r = run(&cfg);
+    cfg->config.providers.llm.name = "";
+    cfg->config.npcs = yaml("- {name: a}\n");
+    r = run(cfg);
     assert_int_equal(count_rule(&r, "V17"), 2);
     remedy(&r.items[0], GX_REMEDY_SET, "config/providers/llm/name", NULL);
     only(&r, "V17");
     contains(r.items[0].message, "engine is not set (which means cascaded)");
 
-    providers_on(&cfg);
-    r = run(&cfg);
+    providers_on(cfg);
+    r = run(cfg);
     none(&r);
 }
 
@@ -1287,11 +1174,9 @@ static void test_v17_engine_providers(void **state)
 
 static void test_v18_unknown_provider(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.stt.name = "deepgramm";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.providers.stt.name = "deepgramm";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V18", "config/providers/stt/name", GX_WARNING);
     contains(x->message, "deepgram, whisper, whisper-native");
     remedy(x, GX_REMEDY_SET, "config/providers/stt/name", NULL);
@@ -1301,12 +1186,10 @@ static void test_v18_unknown_provider(void **state)
 
 static void test_v18_settings_without_name(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.embeddings.api_key = "sk-very-secret";
-    cfg.config.providers.embeddings.model = "text-embedding-3-small";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.providers.embeddings.api_key = "sk-very-secret";
+    cfg->config.providers.embeddings.model = "text-embedding-3-small";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V18", "config/providers/embeddings/name", GX_WARNING);
     contains(x->message, "config/providers/embeddings/api-key");
     contains(x->message, "config/providers/embeddings/model");
@@ -1318,17 +1201,15 @@ static void test_v18_settings_without_name(void **state)
 
 static void test_v18_options_without_name(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.tts.options = yaml("{output_format: pcm_16000}\n");
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->config.providers.tts.options = yaml("{output_format: pcm_16000}\n");
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V18", "config/providers/tts/name", GX_WARNING);
     contains(x->message, "config/providers/tts/options");
     only(&r, "V18");
 
-    cfg.config.providers.tts.options = yaml("{}\n"); /* empty options: nothing set */
-    r = run(&cfg);
+    cfg->config.providers.tts.options = yaml("{}\n"); /* empty options: nothing set */
+    r = run(cfg);
     none(&r);
 }
 
@@ -1336,11 +1217,9 @@ static void test_v18_options_without_name(void **state)
 
 static void test_v19_latest(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_tag = "latest";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.image_tag = "latest";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V19", "core/image-tag", GX_WARNING);
     remedy(x, GX_REMEDY_SET, "core/image-tag", gx_fields[GX_F_CORE_IMAGE_TAG].default_text);
     only(&r, "V19");
@@ -1349,20 +1228,18 @@ static void test_v19_latest(void **state)
 
 static void test_v20_no_service_account(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.service_account.create = false;
-    cfg.gateway.service_account.name = "";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->gateway.service_account.create = false;
+    cfg->gateway.service_account.name = "";
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V20", "gateway/service-account/name", GX_BLOCKING);
     contains(x->message, "turn gateway/service-account/create on");
     remedy(x, GX_REMEDY_SET, "gateway/service-account/name", NULL);
     only(&r, "V20");
     assert_int_equal(r.count, 1);
 
-    cfg.gateway.service_account.name = "existing-sa";
-    r = run(&cfg);
+    cfg->gateway.service_account.name = "existing-sa";
+    r = run(cfg);
     none(&r);
 }
 
@@ -1372,11 +1249,9 @@ static void test_v20_no_service_account(void **state)
 
 static void test_v21_tag_with_digest(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_tag = "0.1.0@" DIGEST;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.image_tag = "0.1.0@" DIGEST;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V21", "core/image-tag", GX_BLOCKING);
     contains(x->message, "holds a digest");
     contains(x->message, "core/image-digest");
@@ -1384,101 +1259,95 @@ static void test_v21_tag_with_digest(void **state)
     only(&r, "V21");
 
     /* the fix: the tag and the digest apart; latest is only a label then */
-    cfg.core.image_tag = "latest";
-    cfg.core.image_digest = DIGEST;
-    r = run(&cfg);
+    cfg->core.image_tag = "latest";
+    cfg->core.image_digest = DIGEST;
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v21_tag_grammar_and_length(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_tag = "-bad";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.image_tag = "-bad";
+    gx_diags r = run(cfg);
     contains(expect(&r, "V21", "core/image-tag", GX_BLOCKING)->message, "is not an image tag");
     only(&r, "V21");
-    cfg.core.image_tag = "1.0 beta";
-    r = run(&cfg);
+    cfg->core.image_tag = "1.0 beta";
+    r = run(cfg);
     expect(&r, "V21", "core/image-tag", GX_BLOCKING);
 
     /* 64 characters: a valid OCI tag, but not a label value */
     static char tag[65];
     memset(tag, 'a', 64);
-    cfg.core.image_tag = tag;
-    r = run(&cfg);
+    cfg->core.image_tag = tag;
+    r = run(cfg);
     const gx_diag *x = expect(&r, "V21", "core/image-tag", GX_BLOCKING);
     contains(x->message, "64 characters");
     contains(x->message, "app.kubernetes.io/version");
     remedy(x, GX_REMEDY_SET, "core/image-tag", NULL);
     tag[63] = '\0';
-    r = run(&cfg);
+    r = run(cfg);
     none(&r);
 
-    cfg.core.image_tag = "";
-    r = run(&cfg);
+    cfg->core.image_tag = "";
+    r = run(cfg);
     remedy(expect(&r, "V21", "core/image-tag", GX_BLOCKING), GX_REMEDY_SET, "core/image-tag",
            "0.1.0");
-    cfg.core.image_digest = DIGEST; /* a digest alone names the image */
-    r = run(&cfg);
+    cfg->core.image_digest = DIGEST; /* a digest alone names the image */
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v21_digest_repository_mirror(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_digest = "sha256:ABC";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.image_digest = "sha256:ABC";
+    gx_diags r = run(cfg);
     remedy(expect(&r, "V21", "core/image-digest", GX_BLOCKING), GX_REMEDY_SET,
            "core/image-digest", NULL);
     only(&r, "V21");
 
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_repository = "ghcr.io/mrwong99/glyphoxa:0.1.0";
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->core.image_repository = "ghcr.io/mrwong99/glyphoxa:0.1.0";
+    r = run(cfg);
     const gx_diag *x = expect(&r, "V21", "core/image-repository", GX_BLOCKING);
     contains(x->message, "holds a tag");
     remedy(x, GX_REMEDY_SET, "core/image-repository", "ghcr.io/mrwong99/glyphoxa");
-    cfg.core.image_repository = "GHCR.io/Upper/Case";
-    r = run(&cfg);
+    cfg->core.image_repository = "GHCR.io/Upper/Case";
+    r = run(cfg);
     expect(&r, "V21", "core/image-repository", GX_BLOCKING);
 
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.registry_mirror = "https://registry.example.internal:5000/";
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->core.registry_mirror = "https://registry.example.internal:5000/";
+    r = run(cfg);
     x = expect(&r, "V21", "core/registry-mirror", GX_BLOCKING);
     remedy(x, GX_REMEDY_SET, "core/registry-mirror", "registry.example.internal:5000");
-    cfg.core.registry_mirror = "registry.example.internal:99999";
-    r = run(&cfg);
+    cfg->core.registry_mirror = "registry.example.internal:99999";
+    r = run(cfg);
     remedy(expect(&r, "V21", "core/registry-mirror", GX_BLOCKING), GX_REMEDY_SET,
            "core/registry-mirror", NULL);
-    cfg.core.registry_mirror = "registry.example.internal:5000/mirror";
-    r = run(&cfg);
+    cfg->core.registry_mirror = "registry.example.internal:5000/mirror";
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v22_chart_values_override(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    cfg.enabled[GX_C_SEALED_SECRETS] = true;
-    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->postgresql.postgres_password = "pw-pw-pw-pw";
     /* new keys and keys inside the tool's maps merge without a word */
-    cfg.postgresql.values = yaml("primary:\n  resources: {limits: {memory: 1Gi}}\n"
+    cfg->postgresql.values = yaml("primary:\n  resources: {limits: {memory: 1Gi}}\n"
                                  "  persistence: {storageClass: fast}\n");
-    cfg.sealed_secrets.values = yaml("resources: {requests: {cpu: 50m}}\n");
-    gx_diags r = run(&cfg);
+    cfg->sealed_secrets.values = yaml("resources: {requests: {cpu: 50m}}\n");
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.postgresql.values = yaml("primary:\n  persistence: {size: 99Gi}\nauth: {database: x}\n");
-    cfg.sealed_secrets.values = yaml("fullnameOverride: other\n");
-    r = run(&cfg);
+    cfg->postgresql.values = yaml("primary:\n  persistence: {size: 99Gi}\nauth: {database: x}\n");
+    cfg->sealed_secrets.values = yaml("fullnameOverride: other\n");
+    r = run(cfg);
     only(&r, "V22");
     assert_int_equal(r.warnings, 3);
     const gx_diag *x = expect(&r, "V22", "postgresql/values", GX_WARNING);
@@ -1491,25 +1360,23 @@ static void test_v22_chart_values_override(void **state)
     contains(x->message, "\"fullnameOverride\"");
 
     /* off components: their values are not looked at */
-    cfg.enabled[GX_C_POSTGRESQL] = false;
-    cfg.enabled[GX_C_SEALED_SECRETS] = false;
-    cfg.database.dsn = DSN;
-    r = run(&cfg);
+    cfg->enabled[GX_C_POSTGRESQL] = false;
+    cfg->enabled[GX_C_SEALED_SECRETS] = false;
+    cfg->database.dsn = DSN;
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v23_local_charts(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    cfg.enabled[GX_C_SEALED_SECRETS] = true;
-    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
-    cfg.postgresql.chart = "./charts/postgresql-16.4.11.tgz";
-    cfg.sealed_secrets.chart = "charts/sealed-secrets-dir";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->postgresql.postgres_password = "pw-pw-pw-pw";
+    cfg->postgresql.chart = "./charts/postgresql-16.4.11.tgz";
+    cfg->sealed_secrets.chart = "charts/sealed-secrets-dir";
+    gx_diags r = run(cfg);
     none(&r);
 
     static const struct {
@@ -1520,41 +1387,39 @@ static void test_v23_local_charts(void **state)
                  {"./charts/fifo", "neither a file nor a directory"},
                  {"/abs/unreadable.tgz", "cannot be read"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        cfg.postgresql.chart = cases[i].chart;
-        r = run(&cfg);
+        cfg->postgresql.chart = cases[i].chart;
+        r = run(cfg);
         only(&r, "V23");
         const gx_diag *x = expect(&r, "V23", "postgresql/chart", GX_BLOCKING);
         contains(x->message, cases[i].says);
         contains(x->message, "relative to the workspace");
         remedy(x, GX_REMEDY_SET, "postgresql/chart", NULL);
     }
-    cfg.postgresql.chart = "oci://registry-1.docker.io/bitnamicharts/postgresql";
-    cfg.sealed_secrets.chart = "missing.tgz"; /* a path: it ends in .tgz */
-    r = run(&cfg);
+    cfg->postgresql.chart = "oci://registry-1.docker.io/bitnamicharts/postgresql";
+    cfg->sealed_secrets.chart = "missing.tgz"; /* a path: it ends in .tgz */
+    r = run(cfg);
     expect(&r, "V23", "sealed-secrets/chart", GX_BLOCKING);
-    cfg.sealed_secrets.chart = "missing"; /* a name in sealed-secrets/repository */
-    r = run(&cfg);
+    cfg->sealed_secrets.chart = "missing"; /* a name in sealed-secrets/repository */
+    r = run(cfg);
     none(&r);
 
     /* without an environment (no workspace) nothing is looked at */
-    cfg.sealed_secrets.chart = "./missing.tgz";
+    cfg->sealed_secrets.chart = "./missing.tgz";
     gx_diags plain;
     memset(&plain, 0, sizeof plain);
-    gx_validate(&cfg, A, &plain);
+    gx_validate(cfg, A, &plain);
     none(&plain);
 }
 
 static void test_v24_air_gapped(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "";
-    cfg.enabled[GX_C_POSTGRESQL] = true;
-    cfg.enabled[GX_C_SEALED_SECRETS] = true;
-    cfg.postgresql.postgres_password = "pw-pw-pw-pw";
-    cfg.core.air_gapped = true;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->database.dsn = "";
+    cfg->enabled[GX_C_POSTGRESQL] = true;
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->postgresql.postgres_password = "pw-pw-pw-pw";
+    cfg->core.air_gapped = true;
+    gx_diags r = run(cfg);
     only(&r, "V24");
     /* the Glyphoxa image, both charts' images, both charts (the sealed-secrets
      * chart through its https repository) */
@@ -1569,41 +1434,39 @@ static void test_v24_air_gapped(void **state)
              "https://bitnami-labs.github.io/sealed-secrets");
 
     /* the mirror and local charts: nothing left */
-    cfg.core.registry_mirror = "registry.example.internal:5000";
-    cfg.postgresql.chart = "./charts/postgresql-16.4.11.tgz";
-    cfg.sealed_secrets.chart = "./charts/sealed-secrets-2.18.4.tgz";
-    r = run(&cfg);
+    cfg->core.registry_mirror = "registry.example.internal:5000";
+    cfg->postgresql.chart = "./charts/postgresql-16.4.11.tgz";
+    cfg->sealed_secrets.chart = "./charts/sealed-secrets-2.18.4.tgz";
+    r = run(cfg);
     none(&r);
     /* OCI charts served by the mirror's host are fine too */
-    cfg.postgresql.chart = "oci://registry.example.internal:5000/charts/postgresql";
-    r = run(&cfg);
+    cfg->postgresql.chart = "oci://registry.example.internal:5000/charts/postgresql";
+    r = run(cfg);
     none(&r);
 
     /* a per-chart override to a public registry, from the chart values */
-    cfg.postgresql.values = yaml("global: {imageRegistry: docker.io}\n");
-    r = run(&cfg);
+    cfg->postgresql.values = yaml("global: {imageRegistry: docker.io}\n");
+    r = run(cfg);
     x = expect(&r, "V24", "postgresql/values", GX_BLOCKING);
     contains(x->message, "docker.io");
     /* an explicit internal registry counts (postgresql/image-registry) */
-    cfg.postgresql.values = NULL;
-    cfg.postgresql.image_registry = "pg-images.example.internal";
-    r = run(&cfg);
+    cfg->postgresql.values = NULL;
+    cfg->postgresql.image_registry = "pg-images.example.internal";
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v25_endpoints_blocked(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.vault.addr = "vault.example";
-    cfg.config.providers.llm.name = "ollama";
-    cfg.config.providers.llm.base_url = "http://ollama:11434";
-    cfg.config.mcp_servers = yaml("- {name: wiki, transport: streamable-http, "
+    struct gx_config *cfg = *state;
+    cfg->vault.addr = "vault.example";
+    cfg->config.providers.llm.name = "ollama";
+    cfg->config.providers.llm.base_url = "http://ollama:11434";
+    cfg->config.mcp_servers = yaml("- {name: wiki, transport: streamable-http, "
                                   "url: \"wss2://mcp.example/x\"}\n");
-    cfg.config.providers.audio.name = "discord";
-    cfg.network_policy.allow_voice_udp = false;
-    gx_diags r = run(&cfg);
+    cfg->config.providers.audio.name = "discord";
+    cfg->network_policy.allow_voice_udp = false;
+    gx_diags r = run(cfg);
     only(&r, "V25");
     assert_int_equal(r.warnings, 4);
     const gx_diag *x = expect(&r, "V25", "vault/addr", GX_WARNING);
@@ -1620,37 +1483,35 @@ static void test_v25_endpoints_blocked(void **state)
     remedy(x, GX_REMEDY_SET, "network-policy/allow-voice-udp", "true");
 
     /* a host in the namespace hidden in the DSN: never shown */
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.database.dsn = "postgres://glyphoxa:s3cret@pg.glyphoxa.svc:6543/glyphoxa";
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->database.dsn = "postgres://glyphoxa:s3cret@pg.glyphoxa.svc:6543/glyphoxa";
+    r = run(cfg);
     x = expect(&r, "V25", "database/dsn", GX_WARNING);
     contains(x->message, "the host of database/dsn");
     assert_null(strstr(x->message, "s3cret"));
     assert_null(strstr(x->message, "pg.glyphoxa"));
 
     /* the tool's own Services and the bundled database are fine; ports given */
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.vault.addr = "https://vault.example:8200";
-    cfg.config.providers.llm.name = "ollama";
-    cfg.config.providers.llm.base_url = "http://ollama.ai.svc.cluster.local:11434";
-    cfg.config.mcp_servers = yaml("- {name: gw, transport: streamable-http, "
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->vault.addr = "https://vault.example:8200";
+    cfg->config.providers.llm.name = "ollama";
+    cfg->config.providers.llm.base_url = "http://ollama.ai.svc.cluster.local:11434";
+    cfg->config.mcp_servers = yaml("- {name: gw, transport: streamable-http, "
                                   "url: \"http://glyphoxa-mcp-gateway.glyphoxa.svc:8080/mcp\"}\n");
-    r = run(&cfg);
+    r = run(cfg);
     none(&r);
     /* network-policy off: nothing to block */
-    cfg.enabled[GX_C_NETWORK_POLICY] = false;
-    cfg.vault.addr = "vault";
-    r = run(&cfg);
+    cfg->enabled[GX_C_NETWORK_POLICY] = false;
+    cfg->vault.addr = "vault";
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v26_create_namespace_off(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.create_namespace = false;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.create_namespace = false;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V26", "core/create-namespace", GX_WARNING);
     contains(x->message, "pod-security.kubernetes.io/");
     remedy(x, GX_REMEDY_SET, "core/create-namespace", "true");
@@ -1659,49 +1520,45 @@ static void test_v26_create_namespace_off(void **state)
 
 static void test_v27_rejected_values(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.run_as_user = 0;
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.run_as_user = 0;
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V27", "core/run-as-user", GX_BLOCKING);
     contains(x->message, "runAsNonRoot");
     remedy(x, GX_REMEDY_SET, "core/run-as-user", "65532");
     only(&r, "V27");
 
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.gateway.service_account.name = "";
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->gateway.service_account.name = "";
+    r = run(cfg);
     x = expect(&r, "V27", "gateway/service-account/name", GX_BLOCKING);
     contains(x->message, "without a name");
     remedy(x, GX_REMEDY_SET, "gateway/service-account/name", "glyphoxa-gateway");
     only(&r, "V27");
     /* with create off an empty name is V20's */
-    cfg.gateway.service_account.create = false;
-    r = run(&cfg);
+    cfg->gateway.service_account.create = false;
+    r = run(cfg);
     only(&r, "V20");
 
-    cfg.gateway.service_account.create = true;
-    cfg.gateway.service_account.name = "Glyphoxa_Gateway";
-    r = run(&cfg);
+    cfg->gateway.service_account.create = true;
+    cfg->gateway.service_account.name = "Glyphoxa_Gateway";
+    r = run(cfg);
     contains(expect(&r, "V27", "gateway/service-account/name", GX_BLOCKING)->message,
              "not a DNS subdomain");
-    cfg.gateway.service_account.name = "gateway.sa-1";
-    r = run(&cfg);
+    cfg->gateway.service_account.name = "gateway.sa-1";
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v28_settings_without_effect(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     static const char *k[] = {"gpu"};
     static const char *v[] = {"a100"};
-    cfg.worker.gpu.node_selector = (gx_map){1, k, v};
-    cfg.worker.gpu.tolerations = yaml("[{key: gpu, operator: Exists}]\n");
-    cfg.worker.gpu.count = 2;
-    gx_diags r = run(&cfg);
+    cfg->worker.gpu.node_selector = (gx_map){1, k, v};
+    cfg->worker.gpu.tolerations = yaml("[{key: gpu, operator: Exists}]\n");
+    cfg->worker.gpu.count = 2;
+    gx_diags r = run(cfg);
     only(&r, "V28");
     assert_int_equal(r.warnings, 3);
     const gx_diag *x = expect(&r, "V28", "worker/gpu/node-selector", GX_WARNING);
@@ -1710,43 +1567,41 @@ static void test_v28_settings_without_effect(void **state)
     expect(&r, "V28", "worker/gpu/tolerations", GX_WARNING);
     expect(&r, "V28", "worker/gpu/count", GX_WARNING);
     /* with local-llm they apply */
-    cfg.worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
-    cfg.worker.gpu.tolerations = yaml("[{key: nvidia.com/gpu, operator: Exists}]\n");
-    r = run(&cfg);
+    cfg->worker.resource_profile = GX_WORKER_RESOURCE_PROFILE_LOCAL_LLM;
+    cfg->worker.gpu.tolerations = yaml("[{key: nvidia.com/gpu, operator: Exists}]\n");
+    r = run(cfg);
     none(&r);
 
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_AUTOSCALING] = true;
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->enabled[GX_C_AUTOSCALING] = true;
+    r = run(cfg);
     none(&r); /* the topology's default counts as not set */
-    cfg.gateway.replica_count = 5;
-    r = run(&cfg);
+    cfg->gateway.replica_count = 5;
+    r = run(cfg);
     x = expect(&r, "V28", "gateway/replica-count", GX_WARNING);
     contains(x->message, "HorizontalPodAutoscaler");
     remedy(x, GX_REMEDY_UNSET, "gateway/replica-count", NULL);
     only(&r, "V28");
-    baseline(&cfg, GX_CORE_TOPOLOGY_DEDICATED);
-    cfg.gateway.pod_anti_affinity = false;
-    cfg.gateway.replica_count = 1; /* the dedicated default */
-    cfg.enabled[GX_C_AUTOSCALING] = true;
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_DEDICATED);
+    cfg->gateway.pod_anti_affinity = false;
+    cfg->gateway.replica_count = 1; /* the dedicated default */
+    cfg->enabled[GX_C_AUTOSCALING] = true;
+    r = run(cfg);
     none(&r);
 }
 
 static void test_v29_object_size(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.config.providers.llm.name = "openai";
-    cfg.config.providers.tts.name = "elevenlabs";
+    struct gx_config *cfg = *state;
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.tts.name = "elevenlabs";
     /* 70,000 NPCs: the application config is over 1 MiB */
     gx_buf b = GX_BUF_INIT;
     for (int i = 0; i < 70000; i++)
         gx_buf_printf(&b, "- {name: n%d}\n", i);
-    cfg.config.npcs = yaml(b.data);
+    cfg->config.npcs = yaml(b.data);
     gx_buf_free(&b);
-    gx_diags r = run(&cfg);
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V29", "config/npcs", GX_BLOCKING);
     contains(x->message, "glyphoxa-config");
     contains(x->message, "1048576");
@@ -1754,11 +1609,11 @@ static void test_v29_object_size(void **state)
     only(&r, "V29");
 
     /* the Secret: a huge admin key, never shown */
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
     char *key = gx_arena_alloc(A, 1100000);
     memset(key, 'k', 1100000 - 1);
-    cfg.gateway.admin_key = key;
-    r = run(&cfg);
+    cfg->gateway.admin_key = key;
+    r = run(cfg);
     x = expect(&r, "V29", "gateway/admin-key", GX_BLOCKING);
     contains(x->message, "glyphoxa-secrets");
     assert_null(strstr(x->message, "kkkk"));
@@ -1767,37 +1622,35 @@ static void test_v29_object_size(void **state)
 
 static void test_delivery_shapes(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.network_policy.extra_egress =
+    struct gx_config *cfg = *state;
+    cfg->network_policy.extra_egress =
         yaml("- {cidr: 10.20.0.0/16, ports: [8200, 8201]}\n"
              "- {cidr: \"fd00::/8\", protocol: UDP}\n- {cidr: 0.0.0.0/0}\n");
-    cfg.network_policy.metrics_from =
+    cfg->network_policy.metrics_from =
         yaml("- namespace-selector: {kubernetes.io/metadata.name: monitoring}\n"
              "  pod-selector: {app.kubernetes.io/name: prometheus}\n"
              "- namespace-selector: {}\n");
-    gx_diags r = run(&cfg);
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.network_policy.extra_egress =
+    cfg->network_policy.extra_egress =
         yaml("- {cidr: 10.20.0.0/33, ports: [0, http], protocol: ICMP, to: x}\n- {ports: [1]}\n"
              "- just-a-string\n");
-    r = run(&cfg);
+    r = run(cfg);
     only(&r, "V15");
     assert_int_equal(r.blocking, 7);
     contains(r.items[0].message, "network-policy/extra-egress[0].cidr");
     contains(r.items[6].message, "an egress rule must be a map");
-    cfg.network_policy.extra_egress = yaml("cidr: 10.0.0.0/8\n");
-    r = run(&cfg);
+    cfg->network_policy.extra_egress = yaml("cidr: 10.0.0.0/8\n");
+    r = run(cfg);
     contains(expect(&r, "V15", "network-policy/extra-egress", GX_BLOCKING)->message,
              "must be a list");
 
-    cfg.network_policy.extra_egress = NULL;
-    cfg.network_policy.metrics_from =
+    cfg->network_policy.extra_egress = NULL;
+    cfg->network_policy.metrics_from =
         yaml("- {}\n- {pods: {a: b}}\n- {pod-selector: {\"bad key!\": x}}\n"
              "- {namespace-selector: [a]}\n");
-    r = run(&cfg);
+    r = run(cfg);
     only(&r, "V15");
     assert_int_equal(r.blocking, 4);
     contains(r.items[0].message, "an empty map");
@@ -1808,30 +1661,26 @@ static void test_delivery_shapes(void **state)
 
 static void test_disabled_autoscaling_not_validated(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.autoscaling.min_replicas = 8;
-    cfg.autoscaling.max_replicas = 2;
-    cfg.autoscaling.target_cpu = 500; /* V1 range, also skipped */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->autoscaling.min_replicas = 8;
+    cfg->autoscaling.max_replicas = 2;
+    cfg->autoscaling.target_cpu = 500; /* V1 range, also skipped */
+    gx_diags r = run(cfg);
     none(&r);
 }
 
 static void test_disabled_mcp_gateway_not_validated(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.enabled[GX_C_MCP_GATEWAY] = false;
-    cfg.mcp_gateway.ports.mcp = 0;
-    cfg.mcp_gateway.replica_count = 0;
-    cfg.mcp_gateway.requests.cpu = "lots";
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->enabled[GX_C_MCP_GATEWAY] = false;
+    cfg->mcp_gateway.ports.mcp = 0;
+    cfg->mcp_gateway.replica_count = 0;
+    cfg->mcp_gateway.requests.cpu = "lots";
+    gx_diags r = run(cfg);
     none(&r);
 
-    cfg.enabled[GX_C_MCP_GATEWAY] = true;
-    r = run(&cfg);
+    cfg->enabled[GX_C_MCP_GATEWAY] = true;
+    r = run(cfg);
     expect(&r, "V1", "mcp-gateway/ports/mcp", GX_BLOCKING);
     expect(&r, "V1", "mcp-gateway/replica-count", GX_BLOCKING);
     expect(&r, "V1", "mcp-gateway/requests/cpu", GX_BLOCKING);
@@ -1839,25 +1688,23 @@ static void test_disabled_mcp_gateway_not_validated(void **state)
 
 static void test_hostile_values(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    struct gx_config *cfg = *state;
     /* NUL bytes inside double-quoted scalars */
-    cfg.gateway.tolerations = yaml("- {key: \"a\\0b\", operator: Exists}\n");
-    cfg.config.npcs = yaml("- {name: \"x\\0y\", engine: \"s2s\\0\"}\n- {name: \"x\\0z\"}\n");
-    cfg.config.providers.llm.name = "openai";
-    cfg.config.providers.tts.name = "elevenlabs";
-    cfg.config.providers.s2s.name = "gemini-live";
+    cfg->gateway.tolerations = yaml("- {key: \"a\\0b\", operator: Exists}\n");
+    cfg->config.npcs = yaml("- {name: \"x\\0y\", engine: \"s2s\\0\"}\n- {name: \"x\\0z\"}\n");
+    cfg->config.providers.llm.name = "openai";
+    cfg->config.providers.tts.name = "elevenlabs";
+    cfg->config.providers.s2s.name = "gemini-live";
     /* invalid UTF-8 and escape sequences in a node selector */
     static const char *keys[] = {"\xff\xfe\x1b[2J"};
     static const char *vals[] = {"\xc3"};
-    cfg.worker.node_selector = (gx_map){1, keys, vals};
+    cfg->worker.node_selector = (gx_map){1, keys, vals};
     /* a very long quantity */
     static char big[4096];
     memset(big, '9', sizeof big - 3);
     memcpy(big + sizeof big - 3, "Ei", 3);
-    cfg.gateway.limits.memory = big;
-    gx_diags r = run(&cfg);
+    cfg->gateway.limits.memory = big;
+    gx_diags r = run(cfg);
     expect(&r, "V15", "gateway/tolerations", GX_BLOCKING);
     expect(&r, "V15", "worker/node-selector", GX_BLOCKING);
     expect(&r, "V17", "config/npcs", GX_BLOCKING); /* engine "s2s\0" is not s2s */
@@ -1871,13 +1718,11 @@ static void test_hostile_values(void **state)
 
 static void test_results_order_and_counts(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.image_tag = "latest";       /* V19 warning */
-    cfg.gateway.admin_key = "";          /* V5 blocking */
-    cfg.gateway.ports.observe = 70000;   /* V1 blocking, V13 x2 blocking */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.image_tag = "latest";       /* V19 warning */
+    cfg->gateway.admin_key = "";          /* V5 blocking */
+    cfg->gateway.ports.observe = 70000;   /* V1 blocking, V13 x2 blocking */
+    gx_diags r = run(cfg);
     assert_int_equal(r.blocking + r.warnings, r.count);
     assert_int_equal(r.warnings, 1);
     assert_string_equal(gx_code_id(r.items[0].code), "V1");
@@ -2354,11 +2199,9 @@ static void test_quantity_compare(void **state)
 
 static void test_v30_release_and_namespace_names(void **state)
 {
-    (void)state;
-    struct gx_config cfg;
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.release_name = "voice-mcp"; /* voice-mcp-gateway is also voice's MCP gateway */
-    gx_diags r = run(&cfg);
+    struct gx_config *cfg = *state;
+    cfg->core.release_name = "voice-mcp"; /* voice-mcp-gateway is also voice's MCP gateway */
+    gx_diags r = run(cfg);
     const gx_diag *x = expect(&r, "V30", "core/release-name", GX_BLOCKING);
     assert_non_null(strstr(x->message, "ends in -mcp"));
     assert_string_equal(x->remedy.value, "voice-app");
@@ -2366,24 +2209,24 @@ static void test_v30_release_and_namespace_names(void **state)
 
     static const char *const fine[] = {"mcp", "voice-mcpx", "mcp-voice", "my-mcp-gw", NULL};
     for (size_t i = 0; fine[i]; i++) {
-        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-        cfg.core.release_name = fine[i];
-        r = run(&cfg);
+        baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+        cfg->core.release_name = fine[i];
+        r = run(cfg);
         assert_int_equal(count_rule(&r, "V30"), 0);
     }
 
     static const char *const system[] = {"kube-system", "kube-public", "kube-node-lease", NULL};
     for (size_t i = 0; system[i]; i++) {
-        baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-        cfg.core.namespace = system[i];
-        r = run(&cfg);
+        baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+        cfg->core.namespace = system[i];
+        r = run(cfg);
         x = expect(&r, "V30", "core/namespace", GX_BLOCKING);
         assert_string_equal(x->remedy.value, "glyphoxa");
         only(&r, "V30");
     }
-    baseline(&cfg, GX_CORE_TOPOLOGY_SHARED);
-    cfg.core.namespace = "kube-systems";
-    r = run(&cfg);
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->core.namespace = "kube-systems";
+    r = run(cfg);
     assert_int_equal(count_rule(&r, "V30"), 0);
 }
 

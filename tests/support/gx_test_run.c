@@ -60,7 +60,7 @@ static _Noreturn void gx_test_child(const gx_test_job *job, const gx_test_run_op
     signal(SIGPIPE, SIG_DFL);
     if (o->cwd && chdir(o->cwd) != 0)
         gx_test_child_fail(GX_TEST_RUN_SETUP_FAILED, "cannot change to", o->cwd);
-    if (o->fsize_limit > 0) {
+    if (o->fsize_limit > 0 || o->limit_fsize) {
         struct rlimit rl = {(rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit};
         if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
             gx_test_child_fail(GX_TEST_RUN_SETUP_FAILED, "cannot set", "RLIMIT_FSIZE");

@@ -34,6 +34,8 @@ typedef struct gx_test_run_opts {
     size_t in_len;
     unsigned timeout_s;          /* 0: GX_TEST_RUN_TIMEOUT_S */
     long long fsize_limit;       /* > 0: RLIMIT_FSIZE of the child in bytes */
+    bool limit_fsize;            /* set RLIMIT_FSIZE to fsize_limit even when it is 0
+                                    (the child can write no byte to a file) */
     bool search_path;            /* look argv[0] up in PATH (the child's PATH) */
 } gx_test_run_opts;
 
