@@ -592,6 +592,11 @@ bool gx_core_lock(gx_session *s, bool exclusive, gx_diags *diags)
 {
     if (s->lock_fd >= 0)
         return true;
+    /* A reader of a directory that holds no workspace takes no lock: there is
+     * nothing to protect, and the lock file would create .glyphoxa-deploy/ in
+     * any directory a front end merely looked at. */
+    if (!exclusive && !gx_session_has_workspace(s))
+        return true;
     gx_diags tmp = GX_DIAGS_INIT;
     int fd = gx_lock_workspace_ex(s->workspace, exclusive, gx_core_lock_wait, s, &tmp);
     if (fd == GX_LOCK_NONE) {

@@ -355,6 +355,28 @@ static void test_statuses(void **state)
     drop_workspace(ws);
 }
 
+/* Reading a directory that holds no workspace changes nothing in it: no
+ * .glyphoxa-deploy/ (and its lock) appears. */
+static void test_reading_no_workspace_leaves_no_trace(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/gx-core-empty-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    gx_session *s = gx_session_new(dir);
+    gx_values v;
+    gx_validation val;
+    bool enabled[64];
+    assert_int_equal(gx_op_get(s, "gateway/replica-count", 0, NULL, &v), GX_STATUS_FAILED);
+    assert_int_equal(gx_op_validate(s, NULL, &val), GX_STATUS_FAILED);
+    assert_int_not_equal(gx_op_components(s, NULL, enabled), GX_STATUS_OK);
+    gx_session_free(s);
+    char statedir[sizeof tmpl + 32];
+    snprintf(statedir, sizeof statedir, "%s/.glyphoxa-deploy", dir);
+    assert_int_equal(access(statedir, F_OK), -1);
+    assert_int_equal(rmdir(dir), 0); /* and nothing else either */
+}
+
 /* Rule results carry the position of the value they are about. */
 static void test_result_positions(void **state)
 {
@@ -388,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_revision_checked),
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_result_positions),
+        cmocka_unit_test(test_reading_no_workspace_leaves_no_trace),
         cmocka_unit_test(test_memory_baseline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
