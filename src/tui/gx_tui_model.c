@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gx_tui_internal.h"
 #include "gx_utf8.h"
@@ -1642,7 +1643,10 @@ bool gx_tui_key(gx_tui *m, uint32_t key)
 gx_tui *gx_tui_new(const char *workspace, gx_diags *diags)
 {
     gx_tui *m = gx_xcalloc(1, sizeof *m);
-    m->workspace = gx_xstrdup(workspace);
+    /* shown on the status line as given (-C prod), the current one by its path */
+    char *cwd = !strcmp(workspace, ".") ? getcwd(NULL, 0) : NULL;
+    m->workspace = gx_xstrdup(cwd ? cwd : workspace);
+    free(cwd);
     m->saved = gx_session_new(workspace);
     m->draft = gx_session_new(workspace);
     gx_session_set_client(m->saved, "glyphoxa-deploy edit", NULL);
