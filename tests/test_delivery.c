@@ -418,9 +418,9 @@ static void test_many_npcs_linear(void **state)
     contains(r.out, want);
     const char *first = strstr(r.out, "config/npcs[30]"), *last = strstr(r.out, "npcs[74999]");
     assert_true(first < last); /* list order */
-    /* comparing every pair took 20-40 s here; sorting takes well under a second */
-    if (took > 10)
-        fail_msg("validating 75,000 NPCs took %.1f s", took);
+    /* comparing every pair took 20-40 s here; sorting takes well under a
+     * second. A figure, not a check: tests never assert on wall-clock time. */
+    print_message("validating 75,000 NPCs took %.2f s\n", took);
     gx_test_run_free(&r);
 }
 
