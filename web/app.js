@@ -219,8 +219,7 @@ function showResults(results, summary) {
   if (!list) return;
   list.textContent = '';
   for (const d of results || []) {
-    const where = d.line ? ' [' + (d.file && d.file !== d.path ? d.file + ':' : 'line ') + d.line + (d.column ? ':' + d.column : '') + ']' : '';
-    const text = (d.rule ? d.rule + ': ' : '') + d.message + where + (d.hint ? ' (' + d.hint + ')' : '');
+    const text = (d.rule ? d.rule + ': ' : '') + d.message + (d.hint ? ' (' + d.hint + ')' : '');
     const sev = d.severity;
     if (d.path) {
       const ul = document.getElementById('m-' + inputId(d.path));

@@ -56,6 +56,40 @@ static void gx_first_line(const char *text, char *out, size_t size)
         strcat(out, " …");
 }
 
+/* Puts text over at most rows rows of w columns from x, y, breaking at spaces
+ * (or, in a word longer than a row, before a character). */
+static void gx_put_wrapped(gx_tui_canvas *c, int x, int y, const char *text, int w, int rows,
+                           uint16_t attr)
+{
+    const char *p = text ? text : "";
+    for (int r = 0; r < rows && *p; r++) {
+        size_t n = strlen(p);
+        if (gx_tui_text_width(p) > w) {
+            /* the longest prefix that fits, ended at a space when there is one */
+            size_t fit = 0, space = 0;
+            char buf[1024];
+            for (size_t i = 1; i <= n && i < sizeof buf; i++) {
+                if (((unsigned char)p[i] & 0xc0) == 0x80)
+                    continue; /* inside a character */
+                memcpy(buf, p, i);
+                buf[i] = '\0';
+                if (gx_tui_text_width(buf) > w)
+                    break;
+                fit = i;
+                if (p[i] == ' ')
+                    space = i;
+            }
+            n = space && r + 1 < rows ? space : fit;
+        }
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)n, p);
+        gx_put(c, x, y + r, line, w, attr);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+}
+
 typedef struct gx_keyhelp {
     const char *key, *what;
 } gx_keyhelp;
@@ -425,7 +459,8 @@ static void gx_draw_validation(gx_tui *m, gx_tui_canvas *c)
         int x = 1;
         x += gx_putf(c, x, 2 + r, 9, base | sev, "%-8s", gx_severity_word(d->severity));
         x += gx_putf(c, x + 1, 2 + r, 4, base | GX_A_DIM, "%-4s", gx_code_id(d->code)) + 1;
-        x += gx_putf(c, x + 1, 2 + r, 32, base | GX_A_BOLD, "%s", d->path ? d->path : "-") + 2;
+        gx_putf(c, x + 1, 2 + r, 28, base | GX_A_BOLD, "%s", d->path ? d->path : "-");
+        x += 30;
         gx_put(c, x + 1, 2 + r, d->message, c->w - x - 2, base);
     }
     if (!count && !m->load_error)
@@ -434,9 +469,10 @@ static void gx_draw_validation(gx_tui *m, gx_tui_canvas *c)
         const gx_diag *d = &m->validation.diags->items[m->val_cursor];
         gx_putf(c, 1, c->h - 5, c->w - 2, GX_A_BOLD, "%s %s %s", gx_severity_word(d->severity),
                 gx_code_id(d->code), d->path ? d->path : "");
-        gx_put(c, 1, c->h - 4, d->message, c->w - 2, 0);
-        if (d->hint)
-            gx_putf(c, 1, c->h - 3, c->w - 2, GX_A_DIM, "hint: %s", d->hint);
+        char text[1200];
+        snprintf(text, sizeof text, "%s%s%s", d->message, d->hint ? " — hint: " : "",
+                 d->hint ? d->hint : "");
+        gx_put_wrapped(c, 1, c->h - 4, text, c->w - 2, 2, 0);
     }
     if (m->message[0])
         gx_draw_message(m, c);
