@@ -219,7 +219,8 @@ function showResults(results, summary) {
   if (!list) return;
   list.textContent = '';
   for (const d of results || []) {
-    const text = (d.rule ? d.rule + ': ' : '') + d.message + (d.hint ? ' (' + d.hint + ')' : '');
+    const where = d.line ? ' [' + (d.file && d.file !== d.path ? d.file + ':' : 'line ') + d.line + (d.column ? ':' + d.column : '') + ']' : '';
+    const text = (d.rule ? d.rule + ': ' : '') + d.message + where + (d.hint ? ' (' + d.hint + ')' : '');
     const sev = d.severity;
     if (d.path) {
       const ul = document.getElementById('m-' + inputId(d.path));
