@@ -200,6 +200,8 @@ static const gx_cmd_option gx_serve_opts[] = {
      "where to listen (default 127.0.0.1:8080; port 0 picks a free one; another address than "
      "loopback is warned about)",
      NULL},
+    {"--open", NULL, GX_OPT_FLAG, NULL, "also open the login URL in the desktop's browser (xdg-open)",
+     NULL},
     END,
 };
 static const char *const gx_serve_ex[] = {"glyphoxa-deploy -C prod serve",
@@ -321,7 +323,7 @@ static const gx_command_info gx_commands[] = {
      "register it with a client.",
      gx_mcp_opts, NULL, gx_mcp_ex, GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"serve", "serve the workspace to a local web page (guided editing, preview, apply)",
-     "serve [--listen ADDRESS[:PORT]]",
+     "serve [--listen ADDRESS[:PORT]] [--open]",
      "Serves a web page for the workspace on 127.0.0.1:8080 (or --listen): every setting with\n"
      "its description and an editor that fits its type, validation as you type, components,\n"
      "a preview of the files an export writes with their diff, apply with live output, and\n"

@@ -15,6 +15,8 @@
 #include <sys/resource.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -550,7 +552,34 @@ static bool gx_web_loopback(const char *addr)
     return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
-int gx_web_main(gx_session *s, const char *listen)
+/* Hands url to the desktop's browser: xdg-open from PATH, in a grandchild of
+ * its own session (nothing to reap, no terminal), output discarded. */
+static void gx_web_open(const char *url)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "glyphoxa-deploy: warning: serve: could not start a browser: %s\n",
+                strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        if (fork() != 0)
+            _exit(0);
+        setsid();
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        signal(SIGPIPE, SIG_DFL);
+        execlp("xdg-open", "xdg-open", url, (char *)NULL);
+        _exit(127);
+    }
+    waitpid(pid, NULL, 0);
+}
+
+int gx_web_main(gx_session *s, const char *listen, bool open_browser)
 {
     char addr[128];
     int port;
@@ -629,6 +658,11 @@ int gx_web_main(gx_session *s, const char *listen)
     printf("open this URL to log in (it works once): http://%s/login?token=%s\n", srv.host,
            srv.token);
     fflush(stdout);
+    if (open_browser) {
+        char url[400];
+        snprintf(url, sizeof url, "http://%s/login?token=%s", srv.host, srv.token);
+        gx_web_open(url);
+    }
 
     event_base_dispatch(srv.base);
 

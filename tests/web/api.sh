@@ -356,7 +356,21 @@ name="the server is alive and answers after all of it"
 req GET /api/session
 check bash -c "[[ $status == 200 ]] && kill -0 $web_pid"
 
-# ---- no secret anywhere ------------------------------------------------------------------------------------------
+# ---- --open: the login URL handed to the desktop's browser (a fake xdg-open) ------------------
+name="serve --open hands the login URL to xdg-open, and that URL logs in"
+mkdir -p "$work/xdg"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/xdg/args"\n' "$work" >"$work/xdg/xdg-open"
+chmod 0755 "$work/xdg/xdg-open"
+PATH="$work/xdg:$PATH" "$bin" -C "$work/ws" serve --listen 127.0.0.1:0 --open >"$work/open.out" 2>&1 &
+open_pid=$!
+for ((i = 0; i < 100; i++)); do [[ -s $work/xdg/args ]] && break; sleep 0.05; done
+opened=$(cat "$work/xdg/args" 2>/dev/null)
+code=$(curl -s -o /dev/null -w '%{http_code}' "$opened")
+kill -TERM "$open_pid"
+wait "$open_pid" 2>/dev/null
+check bash -c "[[ -n '$opened' && '$code' == 303 ]] && grep -qF '$opened' '$work/open.out'"
+
+# ---- no secret anywhere ---------------------------------------------------------------------------------------
 name="no secret value in any response body, header or the server's output"
 web_stop
 found=
