@@ -23,6 +23,7 @@
 #include "gx_core.h"
 #include "gx_helm.h"
 #include "gx_model.h"
+#include "gx_node.h"
 #include "gx_test_run.h"
 #include "gx_test_sink.h"
 #include "gx_test_util.h"
@@ -362,6 +363,698 @@ static void test_did_you_mean_command_line(void **state)
     gx_test_run_free(&r);
 }
 
+
+/* ---- import helm ------------------------------------------------------------------------- */
+
+#define FIXTURES GX_SOURCE_DIR "/tests/import/"
+
+/* The effective value of path in workspace ws as `get --json` gives it (secrets shown). */
+static json_t *ws_value(const char *ws, const char *path)
+{
+    gx_session *s = gx_session_new(ws);
+    gx_values v;
+    assert_int_equal(gx_op_get(s, path, GX_GET_SHOW_SECRETS, NULL, &v), GX_STATUS_OK);
+    assert_int_equal(v.count, 1);
+    json_t *j = gx_json_value(s, &v.items[0], false);
+    json_t *value = json_incref(json_object_get(j, "value"));
+    json_decref(j);
+    gx_session_free(s);
+    return value;
+}
+
+static void assert_ws_text(const char *ws, const char *path, const char *want)
+{
+    json_t *v = ws_value(ws, path);
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    json_error_t err;
+    json_t *w = json_loads(want, JSON_DECODE_ANY, &err);
+    assert_non_null(w);
+    bool same = json_equal(v, w);
+    json_decref(w);
+    if (!same)
+        fail_msg("%s is %s, not %s", path, text, want);
+    free(text);
+    json_decref(v);
+}
+
+static bool component_on(const char *ws, const char *name)
+{
+    gx_session *s = gx_session_new(ws);
+    bool on[16];
+    assert_int_equal(gx_op_components(s, NULL, on), GX_STATUS_OK);
+    bool r = on[gx_core_component_find(name)];
+    gx_session_free(s);
+    return r;
+}
+
+static const gx_import_item *report_item(const gx_import_report *r, const char *key,
+                                         const char *path)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (!strcmp(r->items[i].key, key) &&
+            (!path || (r->items[i].path && !strcmp(r->items[i].path, path))))
+            return &r->items[i];
+    fail_msg("the report has no item %s%s%s", key, path ? " -> " : "", path ? path : "");
+    return NULL;
+}
+
+static bool report_has_change(const gx_import_report *r, const char *part)
+{
+    for (size_t i = 0; i < r->change_count; i++)
+        if (strstr(r->changes[i], part))
+            return true;
+    return false;
+}
+
+static gx_status do_import(gx_session *s, const char *const *files, size_t nfiles,
+                           const char *const *sets, size_t nsets, gx_import_report *r,
+                           rec_sink *rs)
+{
+    gx_import_request req = {.files = files, .file_count = nfiles, .sets = sets,
+                             .set_count = nsets, .release = "glyphoxa", .namespace_ = "voice"};
+    gx_sink sink = rec_make(rs);
+    return gx_op_import(s, &req, &sink, r);
+}
+
+static void test_import_every_key(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "every-key.yaml", FIXTURES "unknown-keys.yaml"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_report r;
+    rec_sink rs;
+    assert_int_equal(do_import(s, files, 2, NULL, 0, &r, &rs), GX_STATUS_OK);
+    /* every key of the chart is in the report */
+    for (size_t i = 0; i < gx_helm_key_count; i++) {
+        bool found = false;
+        size_t klen = strlen(gx_helm_keys[i].key);
+        for (size_t k = 0; k < r.count && !found; k++) /* config.data: its own keys */
+            found = !strcmp(r.items[k].key, gx_helm_keys[i].key) ||
+                    (!strncmp(r.items[k].key, gx_helm_keys[i].key, klen) &&
+                     r.items[k].key[klen] == '.');
+        if (!found)
+            fail_msg("chart key %s is not in the report", gx_helm_keys[i].key);
+    }
+    assert_string_equal(r.release_name, "glyphoxa");
+    /* and each value where it belongs */
+    const char *ws = f->ws;
+    assert_ws_text(ws, "core/namespace", "\"voice\"");
+    assert_ws_text(ws, "core/image-repository", "\"registry.example.internal/mrwong99/glyphoxa\"");
+    assert_ws_text(ws, "core/image-tag", "\"0.3.1\"");
+    assert_ws_text(ws, "core/image-pull-policy", "\"Always\"");
+    assert_ws_text(ws, "core/image-pull-secrets", "[\"regcred\",\"mirror-pull\"]");
+    assert_ws_text(ws, "core/tier-scheduling", "false");
+    assert_ws_text(ws, "gateway/admin-key", "\"k3y-from-the-chart-values-0001\"");
+    assert_ws_text(ws, "gateway/ports/admin", "18081");
+    assert_ws_text(ws, "gateway/ports/observe", "19090");
+    assert_ws_text(ws, "gateway/requests/cpu", "\"300m\"");
+    assert_ws_text(ws, "gateway/limits/memory", "\"1Gi\"");
+    assert_ws_text(ws, "gateway/node-selector", "{\"disktype\":\"ssd\"}");
+    assert_ws_text(ws, "gateway/tolerations",
+                   "[{\"key\":\"dedicated-nodes\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]");
+    assert_ws_text(ws, "gateway/pod-anti-affinity", "false");
+    assert_ws_text(ws, "gateway/service-account/name", "\"voice-gateway\"");
+    assert_ws_text(ws, "gateway/service-account/annotations",
+                   "{\"eks.amazonaws.com/role-arn\":\"arn:aws:iam::123456789012:role/glyphoxa\"}");
+    assert_ws_text(ws, "worker/resource-profile", "\"local-llm\"");
+    assert_ws_text(ws, "worker/profiles/cloud/requests/cpu", "\"600m\"");
+    assert_ws_text(ws, "worker/profiles/whisper-native/limits/memory", "\"3Gi\"");
+    assert_ws_text(ws, "worker/profiles/local-llm/limits/cpu", "\"10\"");
+    assert_ws_text(ws, "worker/active-deadline-seconds", "7200");
+    assert_ws_text(ws, "worker/ttl-seconds-after-finished", "120");
+    assert_ws_text(ws, "worker/ports/observe", "19090");
+    assert_ws_text(ws, "worker/node-selector", "{\"pool\":\"voice\"}");
+    /* maps merge with the chart's defaults, as helm does */
+    assert_ws_text(ws, "worker/gpu/node-selector",
+                   "{\"accelerator\":\"nvidia-l4\",\"nvidia.com/gpu\":\"true\"}");
+    assert_ws_text(ws, "mcp-gateway/replica-count", "3");
+    assert_ws_text(ws, "mcp-gateway/ports/mcp", "18080");
+    assert_ws_text(ws, "mcp-gateway/limits/cpu", "\"500m\"");
+    assert_ws_text(ws, "mcp-gateway/node-selector", "{\"pool\":\"tools\"}");
+    assert_ws_text(ws, "config/server/log-level", "\"debug\"");
+    assert_ws_text(ws, "config/memory/embedding-dimensions", "3072");
+    assert_ws_text(ws, "config/campaign/name", "\"The Sunless Citadel\"");
+    assert_ws_text(ws, "config/transcript/llm-correction", "true");
+    assert_ws_text(ws, "config/providers/llm/model", "\"gpt-4o\"");
+    assert_ws_text(ws, "config/providers/llm/options", "{\"temperature\":0.4}");
+    assert_ws_text(ws, "config/providers/tts/base-url", "\"https://api.elevenlabs.io\"");
+    assert_ws_text(ws, "config/mcp-servers",
+                   "[{\"name\":\"dice\",\"transport\":\"stdio\",\"command\":\"/usr/local/bin/mcp-dice\"}]");
+    assert_ws_text(ws, "config/npcs",
+                   "[{\"name\":\"Belak\",\"personality\":\"A druid who tends a twisted tree\",\"engine\":\"cascaded\"}]");
+    assert_ws_text(ws, "vault/addr", "\"https://vault.example.internal:8200\"");
+    assert_ws_text(ws, "vault/token", "\"hvs.fixture-vault-token\"");
+    assert_ws_text(ws, "database/dsn", "\"postgres://glyphoxa:fixture@db.example.internal:5432/glyphoxa\"");
+    /* the API keys go to the slots config.data names their provider in */
+    assert_ws_text(ws, "config/providers/llm/api-key", "\"sk-fixture-key\"");
+    assert_ws_text(ws, "config/providers/embeddings/api-key", "\"sk-fixture-key\"");
+    assert_ws_text(ws, "config/providers/stt/api-key", "\"dg-fixture-key\"");
+    assert_ws_text(ws, "config/providers/tts/api-key", "\"el-fixture-key\"");
+    assert_ws_text(ws, "autoscaling/min-replicas", "3");
+    assert_ws_text(ws, "autoscaling/max-replicas", "7");
+    assert_ws_text(ws, "autoscaling/target-cpu", "65");
+    assert_ws_text(ws, "postgresql/database", "\"voice\"");
+    assert_ws_text(ws, "postgresql/persistence-size", "\"20Gi\"");
+    assert_true(component_on(ws, "autoscaling"));
+    assert_false(component_on(ws, "network-policy"));
+    assert_true(component_on(ws, "mcp-gateway"));
+    assert_false(component_on(ws, "postgresql"));
+    /* the report: where things went, what was not carried over and why */
+    assert_int_equal(report_item(&r, "gateway.replicaCount", NULL)->state, GX_IMPORT_DROPPED);
+    assert_int_equal(report_item(&r, "gateway.ports.grpc", "gateway/ports/grpc")->state,
+                     GX_IMPORT_DEFAULT);
+    assert_string_equal(report_item(&r, "gateway.adminKey", "gateway/admin-key")->value,
+                        "<redacted>");
+    assert_int_equal(report_item(&r, "replicaCount", NULL)->state, GX_IMPORT_DROPPED);
+    assert_contains(report_item(&r, "gateway.podLabels", NULL)->note, "not a key of the chart");
+    assert_contains(report_item(&r, "gateway.resources.requests.ephemeral-storage", NULL)->note,
+                    "cpu and memory");
+    assert_contains(report_item(&r, "postgresql.primary.resources", NULL)->note, "subchart");
+    assert_contains(report_item(&r, "config.data.telemetry.enabled", NULL)->note, "no typed path");
+    assert_contains(report_item(&r, "config.data.server.tls", NULL)->note, "no typed path");
+    /* a value not carried over is shown, unless its key sounds secret */
+    assert_string_equal(report_item(&r, "config.data.memory.postgres_dsn", NULL)->value,
+                        "<redacted>");
+    assert_string_equal(report_item(&r, "gateway.podLabels", NULL)->value, "team: voice");
+    assert_int_equal(report_item(&r, "config.data.server.listen_addr", NULL)->state,
+                     GX_IMPORT_DEFAULT);
+    assert_true(report_has_change(&r, "the DSN moves into a Secret"));
+    assert_true(report_has_change(&r, "core/tier-scheduling is off"));
+    assert_true(report_has_change(&r, "nvidia.com/gpu"));
+    /* nothing secret in values.yaml; everything secret in secrets.yaml */
+    char path[400];
+    snprintf(path, sizeof path, "%s/values.yaml", f->ws);
+    char *values = gx_test_read_file(path, NULL);
+    assert_null(strstr(values, "fixture-key"));
+    assert_null(strstr(values, "k3y-from-the-chart"));
+    assert_null(strstr(values, "hvs."));
+    free(values);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/secrets.yaml", f->ws);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import", f->ws);
+    char *record = gx_test_read_file(path, NULL);
+    assert_non_null(record);
+    assert_contains(record, "release glyphoxa\nnamespace voice\nfullname glyphoxa\n");
+    free(record);
+    /* the workspace validates */
+    gx_session_reset(s);
+    gx_validation v;
+    assert_int_equal(gx_op_validate(s, NULL, &v), GX_STATUS_OK);
+    gx_session_free(s);
+}
+
+/* the chart's values.yaml alone (its defaults) with an overlay of each topology */
+static void test_import_shared_overlay(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "shared.yaml"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_report r;
+    rec_sink rs;
+    const char *sets[] = {"gateway.adminKey=0123456789abcdef0123", "database.dsn=postgres://g:pw@db:5432/g"};
+    assert_int_equal(do_import(s, files, 1, sets, 2, &r, &rs), GX_STATUS_OK);
+    /* the tier entries are core/tier-scheduling (on by default) */
+    assert_ws_text(f->ws, "core/tier-scheduling", "true");
+    assert_ws_text(f->ws, "gateway/node-selector", "{}");
+    assert_ws_text(f->ws, "worker/tolerations", "[]");
+    assert_ws_text(f->ws, "core/topology", "\"shared\"");
+    assert_ws_text(f->ws, "gateway/replica-count", "3");
+    assert_contains(report_item(&r, "gateway.nodeSelector", "gateway/node-selector")->note,
+                    "core/tier-scheduling");
+    assert_false(report_has_change(&r, "core/tier-scheduling is off"));
+    gx_session_free(s);
+}
+
+static void test_import_dedicated_overlay(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "every-key.yaml", FIXTURES "dedicated.yaml"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_report r;
+    rec_sink rs;
+    assert_int_equal(do_import(s, files, 2, NULL, 0, &r, &rs), GX_STATUS_OK);
+    /* later files win: the overlay's topology, replicas and profile; the rest stays */
+    assert_ws_text(f->ws, "core/topology", "\"dedicated\"");
+    assert_ws_text(f->ws, "worker/resource-profile", "\"cloud\"");
+    assert_ws_text(f->ws, "core/tier-scheduling", "true");
+    /* maps merge (the tier entry is core/tier-scheduling), lists are replaced */
+    assert_ws_text(f->ws, "gateway/node-selector", "{\"disktype\":\"ssd\"}");
+    assert_ws_text(f->ws, "gateway/tolerations", "[]");
+    assert_ws_text(f->ws, "gateway/pod-anti-affinity", "false");
+    assert_ws_text(f->ws, "gateway/ports/admin", "18081");
+    assert_true(component_on(f->ws, "network-policy"));
+    assert_false(component_on(f->ws, "autoscaling"));
+    /* replicaCount 1 is the dedicated default here: nothing written */
+    assert_int_equal(report_item(&r, "gateway.replicaCount", NULL)->state, GX_IMPORT_DEFAULT);
+    char path[400];
+    snprintf(path, sizeof path, "%s/values.yaml", f->ws);
+    char *values = gx_test_read_file(path, NULL);
+    assert_contains(values, "topology: dedicated");
+    assert_null(strstr(values, "replica-count: 1"));
+    free(values);
+    gx_session_free(s);
+}
+
+static void test_import_set_syntax(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "every-key.yaml"};
+    const char *sets[] = {
+        "gateway.ports.admin=28081,mcpGateway.replicaCount=4",
+        "worker.tolerations[0].key=gpu-pool,worker.tolerations[0].operator=Exists",
+        "imagePullSecrets[1].name=other-pull",
+        "config.data.campaign.name=Curse\\, of Strahd",
+        "gateway.nodeSelector.kubernetes\\.io/arch=arm64",
+        "config.data.providers.llm.options.stop={END,STOP}",
+        "vault.addr=null",
+    };
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_report r;
+    rec_sink rs;
+    assert_int_equal(do_import(s, files, 1, sets, sizeof sets / sizeof sets[0], &r, &rs),
+                     GX_STATUS_OK);
+    assert_ws_text(f->ws, "gateway/ports/admin", "28081");
+    assert_ws_text(f->ws, "mcp-gateway/replica-count", "4");
+    assert_ws_text(f->ws, "worker/tolerations",
+                   "[{\"key\":\"gpu-pool\",\"value\":\"true\",\"effect\":\"NoSchedule\",\"operator\":\"Exists\"}]");
+    assert_ws_text(f->ws, "core/image-pull-secrets", "[\"regcred\",\"other-pull\"]");
+    assert_ws_text(f->ws, "config/campaign/name", "\"Curse, of Strahd\"");
+    assert_ws_text(f->ws, "gateway/node-selector",
+                   "{\"disktype\":\"ssd\",\"kubernetes.io/arch\":\"arm64\"}");
+    assert_ws_text(f->ws, "config/providers/llm/options",
+                   "{\"temperature\":0.4,\"stop\":[\"END\",\"STOP\"]}");
+    /* vault.addr=null removed the address: vault on without one is a change, not a value */
+    assert_ws_text(f->ws, "vault/addr", "\"\"");
+    assert_true(report_has_change(&r, "empty vault.addr"));
+    gx_session_free(s);
+    /* malformed set syntax is refused, nothing written */
+    fx g;
+    snprintf(g.ws, sizeof g.ws, "%s/bad", f->dir);
+    const char *bad[] = {"gateway.replicaCount"};
+    s = gx_session_new(g.ws);
+    assert_int_equal(do_import(s, files, 1, bad, 1, &r, &rs), GX_STATUS_BAD_REQUEST);
+    assert_contains(rs.codes, "bad-value");
+    gx_session_free(s);
+    char path[400];
+    snprintf(path, sizeof path, "%s/values.yaml", g.ws);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+/* The spec.selector.matchLabels of Deployment name in a stream of manifests. */
+static const gx_node *deployment_selector(gx_arena *a, const char *stream, const char *name)
+{
+    const char *p = stream;
+    while (p && *p) {
+        const char *next = strstr(p, "\n---\n");
+        size_t len = next ? (size_t)(next - p) + 1 : strlen(p);
+        gx_node *doc = NULL;
+        gx_diags d = GX_DIAGS_INIT;
+        gx_diags_use_arena(&d, a);
+        gx_node_parse(a, "stream", p, len, &doc, &d);
+        const gx_node *kind = gx_node_get(doc, "kind");
+        const gx_node *meta = gx_node_get(doc, "metadata");
+        const gx_node *n = gx_node_get(meta, "name");
+        if (kind && !strcmp(kind->text, "Deployment") && n && !strcmp(n->text, name))
+            return gx_node_get(gx_node_get(gx_node_get(doc, "spec"), "selector"), "matchLabels");
+        p = next ? next + 5 : NULL;
+    }
+    return NULL;
+}
+
+/* import, then export: the Deployments keep the chart's selectors (name,
+ * instance = the release, component), so applying them over the chart's
+ * objects changes no immutable field */
+static void test_import_then_export_keeps_selectors(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "shared.yaml"};
+    const char *sets[] = {"gateway.adminKey=0123456789abcdef0123",
+                          "database.dsn=postgres://g:pw@db:5432/g"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_report r;
+    rec_sink rs;
+    assert_int_equal(do_import(s, files, 1, sets, 2, &r, &rs), GX_STATUS_OK);
+    gx_session_reset(s);
+    gx_buf stream = GX_BUF_INIT;
+    gx_export_request ereq = {.dest = GX_EXPORT_STREAM, .stream = &stream};
+    gx_export_result eres;
+    assert_int_equal(gx_op_export(s, &ereq, NULL, &eres), GX_STATUS_OK);
+    gx_buf_putc(&stream, '\0');
+    gx_arena *a = gx_arena_new();
+    static const char *const components[][2] = {{"glyphoxa-gateway", "gateway"},
+                                                {"glyphoxa-mcp-gateway", "mcp-gateway"}};
+    for (size_t i = 0; i < 2; i++) {
+        const gx_node *sel = deployment_selector(a, stream.data, components[i][0]);
+        if (!sel)
+            fail_msg("no Deployment %s in the export", components[i][0]);
+        /* the chart's selectorLabels of release glyphoxa, and nothing else */
+        assert_int_equal(sel->count, 3);
+        assert_string_equal(gx_node_get(sel, "app.kubernetes.io/name")->text, "glyphoxa");
+        assert_string_equal(gx_node_get(sel, "app.kubernetes.io/instance")->text, "glyphoxa");
+        assert_string_equal(gx_node_get(sel, "app.kubernetes.io/component")->text,
+                            components[i][1]);
+    }
+    gx_arena_free(a);
+    gx_buf_free(&stream);
+    gx_session_free(s);
+}
+
+/* a release whose name does not hold "glyphoxa": the chart's objects are
+ * RELEASE-glyphoxa-*, labelled instance=RELEASE; the import says the
+ * Deployments are re-created, and records it for the first apply */
+static void test_import_release_naming(void **state)
+{
+    fx *f = *state;
+    const char *files[] = {FIXTURES "shared.yaml"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_request req = {.files = files, .file_count = 1, .release = "voice",
+                             .namespace_ = "voice"};
+    gx_import_report r;
+    assert_int_equal(gx_op_import(s, &req, NULL, &r), GX_STATUS_OK);
+    assert_string_equal(r.release_name, "voice-glyphoxa");
+    assert_true(report_has_change(&r, "deletes and re-creates voice-glyphoxa-gateway"));
+    assert_ws_text(f->ws, "core/release-name", "\"voice-glyphoxa\"");
+    char path[400];
+    snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import", f->ws);
+    char *record = gx_test_read_file(path, NULL);
+    assert_contains(record, "release voice\n");
+    assert_contains(record, "fullname voice-glyphoxa\n");
+    assert_contains(record, "recreate-deployments 1\n");
+    free(record);
+    /* an existing workspace is refused without force, and left as it was */
+    gx_session_reset(s);
+    rec_sink rs;
+    gx_sink sink = rec_make(&rs);
+    req.release = "glyphoxa";
+    assert_int_equal(gx_op_import(s, &req, &sink, &r), GX_STATUS_FAILED);
+    assert_contains(rs.codes, "workspace-exists");
+    assert_ws_text(f->ws, "core/release-name", "\"voice-glyphoxa\"");
+    req.force = true;
+    gx_session_reset(s);
+    assert_int_equal(gx_op_import(s, &req, NULL, &r), GX_STATUS_OK);
+    assert_ws_text(f->ws, "core/release-name", "\"glyphoxa\"");
+    gx_session_free(s);
+}
+
+/* the command line: questions without a terminal need their options, and
+ * say which; a dry run writes nothing */
+static void test_import_command_line(void **state)
+{
+    fx *f = *state;
+    const char *every = FIXTURES "every-key.yaml";
+    /* no release, no namespace, no terminal */
+    gx_test_run_result r =
+        run_in(f->dir, (const char *[]){"-C", "ws", "import", "helm", "-f", every, NULL}, NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "name of the Helm release");
+    assert_contains(r.err, "--release NAME");
+    assert_contains(r.err, "--namespace NS");
+    gx_test_run_free(&r);
+    /* an API key whose slot config.data does not say */
+    char path[400];
+    snprintf(path, sizeof path, "%s/gemini.yaml", f->dir);
+    const char *gemini = "secrets:\n  geminiApiKey: gm-fixture-key\n";
+    gx_test_write_file(path, gemini, strlen(gemini), 0644);
+    r = run_in(f->dir,
+               (const char *[]){"-C", "ws", "import", "helm", "-f", every, "-f", path,
+                                "--release", "glyphoxa", "--namespace", "voice", NULL},
+               NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "secrets.geminiApiKey holds an API key for gemini");
+    assert_contains(r.err, "--provider-slot gemini=KIND");
+    assert_null(strstr(r.err, "gm-fixture-key"));
+    gx_test_run_free(&r);
+    snprintf(path, sizeof path, "%s/values.yaml", f->ws);
+    assert_int_equal(access(path, F_OK), -1);
+    /* answered with the option: a dry run prints the report and the files */
+    char gem[400];
+    snprintf(gem, sizeof gem, "%s/gemini.yaml", f->dir);
+    r = run_in(f->dir,
+               (const char *[]){"-C", "ws", "import", "helm", "-f", every, "-f", gem,
+                                "--set", "gateway.replicaCount=9", "--release", "glyphoxa",
+                                "--namespace", "voice", "--provider-slot", "gemini=s2s",
+                                "--dry-run", NULL},
+               NULL);
+    if (r.status != 0)
+        fail_msg("exit %d\n%s", r.status, r.err);
+    assert_contains(r.out, "secrets.geminiApiKey");
+    assert_contains(r.out, "-> config/providers/s2s/api-key = <redacted>");
+    assert_contains(r.out, "not carried over (");
+    assert_contains(r.out, "behaviour that changes (");
+    assert_contains(r.out, "the DSN moves into a Secret");
+    assert_contains(r.out, "values.yaml (dry run: nothing was written):");
+    assert_contains(r.out, "# yaml-language-server: $schema=");
+    assert_contains(r.out, "secrets.yaml (values redacted):");
+    assert_null(strstr(r.out, "gm-fixture-key"));
+    assert_null(strstr(r.out, "sk-fixture-key"));
+    assert_null(strstr(r.out, "fixture@db"));
+    assert_int_equal(access(path, F_OK), -1);
+    gx_test_run_free(&r);
+    /* a global -f before the command is a layer of one run, not a Helm file */
+    r = run_in(f->dir,
+               (const char *[]){"-f", every, "-C", "ws", "import", "helm", "--release", "g",
+                                "--namespace", "v", NULL},
+               NULL);
+    assert_int_equal(r.status, 2);
+    gx_test_run_free(&r);
+}
+
+/* --release without files: helm get values --all of the cluster, with the
+ * operator's environment, kubeconfig and context (the recording fake) */
+static void test_import_from_release(void **state)
+{
+    fx *f = *state;
+    char log[400], path_env[4200], log_env[420], kubeconfig[400];
+    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    snprintf(log_env, sizeof log_env, "GX_FAKE_LOG=%s", log);
+    snprintf(path_env, sizeof path_env, "PATH=%s/tests/fakes:%s", GX_SOURCE_DIR,
+             getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(kubeconfig, sizeof kubeconfig, "--kubeconfig=%s/kc", f->dir);
+    const char *values = "GX_FAKE_STDOUT_HELM_GET=topology: dedicated\n"
+                         "gateway:\n  replicaCount: 2\n  adminKey: from-the-cluster-0123456789\n"
+                         "database:\n  dsn: postgres://g:pw@db:5432/g\n"
+                         "mcpGateway:\n  enabled: false\n";
+    const char *env[] = {"NO_COLOR=1", path_env, log_env, values, "HTTPS_PROXY=http://proxy:3128",
+                         NULL};
+    const char *argv[] = {GX_BINARY, "-C", "ws", "import", "helm", "--release", "glyphoxa",
+                          "--namespace", "voice", kubeconfig, "--context", "prod", NULL};
+    gx_test_run_opts o = {.cwd = f->dir, .set_env = env};
+    gx_test_run_result r;
+    assert_true(gx_test_run(argv, &o, &r));
+    if (r.status != 0)
+        fail_msg("exit %d\n%s\n%s", r.status, r.out, r.err);
+    gx_test_run_free(&r);
+    char *rec = gx_test_read_file(log, NULL);
+    assert_non_null(rec);
+    char want[1400];
+    snprintf(want, sizeof want,
+             "\thelm\t%s\t-\t--kubeconfig=%s/kc\t--kube-context=prod\tget\tvalues\tglyphoxa\t--all\t"
+             "--output=yaml\t--namespace=voice\n",
+             f->dir, f->dir);
+    assert_contains(rec, want);
+    free(rec);
+    char envfile[420];
+    snprintf(envfile, sizeof envfile, "%s.env.1", log);
+    size_t len;
+    char *e = gx_test_read_file(envfile, &len);
+    bool proxy = false;
+    for (size_t i = 0; i < len; i += strlen(e + i) + 1)
+        proxy |= !strcmp(e + i, "HTTPS_PROXY=http://proxy:3128");
+    assert_true(proxy);
+    free(e);
+    assert_ws_text(f->ws, "core/topology", "\"dedicated\"");
+    assert_ws_text(f->ws, "gateway/replica-count", "2");
+    assert_ws_text(f->ws, "gateway/admin-key", "\"from-the-cluster-0123456789\"");
+    assert_false(component_on(f->ws, "mcp-gateway"));
+    /* helm failing: the import fails, nothing written */
+    fx g;
+    snprintf(g.ws, sizeof g.ws, "%s/ws2", f->dir);
+    const char *fail_env[] = {"NO_COLOR=1", path_env, log_env, "GX_FAKE_FAIL_ON=2:1", NULL};
+    const char *argv2[] = {GX_BINARY, "-C", "ws2", "import", "helm", "--release", "glyphoxa",
+                           "--namespace", "voice", NULL};
+    gx_test_run_opts o2 = {.cwd = f->dir, .set_env = fail_env};
+    assert_true(gx_test_run(argv2, &o2, &r));
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "helm get values glyphoxa failed (exit status 1)");
+    gx_test_run_free(&r);
+    char p2[400];
+    snprintf(p2, sizeof p2, "%s/values.yaml", g.ws);
+    assert_int_equal(access(p2, F_OK), -1);
+}
+
+/* The recorded calls of the fakes: each line's arguments after the STDIN field,
+ * tab-separated, one line per call, in order. */
+static char *fake_calls(const char *log)
+{
+    char *text = gx_test_read_file(log, NULL);
+    assert_non_null(text);
+    gx_buf out = GX_BUF_INIT;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *p = line;
+        for (int field = 0; field < 4 && p; field++) /* N, tool, cwd, stdin */
+            p = strchr(p, '\t') ? strchr(p, '\t') + 1 : NULL;
+        gx_buf_puts(&out, p ? p : "");
+        gx_buf_putc(&out, '\n');
+    }
+    gx_buf_putc(&out, '\0');
+    free(text);
+    return out.data;
+}
+
+/* Runs apply in the workspace with the recording fakes first on PATH;
+ * extra: more "NAME=VALUE" for them (NULL-terminated). */
+static gx_test_run_result apply_with_fakes(fx *f, const char *log, const char *const *extra)
+{
+    static char path_env[4200], log_env[420];
+    snprintf(log_env, sizeof log_env, "GX_FAKE_LOG=%s", log);
+    snprintf(path_env, sizeof path_env, "PATH=%s/tests/fakes:%s", GX_SOURCE_DIR,
+             getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    const char *env[16] = {"NO_COLOR=1", path_env, log_env};
+    size_t n = 3;
+    for (size_t i = 0; extra && extra[i]; i++)
+        env[n++] = extra[i];
+    env[n] = NULL;
+    const char *argv[] = {GX_BINARY, "apply", NULL};
+    gx_test_run_opts o = {.cwd = f->ws, .set_env = env};
+    gx_test_run_result r;
+    assert_true(gx_test_run(argv, &o, &r));
+    return r;
+}
+
+static void import_shared(fx *f, const char *release)
+{
+    const char *files[] = {FIXTURES "shared.yaml"};
+    const char *sets[] = {"gateway.adminKey=0123456789abcdef0123",
+                          "database.dsn=postgres://g:pw@db.example.internal:5432/g"};
+    gx_session *s = gx_session_new(f->ws);
+    gx_import_request req = {.files = files, .file_count = 1, .sets = sets, .set_count = 2,
+                             .release = release, .namespace_ = "voice"};
+    gx_import_report r;
+    assert_int_equal(gx_op_import(s, &req, NULL, &r), GX_STATUS_OK);
+    gx_session_free(s);
+}
+
+/* the first apply after an import takes over the chart's objects: in order,
+ * it lists the release's objects, hands Helm's field ownership of each
+ * rendered one to glyphoxa-deploy, deletes the ones not rendered, applies,
+ * then removes Helm's labels and annotations; a second apply is an ordinary
+ * one */
+static void test_adoption_commands_in_order(void **state)
+{
+    fx *f = *state;
+    import_shared(f, "glyphoxa");
+    char log[400];
+    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    const char *extra[] = {
+        "GX_FAKE_STDOUT_CALL_1=namespace/voice",
+        "GX_FAKE_STDOUT_CALL_2=Deployment glyphoxa-gateway glyphoxa\n"
+        "Service glyphoxa-gateway glyphoxa\nSecret glyphoxa-secrets glyphoxa\n"
+        "ConfigMap glyphoxa-leftover glyphoxa\nDeployment other-gateway other",
+        "GX_FAKE_STDOUT_CALL_3=kube-controller-manager/Update helm/Update ",
+        "GX_FAKE_STDOUT_CALL_5=helm/Update ",
+        "GX_FAKE_STDOUT_CALL_7=Helm/Update glyphoxa-deploy/Apply ",
+        NULL};
+    gx_test_run_result r = apply_with_fakes(f, log, extra);
+    if (r.status != 0)
+        fail_msg("apply: exit %d\n%s\n%s", r.status, r.out, r.err);
+    assert_contains(r.err, "takes over the objects of Helm release glyphoxa");
+    assert_contains(r.out, "took over from Helm release glyphoxa: Deployment/glyphoxa-gateway "
+                           "Service/glyphoxa-gateway Secret/glyphoxa-secrets\n");
+    assert_contains(r.out, "deleted (the chart made them, they are not rendered here): "
+                           "ConfigMap/glyphoxa-leftover\n");
+    assert_contains(r.out, "kubectl delete secret --namespace=voice "
+                           "--selector=owner=helm,name=glyphoxa");
+    gx_test_run_free(&r);
+    char *calls = fake_calls(log);
+    static const char mf[] = "--output=jsonpath={range .metadata.managedFields[*]}{.manager}"
+                             "{\"/\"}{.operation}{\" \"}{end}";
+    char want[8192];
+    snprintf(want, sizeof want,
+             "get\tnamespace\tvoice\t--ignore-not-found\t--output=name\n"
+             "get\tdeployment,service,serviceaccount,role,rolebinding,configmap,secret,"
+             "networkpolicy,horizontalpodautoscaler\t--namespace=voice\t--ignore-not-found\t"
+             "--no-headers\t--selector=app.kubernetes.io/part-of=glyphoxa,"
+             "app.kubernetes.io/managed-by=Helm\t--output=custom-columns=KIND:.kind,"
+             "NAME:.metadata.name,RELEASE:.metadata.annotations.meta\\\\.helm\\\\.sh/release-name\n"
+             "get\tDeployment/glyphoxa-gateway\t--namespace=voice\t%s\n"
+             "patch\tDeployment/glyphoxa-gateway\t--namespace=voice\t--type=json\t"
+             "--patch=[{\"op\":\"test\",\"path\":\"/metadata/managedFields/1/manager\","
+             "\"value\":\"helm\"},{\"op\":\"replace\",\"path\":\"/metadata/managedFields/1/"
+             "manager\",\"value\":\"glyphoxa-deploy\"},{\"op\":\"replace\",\"path\":"
+             "\"/metadata/managedFields/1/operation\",\"value\":\"Apply\"}]\n"
+             "get\tService/glyphoxa-gateway\t--namespace=voice\t%s\n"
+             "patch\tService/glyphoxa-gateway\t--namespace=voice\t--type=json\t"
+             "--patch=[{\"op\":\"test\",\"path\":\"/metadata/managedFields/0/manager\","
+             "\"value\":\"helm\"},{\"op\":\"replace\",\"path\":\"/metadata/managedFields/0/"
+             "manager\",\"value\":\"glyphoxa-deploy\"},{\"op\":\"replace\",\"path\":"
+             "\"/metadata/managedFields/0/operation\",\"value\":\"Apply\"}]\n"
+             "get\tSecret/glyphoxa-secrets\t--namespace=voice\t%s\n"
+             "delete\tConfigMap/glyphoxa-leftover\t--namespace=voice\t--ignore-not-found\n",
+             mf, mf, mf);
+    assert_contains(calls, want);
+    /* Helm's metadata goes after the apply of the files */
+    const char *applied = strstr(calls, "apply\t--server-side\t--field-manager=glyphoxa-deploy\t"
+                                        "--force-conflicts\t-f\tgenerated/gateway.yaml\n");
+    const char *cleaned =
+        strstr(calls, "label\tDeployment/glyphoxa-gateway\t--namespace=voice\thelm.sh/chart-\n"
+                      "annotate\tDeployment/glyphoxa-gateway\t--namespace=voice\t"
+                      "meta.helm.sh/release-name-\tmeta.helm.sh/release-namespace-\n"
+                      "label\tService/glyphoxa-gateway\t--namespace=voice\thelm.sh/chart-\n");
+    assert_non_null(applied);
+    assert_non_null(cleaned);
+    assert_true(applied < cleaned);
+    assert_non_null(strstr(cleaned, "annotate\tSecret/glyphoxa-secrets\t--namespace=voice\t"
+                                    "meta.helm.sh/release-name-\tmeta.helm.sh/release-namespace-\n"));
+    /* the other release's object is left alone */
+    assert_null(strstr(calls, "other-gateway\t--namespace"));
+    free(calls);
+    char path[400];
+    snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import", f->ws);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import.adopted", f->ws);
+    assert_int_equal(access(path, F_OK), 0);
+    /* the next apply is an ordinary one */
+    char log2[400];
+    snprintf(log2, sizeof log2, "%s/fake2.log", f->dir);
+    const char *extra2[] = {"GX_FAKE_STDOUT_CALL_1=namespace/voice", NULL};
+    r = apply_with_fakes(f, log2, extra2);
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "taking over"));
+    gx_test_run_free(&r);
+    calls = fake_calls(log2);
+    assert_null(strstr(calls, "managed-by=Helm"));
+    free(calls);
+}
+
+/* a release whose objects change selectors: its Deployments are deleted and
+ * created again by the apply, never patched */
+static void test_adoption_recreates_deployments(void **state)
+{
+    fx *f = *state;
+    import_shared(f, "voice");
+    char log[400];
+    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    const char *extra[] = {"GX_FAKE_STDOUT_CALL_1=namespace/voice",
+                           "GX_FAKE_STDOUT_CALL_2=Deployment voice-glyphoxa-gateway voice\n"
+                           "Deployment voice-glyphoxa-mcp-gateway voice",
+                           NULL};
+    gx_test_run_result r = apply_with_fakes(f, log, extra);
+    if (r.status != 0)
+        fail_msg("apply: exit %d\n%s\n%s", r.status, r.out, r.err);
+    assert_contains(r.out, "re-created (their selectors changed): "
+                           "Deployment/voice-glyphoxa-gateway "
+                           "Deployment/voice-glyphoxa-mcp-gateway\n");
+    gx_test_run_free(&r);
+    char *calls = fake_calls(log);
+    assert_contains(calls, "delete\tDeployment/voice-glyphoxa-gateway\t--namespace=voice\t"
+                           "--ignore-not-found\ndelete\tDeployment/voice-glyphoxa-mcp-gateway\t"
+                           "--namespace=voice\t--ignore-not-found\nget\t--namespace=voice");
+    assert_null(strstr(calls, "patch\t"));
+    free(calls);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +1063,16 @@ int main(void)
         cmocka_unit_test(test_did_you_mean_core),
         cmocka_unit_test_setup_teardown(test_did_you_mean_component_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_did_you_mean_command_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_every_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_shared_overlay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_dedicated_overlay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_set_syntax, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_then_export_keeps_selectors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_release_naming, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_command_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_from_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_adoption_commands_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_adoption_recreates_deployments, setup, teardown),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

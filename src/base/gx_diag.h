@@ -131,7 +131,10 @@ typedef enum gx_remedy_kind {
     GX_REMEDY_LIST_COMPONENTS,
     GX_REMEDY_LIST_TARGETS,
     GX_REMEDY_FORCE,       /* repeat with force (replace what exists) */
-    GX_REMEDY_RELOAD       /* read the workspace again, then repeat */
+    GX_REMEDY_RELOAD,      /* read the workspace again, then repeat */
+    GX_REMEDY_ANSWER       /* repeat with the answer to the question named arg
+                            * ("release", "namespace", "provider-slot" for the
+                            * provider named by value), which nobody could give */
 } gx_remedy_kind;
 
 typedef struct gx_remedy {

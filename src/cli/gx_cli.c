@@ -122,6 +122,16 @@ static void gx_cli_print_remedy(gx_cli *cli, const gx_remedy *r)
         snprintf(c, sizeof c, "%s --force", cli->command ? cli->command->name : "");
         break;
     case GX_REMEDY_RELOAD: snprintf(c, sizeof c, "get --all"); break;
+    case GX_REMEDY_ANSWER: /* the option that answers the question */
+        if (!r->arg)
+            return;
+        if (!strcmp(r->arg, "provider-slot"))
+            snprintf(c, sizeof c, "%s ... --provider-slot %s=KIND",
+                     cli->command ? cli->command->name : "", r->value ? r->value : "PROVIDER");
+        else
+            snprintf(c, sizeof c, "%s ... --%s %s", cli->command ? cli->command->name : "",
+                     r->arg, !strcmp(r->arg, "namespace") ? "NS" : "NAME");
+        break;
     }
     fputs("  try: glyphoxa-deploy ", stderr);
     if (ws && r->kind != GX_REMEDY_EDIT_FILE) {

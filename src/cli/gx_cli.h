@@ -104,6 +104,7 @@ int gx_cmd_version(gx_cli *cli);
 int gx_cmd_history(gx_cli *cli);
 int gx_cmd_rollback(gx_cli *cli);
 int gx_cmd_schema(gx_cli *cli);
+int gx_cmd_import(gx_cli *cli);
 
 /* cmd_apply.c, shared with rollback: follows a running target until it ends,
  * passing signals on (see cmd_apply.c); returns its exit status. */

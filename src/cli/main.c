@@ -37,7 +37,7 @@ static const gx_cli_command gx_cli_commands[] = {
     {"mcp", gx_cmd_mcp},           {"serve", gx_cmd_serve},
     {"history", gx_cmd_history},   {"rollback", gx_cmd_rollback},
     {"edit", gx_cmd_edit},
-    {"schema", gx_cmd_schema},
+    {"schema", gx_cmd_schema},     {"import", gx_cmd_import},
 };
 
 static int (*gx_cli_entry(const char *name))(gx_cli *)
@@ -152,7 +152,13 @@ int main(int argc, char **argv)
                 nopts = gx_option_count(cli.command->options);
                 continue;
             }
-            const gx_cmd_option *o = gx_match(globals, arg, &idx);
+            /* a command's own option shadows a global one of the same name
+             * (import helm -f FILE --set K=V: Helm's, not layers of this run) */
+            size_t own_idx;
+            const gx_cmd_option *o =
+                cli.command && gx_match(cli.command->options, arg, &own_idx)
+                    ? NULL
+                    : gx_match(globals, arg, &idx);
             if (o) {
                 if (o->kind == GX_OPT_FLAG) { /* --help */
                     help = true;

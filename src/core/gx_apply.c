@@ -44,7 +44,38 @@ struct gx_apply {
     gx_release_record rec; /* what a successful deploying run records */
     int history_limit;
     const char *state_file; /* GX_STATE_FILE: facts the script reports for the record */
+    const char *helm_release; /* the first apply after import helm: the Helm release whose
+                               * objects it takes over (.glyphoxa-deploy/helm-import) */
 };
+
+#define GX_HELM_IMPORT GX_STATE_DIR "/helm-import"
+
+/* The record import helm leaves for the first apply: "release NAME",
+ * "namespace NS", "recreate-deployments 0|1" lines. False when there is none
+ * (or it does not read). */
+static bool gx_helm_import_read(gx_session *s, const char **release, const char **ns,
+                                bool *recreate)
+{
+    char *data;
+    size_t len;
+    gx_diags ignored = GX_DIAGS_INIT;
+    const char *path = gx_core_path(s, GX_HELM_IMPORT);
+    bool ok = gx_file_exists(path) && gx_file_read(s->arena, path, 4096, &data, &len, &ignored);
+    gx_diags_free(&ignored);
+    if (!ok)
+        return false;
+    *release = *ns = NULL;
+    *recreate = false;
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strncmp(line, "release ", 8))
+            *release = line + 8;
+        else if (!strncmp(line, "namespace ", 10))
+            *ns = line + 10;
+        else if (!strcmp(line, "recreate-deployments 1"))
+            *recreate = true;
+    }
+    return *release && *ns;
+}
 
 /* The entry of path among files, or NULL. */
 static const gx_export_file *gx_record_file(const gx_export_file *files, size_t count,
@@ -510,8 +541,28 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
     gx_emit_diags(&a->sink, &diags, GX_EV_DIAG);
     gx_diags_free(&diags);
 
-    const char *extra[8];
+    const char *extra[12];
     size_t ne = 0;
+    /* the first apply after import helm takes over the Helm release's objects */
+    const char *helm_release = NULL, *helm_ns = NULL;
+    bool recreate = false;
+    if (a->target == GX_TARGET_DEFAULT && !rollback &&
+        gx_helm_import_read(s, &helm_release, &helm_ns, &recreate)) {
+        if (!strcmp(helm_ns, rec.namespace_ ? rec.namespace_ : "")) {
+            a->helm_release = helm_release;
+            extra[ne++] = gx_arena_printf(s->arena, "GX_HELM_RELEASE=%s", helm_release);
+            extra[ne++] = recreate ? "GX_HELM_RECREATE=1" : "GX_HELM_RECREATE=0";
+            gx_emit_status(&a->sink,
+                           "the first apply after import helm: it takes over the objects of "
+                           "Helm release %s",
+                           helm_release);
+        } else {
+            gx_emit_note(&a->sink,
+                         "the objects of Helm release %s are in namespace %s, and this "
+                         "workspace deploys into %s: they are not taken over",
+                         helm_release, helm_ns, rec.namespace_ ? rec.namespace_ : "");
+        }
+    }
     extra[ne++] = gx_has_option(req, "delete-namespace") ? "GX_DELETE_NAMESPACE=1"
                                                          : "GX_DELETE_NAMESPACE=0";
     extra[ne++] = a->rec.namespace_created ? "GX_NAMESPACE_OWNED=1" : "GX_NAMESPACE_OWNED=0";
@@ -662,6 +713,15 @@ int gx_apply_finish(gx_apply *a)
         gx_emit_status(&a->sink, "target '%s' failed with exit status %d", a->name, status);
     if (ok && a->pending)
         gx_apply_record(a);
+    if (ok && !a->dry_run && a->helm_release) {
+        /* taken over: later applies are ordinary ones */
+        if (rename(gx_core_path(a->s, GX_HELM_IMPORT),
+                   gx_core_path(a->s, GX_HELM_IMPORT ".adopted")) == 0)
+            gx_emit_status(&a->sink,
+                           "the objects of Helm release %s are this workspace's now; Helm's "
+                           "record of the release can go (docs/migration.md)",
+                           a->helm_release);
+    }
     if (ok && !a->dry_run && a->target == GX_TARGET_DESTROY &&
         unlink(gx_core_path(a->s, GX_DEPLOYED_FILE)) == 0)
         gx_emit_status(&a->sink, "release %s was destroyed: nothing is deployed from %s now",

@@ -230,6 +230,40 @@ static const gx_cmd_arg gx_rollback_args[] = {
 static const char *const gx_rollback_ex[] = {"glyphoxa-deploy rollback --dry-run",
                                              "glyphoxa-deploy rollback 3", NULL};
 
+/* ---- import ---- */
+static const gx_cmd_option gx_import_opts[] = {
+    {"--values", "-f", GX_OPT_REPEAT, "FILE",
+     "a values file of the Helm release (repeatable; later files win, as with helm -f)",
+     "files"},
+    {"--set", NULL, GX_OPT_REPEAT, "KEY=VALUE",
+     "a Helm --set argument (repeatable; dots, commas, [i] indexes and {a,b} lists)", NULL},
+    {"--release", NULL, GX_OPT_VALUE, "NAME",
+     "the Helm release the values belong to; without -f its values are read from the cluster "
+     "(helm get values NAME --all)",
+     NULL},
+    {"--namespace", NULL, GX_OPT_VALUE, "NS", "the namespace of the Helm release", NULL},
+    {"--provider-slot", NULL, GX_OPT_REPEAT, "PROVIDER=KIND",
+     "the provider slot (llm, stt, tts, s2s, embeddings, or none) of an API key of the chart's "
+     "secrets.* that config.data does not place (repeatable)",
+     NULL},
+    {"--dry-run", NULL, GX_OPT_FLAG, NULL, "print the report and the files, write nothing", NULL},
+    {"--force", NULL, GX_OPT_FLAG, NULL, "replace an existing workspace", NULL},
+    {"--kubeconfig", NULL, GX_OPT_VALUE, "FILE", "the kubeconfig helm uses", "files"},
+    {"--context", NULL, GX_OPT_VALUE, "NAME", "the kubeconfig context to use", NULL},
+    {"--helm", NULL, GX_OPT_VALUE, "PATH", "the helm to run (default: found on PATH)", "files"},
+    JSON_OPT,
+    END,
+};
+static const gx_cmd_arg gx_import_args[] = {{"SOURCE", "helm: the old Helm chart", 1, 1, "helm"},
+                                            ARGS_END};
+static const char *const gx_import_ex[] = {
+    "glyphoxa-deploy -C prod import helm -f values.yaml -f values-dedicated.yaml --release "
+    "glyphoxa --namespace glyphoxa --dry-run",
+    "glyphoxa-deploy -C prod import helm --release glyphoxa --namespace glyphoxa --context prod",
+    "glyphoxa-deploy import helm -f my-values.yaml --set gateway.replicaCount=2 --release "
+    "glyphoxa --namespace glyphoxa --provider-slot openai=llm",
+    NULL};
+
 /* ---- schema ---- */
 static const gx_cmd_option gx_schema_opts[] = {
     {"--json-schema", NULL, GX_OPT_FLAG, NULL,
@@ -358,6 +392,22 @@ static const gx_command_info gx_commands[] = {
      "the deployed one. --dry-run prints the commands and records nothing.",
      gx_rollback_opts, gx_rollback_args, gx_rollback_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
+    {"import", "turn the old Helm chart's values into a new workspace",
+     "import helm -f FILE... [--set KEY=VALUE]... [--release NAME] [--namespace NS]\n"
+     "         [--provider-slot PROVIDER=KIND]... [--dry-run] [--force] [--json]\n"
+     "       import helm --release NAME [--namespace NS] [--kubeconfig F] [--context C]",
+     "Reads the values of a release of the old Helm chart (deploy/helm/glyphoxa): its values\n"
+     "files layered as Helm does (the chart's defaults, each -f in order, then each --set),\n"
+     "or, with --release and no -f, the release's values from the cluster (helm get values\n"
+     "NAME --all, with the same environment, kubeconfig and context as apply). Every chart key\n"
+     "is mapped to its path or component, and the report lists each key with where it went,\n"
+     "each key not carried over with the reason, and the settings whose behaviour changes.\n"
+     "Nothing is guessed: the release name and namespace (they name the objects), and the\n"
+     "provider slot of an API key that config.data does not place, are asked on a terminal\n"
+     "or need --release, --namespace, --provider-slot. Writes values.yaml and secrets.yaml\n"
+     "(an existing workspace only with --force); the first apply then takes over the\n"
+     "release's objects (docs/migration.md). --dry-run prints the report and the files.",
+     gx_import_opts, gx_import_args, gx_import_ex, GX_CMD_LOCKS | GX_CMD_WRITES},
     {"schema", "print the JSON Schema of values.yaml (for editors)", "schema [--json-schema]",
      "Prints a JSON Schema (draft 2020-12) of values.yaml and secrets.yaml, written from the\n"
      "compiled-in schema: every path with its type, default, description, choices, range and\n"

@@ -168,6 +168,24 @@ json_t *gx_json_typed(int field, gx_value v);
  * false with a diagnostic. The caller holds the workspace lock. */
 bool gx_core_write_schema_file(gx_session *s, const gx_sink *sink, gx_diags *diags);
 
+/* Creating a workspace (init, import). gx_core_begin_create makes the
+ * directory, takes the exclusive lock and refuses an existing values.yaml
+ * unless force (workspace-exists, remedy: force); false with a diagnostic
+ * (the lock may be held: end with gx_core_end_write). Then
+ * gx_core_create_workspace writes layer as a new workspace: secrets.yaml
+ * (the paths holding credentials) and values.yaml, the JSON Schema, and
+ * .gitignore (replaced with force), each with a FILE event.
+ * gx_core_workspace_texts gives the two texts it would write, secrets.yaml
+ * empty when nothing is secret, and writes nothing. gx_core_end_write
+ * releases the lock, reports the diagnostics (notes too on success), frees
+ * them and returns the status. */
+bool gx_core_begin_create(gx_session *s, bool force, gx_diags *diags);
+bool gx_core_create_workspace(gx_session *s, const gx_layer *layer, bool force,
+                              const gx_sink *sink, gx_diags *diags);
+bool gx_core_workspace_texts(gx_session *s, const gx_layer *layer, gx_buf *values,
+                             gx_buf *secrets, gx_diags *diags);
+gx_status gx_core_end_write(gx_session *s, bool ok, const gx_sink *sink, gx_diags *diags);
+
 /* Copies diags into the session arena as a list (for results returned). */
 gx_diags *gx_core_keep_diags(gx_session *s, const gx_diags *diags);
 

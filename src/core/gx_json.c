@@ -235,7 +235,7 @@ static const char *gx_remedy_word(gx_remedy_kind k)
         [GX_REMEDY_EDIT_FILE] = "edit-file", [GX_REMEDY_LIST_PATHS] = "list-paths",
         [GX_REMEDY_LIST_COMPONENTS] = "list-components",
         [GX_REMEDY_LIST_TARGETS] = "list-targets", [GX_REMEDY_FORCE] = "force",
-        [GX_REMEDY_RELOAD] = "reload",
+        [GX_REMEDY_RELOAD] = "reload",     [GX_REMEDY_ANSWER] = "answer",
     };
     return (unsigned)k < sizeof words / sizeof words[0] ? words[k] : NULL;
 }

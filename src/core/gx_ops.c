@@ -344,8 +344,11 @@ static bool gx_write_file_if_changed(gx_session *s, const char *path, const gx_b
  * is meant to be committed). Each file is written only when its text
  * changes. Both texts are checked against the size limit before either is
  * written. The new revision in *revision. */
-static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_layer *ws,
-                               const char **revision, const gx_sink *sink, gx_diags *diags)
+/* The texts of the workspace layer ws (see gx_write_workspace) over what ld
+ * holds: values.yaml edited in place into vt, secrets.yaml into st when
+ * *keep_secrets (a secret to keep, or a secrets file there already). */
+static bool gx_workspace_texts(gx_session *s, const gx_loaded *ld, const gx_layer *ws,
+                               gx_buf *vt, gx_buf *st, bool *keep_secrets, gx_diags *diags)
 {
     gx_layer *values = gx_arena_alloc(s->arena, sizeof *values);
     gx_layer *secrets = gx_arena_alloc(s->arena, sizeof *secrets);
@@ -362,7 +365,6 @@ static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_laye
         }
     memcpy(values->comp_present, ws->comp_present, sizeof values->comp_present);
     memcpy(values->comp_value, ws->comp_value, sizeof values->comp_value);
-    gx_buf vt = GX_BUF_INIT, st = GX_BUF_INIT;
     /* values.yaml is edited in place: the operator's comments, blank lines,
      * key order and quoting survive; the whole new layer is given, so a
      * path that moved to secrets.yaml is an unset here */
@@ -384,14 +386,25 @@ static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_laye
                                            .path = gx_components[c].name};
     const char *old = ld->values_text ? ld->values_text : gx_values_banner;
     size_t old_len = ld->values_text ? ld->values_len : strlen(gx_values_banner);
-    if (!gx_values_edit(ld->values_path, old, old_len, edits, n, &vt, diags)) {
-        gx_buf_free(&vt);
+    if (!gx_values_edit(ld->values_path, old, old_len, edits, n, vt, diags))
         return false;
+    *keep_secrets = any_secret || ld->secrets_text;
+    if (*keep_secrets) {
+        gx_buf_puts(st, gx_secrets_banner);
+        gx_layer_write(secrets, st);
     }
-    bool keep_secrets = any_secret || ld->secrets_text;
-    if (keep_secrets) {
-        gx_buf_puts(&st, gx_secrets_banner);
-        gx_layer_write(secrets, &st);
+    return true;
+}
+
+static bool gx_write_workspace(gx_session *s, const gx_loaded *ld, const gx_layer *ws,
+                               const char **revision, const gx_sink *sink, gx_diags *diags)
+{
+    gx_buf vt = GX_BUF_INIT, st = GX_BUF_INIT;
+    bool keep_secrets = false;
+    if (!gx_workspace_texts(s, ld, ws, &vt, &st, &keep_secrets, diags)) {
+        gx_buf_free(&vt);
+        gx_buf_free(&st);
+        return false;
     }
     bool ok = true;
     if (st.len > GX_VALUES_MAX_BYTES || vt.len > GX_VALUES_MAX_BYTES) {
@@ -659,6 +672,65 @@ bool gx_core_write_schema_file(gx_session *s, const gx_sink *sink, gx_diags *dia
     return true;
 }
 
+bool gx_core_begin_create(gx_session *s, bool force, gx_diags *diags)
+{
+    const char *values_path = gx_core_path(s, GX_VALUES_FILE);
+    if (!gx_mkdir_p(s->workspace, gx_umask_mode(0755), diags) || !gx_core_lock(s, true, diags))
+        return false;
+    if (gx_file_exists(values_path) && !force) {
+        gx_diag *d = gx_diags_push(diags, GX_BLOCKING, GX_CODE_WORKSPACE_EXISTS, NULL,
+                                   "%s exists already", values_path);
+        if (d) {
+            d->file = values_path;
+            d->remedy.kind = GX_REMEDY_FORCE;
+        }
+        return false;
+    }
+    return true;
+}
+
+static gx_loaded gx_fresh(gx_session *s)
+{
+    gx_loaded fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.values_path = gx_core_path(s, GX_VALUES_FILE);
+    fresh.secrets_path = gx_core_path(s, GX_SECRETS_FILE);
+    return fresh;
+}
+
+bool gx_core_create_workspace(gx_session *s, const gx_layer *layer, bool force,
+                              const gx_sink *sink, gx_diags *diags)
+{
+    gx_loaded fresh = gx_fresh(s);
+    bool ok = gx_write_workspace(s, &fresh, layer, NULL, sink, diags);
+    if (ok)
+        ok = gx_core_write_schema_file(s, sink, diags);
+    static const char gitignore[] =
+        "# written by glyphoxa-deploy init: secrets, rendered output, tool state and the\n"
+        "# temporary files of interrupted writes stay out of git\n"
+        "secrets.yaml\ngenerated/\nscripts/\n.glyphoxa-deploy/\n.*.tmp-*\n";
+    const char *gi = gx_core_path(s, ".gitignore");
+    if (ok && (!gx_file_exists(gi) || force)) {
+        ok = gx_file_write_atomic(gi, gitignore, sizeof gitignore - 1, 0644, true, diags);
+        if (ok)
+            gx_emit_file(sink, gi, 0644, true);
+    }
+    return ok;
+}
+
+bool gx_core_workspace_texts(gx_session *s, const gx_layer *layer, gx_buf *values,
+                             gx_buf *secrets, gx_diags *diags)
+{
+    gx_loaded fresh = gx_fresh(s);
+    bool keep = false;
+    return gx_workspace_texts(s, &fresh, layer, values, secrets, &keep, diags);
+}
+
+gx_status gx_core_end_write(gx_session *s, bool ok, const gx_sink *sink, gx_diags *diags)
+{
+    return gx_end_write(s, ok, sink, diags);
+}
+
 gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *sink)
 {
     gx_diags diags = GX_DIAGS_INIT;
@@ -680,40 +752,15 @@ gx_status gx_op_init(gx_session *s, const gx_init_request *req, const gx_sink *s
         return gx_end_write(s, false, sink, &diags);
     for (int f = 0; f < GX_FIELD_COUNT; f++)
         layer->origin[f].kind = GX_LAYER_VALUES;
-    if (!gx_mkdir_p(s->workspace, gx_umask_mode(0755), &diags) || !gx_core_lock(s, true, &diags))
+    if (!gx_core_begin_create(s, req->force, &diags))
         return gx_end_write(s, false, sink, &diags);
-    if (gx_file_exists(values_path) && !req->force) {
-        gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_WORKSPACE_EXISTS, NULL,
-                                   "%s exists already", values_path);
-        if (d) {
-            d->file = values_path;
-            d->remedy.kind = GX_REMEDY_FORCE;
-        }
-        return gx_end_write(s, false, sink, &diags);
-    }
     ok = gx_generate_secret(s, layer, GX_F_GATEWAY_ADMIN_KEY, 32, &diags);
     if (ok && !req->dsn) {
         layer->comp_present[GX_C_POSTGRESQL] = true;
         layer->comp_value[GX_C_POSTGRESQL] = true;
         ok = gx_generate_secret(s, layer, GX_F_POSTGRESQL_POSTGRES_PASSWORD, 24, &diags);
     }
-    gx_loaded fresh;
-    memset(&fresh, 0, sizeof fresh);
-    fresh.values_path = values_path;
-    fresh.secrets_path = gx_core_path(s, GX_SECRETS_FILE);
     if (ok)
-        ok = gx_write_workspace(s, &fresh, layer, NULL, sink, &diags);
-    if (ok)
-        ok = gx_core_write_schema_file(s, sink, &diags);
-    static const char gitignore[] =
-        "# written by glyphoxa-deploy init: secrets, rendered output, tool state and the\n"
-        "# temporary files of interrupted writes stay out of git\n"
-        "secrets.yaml\ngenerated/\nscripts/\n.glyphoxa-deploy/\n.*.tmp-*\n";
-    const char *gi = gx_core_path(s, ".gitignore");
-    if (ok && (!gx_file_exists(gi) || req->force)) {
-        ok = gx_file_write_atomic(gi, gitignore, sizeof gitignore - 1, 0644, true, &diags);
-        if (ok)
-            gx_emit_file(sink, gi, 0644, true);
-    }
+        ok = gx_core_create_workspace(s, layer, req->force, sink, &diags);
     return gx_end_write(s, ok, sink, &diags);
 }

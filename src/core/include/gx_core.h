@@ -497,6 +497,87 @@ gx_status gx_rollback_start(gx_session *s, const gx_apply_request *req, int revi
  *  "components", "exit-status", "rollback-of", "tool-version", "deployed"} */
 json_t *gx_json_revision(const gx_revision_info *r);
 
+/* ---- import from the old Helm chart (src/core/gx_import.c) --------------------- */
+
+/* What to import: the values of a release of the old chart
+ * (deploy/helm/glyphoxa), layered the way Helm does: the chart's own
+ * defaults, then each values file in order (maps merge, everything else is
+ * replaced by the later file, null removes a key), then each set. */
+typedef struct gx_import_request {
+    const char *const *files;   /* values files, in order (later wins) */
+    size_t file_count;
+    const char *const *sets;    /* Helm set arguments ("a.b=1,c[0].d=x", "l={a,b}"), in order */
+    size_t set_count;
+    const char *release;        /* the Helm release the values belong to (its name decides
+                                 * the objects' names, so core/release-name); without
+                                 * files its values are read from the cluster (helm get
+                                 * values RELEASE --all --output yaml). NULL: asked */
+    const char *namespace_;     /* the release's namespace. NULL: asked */
+    const char *const *provider_slots; /* "PROVIDER=KIND" answers ("openai=llm", a KIND
+                                 * of config/providers, or "none") for the API keys of
+                                 * the chart's secrets.* whose slot config.data does not
+                                 * name; a provider may be given for several kinds */
+    size_t provider_slot_count;
+    bool dry_run;               /* report, and show the files, without writing */
+    bool force;                 /* replace an existing workspace */
+    const char *helm;           /* the helm to run (NULL: found on PATH) */
+    const char *kubeconfig, *context; /* passed to helm, as for apply */
+    /* Asks the operator (on a terminal) and returns the answer: one of choices
+     * (NULL-terminated), or any text when choices is NULL; NULL when nobody can
+     * answer. NULL: nobody can. What cannot be answered is an error naming the
+     * question (remedy GX_REMEDY_ANSWER), and nothing is written. */
+    const char *(*ask)(void *ctx, const char *question, const char *const *choices);
+    void *ask_ctx;
+} gx_import_request;
+
+typedef enum gx_import_state {
+    GX_IMPORT_SET,      /* written to the workspace */
+    GX_IMPORT_DEFAULT,  /* carried over: the same as the default here, nothing to write */
+    GX_IMPORT_DROPPED   /* not carried over: note says why */
+} gx_import_state;
+
+/* One chart key of the layered values. */
+typedef struct gx_import_item {
+    const char *key;    /* "gateway.replicaCount", "config.data.providers.llm.name" */
+    const char *path;   /* where it went: a path, "components/NAME"; NULL when dropped */
+    const char *value;  /* the value as YAML text (secrets "<redacted>"); NULL */
+    gx_import_state state;
+    const char *note;   /* how it was carried over, or why not; NULL */
+} gx_import_item;
+
+typedef struct gx_import_report {
+    gx_import_item *items;     /* in the chart's key order, then the keys it does not know */
+    size_t count;
+    const char **changes;      /* settings whose behaviour changes, one sentence each */
+    size_t change_count;
+    const char *release;       /* the Helm release */
+    const char *namespace_;
+    const char *release_name;  /* core/release-name: the chart's name of its objects */
+    const char *values_text;   /* what values.yaml gets (also written) */
+    const char *secrets_text;  /* what secrets.yaml gets, every value "<redacted>"; NULL:
+                                * no secret */
+    size_t blocking, warnings; /* validation of the imported values (RESULT events) */
+} gx_import_report;
+
+/* Imports the values into a new workspace (refused when values.yaml exists,
+ * unless force): values.yaml, secrets.yaml, the JSON Schema and .gitignore
+ * (FILE events), and .glyphoxa-deploy/helm-import, the record by which the
+ * first apply takes over the release's objects (adoption). Every key of the
+ * layered values is in the report; nothing is guessed: a question the values
+ * do not answer (the release and its namespace when not given, the provider
+ * slot of an API key) is asked through req->ask, and fails the import when
+ * nobody answers (BAD_REQUEST, nothing written). The imported values are then
+ * validated: results are RESULT events and counted in the report; they do
+ * not fail the import. With dry_run nothing is written and the lock is not
+ * taken. */
+gx_status gx_op_import(gx_session *s, const gx_import_request *req, const gx_sink *sink,
+                       gx_import_report *out);
+
+/* The report as JSON: {"release", "namespace", "release-name", "items":
+ * [{"key", "path", "value", "state": "set"|"default"|"dropped", "note"}],
+ * "changes": [...], "blocking", "warnings"}. */
+json_t *gx_json_import_report(const gx_import_report *r);
+
 /* ---- JSON forms (one for --json, the web API and MCP) ---------------------------- */
 
 json_t *gx_json_field(const gx_field *f);

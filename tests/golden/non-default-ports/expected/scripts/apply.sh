@@ -164,6 +164,78 @@ files=(
     generated/gateway-pdb.yaml
     generated/mcp-gateway.yaml
 )
+# The first apply after `glyphoxa-deploy import helm` (GX_HELM_RELEASE: the old
+# chart's Helm release in this namespace) takes over that release's objects: one
+# that is rendered here gets Helm's field ownership handed to glyphoxa-deploy, so
+# that the apply below removes what only the chart set (and its
+# helm.sh/meta.helm.sh labels and annotations); a Deployment whose selector
+# changes (GX_HELM_RECREATE=1) is deleted and created again; one that is not
+# rendered here is deleted. The release's own record (Secrets owner=helm) stays:
+# drop it by hand (docs/migration.md), never with helm uninstall.
+helm_release=${GX_HELM_RELEASE:-}
+taken=()
+deleted=()
+recreated=()
+if [[ -n $helm_release ]]; then
+    rendered=" Secret/$release-secrets ConfigMap/$release-worker-job-template"
+    rendered+=" Deployment/$release-gateway Service/$release-gateway"
+    rendered+=" ConfigMap/$release-config"
+    adopt_account='glyphoxa-gateway'
+    rendered+=" ServiceAccount/$adopt_account Role/$release-job-manager"
+    rendered+=" RoleBinding/$release-job-manager"
+    rendered+=" NetworkPolicy/$release-default-deny NetworkPolicy/$release-gateway"
+    rendered+=" NetworkPolicy/$release-worker"
+    rendered+=" NetworkPolicy/$release-mcp-gateway"
+    rendered+=" PodDisruptionBudget/$release-gateway"
+    rendered+=" Deployment/$release-mcp-gateway Service/$release-mcp-gateway"
+    rendered+=" "
+    chart_objects=("${kubectl_cmd[@]}" get
+        'deployment,service,serviceaccount,role,rolebinding,configmap,secret,networkpolicy,horizontalpodautoscaler'
+        --namespace="$namespace" --ignore-not-found --no-headers
+        '--selector=app.kubernetes.io/part-of=glyphoxa,app.kubernetes.io/managed-by=Helm'
+        '--output=custom-columns=KIND:.kind,NAME:.metadata.name,RELEASE:.metadata.annotations.meta\.helm\.sh/release-name')
+    printf 'taking over the objects of Helm release %s\n' "$helm_release"
+    echo_command "${chart_objects[@]}"
+    if [[ $dry_run == 1 ]]; then
+        printf '(each object of Helm release %s that lists: one rendered here is taken over, with Helm'"'"'s field ownership handed to glyphoxa-deploy; any other is deleted)\n' \
+            "$helm_release"
+    else
+        listing=$("${chart_objects[@]}")
+        while read -r kind name owner; do
+            if [[ -z $kind || $owner != "$helm_release" ]]; then
+                continue
+            fi
+            object="$kind/$name"
+            if [[ $rendered != *" $object "* ]]; then
+                run "${kubectl_cmd[@]}" delete "$object" --namespace="$namespace" --ignore-not-found
+                deleted+=("$object")
+                continue
+            fi
+            if [[ $kind == Deployment && ${GX_HELM_RECREATE:-0} == 1 ]]; then
+                # its selector changes, and a selector is immutable
+                run "${kubectl_cmd[@]}" delete "$object" --namespace="$namespace" --ignore-not-found
+                recreated+=("$object")
+                continue
+            fi
+            managers=("${kubectl_cmd[@]}" get "$object" --namespace="$namespace"
+                '--output=jsonpath={range .metadata.managedFields[*]}{.manager}{"/"}{.operation}{" "}{end}')
+            echo_command "${managers[@]}"
+            fields=$("${managers[@]}")
+            index=0
+            for entry in $fields; do
+                if [[ $entry == helm/Update || $entry == Helm/Update ]] &&
+                    [[ " $fields " != *" glyphoxa-deploy/Apply "* ]]; then
+                    at="/metadata/managedFields/$index"
+                    run "${kubectl_cmd[@]}" patch "$object" --namespace="$namespace" --type=json \
+                        "--patch=[{\"op\":\"test\",\"path\":\"$at/manager\",\"value\":\"${entry%/*}\"},{\"op\":\"replace\",\"path\":\"$at/manager\",\"value\":\"glyphoxa-deploy\"},{\"op\":\"replace\",\"path\":\"$at/operation\",\"value\":\"Apply\"}]"
+                    break
+                fi
+                index=$((index + 1))
+            done
+            taken+=("$object")
+        done <<<"$listing"
+    fi
+fi
 # An object that exists already and carries another release's instance label is
 # not taken over (GX_ADOPT=1, `glyphoxa-deploy apply --adopt`, takes it over).
 owners=("${kubectl_cmd[@]}" get --namespace="$namespace" --ignore-not-found --no-headers
@@ -178,7 +250,7 @@ else
     listing=$("${owners[@]}")
     others=()
     while read -r kind name owner; do
-        if [[ -n $owner && $owner != '<none>' && $owner != "$release" ]]; then
+        if [[ -n $owner && $owner != '<none>' && $owner != "$release" && $owner != "$helm_release" ]]; then
             others+=("$kind/$name (release $owner)")
         fi
     done <<<"$listing"
@@ -194,6 +266,25 @@ fi
 for file in "${files[@]}"; do
     apply_file "$file"
 done
+if ((${#taken[@]} > 0)); then
+    # what Helm put on them and the apply did not replace
+    for object in "${taken[@]}"; do
+        run "${kubectl_cmd[@]}" label "$object" --namespace="$namespace" helm.sh/chart-
+        run "${kubectl_cmd[@]}" annotate "$object" --namespace="$namespace" \
+            meta.helm.sh/release-name- meta.helm.sh/release-namespace-
+    done
+    printf 'took over from Helm release %s: %s\n' "$helm_release" "${taken[*]}"
+fi
+if ((${#recreated[@]} > 0)); then
+    printf 're-created (their selectors changed): %s\n' "${recreated[*]}"
+fi
+if ((${#deleted[@]} > 0)); then
+    printf 'deleted (the chart made them, they are not rendered here): %s\n' "${deleted[*]}"
+fi
+if [[ -n $helm_release && $dry_run != 1 ]]; then
+    printf 'Helm still keeps a record of release %s; drop it, leaving the objects, with: kubectl delete secret --namespace=%s --selector=owner=helm,name=%s\n' \
+        "$helm_release" "$namespace" "$helm_release"
+fi
 
 step 3/4 "delete what is not rendered any more"
 # R-config is a ConfigMap now: the Secret form goes.
