@@ -474,12 +474,27 @@ async function renderHistory() {
   const r = await api('GET', '/api/history');
   if (r.status !== 200) { m.append(el('p', { class: 'bad', text: errorText(r) })); return; }
   if (!r.data.revisions.length) { m.append(el('p', { text: 'No revision yet: each successful apply (not a dry run) keeps one.' })); return; }
-  const rows = r.data.revisions.slice().reverse().map((v) => el('tr', {},
-    el('td', { text: String(v.revision) + (v.deployed ? ' (deployed)' : '') }), el('td', { text: v.time }),
-    el('td', { text: v.target + (v['rollback-of'] ? ' (rollback of ' + v['rollback-of'] + ')' : '') }),
-    el('td', { text: (v.components || []).join(', ') }), el('td', {}, el('code', { text: (v['export-hash'] || '').slice(0, 12) }))));
-  m.append(el('table', {}, el('thead', {}, el('tr', {}, ...['Revision', 'Time', 'Target', 'Components', 'Export'].map((h) => el('th', { text: h })))),
-    el('tbody', {}, ...rows)));
+  const revs = r.data.revisions;
+  const rows = revs.slice().reverse().map((v) => {
+    const prev = revs[revs.indexOf(v) - 1];
+    return el('tr', {},
+      el('td', { text: String(v.revision) + (v.deployed ? ' (deployed)' : '') }), el('td', { text: v.time }),
+      el('td', { text: v.target + (v['rollback-of'] ? ' (rollback of ' + v['rollback-of'] + ')' : '') }),
+      el('td', { text: (v.components || []).join(', ') }), el('td', {}, el('code', { text: (v['export-hash'] || '').slice(0, 12) })),
+      el('td', {}, prev ? el('button', { type: 'button', class: 'secondary', id: 'diff-' + v.revision,
+        text: 'Changes since ' + prev.revision, onclick: () => showHistoryDiff(prev.revision, v.revision) }) : ''));
+  });
+  m.append(el('table', {}, el('thead', {}, el('tr', {}, ...['Revision', 'Time', 'Target', 'Components', 'Export', ''].map((h) => el('th', { text: h })))),
+    el('tbody', {}, ...rows)), el('div', { id: 'history-diff', 'aria-live': 'polite' }));
+}
+
+async function showHistoryDiff(a, b) {
+  const box = document.getElementById('history-diff');
+  const r = await api('GET', '/api/history/diff?a=' + a + '&b=' + b);
+  box.textContent = '';
+  if (r.status !== 200) { box.append(el('p', { class: 'bad', text: errorText(r) })); return; }
+  box.append(el('h3', { text: 'From revision ' + a + ' to ' + b }),
+    r.data.diff ? diffPre(r.data.diff) : el('p', { text: 'Nothing changed.' }));
 }
 
 // ---- routing -------------------------------------------------------------------------------

@@ -218,13 +218,29 @@ await step('a set from the command line while the page is open: the save is refu
   assert.match(values(), /^ {2}replica-count: 5$/m);
 });
 
+await step('a second apply: the history page shows what changed between the two revisions', async () => {
+  await go(page, 'apply');
+  await run(page, 'default', false);
+  await page.waitForFunction(() => document.getElementById('run-status').dataset.exit !== undefined &&
+    !document.getElementById('run').disabled, { timeout: 30000 });
+  assert.equal(await page.$eval('#run-status', (e) => e.dataset.exit), '0');
+  await go(page, 'history');
+  await page.waitForSelector('#diff-2');
+  assert.match(await page.$eval('main table', (t) => t.textContent), /2 \(deployed\)/);
+  await page.click('#diff-2');
+  await page.waitForSelector('#history-diff pre span.add', { timeout: 15000 });
+  const diff = await page.$eval('#history-diff', (d) => d.textContent);
+  assert.match(diff, /0\.2\.0/); // the image tag saved after the conflict
+  await shot(page, '10-history-diff');
+});
+
 await step('readable on a narrow window', async () => {
   const narrow = await newPage(420, 800);
   await narrow.goto(new URL('/', env.GX_URL).href, { waitUntil: 'networkidle0' });
   await narrow.waitForSelector(id('gateway/replica-count'));
   const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
-  await shot(narrow, '10-narrow');
+  await shot(narrow, '11-narrow');
   await narrow.close();
 });
 
@@ -237,7 +253,7 @@ await step('cancel a hanging target: the page says so with its exit status, its 
   for (let i = 0; i < 200 && !existsSync(hang); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(existsSync(hang), 'the fake hangs');
   await p.waitForFunction(() => !document.getElementById('cancel').disabled, { timeout: 15000 });
-  await shot(p, '11-running');
+  await shot(p, '12-running');
   await p.click('#cancel');
   await p.waitForSelector('#run-status[data-exit]', { timeout: 30000 });
   const status = await p.$eval('#run-status', (e) => e.textContent);
@@ -249,7 +265,7 @@ await step('cancel a hanging target: the page says so with its exit status, its 
   for (let i = 0; i < 200 && (alive(fakePid) || alive(sleepPid)); i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(alive(fakePid), false, `the fake ${fakePid} is gone`);
   assert.equal(alive(sleepPid), false, `its sleep ${sleepPid} is gone`);
-  await shot(p, '12-cancelled');
+  await shot(p, '13-cancelled');
   await p.close();
 });
 
