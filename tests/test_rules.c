@@ -849,6 +849,30 @@ static void expect_v15_only(struct gx_config *cfg, const char *path, const char 
     contains(x->message, want);
 }
 
+/* A text for a YAML-valued field and a fragment of the message of the one
+ * V15 result it gives. */
+typedef struct yaml_case {
+    const char *text;
+    const char *want;
+} yaml_case;
+
+/* For each case: *slot (the field of cfg at path) read from its text, then
+ * expect_v15_only. */
+static void expect_v15_cases(struct gx_config *cfg, const gx_node **slot, const char *path,
+                             const yaml_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        *slot = yaml(cases[i].text);
+        expect_v15_only(cfg, path, cases[i].want);
+    }
+}
+
+#define EXPECT_V15_CASES(cfg, field, path, ...)                                               \
+    do {                                                                                      \
+        static const yaml_case cases_[] = {__VA_ARGS__};                                      \
+        expect_v15_cases((cfg), &(cfg)->field, (path), cases_, sizeof cases_ / sizeof *cases_); \
+    } while (0)
+
 static void test_v15_tolerations_not_a_list(void **state)
 {
     struct gx_config *cfg = *state;
@@ -881,14 +905,11 @@ static void test_v15_toleration_bad_effect(void **state)
 static void test_v15_toleration_unknown_key_and_bad_label_key(void **state)
 {
     struct gx_config *cfg = *state;
-    cfg->gateway.tolerations = yaml("- {key: a, operator: Exists, tolerationSecond: 5}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "unknown key \"tolerationSecond\"");
-
-    cfg->gateway.tolerations = yaml("- {key: \"bad key!\", operator: Exists}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "key \"bad key!\"");
-
-    cfg->gateway.tolerations = yaml("- {key: Example.COM/x, operator: Exists}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "prefix");
+    EXPECT_V15_CASES(cfg, gateway.tolerations, "gateway/tolerations",
+        {"- {key: a, operator: Exists, tolerationSecond: 5}\n", "unknown key \"tolerationSecond\""},
+        {"- {key: \"bad key!\", operator: Exists}\n", "key \"bad key!\""},
+        {"- {key: Example.COM/x, operator: Exists}\n", "prefix"}
+    );
 }
 
 static void test_v15_toleration_empty_key_needs_exists(void **state)
@@ -901,16 +922,13 @@ static void test_v15_toleration_empty_key_needs_exists(void **state)
 static void test_v15_toleration_seconds_and_kinds(void **state)
 {
     struct gx_config *cfg = *state;
-    cfg->gateway.tolerations =
-        yaml("- {key: a, operator: Exists, effect: NoExecute, tolerationSeconds: soon}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "tolerationSeconds must be a whole number");
-
-    cfg->gateway.tolerations =
-        yaml("- {key: a, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "only applies to effect NoExecute");
-
-    cfg->gateway.tolerations = yaml("- {key: a, operator: Equal, value: true}\n");
-    expect_v15_only(cfg, "gateway/tolerations", "quote it");
+    EXPECT_V15_CASES(cfg, gateway.tolerations, "gateway/tolerations",
+        {"- {key: a, operator: Exists, effect: NoExecute, tolerationSeconds: soon}\n",
+         "tolerationSeconds must be a whole number"},
+        {"- {key: a, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}\n",
+         "only applies to effect NoExecute"},
+        {"- {key: a, operator: Equal, value: true}\n", "quote it"}
+    );
 
     cfg->gateway.tolerations = yaml("- {key: [a], operator: Equal}\n");
     gx_diags r = run(cfg);
@@ -967,20 +985,16 @@ static void test_v15_provider_options_not_a_map(void **state)
 static void test_v15_mcp_server_shape(void **state)
 {
     struct gx_config *cfg = *state;
-    cfg->config.mcp_servers =
-        yaml("- name: dice\n  transport: stdio\n  command: dice\n  args: [x]\n");
-    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0]: unknown key \"args\"");
-
-    cfg->config.mcp_servers = yaml("- name: dice\n  transport: stdio\n  command: dice\n"
-                                  "  env: {A: [1]}\n");
-    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0].env.\"A\"");
-
-    cfg->config.mcp_servers = yaml("- name: w\n  transport: streamable-http\n  url: http://u.example\n"
-                                  "  auth: {oauth: {scopes: x}}\n");
-    expect_v15_only(cfg, "config/mcp-servers", "config/mcp-servers[0].auth.oauth.scopes");
-
-    cfg->config.mcp_servers = yaml("dice: stdio\n");
-    expect_v15_only(cfg, "config/mcp-servers", "must be a list");
+    EXPECT_V15_CASES(cfg, config.mcp_servers, "config/mcp-servers",
+        {"- name: dice\n  transport: stdio\n  command: dice\n  args: [x]\n",
+         "config/mcp-servers[0]: unknown key \"args\""},
+        {"- name: dice\n  transport: stdio\n  command: dice\n  env: {A: [1]}\n",
+         "config/mcp-servers[0].env.\"A\""},
+        {"- name: w\n  transport: streamable-http\n  url: http://u.example\n"
+         "  auth: {oauth: {scopes: x}}\n",
+         "config/mcp-servers[0].auth.oauth.scopes"},
+        {"dice: stdio\n", "must be a list"}
+    );
 }
 
 static void test_v15_npc_shape(void **state)
@@ -999,26 +1013,18 @@ static void test_v15_npc_shape(void **state)
     assert_int_equal(x->line, 4);
     assert_true(x->col > 0);
 
-    cfg->config.npcs = yaml("- name: a\n  voice: {pitch_shift: \"2\"}\n");
-    expect_v15_only(cfg, "config/npcs", "config/npcs[0].voice.pitch_shift: must be a number");
-
-    cfg->config.npcs = yaml("- name: a\n  mood: grumpy\n");
-    expect_v15_only(cfg, "config/npcs", "unknown key \"mood\"");
-
-    cfg->config.npcs = yaml("- name: a\n  tools: roll\n");
-    expect_v15_only(cfg, "config/npcs", "config/npcs[0].tools: must be a list of strings");
-
-    cfg->config.npcs = yaml("- name: a\n  gm_helper: \"yes\"\n");
-    expect_v15_only(cfg, "config/npcs", "config/npcs[0].gm_helper: must be true or false");
-
-    cfg->config.npcs = yaml("- name: a\n  relationships: [knows-bob]\n");
-    expect_v15_only(cfg, "config/npcs", "config/npcs[0].relationships[0]: a relationship");
-
-    cfg->config.npcs = yaml("- name: a\n  relationships: [{type: knows, bidirectional: 1}]\n");
-    expect_v15_only(cfg, "config/npcs", "relationships[0].bidirectional");
-
-    cfg->config.npcs = yaml("- just a string\n");
-    expect_v15_only(cfg, "config/npcs", "config/npcs[0]: an NPC must be a map");
+    EXPECT_V15_CASES(cfg, config.npcs, "config/npcs",
+        {"- name: a\n  voice: {pitch_shift: \"2\"}\n",
+         "config/npcs[0].voice.pitch_shift: must be a number"},
+        {"- name: a\n  mood: grumpy\n", "unknown key \"mood\""},
+        {"- name: a\n  tools: roll\n", "config/npcs[0].tools: must be a list of strings"},
+        {"- name: a\n  gm_helper: \"yes\"\n", "config/npcs[0].gm_helper: must be true or false"},
+        {"- name: a\n  relationships: [knows-bob]\n",
+         "config/npcs[0].relationships[0]: a relationship"},
+        {"- name: a\n  relationships: [{type: knows, bidirectional: 1}]\n",
+         "relationships[0].bidirectional"},
+        {"- just a string\n", "config/npcs[0]: an NPC must be a map"}
+    );
 }
 
 static void test_v15_disabled_component_not_checked(void **state)
