@@ -191,12 +191,12 @@ static bool gx_hv_apply_set(gx_arena *a, gx_node **root, const char *arg, gx_dia
         for (;;) {
             gx_buf seg = GX_BUF_INIT;
             p = gx_hv_scan(&seg, p, ".[=,");
-            if (seg.len) {
-                if (n == 64)
-                    goto bad;
+            bool full = seg.len && n == 64;
+            if (seg.len && !full)
                 segs[n++] = (gx_hv_seg){gx_arena_strndup(a, seg.data, seg.len), seg.len, 0};
-            }
             gx_buf_free(&seg);
+            if (full)
+                goto bad;
             while (*p == '[') {
                 char *end;
                 unsigned long long idx = strtoull(p + 1, &end, 10);
@@ -222,7 +222,9 @@ static bool gx_hv_apply_set(gx_arena *a, gx_node **root, const char *arg, gx_dia
             size_t count = 0;
             gx_node *items[256];
             const char *q = p + 1;
-            while (q < close && count < 256) {
+            while (q < close) {
+                if (count == 256)
+                    goto bad;
                 gx_buf item = GX_BUF_INIT;
                 while (q < close && *q != ',') {
                     if (*q == '\\' && q + 1 < close)
