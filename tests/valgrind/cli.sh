@@ -58,6 +58,14 @@ vg 0 export --no-secrets --out "$tmp/out-dir"
 vg 0 apply --dry-run
 vg 0 apply status --dry-run
 vg 0 --set core/namespace=other get core/namespace --explain
+vg 0 schema --json-schema
+vg 2 get gateway.replicaCount
+vg 2 component enable sealedsecrets
+vg 0 import helm -f "$root/tests/import/every-key.yaml" -f "$root/tests/import/unknown-keys.yaml" \
+    --set gateway.ports.admin=28081,worker.tolerations[0].key=gpu --release voice \
+    --namespace voice --dry-run
+vg 2 import helm -f "$root/tests/import/every-key.yaml" --set 'gateway.replicaCount' \
+    --release voice --namespace voice --dry-run
 # error paths: the loader and the command line
 printf 'gateway:\n  replicas: 2\ncore:\n  topology: both\n' >"$tmp/bad.yaml"
 vg 1 -f "$tmp/bad.yaml" validate
