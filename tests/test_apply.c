@@ -895,9 +895,10 @@ static void test_timeout_kills_the_group(void **state)
     fx *f = *state;
     init_shared(f);
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=2", NULL});
-    result r = RUN(f, "apply", "--timeout", "1");
+    /* 5 s: on a loaded machine 1 s ran out before the fake's second call */
+    result r = RUN(f, "apply", "--timeout", "5");
     assert_int_equal(r.status, 124);
-    assert_true(contains(r.err, r.err_len, "target 'default' exceeded its timeout of 1 s"));
+    assert_true(contains(r.err, r.err_len, "target 'default' exceeded its timeout of 5 s"));
     assert_int_equal(record_count(f), 2);
 
     /* the hanging fake and its sleep are gone */
@@ -1649,6 +1650,22 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
         }
         if (now_ms() > end)
             fail_msg("the fake did not hang within %d ms", SIGNAL_WAIT_MS);
+        sleep_ms(10);
+    }
+    /* The fake writes the pids from its subshell just before that subshell
+     * execs sleep: a signal sent in between would be taken by the subshell's
+     * bash, and the sleep would never see it. So wait for the exec. */
+    for (;;) {
+        char comm_path[64];
+        snprintf(comm_path, sizeof comm_path, "/proc/%ld/comm", (long)h.sleep);
+        char *comm = read_all(comm_path, NULL);
+        bool execd = comm && !strcmp(comm, "sleep\n");
+        free(comm);
+        if (execd)
+            break;
+        if (now_ms() > end)
+            fail_msg("the fake's sleep (%ld) did not start within %d ms", (long)h.sleep,
+                     SIGNAL_WAIT_MS);
         sleep_ms(10);
     }
     f->group = getpgid(h.fake);

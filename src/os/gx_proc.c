@@ -150,6 +150,12 @@ typedef struct gx_proc_child {
     const char *cwd;
     int in_fd, out_fd, err_fd, report_fd;
     pid_t parent;
+    /* The caller's allocations of this start (the handle, the label): the
+     * keeper never frees or uses them, but keeps them reachable, so that a
+     * leak checker following the fork (valgrind) sees them in use rather
+     * than lost, and does not turn the keeper's exit status into its own
+     * error code. */
+    const void *held[2];
     int fd_limit;
     bool foreground; /* GX_PROC_FOREGROUND on a terminal: in_fd is it */
 } gx_proc_child;
@@ -186,6 +192,11 @@ static void gx_proc_close_others(int keep, int fd_limit)
 
 /* The tool's pid, in the keeper (set before the handler below is installed). */
 static volatile pid_t gx_proc_keeper_parent;
+
+/* In the keeper only: the caller's allocations of this start (see
+ * gx_proc_child.held), kept reachable from static memory, which a leak
+ * checker always scans. */
+static const void *volatile gx_proc_keeper_held[2];
 
 /* In the keeper: when the tool died (the keeper was reparented), the whole
  * group goes, the keeper too; the same signal sent by anyone else is ignored. */
@@ -275,6 +286,8 @@ static void gx_proc_run_child(const gx_proc_child *c)
 {
     gx_proc_failure f = {0, 0};
     gx_proc_keeper_parent = c->parent;
+    gx_proc_keeper_held[0] = c->held[0];
+    gx_proc_keeper_held[1] = c->held[1];
     gx_proc_all_signals(SIG_IGN); /* whatever is sent to the group is the target's */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -443,6 +456,7 @@ gx_proc *gx_proc_start(const gx_proc_opts *opts, gx_diags *diags)
         .err_fd = err[1],
         .report_fd = report[1],
         .parent = getpid(),
+        .held = {p, prog_label},
         .fd_limit = fd_limit,
         .foreground = foreground,
     };

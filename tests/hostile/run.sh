@@ -77,7 +77,7 @@ readonly_how="RLIMIT_FSIZE=0 (no read-only mount, chmod or chattr that works her
 fulldisk_how="RLIMIT_FSIZE=0 (no tmpfs here)"
 if $can_mount; then
     readonly_how="read-only bind mount"
-    fulldisk_how="full 32 KiB tmpfs"
+    fulldisk_how="full 256 KiB tmpfs"
 elif ((EUID != 0)); then
     readonly_how="chmod a-w, not root"
 elif $can_chattr; then
@@ -238,7 +238,7 @@ run_case() { # run_case NAME: runs the case held in hdr/file_*
     local step i
 
     if [[ " ${setup[*]} " == *" full-disk "* ]] && $can_mount; then
-        mount -t tmpfs -o size=32k,mode=0700 tmpfs "$ws"
+        mount -t tmpfs -o size=256k,mode=0700 tmpfs "$ws" # init writes ~90 KiB (values.schema.json)
     fi
     for step in "${setup[@]}"; do
         case $step in
