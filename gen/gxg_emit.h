@@ -31,7 +31,7 @@
 /* The runtime versions the generated code is written for: GX_RUNTIME_VERSION
  * (gx_types.h) and GX_RENDER_VERSION (gx_render.h). */
 #define GXG_RUNTIME_VERSION 2
-#define GXG_RENDER_VERSION 2
+#define GXG_RENDER_VERSION 3
 
 bool gxg_emit_schema(const gxg_schema *schema, const char *out_dir);
 bool gxg_emit_patterns(const gxg_schema *schema, const char *out_dir);

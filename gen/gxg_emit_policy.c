@@ -47,7 +47,8 @@ bool gxg_emit_policy(const gxg_templates *ts, const char *out_dir)
     size_t *order = gx_xcalloc(ts->count + 1, sizeof *order);
     size_t norder = 0;
     for (size_t i = 0; i < ts->count; i++)
-        if (ts->items[i].front.kind != GX_FILE_SCRIPT)
+        if (ts->items[i].front.kind == GX_FILE_MANIFEST ||
+            ts->items[i].front.kind == GX_FILE_HELM_VALUES)
             order[norder++] = i;
     gxg_sort_set = ts;
     if (norder > 1)

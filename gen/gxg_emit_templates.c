@@ -382,6 +382,7 @@ static const char *const gxg_kind_enum[] = {
     [GX_FILE_MANIFEST] = "GX_FILE_MANIFEST",
     [GX_FILE_HELM_VALUES] = "GX_FILE_HELM_VALUES",
     [GX_FILE_SCRIPT] = "GX_FILE_SCRIPT",
+    [GX_FILE_KUSTOMIZATION] = "GX_FILE_KUSTOMIZATION",
 };
 
 static const char *const gxg_secrecy_enum[] = {
@@ -404,8 +405,8 @@ static bool gxg_emit_templates_h(const gxg_templates *ts, const char *out_dir)
             "#endif\n\n",
             GXG_RENDER_VERSION, GXG_RENDER_VERSION);
     fputs("/* The compiled-in templates, one row per template, sorted bytewise by\n"
-          " * output path (the order of export --stdout), each with what its front\n"
-          " * matter declares the file to be. */\n",
+          " * output path, each with what its front matter declares the file to be\n"
+          " * (export --stdout streams in apply order: gx_apply_order). */\n",
           h);
     fprintf(h, "#define GX_TEMPLATE_COUNT %zu\n", ts->count);
     fputs("extern const gx_template gx_template_table[];\n"
@@ -464,10 +465,10 @@ static bool gxg_emit_templates_c(const gxg_templates *ts, const char *out_dir)
                     funcs[i]);
             fprintf(c,
                     "     .kind = %s, .mode = 0%o, .secrecy = %s, .stream = %s, .order = %d,\n"
-                    "     .omit_without_secrets = %s},\n",
+                    "     .omit_without_secrets = %s, .sealable = %s},\n",
                     gxg_kind_enum[f->kind], f->mode, gxg_secrecy_enum[f->secrecy],
                     f->stream ? "true" : "false", f->order,
-                    f->omit_without_secrets ? "true" : "false");
+                    f->omit_without_secrets ? "true" : "false", f->sealable ? "true" : "false");
         }
         fputs("};\n", c);
     }

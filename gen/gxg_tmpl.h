@@ -149,6 +149,7 @@ typedef enum gxg_front_key {
     GXG_FM_STREAM,
     GXG_FM_ORDER,
     GXG_FM_OMIT_WITHOUT_SECRETS,
+    GXG_FM_SEALABLE,
     GXG_FM_COUNT
 } gxg_front_key;
 
@@ -169,6 +170,7 @@ typedef struct gxg_front {
     bool stream;
     int order;                      /* 0 when absent (scripts) */
     bool omit_without_secrets;
+    bool sealable;                  /* holds no secret when derived/sealed */
 } gxg_front;
 
 /* ---- a template ----------------------------------------------------------------------- */

@@ -27,6 +27,7 @@ static const char *const gxg_kind_names[] = {
     [GX_FILE_MANIFEST] = "manifest",
     [GX_FILE_HELM_VALUES] = "helm-values",
     [GX_FILE_SCRIPT] = "script",
+    [GX_FILE_KUSTOMIZATION] = "kustomization",
 };
 
 static void gxg_check_front(gxg_tmpl *t)
@@ -48,7 +49,7 @@ static void gxg_check_front(gxg_tmpl *t)
     if ((f->kind == GX_FILE_SCRIPT) == t->yaml)
         gxg_tmpl_error(t, GXG_AT(GXG_FM_KIND),
                        "kind %s does not fit a %s template: a .sh.tmpl is a script, a "
-                       ".yaml.tmpl a manifest or helm-values",
+                       ".yaml.tmpl a manifest, helm-values or a kustomization",
                        kind, t->yaml ? ".yaml.tmpl" : ".sh.tmpl");
     /* stream: said for every manifest, for nothing else */
     if (f->kind == GX_FILE_MANIFEST && !f->at[GXG_FM_STREAM].set)
@@ -61,14 +62,27 @@ static void gxg_check_front(gxg_tmpl *t)
                        "export --stdout stream",
                        kind);
     /* order: for what is applied */
-    if (f->kind != GX_FILE_SCRIPT && !f->at[GXG_FM_ORDER].set)
+    bool applied = f->kind == GX_FILE_MANIFEST || f->kind == GX_FILE_HELM_VALUES;
+    if (applied && !f->at[GXG_FM_ORDER].set)
         gxg_tmpl_error(t, line, 1,
                        "the front matter has no 'order': a file of kind %s needs its apply "
                        "order",
                        kind);
-    if (f->kind == GX_FILE_SCRIPT && f->at[GXG_FM_ORDER].set)
-        gxg_tmpl_error(t, GXG_AT(GXG_FM_ORDER), "'order' is for manifests and helm-values: a "
-                                                "script is not applied");
+    if (!applied && f->at[GXG_FM_ORDER].set)
+        gxg_tmpl_error(t, GXG_AT(GXG_FM_ORDER),
+                       "'order' is for manifests and helm-values: a %s is not applied", kind);
+    /* a kustomization lists what the manifests beside it are: known once they
+     * are rendered, through derived/kustomize-resources */
+    if (f->kind == GX_FILE_KUSTOMIZATION) {
+        const gxg_derived *d = gxg_schema_derived(t->schema, "kustomize-resources");
+        if (!d || d->type != GX_T_YAML)
+            gxg_tmpl_error(t, GXG_AT(GXG_FM_KIND),
+                           "kind kustomization needs the schema's derived value "
+                           "'derived/kustomize-resources' (yaml)");
+        if (GXG_HAVE(GXG_FM_SECRETS) && f->secrecy != GX_SECRECY_NEVER)
+            gxg_tmpl_error(t, GXG_AT(GXG_FM_SECRETS),
+                           "a kustomization never holds secrets: it lists file names");
+    }
     if (GXG_HAVE(GXG_FM_MODE)) {
         if ((f->mode & 0400) == 0)
             gxg_tmpl_error(t, GXG_AT(GXG_FM_MODE), "mode %04o: its owner cannot read it",
@@ -84,7 +98,7 @@ static void gxg_check_front(gxg_tmpl *t)
                            "mode %04o: a file of kind %s is not executable (e.g. 0644)", f->mode,
                            kind);
         else if (GXG_HAVE(GXG_FM_SECRETS) && f->secrecy == GX_SECRECY_ALWAYS &&
-                 (f->mode & 0077))
+                 !f->sealable && (f->mode & 0077))
             gxg_tmpl_error(t, GXG_AT(GXG_FM_MODE),
                            "mode %04o: a file that always holds secrets is for its owner only "
                            "(0600)",
@@ -100,6 +114,17 @@ static void gxg_check_front(gxg_tmpl *t)
             gxg_tmpl_error(t, GXG_AT(GXG_FM_SECRETS),
                            "secrets: with-credentials needs the schema's derived value "
                            "'derived/config-is-secret' (bool)");
+    }
+    if (f->sealable && GXG_HAVE(GXG_FM_SECRETS) && f->secrecy == GX_SECRECY_NEVER)
+        gxg_tmpl_error(t, GXG_AT(GXG_FM_SEALABLE),
+                       "sealable: true is for a file that holds secrets; this one says "
+                       "secrets: never");
+    if (f->sealable) {
+        const gxg_derived *d = gxg_schema_derived(t->schema, "sealed");
+        if (!d || d->type != GX_T_BOOL)
+            gxg_tmpl_error(t, GXG_AT(GXG_FM_SEALABLE),
+                           "sealable: true needs the schema's derived value 'derived/sealed' "
+                           "(bool)");
     }
     if (f->omit_without_secrets && GXG_HAVE(GXG_FM_SECRETS) &&
         f->secrecy == GX_SECRECY_NEVER)

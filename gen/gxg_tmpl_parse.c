@@ -76,6 +76,7 @@ const char *const gxg_front_keys[GXG_FM_COUNT] = {
     [GXG_FM_KIND] = "kind",       [GXG_FM_MODE] = "mode",
     [GXG_FM_SECRETS] = "secrets", [GXG_FM_STREAM] = "stream",
     [GXG_FM_ORDER] = "order",     [GXG_FM_OMIT_WITHOUT_SECRETS] = "omit-without-secrets",
+    [GXG_FM_SEALABLE] = "sealable",
 };
 
 static bool gxg_is_delimiter(const gxg_seg *s)
@@ -130,7 +131,7 @@ static void gxg_front_line(gxg_tmpl *t, const gxg_seg *s)
     if (!colon || klen == 0 || (size_t)(colon - s->text) + 1 >= len || colon[1] != ' ') {
         gxg_tmpl_error(t, s->line, 1,
                        "expected 'key: value' in the front matter (keys: kind, mode, secrets, "
-                       "stream, order, omit-without-secrets), or '---' to close it");
+                       "stream, order, omit-without-secrets, sealable), or '---' to close it");
         return;
     }
     int key = -1;
@@ -140,7 +141,7 @@ static void gxg_front_line(gxg_tmpl *t, const gxg_seg *s)
     if (key < 0) {
         gxg_tmpl_error(t, s->line, 1,
                        "unknown key '%.*s' in the front matter (keys: kind, mode, secrets, "
-                       "stream, order, omit-without-secrets)",
+                       "stream, order, omit-without-secrets, sealable)",
                        (int)klen, s->text);
         return;
     }
@@ -165,9 +166,12 @@ static void gxg_front_line(gxg_tmpl *t, const gxg_seg *s)
             f->kind = GX_FILE_HELM_VALUES;
         else if (gxg_word_is(v, vlen, "script"))
             f->kind = GX_FILE_SCRIPT;
+        else if (gxg_word_is(v, vlen, "kustomization"))
+            f->kind = GX_FILE_KUSTOMIZATION;
         else {
             gxg_tmpl_error(t, s->line, col,
-                           "unknown kind '%.*s' (manifest, helm-values or script)", (int)vlen, v);
+                           "unknown kind '%.*s' (manifest, helm-values, script or kustomization)",
+                           (int)vlen, v);
             ok = false;
         }
         break;
@@ -205,6 +209,9 @@ static void gxg_front_line(gxg_tmpl *t, const gxg_seg *s)
     case GXG_FM_OMIT_WITHOUT_SECRETS:
         ok = gxg_front_bool(t, v, vlen, s->line, col, "omit-without-secrets",
                             &f->omit_without_secrets);
+        break;
+    case GXG_FM_SEALABLE:
+        ok = gxg_front_bool(t, v, vlen, s->line, col, "sealable", &f->sealable);
         break;
     case GXG_FM_ORDER: {
         bool digits = vlen > 0 && vlen <= 6;
@@ -256,7 +263,8 @@ static void gxg_parse_front(gxg_tmpl *t)
         gxg_tmpl_error(t, line, 1,
                        "the template must open with its front matter: a '---' line, 'key: "
                        "value' lines (kind, mode, secrets, stream, order, "
-                       "omit-without-secrets) and a '---' line (templates/README.md)");
+                       "omit-without-secrets, sealable) and a '---' line "
+                       "(templates/README.md)");
         return;
     }
     t->front.line = t->segs[i].line;

@@ -2,7 +2,9 @@
 # Sets up, builds and runs every test of glyphoxa-deploy:
 #   1. the cmocka suites (ctest) of a -Werror build, and the static-binary check;
 #   2. golden renders compared byte for byte, Kubernetes schema conformance of every
-#      rendered manifest (kubernetes-models), shellcheck of every rendered script;
+#      rendered manifest (kubernetes-models, @kubernetes-models/sealed-secrets), sealed
+#      secrets decrypted independently, kubectl kustomize of generated/, shellcheck of
+#      every rendered script;
 #   3. the CLI and hostile-input suites, and the command line under valgrind;
 #   4. the whole cmocka suite again under AddressSanitizer + UBSan, and the CLI tests
 #      under valgrind.
@@ -41,7 +43,10 @@ step "terminal UI: the real binary in tmux (tests/tui/e2e.sh)" tests/tui/e2e.sh 
 step "conformance checker self-test" tests/conformance/selftest.sh
 step "golden renders, pod requirements, Kubernetes conformance" \
     env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/check.sh
-step "sealed secrets: decrypted by an independent implementation" tests/seal/check.sh build/seal_tool
+step "sealed secrets: decrypted by an independent implementation (seal_tool and a whole export)" \
+    tests/seal/check.sh build/seal_tool build/glyphoxa-deploy
+step "GitOps: kubectl kustomize generated/ builds the objects of the files" \
+    env GLYPHOXA_DEPLOY="$root/build/glyphoxa-deploy" tests/golden/kustomize.sh
 step "JSON Schema of the values (Ajv 2020-12), golden values files and init checked against it" \
     tests/schema/check.sh build/glyphoxa-deploy
 step "templates compiled in: a lone copy of the binary renders the same" \

@@ -1504,8 +1504,19 @@ static void test_policy_tables(void **state)
             assert_int_equal(strncmp(t->output, "scripts/", 8), 0);
         }
         if (t->kind == GX_FILE_HELM_VALUES) {
-            assert_int_equal(gx_export_mode(t, false), 0600);
+            assert_int_equal(gx_export_mode(t, false, false), 0600);
             assert_false(t->stream);
+        }
+        if (t->kind == GX_FILE_KUSTOMIZATION) {
+            assert_int_equal(t->secrecy, GX_SECRECY_NEVER);
+            assert_false(t->stream);
+            assert_int_equal(t->order, 0);
+        }
+        /* sealable: a file that holds secrets, and none once they are sealed */
+        if (t->sealable) {
+            assert_int_not_equal(t->secrecy, GX_SECRECY_NEVER);
+            assert_false(gx_export_holds_secrets(t, true, true));
+            assert_int_equal(gx_export_mode(t, true, true), t->mode);
         }
     }
     const gx_template *ns = row("generated/namespace.yaml");
@@ -1515,17 +1526,22 @@ static void test_policy_tables(void **state)
     assert_true(ns->stream);
     assert_int_equal(secrets->secrecy, GX_SECRECY_ALWAYS);
     assert_true(secrets->omit_without_secrets);
-    assert_int_equal(gx_export_mode(secrets, false), 0600);
+    assert_int_equal(gx_export_mode(secrets, false, false), 0600);
+    assert_true(secrets->sealable);
+    assert_int_equal(gx_export_mode(secrets, false, true), 0644); /* sealed: a SealedSecret */
     assert_int_equal(config->secrecy, GX_SECRECY_WITH_CREDENTIALS);
-    assert_int_equal(gx_export_mode(config, false), 0644);
-    assert_int_equal(gx_export_mode(config, true), 0600);
-    assert_int_equal(gx_export_mode(ns, true), 0644);
+    assert_int_equal(gx_export_mode(config, false, false), 0644);
+    assert_int_equal(gx_export_mode(config, true, false), 0600);
+    assert_int_equal(gx_export_mode(config, true, true), 0644);
+    assert_int_equal(gx_export_mode(ns, true, false), 0644);
     assert_int_equal(row("generated/infra/postgresql-values.yaml")->kind, GX_FILE_HELM_VALUES);
+    assert_int_equal(row("generated/kustomization.yaml")->kind, GX_FILE_KUSTOMIZATION);
 
     /* the apply order: every manifest and Helm values file once, the Namespace first */
     size_t applied = 0;
     for (size_t i = 0; i < gx_template_count; i++)
-        applied += gx_template_table[i].kind != GX_FILE_SCRIPT;
+        applied += gx_template_table[i].kind == GX_FILE_MANIFEST ||
+                   gx_template_table[i].kind == GX_FILE_HELM_VALUES;
     assert_int_equal(gx_apply_order_count, applied);
     assert_ptr_equal(&gx_template_table[gx_apply_order[0]], ns);
     for (size_t i = 1; i < gx_apply_order_count; i++)
@@ -1548,6 +1564,9 @@ static void test_policy_tables(void **state)
         } else if (t == GX_TARGET_DEFAULT) {
             assert_int_equal(ti->option_count, 1);
             assert_string_equal(ti->options[0], "adopt");
+        } else if (t == GX_TARGET_INFRASTRUCTURE) {
+            assert_int_equal(ti->option_count, 1);
+            assert_string_equal(ti->options[0], "fetch-certificate");
         } else {
             assert_int_equal(ti->option_count, 0);
         }

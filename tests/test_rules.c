@@ -92,7 +92,29 @@ static gx_chart_probe fake_probe(void *ctx, const char *path)
     return GX_PROBE_ARCHIVE;
 }
 
-static const gx_validate_env fake_env = {fake_probe, NULL};
+/* A certificate path says what it holds the same way ("missing", "unreadable",
+ * "invalid", "expired" in its name); anything else is a usable certificate. */
+static gx_cert_probe fake_cert_probe(void *ctx, const char *path, gx_arena *arena,
+                                     const char **detail)
+{
+    (void)ctx, (void)arena;
+    *detail = NULL;
+    if (strstr(path, "missing"))
+        return GX_CERT_MISSING;
+    if (strstr(path, "unreadable"))
+        return GX_CERT_UNREADABLE;
+    if (strstr(path, "invalid")) {
+        *detail = "no PEM block of type CERTIFICATE";
+        return GX_CERT_INVALID;
+    }
+    if (strstr(path, "expired")) {
+        *detail = "2020-01-02";
+        return GX_CERT_EXPIRED;
+    }
+    return GX_CERT_OK;
+}
+
+static const gx_validate_env fake_env = {fake_probe, NULL, fake_cert_probe};
 
 static gx_diags run(const struct gx_config *cfg)
 {
@@ -219,7 +241,7 @@ static void remedy(const gx_diag *x, gx_remedy_kind kind, const char *arg, const
 static void test_rule_table(void **state)
 {
     (void)state;
-    assert_int_equal(gx_rule_count, 30);
+    assert_int_equal(gx_rule_count, 31);
     for (size_t i = 0; i < gx_rule_count; i++) {
         char id[32];
         snprintf(id, sizeof id, "V%zu", i + 1);
@@ -259,6 +281,7 @@ static void test_baseline_all_components_valid(void **state)
         cfg->enabled[c] = true;
     cfg->database.dsn = "";
     cfg->postgresql.postgres_password = "a-random-password";
+    cfg->sealed_secrets.certificate = "sealed-secrets-cert.pem";
     gx_diags r = run(cfg);
     none(&r);
 }
@@ -1950,6 +1973,14 @@ static bool scenario(size_t i, struct gx_config *cfg)
         cfg->core.release_name = "voice-mcp";
         cfg->core.namespace = "kube-system";
         return true;
+    case 26: /* V31: a certificate that is not there */
+        cfg->enabled[GX_C_SEALED_SECRETS] = true;
+        cfg->sealed_secrets.certificate = "certs/missing.pem";
+        return true;
+    case 27: /* V31: one that expired */
+        cfg->enabled[GX_C_SEALED_SECRETS] = true;
+        cfg->sealed_secrets.certificate = "expired.pem";
+        return true;
     default:
         return false;
     }
@@ -2236,11 +2267,80 @@ static void test_v30_release_and_namespace_names(void **state)
     assert_int_equal(count_rule(&r, "V30"), 0);
 }
 
+/* ---- V31: the Sealed Secrets certificate (issue #10) ------------------------------------ */
+
+static void test_v31_certificate(void **state)
+{
+    struct gx_config *cfg = *state;
+    /* off: nothing to say, whatever the path */
+    cfg->sealed_secrets.certificate = "missing.pem";
+    gx_diags r = run(cfg);
+    assert_int_equal(count_rule(&r, "V31"), 0);
+
+    /* on without a certificate: exported plain (the export says so), no result */
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    r = run(cfg);
+    none(&r);
+    const gx_diag *x;
+
+    /* a certificate that cannot be used blocks: nothing is rendered in clear instead */
+    static const struct {
+        const char *path, *says;
+    } bad[] = {
+        {"certs/missing.pem", "does not exist"},
+        {"unreadable.pem", "cannot be read"},
+        {"invalid.pem", "no PEM block of type CERTIFICATE"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+        cfg->enabled[GX_C_SEALED_SECRETS] = true;
+        cfg->sealed_secrets.certificate = bad[i].path;
+        r = run(cfg);
+        x = expect(&r, "V31", "sealed-secrets/certificate", GX_BLOCKING);
+        assert_int_equal(x->remedy.kind, GX_REMEDY_SET);
+        assert_string_equal(x->remedy.arg, "sealed-secrets/certificate");
+        assert_non_null(strstr(x->message, bad[i].says));
+        assert_non_null(strstr(x->message, bad[i].path));
+        assert_non_null(strstr(x->message, "cannot be sealed"));
+        only(&r, "V31");
+    }
+    /* expired: sealing still works for the controller; kubeseal would refuse it */
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->sealed_secrets.certificate = "expired.pem";
+    r = run(cfg);
+    x = expect(&r, "V31", "sealed-secrets/certificate", GX_WARNING);
+    assert_non_null(strstr(x->message, "expired on 2020-01-02"));
+    only(&r, "V31");
+    /* a usable one: nothing */
+    cfg->sealed_secrets.certificate = "/etc/glyphoxa/cert.pem";
+    r = run(cfg);
+    assert_int_equal(count_rule(&r, "V31"), 0);
+    /* without an environment there is nothing to look at but the value */
+    cfg->sealed_secrets.certificate = "missing.pem";
+    gx_diags plain;
+    memset(&plain, 0, sizeof plain);
+    gx_validate(cfg, A, &plain);
+    assert_int_equal(count_rule(&plain, "V31"), 0);
+
+    /* V1: the value is a file path (no control characters, not a directory) */
+    baseline(cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg->enabled[GX_C_SEALED_SECRETS] = true;
+    cfg->sealed_secrets.certificate = "certs/";
+    r = run(cfg);
+    expect(&r, "V1", "sealed-secrets/certificate", GX_BLOCKING);
+    cfg->sealed_secrets.certificate = "cert\n.pem";
+    r = run(cfg);
+    expect(&r, "V1", "sealed-secrets/certificate", GX_BLOCKING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_rule_table),
+        T(test_v31_certificate),
         T(test_v30_release_and_namespace_names),
         T(test_baseline_shared_valid),
         T(test_baseline_dedicated_valid),

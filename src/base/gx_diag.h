@@ -69,6 +69,7 @@ typedef enum gx_code_class {
     X(V28, "V28", GX_CC_RULE, "settings without effect")                                          \
     X(V29, "V29", GX_CC_RULE, "ConfigMap and Secret size")                                        \
     X(V30, "V30", GX_CC_RULE, "names that reach other releases or the cluster's own objects")    \
+    X(V31, "V31", GX_CC_RULE, "the Sealed Secrets controller's certificate")                     \
     X(YAML_SYNTAX, "yaml-syntax", GX_CC_LOAD, "the file is not valid YAML")                       \
     X(YAML_UNSAFE, "yaml-unsafe", GX_CC_LOAD, "anchors, aliases, several documents, NUL bytes")   \
     X(DUPLICATE_KEY, "duplicate-key", GX_CC_LOAD, "a key appears twice in one map")               \

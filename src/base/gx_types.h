@@ -115,7 +115,11 @@ typedef struct gx_target_info {
 typedef enum gx_file_kind {
     GX_FILE_MANIFEST,    /* Kubernetes objects, applied with kubectl */
     GX_FILE_HELM_VALUES, /* values of a Helm release (the infrastructure target) */
-    GX_FILE_SCRIPT       /* a target's script, run with bash */
+    GX_FILE_SCRIPT,      /* a target's script, run with bash */
+    GX_FILE_KUSTOMIZATION /* a kustomization.yaml listing the manifests beside it in
+                           * apply order (GitOps: kubectl apply -k, Argo CD, Flux);
+                           * rendered after every other file, never applied by the
+                           * targets themselves */
 } gx_file_kind;
 
 /* Whether a rendered file holds secrets. A file that holds them is written

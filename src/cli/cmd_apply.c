@@ -165,7 +165,7 @@ int gx_cmd_apply(gx_cli *cli)
                             "--timeout needs seconds or a duration (90, 90s, 5m, 1h30m) from 1 s "
                             "to a week, not '%.80s'",
                             timeout);
-    const char *target_opts[4] = {NULL, NULL, NULL, NULL};
+    const char *target_opts[5] = {NULL, NULL, NULL, NULL, NULL};
     size_t nopts = 0;
     if (gx_cli_flag(cli, "--delete-namespace"))
         target_opts[nopts++] = "delete-namespace";
@@ -173,6 +173,8 @@ int gx_cmd_apply(gx_cli *cli)
         target_opts[nopts++] = "uninstall-sealed-secrets";
     if (gx_cli_flag(cli, "--adopt"))
         target_opts[nopts++] = "adopt";
+    if (gx_cli_flag(cli, "--fetch-certificate"))
+        target_opts[nopts++] = "fetch-certificate";
     req.target_options = target_opts;
     req.use_terminal = true;
     req.terminal_fd = STDIN_FILENO;

@@ -431,6 +431,11 @@ static gx_node *gx_d_pod_peer(gx_arena *arena, const struct gx_config *cfg, cons
     return peer;
 }
 
+bool gx_secrets_sealed(const struct gx_config *cfg)
+{
+    return cfg->enabled[GX_C_SEALED_SECRETS] && gx_d_nonempty(cfg->sealed_secrets.certificate);
+}
+
 gx_node *gx_postgresql_values_base(gx_arena *arena, const struct gx_config *cfg,
                                    bool with_password)
 {
@@ -438,9 +443,19 @@ gx_node *gx_postgresql_values_base(gx_arena *arena, const struct gx_config *cfg,
     gx_d_put(arena, root, "fullnameOverride",
              gx_d_str(arena, gx_arena_printf(arena, "%s-postgresql", cfg->core.release_name)));
     gx_node *auth = gx_d_new(arena, GX_NODE_MAP);
-    if (with_password)
+    if (with_password && gx_secrets_sealed(cfg)) {
+        /* the password stays out of generated/: the chart reads it from the
+         * Secret that the controller unseals from generated/postgresql-auth.yaml */
+        gx_d_put(arena, auth, "existingSecret",
+                 gx_d_str(arena, gx_arena_printf(arena, "%s" GX_POSTGRESQL_AUTH_SUFFIX,
+                                                 cfg->core.release_name)));
+        gx_node *keys = gx_d_new(arena, GX_NODE_MAP);
+        gx_d_put(arena, keys, "adminPasswordKey", gx_d_str(arena, GX_POSTGRESQL_AUTH_KEY));
+        gx_d_put(arena, auth, "secretKeys", keys);
+    } else if (with_password) {
         gx_d_put(arena, auth, "postgresPassword",
                  gx_d_str(arena, cfg->postgresql.postgres_password));
+    }
     gx_d_put(arena, auth, "database", gx_d_str(arena, cfg->postgresql.database));
     gx_d_put(arena, root, "auth", auth);
 

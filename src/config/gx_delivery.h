@@ -93,8 +93,21 @@ const char *gx_ref_host(gx_arena *arena, const char *ref);
  * node (its position names the values file). */
 typedef void (*gx_override_fn)(void *ctx, const char *keypath, const gx_node *at);
 
-/* The values the tool sets for the bundled PostgreSQL chart (the password only
- * with with_password). */
+/* True when secrets are sealed for cfg (derived/sealed): the sealed-secrets
+ * component is on and sealed-secrets/certificate names the controller's
+ * certificate. */
+bool gx_secrets_sealed(const struct gx_config *cfg);
+
+/* The Secret the bundled PostgreSQL reads its password from when secrets are
+ * sealed: "<release>-postgresql-auth", key "postgres-password". */
+#define GX_POSTGRESQL_AUTH_SUFFIX "-postgresql-auth"
+#define GX_POSTGRESQL_AUTH_KEY "postgres-password"
+
+/* The values the tool sets for the bundled PostgreSQL chart. with_password:
+ * the password as auth.postgresPassword, or, when secrets are sealed
+ * (gx_secrets_sealed), auth.existingSecret naming the Secret
+ * R-postgresql-auth that the sealed copy in generated/ becomes; without it
+ * neither (export --no-secrets). */
 gx_node *gx_postgresql_values_base(gx_arena *arena, const struct gx_config *cfg,
                                    bool with_password);
 

@@ -492,8 +492,28 @@ void gx_derive(const struct gx_config *cfg, gx_arena *arena, struct gx_derived *
             gx_values_merge(arena, gx_postgresql_values_base(arena, cfg, false),
                             cfg->postgresql.values, NULL, NULL);
     }
-    if (cfg->enabled[GX_C_SEALED_SECRETS])
+    out->sealed_secrets_controller = "sealed-secrets-controller";
+    if (cfg->enabled[GX_C_SEALED_SECRETS]) {
         out->sealed_secrets_values = gx_values_merge(
             arena, gx_sealed_secrets_values_base(arena, cfg), cfg->sealed_secrets.values, NULL, NULL);
+        /* the chart names its Service after fullnameOverride */
+        const gx_node *v = out->sealed_secrets_values;
+        for (size_t i = 0; v->kind == GX_NODE_MAP && i < v->count; i++)
+            if (!strcmp(v->keys[i]->text, "fullnameOverride") &&
+                v->items[i]->kind == GX_NODE_SCALAR && *v->items[i]->text)
+                out->sealed_secrets_controller = v->items[i]->text;
+    }
+    /* sealed secrets: whether they are sealed follows from the values; the
+     * sealed texts need the controller's certificate, which the exporter
+     * holds (gx_render_set_run fills them) */
+    out->sealed = gx_secrets_sealed(cfg);
+    out->sealed_app_config = "";
+    out->sealed_postgresql_password = "";
+    /* the resources of generated/kustomization.yaml: known once the
+     * manifests are rendered (the render set fills the list) */
+    gx_node *resources = gx_arena_alloc(arena, sizeof *resources);
+    resources->kind = GX_NODE_SEQ;
+    resources->text = "";
+    out->kustomize_resources = resources;
     out->no_secrets = false; /* set by the exporter for export --no-secrets */
 }

@@ -2035,6 +2035,10 @@ const gx_rule gx_rules[] = {
      "core/release-name does not end in -mcp; core/namespace is not kube-system, kube-public "
      "or kube-node-lease",
      GX_B, gx_rule_v30},
+    {"V31", GX_CODE_V31,
+     "with sealed-secrets on, sealed-secrets/certificate names the controller's certificate "
+     "(a readable, current X.509 certificate of an RSA key)",
+     GX_BW, gx_rule_v31},
 };
 
 #undef GX_B

@@ -1,5 +1,5 @@
 /* gx_rules — validation (docs/rules.md): per-field checks driven by the field table
- * (V1) and the hand-written cross-value rules V2–V29 (V21–V29, the delivery rules, in gx_rules_delivery.c), one function per rule id,
+ * (V1) and the hand-written cross-value rules V2–V31 (V21–V29 and V31, the delivery rules, in gx_rules_delivery.c), one function per rule id,
  * registered in one table. Values of disabled components are not validated.
  * Depends on gx_schema (generated), gx_model, gx_node, gx_arena. */
 #ifndef GX_RULES_H
@@ -36,12 +36,26 @@ typedef enum gx_chart_probe {
     GX_PROBE_UNREADABLE    /* there, but it cannot be examined */
 } gx_chart_probe;
 
+/* What a certificate path holds, as the environment's probe reports it. */
+typedef enum gx_cert_probe {
+    GX_CERT_OK,         /* a usable certificate of the controller */
+    GX_CERT_MISSING,    /* nothing there */
+    GX_CERT_UNREADABLE, /* there, but not a regular file that can be read */
+    GX_CERT_INVALID,    /* read, but no usable certificate (detail: why) */
+    GX_CERT_EXPIRED     /* usable, but past its notAfter (detail: the date) */
+} gx_cert_probe;
+
 /* What the rules may ask of the world outside the values (the workspace's
  * files). Without one (gx_validate), the rules that need it check nothing. */
 typedef struct gx_validate_env {
     /* What path (a chart value: relative to the workspace, or absolute) is. */
     gx_chart_probe (*probe_chart)(void *ctx, const char *path);
     void *ctx;
+    /* What the certificate file at path (relative to the workspace, or
+     * absolute) holds; *detail (in arena, or NULL) says why for
+     * GX_CERT_INVALID and when for GX_CERT_EXPIRED. NULL: not checked. */
+    gx_cert_probe (*probe_certificate)(void *ctx, const char *path, gx_arena *arena,
+                                       const char **detail);
 } gx_validate_env;
 
 typedef struct gx_rule {

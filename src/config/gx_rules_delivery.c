@@ -1,8 +1,8 @@
-/* gx_rules_delivery — the delivery rules V21–V29 (docs/rules.md): images and
- * the registry mirror, chart values, local charts, air-gapped references,
- * endpoints the network policy would block, Pod Security, values Kubernetes
- * rejects, settings without effect, and the size of rendered ConfigMaps and
- * Secrets; plus the V15 shapes of network-policy/extra-egress and
+/* gx_rules_delivery — the delivery rules V21–V29 and V31 (docs/rules.md):
+ * images and the registry mirror, chart values, local charts, air-gapped
+ * references, endpoints the network policy would block, Pod Security, values
+ * Kubernetes rejects, settings without effect, the size of rendered
+ * ConfigMaps and Secrets, and the Sealed Secrets certificate; plus the V15 shapes of network-policy/extra-egress and
  * network-policy/metrics-from. The conventions are those of gx_rules.c. */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -398,6 +398,47 @@ void gx_rule_v23(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
         gx_v23_chart(cfg, env, arena, out, GX_F_POSTGRESQL_CHART, false);
     if (cfg->enabled[GX_C_SEALED_SECRETS])
         gx_v23_chart(cfg, env, arena, out, GX_F_SEALED_SECRETS_CHART, true);
+}
+
+/* ---- V31: the Sealed Secrets certificate ---------------------------------------------- */
+
+void gx_rule_v31(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
+{
+    if (!cfg->enabled[GX_C_SEALED_SECRETS])
+        return;
+    const char *path = GX_PATH(GX_F_SEALED_SECRETS_CERTIFICATE);
+    const char *cert = cfg->sealed_secrets.certificate;
+    /* empty: the secrets are exported as plain Secrets, as without the
+     * controller (the export says so); without an environment there is no
+     * workspace to look in */
+    const gx_validate_env *env = gx_env;
+    if (!*cert || !env || !env->probe_certificate)
+        return;
+    const char *detail = NULL;
+    gx_cert_probe probe = env->probe_certificate(env->ctx, cert, arena, &detail);
+    if (probe == GX_CERT_OK)
+        return;
+    const char *shown = gx_quote(arena, cert);
+    gx_diag *d;
+    if (probe == GX_CERT_EXPIRED) {
+        d = gx_result_add(out, arena, GX_CODE_V31, path, GX_WARNING,
+                          "%s: the certificate in %s expired%s%s; the controller may have "
+                          "renewed its key since (kubeseal refuses an expired certificate): "
+                          "fetch its current certificate into %s",
+                          path, shown, detail ? " on " : "", detail ? detail : "", path);
+    } else {
+        const char *what =
+            probe == GX_CERT_MISSING      ? "does not exist (a path is taken relative to the workspace)"
+            : probe == GX_CERT_UNREADABLE ? "cannot be read (not a regular file, or no permission)"
+            : detail ? gx_arena_printf(arena, "holds no usable certificate (%s)", detail)
+                     : "holds no usable certificate";
+        d = gx_result_add(out, arena, GX_CODE_V31, path, GX_BLOCKING,
+                          "%s: %s %s, so the secrets cannot be sealed; give the PEM file of the "
+                          "Sealed Secrets controller's certificate (the infrastructure target "
+                          "can fetch it), or unset %s to export plain Secrets",
+                          path, shown, what, path);
+    }
+    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
 }
 
 /* ---- V24: air-gapped ------------------------------------------------------------------ */

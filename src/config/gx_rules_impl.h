@@ -66,6 +66,7 @@ void gx_rule_v22(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
  * for the rules that look at files: sets env and returns the one before. */
 const gx_validate_env *gx_rules_env(const gx_validate_env *env);
 void gx_rule_v23(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
+void gx_rule_v31(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 void gx_rule_v24(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 void gx_rule_v25(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);
 void gx_rule_v26(const struct gx_config *cfg, gx_arena *arena, gx_diags *out);

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "gx_core_internal.h"
+#include "gx_core_seal.h"
+#include "gx_delivery.h"
 #include "gx_export.h"
 #include "gx_files.h"
 #include "gx_hash.h"
@@ -46,6 +48,11 @@ struct gx_apply {
     const char *state_file; /* GX_STATE_FILE: facts the script reports for the record */
     const char *helm_release; /* the first apply after import helm: the Helm release whose
                                * objects it takes over (.glyphoxa-deploy/helm-import) */
+    bool deployed_sealed;   /* the deployed release's secrets are SealedSecrets
+                             * (GX_SECRETS_SEALED) */
+    const char *cert_file;  /* GX_CERTIFICATE_FILE: where infra.sh writes the
+                             * certificate it fetches (--fetch-certificate), or NULL */
+    const char *cert_value; /* sealed-secrets/certificate of the values, or NULL */
 };
 
 #define GX_HELM_IMPORT GX_STATE_DIR "/helm-import"
@@ -354,11 +361,31 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
     gx_last_export rec;
     memset(&rec, 0, sizeof rec);
     const char *acts_on = "the last export";
+    bool fetch_cert = gx_has_option(req, "fetch-certificate");
     if (pre_export) {
-        if (!gx_core_load_valid(s, true, sink, &ld, &st)) {
+        /* a run that fetches the certificate comes before one that can be
+         * read: it is no reason to stop (gx_core_load_valid) */
+        s->fetching_certificate = fetch_cert;
+        s->deferred_certificate = NULL;
+        bool valid = gx_core_load_valid(s, true, sink, &ld, &st);
+        s->fetching_certificate = false;
+        if (!valid) {
             gx_diags_free(&diags);
             free(a);
             return st;
+        }
+        a->cert_value = s->deferred_certificate ? s->deferred_certificate
+                                                : ld.model->cfg.sealed_secrets.certificate;
+        if (fetch_cert && !ld.model->cfg.enabled[GX_C_SEALED_SECRETS]) {
+            gx_diag *d = gx_diags_push(&diags, GX_BLOCKING, GX_CODE_BAD_REQUEST, NULL,
+                                       "--fetch-certificate fetches the certificate of the "
+                                       "Sealed Secrets controller, and the sealed-secrets "
+                                       "component is off; nothing was run");
+            if (d) {
+                d->remedy.kind = GX_REMEDY_ENABLE;
+                d->remedy.arg = "sealed-secrets";
+            }
+            return gx_apply_fail(a, &diags, GX_STATUS_BAD_REQUEST);
         }
         infra = gx_infra_on(&ld.model->cfg);
         if (a->target == GX_TARGET_DEFAULT)
@@ -393,6 +420,7 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
             } else if (ds == GX_RECORD_OK) {
                 a->rec.namespace_created = deployed.namespace_created;
                 a->rec.sealed_secrets_installed = deployed.sealed_secrets_installed;
+                a->deployed_sealed = deployed.secrets_sealed;
             }
         }
     } else if (rollback) {
@@ -409,7 +437,9 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
             a->rec.namespace_created = deployed.namespace_created || from.namespace_created;
             a->rec.sealed_secrets_installed =
                 deployed.sealed_secrets_installed || from.sealed_secrets_installed;
+            a->deployed_sealed = deployed.secrets_sealed;
         }
+        a->rec.secrets_sealed = false; /* reported again by the script when they are */
         rec.namespace_ = from.namespace_;
         rec.release_name = from.release_name;
     } else {
@@ -457,8 +487,10 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
                           a->name);
             infra = gx_record_has_infra(rec.files, rec.file_count);
         }
-        if (ds == GX_RECORD_OK && !strcmp(deployed.namespace_, rec.namespace_))
+        if (ds == GX_RECORD_OK && !strcmp(deployed.namespace_, rec.namespace_)) {
             a->rec = deployed; /* ownership facts for the script */
+            a->deployed_sealed = deployed.secrets_sealed;
+        }
     }
 
     /* The tools, before anything changes or runs. */
@@ -471,7 +503,18 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
         gx_export_opts opts = {0};
         opts.workspace = s->workspace;
         opts.sweep_stale = true; /* the exclusive lock is ours */
-        if (!gx_export(&ld.model->cfg, &opts, &diags)) {
+        gx_sealer sealer;
+        bool sealing = false;
+        bool exported =
+            gx_core_sealer_begin(s, &ld.model->cfg, false, &sealer, &sealing, &diags);
+        opts.sealer = sealing ? &sealer : NULL;
+        exported = exported && gx_export(&ld.model->cfg, &opts, &diags);
+        if (sealing) {
+            if (exported)
+                gx_core_sealer_save(s, &sealer, &diags);
+            gx_sealer_free(&sealer);
+        }
+        if (!exported) {
             gx_diags_push(&diags, GX_BLOCKING, GX_CODE_GENERIC, NULL,
                           "target '%s' did not run: the export failed", a->name);
             return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
@@ -541,7 +584,15 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
     gx_emit_diags(&a->sink, &diags, GX_EV_DIAG);
     gx_diags_free(&diags);
 
-    const char *extra[12];
+    if (fetch_cert) {
+        /* infra.sh writes what it fetches here; gx_apply_finish checks it and
+         * puts it in place */
+        a->cert_file = gx_absolute(s, gx_core_path(s, GX_STATE_DIR "/fetched-certificate.pem"));
+        unlink(a->cert_file);
+        if (!a->dry_run && !gx_mkdir_p(gx_core_path(s, GX_STATE_DIR), 0700, &diags))
+            return gx_apply_fail(a, &diags, GX_STATUS_FAILED);
+    }
+    const char *extra[16];
     size_t ne = 0;
     /* the first apply after import helm takes over the Helm release's objects */
     const char *helm_release = NULL, *helm_ns = NULL;
@@ -573,6 +624,10 @@ static gx_status gx_apply_begin(gx_session *s, const gx_apply_request *req, cons
     extra[ne++] = gx_has_option(req, "uninstall-sealed-secrets") ? "GX_UNINSTALL_SEALED_SECRETS=1"
                                                                  : "GX_UNINSTALL_SEALED_SECRETS=0";
     extra[ne++] = gx_has_option(req, "adopt") ? "GX_ADOPT=1" : "GX_ADOPT=0";
+    extra[ne++] = a->deployed_sealed ? "GX_SECRETS_SEALED=1" : "GX_SECRETS_SEALED=0";
+    extra[ne++] = fetch_cert ? "GX_FETCH_CERTIFICATE=1" : "GX_FETCH_CERTIFICATE=0";
+    extra[ne++] = gx_arena_printf(s->arena, "GX_CERTIFICATE_FILE=%s",
+                                  a->cert_file ? a->cert_file : "");
     extra[ne] = NULL;
     gx_run_env_spec spec = {0};
     spec.target = a->name;
@@ -675,6 +730,8 @@ static void gx_apply_record(gx_apply *a)
                 a->rec.namespace_created = true;
             else if (!strcmp(line, "sealed-secrets-installed"))
                 a->rec.sealed_secrets_installed = true;
+            else if (!strcmp(line, "secrets-sealed"))
+                a->rec.secrets_sealed = true;
         }
     }
     unlink(a->state_file);
@@ -722,12 +779,18 @@ int gx_apply_finish(gx_apply *a)
                            "record of the release can go (docs/migration.md)",
                            a->helm_release);
     }
+    /* --fetch-certificate: infra.sh fetched it; check it and put it in place */
+    if (ok && !a->dry_run && a->cert_file &&
+        !gx_core_certificate_install(a->s, a->cert_file, a->cert_value, &a->sink))
+        status = 1;
     if (ok && !a->dry_run && a->target == GX_TARGET_DESTROY &&
         unlink(gx_core_path(a->s, GX_DEPLOYED_FILE)) == 0)
         gx_emit_status(&a->sink, "release %s was destroyed: nothing is deployed from %s now",
                        a->rec.release_name ? a->rec.release_name : "", a->s->workspace);
     if (a->state_file)
         unlink(a->state_file);
+    if (a->cert_file)
+        unlink(a->cert_file);
     gx_history_discard(a->pending);
     gx_emit_done(&a->sink, status);
     gx_proc_free(a->proc);

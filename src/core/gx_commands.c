@@ -158,6 +158,10 @@ static const gx_cmd_option gx_apply_opts[] = {
      "destroy only: uninstall the cluster-wide Sealed Secrets controller too", NULL},
     {"--adopt", NULL, GX_OPT_FLAG, NULL,
      "default only: take over objects that exist as objects of another release", NULL},
+    {"--fetch-certificate", NULL, GX_OPT_FLAG, NULL,
+     "infrastructure only: then fetch the Sealed Secrets controller's certificate into "
+     "sealed-secrets/certificate (the next export seals the secrets)",
+     NULL},
     {"--yes", NULL, GX_OPT_FLAG, NULL,
      "destroy only: confirmed in advance (without a terminal destroy needs it)", NULL},
     END,
@@ -171,6 +175,7 @@ static const char *const gx_apply_ex[] = {"glyphoxa-deploy apply --dry-run",
                                           "glyphoxa-deploy apply infrastructure --timeout 600",
                                           "glyphoxa-deploy apply status --context prod",
                                           "glyphoxa-deploy apply destroy --delete-namespace",
+                                          "glyphoxa-deploy apply infrastructure --fetch-certificate",
                                           NULL};
 
 /* ---- help, completion, version ---- */
@@ -315,27 +320,33 @@ static const gx_command_info gx_commands[] = {
      gx_component_opts, gx_component_args, gx_component_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES},
     {"validate", "check the configuration (exit 1 on a blocking result)", "validate [--json]",
-     "Checks every value and the rules V1-V29. Exit status 1 when any result is blocking.\n"
+     "Checks every value and the rules V1-V31. Exit status 1 when any result is blocking.\n"
      "With --json it prints exactly one JSON object, also when the values cannot be read.",
      gx_json_only, NULL, gx_validate_ex, GX_CMD_LAYERS | GX_CMD_VALIDATES},
     {"export", "render generated/ and scripts/",
      "export [--out DIR] [--stdout] [--no-secrets] [--quiet] [--json]",
      "Validates, then renders generated/*.yaml and scripts/*.sh (atomically), and says what\n"
      "changed: \"19 files: 2 changed, 17 unchanged\". An export that changes nothing writes\n"
-     "nothing (file times stay). --json lists every file with its mode and whether it changed.",
+     "nothing (file times stay). --json lists every file with its mode and whether it changed.\n"
+     "generated/kustomization.yaml lists the manifests in apply order (kubectl apply -k, Argo\n"
+     "CD, Flux); --stdout prints them in that order. With sealed-secrets on and\n"
+     "sealed-secrets/certificate set, every Secret is a SealedSecret sealed offline: generated/\n"
+     "then holds no plaintext and can be committed (docs/gitops.md).",
      gx_export_opts, NULL, gx_export_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"apply", "run a target (default, infrastructure, stop, destroy, restart, status, diff)",
      "apply [TARGET] [--dry-run] [--timeout DURATION] [--kubeconfig F] [--context C]\n"
      "         [--kubectl PATH] [--helm PATH] [--delete-namespace] [--uninstall-sealed-secrets]\n"
-     "         [--adopt] [--yes]",
+     "         [--adopt] [--fetch-certificate] [--yes]",
      "Runs a target's script from scripts/ with bash: default (apply), infrastructure, stop,\n"
      "destroy, restart, status, diff (see `glyphoxa-deploy list targets` and docs/targets.md).\n"
      "default, infrastructure and diff validate and export first; the others act on the last\n"
      "export. --dry-run prints the commands in order and runs none. kubectl and helm come from\n"
      "PATH unless --kubectl/--helm. The exit status is the failing command's, 124 when the\n"
      "timeout stopped the target; diff exits 1 when the cluster differs. --delete-namespace\n"
-     "(destroy only) deletes the Namespace too, with its PersistentVolumeClaims.",
+     "(destroy only) deletes the Namespace too, with its PersistentVolumeClaims.\n"
+     "--fetch-certificate (infrastructure only) then fetches the Sealed Secrets controller's\n"
+     "certificate into sealed-secrets/certificate, so that exports seal the secrets.",
      gx_apply_opts, gx_apply_args, gx_apply_ex,
      GX_CMD_NEEDS_WORKSPACE | GX_CMD_LOCKS | GX_CMD_WRITES | GX_CMD_VALIDATES | GX_CMD_LAYERS},
     {"help", "show the help of a command", "help [COMMAND]",

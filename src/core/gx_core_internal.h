@@ -33,6 +33,10 @@ struct gx_session {
     int lock_fd;                /* the workspace lock while an operation holds it */
     bool render_without_secrets; /* during an export without secrets: empty secrets
                                   * do not block (gx_core_defer_empty_secrets) */
+    bool fetching_certificate;  /* during apply infrastructure --fetch-certificate: a
+                                 * certificate that cannot be used does not block
+                                 * (gx_core_defer_certificate) */
+    const char *deferred_certificate; /* the certificate value it then cleared (arena) */
     char *client;               /* who holds the lock, for waiters (malloc'd; NULL:
                                  * "glyphoxa-deploy") */
     gx_sink wait_sink;          /* hears lock waits (STATUS), gx_session_set_client */

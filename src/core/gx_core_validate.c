@@ -1,7 +1,9 @@
 /* gx_core_validate — the rules with the session's workspace as their
  * environment (gx_core_internal.h): a chart given as a path is looked up
- * relative to the workspace, where the infrastructure target runs helm. */
+ * relative to the workspace, where the infrastructure target runs helm, and
+ * so is the Sealed Secrets certificate (V31). */
 #include "gx_core_internal.h"
+#include "gx_core_seal.h"
 #include "gx_files.h"
 #include "gx_rules.h"
 
@@ -21,6 +23,6 @@ static gx_chart_probe gx_core_probe_chart(void *ctx, const char *path)
 
 void gx_core_validate(gx_session *s, const struct gx_config *cfg, gx_diags *results)
 {
-    gx_validate_env env = {gx_core_probe_chart, s};
+    gx_validate_env env = {gx_core_probe_chart, s, gx_core_probe_certificate};
     gx_validate_with(cfg, &env, s->arena, results);
 }

@@ -420,6 +420,7 @@ bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags
     }
     gx_render_set set;
     gx_render_set_init(&set, opts->templates, opts->template_count);
+    set.sealer = opts->sealer;
     bool ok = gx_render_set_run(&set, cfg, opts->no_secrets, diags);
     if (ok && opts->to_stdout) {
         ok = gx_export_to_stream(&set, opts->stream ? opts->stream : stdout, opts->files_written,

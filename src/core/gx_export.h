@@ -49,6 +49,8 @@ typedef struct gx_export_opts {
     bool no_secrets;         /* --no-secrets: derived/no-secrets is set, the Secret
                               * generated/secrets.yaml is not written, and the record
                               * says so (apply refuses to run from such an export) */
+    gx_sealer *sealer;       /* seals the secrets when the values say they are sealed
+                              * (derived/sealed; gx_render_set.sealer); NULL otherwise */
     const gx_template *templates; /* NULL: the compiled-in table (tests pass their own) */
     size_t template_count;
     size_t *files_written;   /* out, optional: how many files were written or streamed */

@@ -75,6 +75,8 @@ static json_t *gx_record_json(const gx_release_record *r)
     json_object_set_new(o, "export-hash", gx_json_text(r->export_hash));
     json_object_set_new(o, "namespace-created", json_boolean(r->namespace_created));
     json_object_set_new(o, "sealed-secrets-installed", json_boolean(r->sealed_secrets_installed));
+    if (r->secrets_sealed)
+        json_object_set_new(o, "secrets-sealed", json_true());
     json_object_set_new(o, "exit-status", json_integer(r->exit_status));
     json_t *files = json_array();
     for (size_t i = 0; i < r->file_count; i++) {
@@ -148,6 +150,7 @@ static gx_record_status gx_record_read(gx_session *s, const char *path, gx_relea
         out->namespace_created = json_is_true(json_object_get(o, "namespace-created"));
         out->sealed_secrets_installed =
             json_is_true(json_object_get(o, "sealed-secrets-installed"));
+        out->secrets_sealed = json_is_true(json_object_get(o, "secrets-sealed"));
         out->exit_status = (int)json_integer_value(json_object_get(o, "exit-status"));
         if (!json_is_integer(rev) || out->revision < 1)
             problem = "\"revision\" must be a number from 1";

@@ -12,6 +12,8 @@
  *    "namespace-created": false, "sealed-secrets-installed": false,
  *    "exit-status": 0,
  *    "files": [{"path": "generated/config.yaml", "mode": "0644", "sha256": "..."}]}
+ * "secrets-sealed": true follows "sealed-secrets-installed" in the record of
+ * a deploy whose secrets were SealedSecrets (left out otherwise).
  * export-hash is the SHA-256 over "PATH\tSHA256\n" of every file in order.
  * Written only by a successful apply that is no dry run (gx_apply.c). */
 #ifndef GX_HISTORY_H
@@ -40,6 +42,7 @@ typedef struct gx_release_record {
     const char *export_hash;
     bool namespace_created;        /* the tool created the namespace (some apply of it) */
     bool sealed_secrets_installed; /* this workspace installed the controller */
+    bool secrets_sealed;           /* the release's secrets were applied as SealedSecrets */
     int exit_status;
     gx_export_file *files;
     size_t file_count;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gx_core_internal.h"
+#include "gx_core_seal.h"
 #include "gx_export.h"
 #include "gx_files.h"
 #include "gx_rules.h"
@@ -30,6 +31,8 @@ bool gx_core_load_valid(gx_session *s, bool exclusive, const gx_sink *sink, gx_l
     gx_core_locate_results(&results, ld->model);
     if (s->render_without_secrets)
         gx_core_defer_empty_secrets(&results, ld->model);
+    if (s->fetching_certificate)
+        s->deferred_certificate = gx_core_defer_certificate(&results, ld->model);
     gx_emit_diags(sink, &results, GX_EV_RESULT);
     if (results.blocking) {
         *status = GX_STATUS_FAILED;
@@ -94,13 +97,25 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
                 gx_emit_note(sink, "%s is left out: it holds secret values, and a render "
                                    "without secrets is for review (apply refuses it)",
                              gx_template_table[i].output);
+    const struct gx_config *cfg = &ld.model->cfg;
+    if (!req->no_secrets && cfg->enabled[GX_C_SEALED_SECRETS] &&
+        !*cfg->sealed_secrets.certificate)
+        gx_emit_note(sink, "sealed-secrets is on, but sealed-secrets/certificate is empty: the "
+                           "secrets are exported as plain Secrets (owner-only files), not sealed; "
+                           "the infrastructure target fetches the controller's certificate with "
+                           "--fetch-certificate");
     if (req->dest != GX_EXPORT_STREAM) /* a stream has no use for it */
         out->revision = gx_loaded_revision(s, &ld);
     gx_diags diags = GX_DIAGS_INIT;
-    bool ok;
-    if (req->dest == GX_EXPORT_STREAM) {
+    gx_sealer sealer;
+    bool sealing = false;
+    bool ok = gx_core_sealer_begin(s, &ld.model->cfg, req->no_secrets, &sealer, &sealing, &diags);
+    if (!ok) {
+        /* the certificate cannot be read: nothing is rendered in plain text */
+    } else if (req->dest == GX_EXPORT_STREAM) {
         gx_render_set set;
         gx_render_set_init(&set, NULL, 0);
+        set.sealer = sealing ? &sealer : NULL;
         ok = gx_render_set_run(&set, &ld.model->cfg, req->no_secrets, &diags);
         if (ok) {
             if (req->stream)
@@ -115,6 +130,7 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         opts.workspace = s->workspace;
         opts.out_dir = req->dest == GX_EXPORT_DIR ? req->dir : NULL;
         opts.no_secrets = req->no_secrets;
+        opts.sealer = sealing ? &sealer : NULL;
         opts.files_written = &out->files;
         opts.files_changed = &out->changed;
         opts.sweep_stale = to_workspace; /* the exclusive lock is ours */
@@ -130,6 +146,12 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         }
         if (ok)
             out->dir = gx_arena_strdup(s->arena, opts.out_dir ? opts.out_dir : s->workspace);
+    }
+    if (sealing) {
+        /* what was sealed stays sealed the same way for the next export */
+        if (ok)
+            gx_core_sealer_save(s, &sealer, &diags);
+        gx_sealer_free(&sealer);
     }
     gx_core_unlock(s);
     gx_emit_diags(sink, &diags, GX_EV_DIAG); /* the failure, or notes */

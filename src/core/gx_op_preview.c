@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "gx_core_internal.h"
+#include "gx_core_seal.h"
 #include "gx_derived.h"
 #include "gx_export.h"
 #include "gx_files.h"
@@ -473,6 +474,7 @@ static const char *gx_kind_name(gx_file_kind kind)
     case GX_FILE_MANIFEST: return "manifest";
     case GX_FILE_HELM_VALUES: return "helm-values";
     case GX_FILE_SCRIPT: return "script";
+    case GX_FILE_KUSTOMIZATION: return "kustomization";
     }
     return "manifest";
 }
@@ -539,8 +541,17 @@ gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_s
     gx_render_set_init(&shown, NULL, 0);
     struct gx_config *hidden = gx_arena_alloc(s->arena, sizeof *hidden);
     gx_redact_config(s->arena, &ld.model->cfg, hidden);
-    bool ok = gx_render_set_run(&real, &ld.model->cfg, req->no_secrets, &diags) &&
-              gx_render_set_run(&shown, hidden, req->no_secrets, &diags);
+    /* sealed secrets: sealed as an export would (the cache gives the same
+     * ciphertexts), but nothing is kept; the redacted copy shows placeholders */
+    gx_sealer sealer;
+    bool sealing = false;
+    bool ok = gx_core_sealer_begin(s, &ld.model->cfg, req->no_secrets, &sealer, &sealing, &diags);
+    real.sealer = sealing ? &sealer : NULL;
+    shown.seal_placeholders = true;
+    ok = ok && gx_render_set_run(&real, &ld.model->cfg, req->no_secrets, &diags) &&
+         gx_render_set_run(&shown, hidden, req->no_secrets, &diags);
+    if (sealing)
+        gx_sealer_free(&sealer);
     if (!ok) {
         gx_render_set_free(&real);
         gx_render_set_free(&shown);
@@ -577,8 +588,8 @@ gx_status gx_op_preview(gx_session *s, const gx_preview_request *req, const gx_s
         pf->path = t->output;
         pf->kind = gx_kind_name(t->kind);
         pf->mode = (unsigned)it->mode;
-        pf->holds_secrets = t->secrecy == GX_SECRECY_ALWAYS ||
-                            (t->secrecy == GX_SECRECY_WITH_CREDENTIALS && config_secret);
+        pf->holds_secrets = gx_export_holds_secrets(
+            t, config_secret, real.derived && real.derived->sealed && !req->no_secrets);
         if (pf->holds_secrets) {
             const gx_buf *text = &shown.items[i].text;
             pf->content = gx_readable_redactions(s->arena, text->data ? text->data : "",

@@ -813,9 +813,9 @@ static json_t *gx_out_preview(void)
 {
     static const char *const file_req[] = {"path", "kind", "mode", "holds_secrets", "state", NULL};
     json_t *file = gx_s_out(
-        json_pack("{s:o, s:{s:s, s:[s,s,s]}, s:o, s:o, s:{s:s, s:[s,s,s,s]}, s:o, s:o, s:o}",
+        json_pack("{s:o, s:{s:s, s:[s,s,s,s]}, s:o, s:o, s:{s:s, s:[s,s,s,s]}, s:o, s:o, s:o}",
                   "path", gx_s_type("string"), "kind", "type", "string", "enum", "manifest",
-                  "helm-values", "script", "mode", gx_s_type("string"), "holds_secrets",
+                  "helm-values", "script", "kustomization", "mode", gx_s_type("string"), "holds_secrets",
                   gx_s_type("boolean"), "state", "type", "string", "enum", "added", "changed",
                   "unchanged", "removed", "content", gx_s_type("string"), "diff",
                   gx_s_type("string"), "note", gx_s_type("string")),
@@ -1036,7 +1036,7 @@ static const gx_tool gx_tools[] = {
      true, true, false, false, true, false, gx_in_disable, gx_out_write_generated,
      gx_call_disable},
     {"validate", "Validate the configuration", "validate",
-     "Checks every value and every rule (V1-V29, docs/rules.md): each result with its rule, path, severity, "
+     "Checks every value and every rule (V1-V31, docs/rules.md): each result with its rule, path, severity, "
      "message, hint, file:line:col and remedy. valid is false when any result is blocking.",
      false, true, true, false, true, false, gx_in_none, gx_out_validate, gx_call_validate},
     {"preview_export", "Preview the export", "export",

@@ -24,7 +24,7 @@
 
 /* Generated code checks this (an #error when the generator and the runtime
  * disagree). */
-#define GX_RENDER_VERSION 2
+#define GX_RENDER_VERSION 3
 
 struct gx_config;  /* gx_schema.h (generated) */
 struct gx_derived; /* gx_schema.h (generated) */
@@ -53,14 +53,16 @@ typedef struct gx_template {
     const char *output;      /* path below the workspace: "generated/gateway.yaml" */
     gx_tmpl_context context;
     void (*render)(gx_render *r);
-    gx_file_kind kind;       /* manifest, Helm values or script */
+    gx_file_kind kind;       /* manifest, Helm values, script or kustomization */
     unsigned mode;           /* file mode while it holds no secrets (0644, 0755) */
     gx_file_secrecy secrecy; /* whether it holds secrets (then only the owner bits of
                               * mode apply: gx_export_mode) */
     bool stream;             /* part of the export --stdout stream */
     int order;               /* apply order, ascending (the Namespace first); unique
-                              * among manifests and Helm values; 0 for scripts */
+                              * among manifests and Helm values; 0 for the others */
     bool omit_without_secrets; /* not written at all by export --no-secrets */
+    bool sealable;           /* holds no secret when secrets are sealed (derived/sealed):
+                              * its secrets are then SealedSecrets */
 } gx_template;
 
 /* Renders template t: sets r->context and appends its output to r->out (the

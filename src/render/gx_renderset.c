@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gx_delivery.h"
 #include "gx_derived.h"
+#include "gx_node.h"
 #include "gx_policy.h"
 #include "gx_schema.h"
 #include "gx_templates.h"
@@ -29,11 +31,141 @@ void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t
         set->items[i].tmpl = &set->templates[i];
 }
 
-mode_t gx_export_mode(const gx_template *t, bool config_is_secret)
+bool gx_export_holds_secrets(const gx_template *t, bool config_is_secret, bool sealed)
 {
-    bool secret = t->secrecy == GX_SECRECY_ALWAYS ||
-                  (t->secrecy == GX_SECRECY_WITH_CREDENTIALS && config_is_secret);
+    if (t->sealable && sealed)
+        return false;
+    return t->secrecy == GX_SECRECY_ALWAYS ||
+           (t->secrecy == GX_SECRECY_WITH_CREDENTIALS && config_is_secret);
+}
+
+mode_t gx_export_mode(const gx_template *t, bool config_is_secret, bool sealed)
+{
+    bool secret = gx_export_holds_secrets(t, config_is_secret, sealed);
     return (mode_t)(secret ? t->mode & 0700 : t->mode);
+}
+
+/* ---- apply order -------------------------------------------------------------------- */
+
+static bool gx_order_before(const gx_template *a, const gx_template *b)
+{
+    if (a->order != b->order)
+        return a->order < b->order;
+    return strcmp(a->output, b->output) < 0;
+}
+
+/* The indices of the set's templates in apply order (ascending order, then
+ * output path; scripts and kustomizations, order 0, come first and are
+ * skipped by every caller); malloc'd, set->count entries. An insertion sort:
+ * a set holds a few dozen templates, and it needs no shared state. */
+static size_t *gx_render_set_order(const gx_render_set *set)
+{
+    size_t *idx = gx_xcalloc(set->count ? set->count : 1, sizeof *idx);
+    for (size_t i = 0; i < set->count; i++) {
+        size_t j = i;
+        while (j > 0 && gx_order_before(&set->templates[i], &set->templates[idx[j - 1]])) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    return idx;
+}
+
+/* ---- sealing ------------------------------------------------------------------------ */
+
+/* One value sealed for Secret name (of the release's namespace) under data
+ * key item; "<sealed>" in placeholder mode. NULL when sealing failed. */
+static const char *gx_render_set_seal_one(gx_render_set *set, const struct gx_config *cfg,
+                                          const char *name, const char *item, const char *plain,
+                                          gx_diags *diags)
+{
+    if (!set->sealer)
+        return "<sealed>";
+    return gx_sealer_seal(set->sealer, set->arena, cfg->core.namespace, name, item, plain,
+                          strlen(plain), diags);
+}
+
+/* Fills derived/sealed-secret-data, sealed-app-config and
+ * sealed-postgresql-password. */
+static bool gx_render_set_seal(gx_render_set *set, const struct gx_config *cfg, gx_diags *diags)
+{
+    struct gx_derived *d = set->derived;
+    if (!set->sealer && !set->seal_placeholders) {
+        gx_diags_add(diags, GX_CODE_GENERIC, NULL, 0, 0,
+                     "export through the workspace, which reads the certificate",
+                     "the secrets are to be sealed (sealed-secrets is on and "
+                     "sealed-secrets/certificate is set), but no certificate was loaded to seal "
+                     "them with; nothing is rendered in plain text instead");
+        return false;
+    }
+    const char *release = cfg->core.release_name;
+    const char *secrets = gx_arena_printf(set->arena, "%s-secrets", release);
+    /* the keys of R-secrets, in the sorted order of derived/secret-data */
+    const struct {
+        const char *item;
+        const char *plain;
+        bool on;
+    } items[] = {
+        {"admin-key", cfg->gateway.admin_key, d->has_admin_key},
+        {"database-dsn", d->database_dsn, d->has_database_dsn},
+        {"vault-token", cfg->vault.token, d->has_vault_token},
+    };
+    size_t n = 0;
+    const char **keys = gx_arena_alloc(set->arena, 3 * sizeof *keys);
+    const char **values = gx_arena_alloc(set->arena, 3 * sizeof *values);
+    for (size_t i = 0; i < 3; i++) {
+        if (!items[i].on)
+            continue;
+        const char *sealed =
+            gx_render_set_seal_one(set, cfg, secrets, items[i].item, items[i].plain, diags);
+        if (!sealed)
+            return false;
+        keys[n] = items[i].item;
+        values[n++] = sealed;
+    }
+    d->sealed_secret_data = (gx_map){.count = n, .keys = keys, .values = values};
+    if (d->config_is_secret) {
+        d->sealed_app_config = gx_render_set_seal_one(
+            set, cfg, gx_arena_printf(set->arena, "%s-config", release), "config.yaml",
+            d->app_config, diags);
+        if (!d->sealed_app_config)
+            return false;
+    }
+    if (cfg->enabled[GX_C_POSTGRESQL]) {
+        d->sealed_postgresql_password = gx_render_set_seal_one(
+            set, cfg, gx_arena_printf(set->arena, "%s" GX_POSTGRESQL_AUTH_SUFFIX, release),
+            GX_POSTGRESQL_AUTH_KEY, cfg->postgresql.postgres_password, diags);
+        if (!d->sealed_postgresql_password)
+            return false;
+    }
+    return true;
+}
+
+/* ---- kustomization ------------------------------------------------------------------ */
+
+/* derived/kustomize-resources for a kustomization at output: the manifests
+ * written below its folder, relative to it, in apply order. */
+static void gx_render_set_resources(gx_render_set *set, const char *output, const size_t *order)
+{
+    const char *slash = strrchr(output, '/');
+    size_t dir_len = slash ? (size_t)(slash - output) + 1 : 0;
+    gx_node *list = gx_arena_alloc(set->arena, sizeof *list);
+    list->kind = GX_NODE_SEQ;
+    list->text = "";
+    list->items = gx_arena_alloc(set->arena, (set->count + 1) * sizeof *list->items);
+    for (size_t k = 0; k < set->count; k++) {
+        const gx_rendered *it = &set->items[order[k]];
+        if (it->skipped || it->tmpl->kind != GX_FILE_MANIFEST ||
+            strncmp(it->tmpl->output, output, dir_len) != 0)
+            continue;
+        gx_node *item = gx_arena_alloc(set->arena, sizeof *item);
+        item->kind = GX_NODE_SCALAR;
+        item->text = it->tmpl->output + dir_len;
+        item->len = strlen(item->text);
+        list->items[list->count++] = item;
+    }
+    set->derived->kustomize_resources = list;
 }
 
 bool gx_output_top_declared(const char *output)
@@ -63,23 +195,39 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
         return false;
     }
     bool config_secret = gx_templates_config_is_secret(set->derived);
+    bool sealed = set->derived->sealed && !no_secrets;
+    if (sealed && !gx_render_set_seal(set, cfg, diags))
+        return false;
     gx_render r;
     memset(&r, 0, sizeof r);
     r.cfg = cfg;
     r.derived = set->derived;
     r.arena = set->arena;
-    for (size_t i = 0; i < set->count; i++) {
-        gx_rendered *it = &set->items[i];
-        const gx_template *t = it->tmpl;
-        /* render straight into the item's buffer (its memory is reused) */
-        r.out = it->text;
-        gx_buf_reset(&r.out);
-        gx_render_template(&r, t);
-        it->text = r.out;
-        it->skipped = gx_render_blank(it->text.data, it->text.len) ||
-                      (no_secrets && t->omit_without_secrets);
-        it->mode = gx_export_mode(t, config_secret);
+    size_t *order = NULL;
+    /* pass 0: every file but the kustomizations; pass 1: those, which list
+     * what pass 0 wrote */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < set->count; i++) {
+            gx_rendered *it = &set->items[i];
+            const gx_template *t = it->tmpl;
+            if ((t->kind == GX_FILE_KUSTOMIZATION) != (pass == 1))
+                continue;
+            if (pass == 1) {
+                if (!order)
+                    order = gx_render_set_order(set);
+                gx_render_set_resources(set, t->output, order);
+            }
+            /* render straight into the item's buffer (its memory is reused) */
+            r.out = it->text;
+            gx_buf_reset(&r.out);
+            gx_render_template(&r, t);
+            it->text = r.out;
+            it->skipped = gx_render_blank(it->text.data, it->text.len) ||
+                          (no_secrets && t->omit_without_secrets);
+            it->mode = gx_export_mode(t, config_secret, sealed);
+        }
     }
+    free(order);
     return true;
 }
 
@@ -100,8 +248,9 @@ bool gx_rendered_in_stream(const gx_rendered *it)
 
 void gx_export_stream(const gx_render_set *set, gx_buf *out)
 {
-    for (size_t i = 0; i < set->count; i++) {
-        const gx_rendered *it = &set->items[i];
+    size_t *order = gx_render_set_order(set);
+    for (size_t k = 0; k < set->count; k++) {
+        const gx_rendered *it = &set->items[order[k]];
         if (!gx_rendered_in_stream(it))
             continue;
         const char *s = it->text.data;
@@ -118,5 +267,6 @@ void gx_export_stream(const gx_render_set *set, gx_buf *out)
         if (len > 0 && s[len - 1] != '\n')
             gx_buf_putc(out, '\n');
     }
+    free(order);
 }
 

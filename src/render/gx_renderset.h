@@ -3,8 +3,11 @@
  * the --stdout stream form. What a file is (its mode, whether it holds
  * secrets, whether it is streamed or left out without secrets) comes from its
  * template's row (gx_template: the front matter), never from its path.
- * Depends on gx_derived (gx_derive), gx_render, gx_templates, gx_policy and
- * gx_schema (generated), gx_arena, gx_buf, gx_diag. */
+ * With secrets sealed (derived/sealed) the Secrets' values are sealed with
+ * the set's sealer (gx_sealer) before the templates run; the kustomization
+ * (kind kustomization) is rendered last, from the manifests that were.
+ * Depends on gx_derived (gx_derive), gx_render, gx_sealer, gx_templates,
+ * gx_policy and gx_schema (generated), gx_arena, gx_buf, gx_diag. */
 #ifndef GX_RENDERSET_H
 #define GX_RENDERSET_H
 
@@ -16,6 +19,7 @@
 #include "gx_buf.h"
 #include "gx_diag.h"
 #include "gx_render.h"
+#include "gx_sealer.h"
 
 struct gx_config;
 struct gx_derived;
@@ -39,6 +43,13 @@ typedef struct gx_render_set {
     gx_rendered *items;           /* count entries, in table order */
     gx_arena *arena;              /* derived values and joined strings of the last run */
     struct gx_derived *derived;   /* the derived values of the last run (in arena) */
+    /* Set by the caller before a run, when the values say secrets are sealed
+     * (derived/sealed): what seals them (its cache gains what this run
+     * sealed). Without one, a run of such values fails, unless
+     * seal_placeholders says to render the text "<sealed>" instead (a
+     * preview of redacted values; never written). */
+    gx_sealer *sealer;
+    bool seal_placeholders;
 } gx_render_set;
 
 /* Prepares set for the table templates[0..count); templates NULL means the
@@ -46,21 +57,28 @@ typedef struct gx_render_set {
 void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t count);
 
 /* Computes the derived values of cfg (gx_derive), sets derived/no-secrets to
- * no_secrets, and renders every template of the set into its item. Touches no
- * file. Fails (false, one diagnostic) only when no_secrets is asked for and
- * the templates were built without derived/no-secrets (they could not leave
- * secrets out). */
+ * no_secrets, seals the secrets when derived/sealed (and not no_secrets) with
+ * set->sealer, and renders every template of the set into its item: the
+ * kustomizations last, with derived/kustomize-resources the manifests written
+ * below their folder in apply order. Touches no file. Fails (false, a
+ * diagnostic) when no_secrets is asked for and the templates were built
+ * without derived/no-secrets (they could not leave secrets out), or when
+ * secrets are to be sealed and cannot be (no sealer, or sealing failed). */
 bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
                        gx_diags *diags);
 
 /* Releases the buffers and the arena; set is then as after a zeroing. */
 void gx_render_set_free(gx_render_set *set);
 
-/* The mode an exported file of template t gets: t->mode, keeping only its
- * owner bits (0644 -> 0600) when the file holds secrets — always
+/* True when an exported file of template t holds secret values: always
  * (GX_SECRECY_ALWAYS), or when config_is_secret (the application config
- * holds credentials) for GX_SECRECY_WITH_CREDENTIALS. */
-mode_t gx_export_mode(const gx_template *t, bool config_is_secret);
+ * holds credentials) for GX_SECRECY_WITH_CREDENTIALS; never when the template
+ * is sealable and sealed (secrets are sealed: its Secrets are SealedSecrets). */
+bool gx_export_holds_secrets(const gx_template *t, bool config_is_secret, bool sealed);
+
+/* The mode an exported file of template t gets: t->mode, keeping only its
+ * owner bits (0644 -> 0600) when it holds secrets (gx_export_holds_secrets). */
+mode_t gx_export_mode(const gx_template *t, bool config_is_secret, bool sealed);
 
 /* True when the first path segment of output ("generated" of
  * "generated/gateway.yaml") is a top-level directory the compiled-in templates
@@ -73,10 +91,11 @@ bool gx_output_top_declared(const char *output);
 bool gx_rendered_in_stream(const gx_rendered *it);
 
 /* Appends the --stdout stream of a render set to out: every output for which
- * gx_rendered_in_stream holds, in table order, each introduced by a "---"
- * line and a "# Source: PATH" comment line (a "---" line that opens an output
- * itself is dropped), each ending with a newline. An empty set gives
- * nothing. */
+ * gx_rendered_in_stream holds, in apply order (ascending order of the
+ * template, then output path: the Namespace first, as kubectl needs it), each
+ * introduced by a "---" line and a "# Source: PATH" comment line (a "---"
+ * line that opens an output itself is dropped), each ending with a newline.
+ * An empty set gives nothing. */
 void gx_export_stream(const gx_render_set *set, gx_buf *out);
 
 #endif

@@ -15,6 +15,14 @@
 // A ConfigMap with a data key `job-template.yaml` also has that value parsed
 // the same way and validated as the batch/v1 Job it must hold.
 //
+// Third-party resources come from their own pinned packages of the same
+// project: SealedSecret (bitnami.com/v1alpha1) from
+// `@kubernetes-models/sealed-secrets` (the Sealed Secrets controller's own
+// types). A kustomization (apiVersion kustomize.config.k8s.io/...) is no
+// Kubernetes object: it must be a Kustomization whose `resources` name files
+// beside it, each once and each existing (only apiVersion, kind and resources
+// are expected).
+//
 // Files under a directory named `infra` are Helm values files, not Kubernetes
 // objects: they only get the YAML checks (Helm reads them as YAML 1.1 too).
 //
@@ -22,8 +30,8 @@
 // per object, then `N passed, M failed`. Exit 1 on any failure or when no
 // object was found at all; 2 on usage errors.
 
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, normalize } from "node:path";
 import { parseAllDocuments, isMap, isScalar, visit } from "yaml";
 
 const EMBEDDED_JOB_KEY = "job-template.yaml";
@@ -160,12 +168,16 @@ function readStream(text) {
 const API_VERSION_RE = /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
 const KIND_RE = /^[A-Z][A-Za-z0-9]*$/;
 const moduleCache = new Map();
+// API groups of custom resources, and the pinned package that models them.
+const THIRD_PARTY = { "bitnami.com": "@kubernetes-models/sealed-secrets" };
 
 async function loadGroupVersion(apiVersion) {
   if (!moduleCache.has(apiVersion)) {
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    const pkg = THIRD_PARTY[group] ?? "kubernetes-models";
     moduleCache.set(
       apiVersion,
-      import(`kubernetes-models/${apiVersion}`).then(
+      import(`${pkg}/${apiVersion}`).then(
         (mod) => ({ mod }),
         (err) => ({ err }),
       ),
@@ -346,7 +358,29 @@ async function checkObject(file, obj, index, yamlProblems, expect) {
   }
   reasons.push(...schemaErrors(cls, obj));
   reasons.push(...findUnknownFields(cls, obj));
+  if (obj.apiVersion === "bitnami.com/v1alpha1" && obj.kind === "SealedSecret") reasons.push(...sealedValueProblems(obj));
   return reasons;
+}
+
+// The package types spec.encryptedData as a map of strings; each value must
+// also have the controller's layout: standard base64 (padded, no line breaks)
+// of uint16 big-endian k || an RSA block of k bytes (2048 bits or more) ||
+// the AES-GCM ciphertext || its 16-byte tag.
+function sealedValueProblems(obj) {
+  const out = [];
+  const data = obj.spec && isPlainObject(obj.spec.encryptedData) ? obj.spec.encryptedData : {};
+  for (const [k, v] of Object.entries(data)) {
+    const where = `/spec/encryptedData/${k}`;
+    if (typeof v !== "string") continue; // the schema says so
+    const raw = Buffer.from(v, "base64");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v) || raw.toString("base64") !== v) {
+      out.push(`${where} is not standard base64`);
+      continue;
+    }
+    const rsa = raw.length >= 2 ? raw.readUInt16BE(0) : 0;
+    if (rsa < 256 || raw.length < 2 + rsa + 16) out.push(`${where} is no sealed value (uint16 k, k >= 256 bytes of RSA, a 16-byte tag)`);
+  }
+  return out;
 }
 
 async function checkEmbeddedJob(file, cm, cmLabel) {
@@ -368,6 +402,31 @@ async function checkEmbeddedJob(file, cm, cmLabel) {
     kind: "Job",
   });
   report(where, labelOf(d.value, 0), reasons);
+}
+
+// A kustomization: not a Kubernetes object, but what `kubectl apply -k`, Argo CD
+// and Flux read; its resources must be files beside it.
+const KUSTOMIZE_GROUP = "kustomize.config.k8s.io/";
+function kustomizationProblems(file, obj) {
+  const out = [];
+  if (obj.apiVersion !== `${KUSTOMIZE_GROUP}v1beta1`) out.push(`apiVersion ${JSON.stringify(obj.apiVersion)} is not ${KUSTOMIZE_GROUP}v1beta1`);
+  if (obj.kind !== "Kustomization") out.push(`kind ${JSON.stringify(obj.kind)} is not Kustomization`);
+  for (const k of Object.keys(obj)) if (!["apiVersion", "kind", "resources"].includes(k)) out.push(`unknown field /${k}`);
+  if (!Array.isArray(obj.resources) || obj.resources.length === 0) {
+    out.push("resources must be a non-empty list of files");
+    return out;
+  }
+  const seen = new Set();
+  for (const r of obj.resources) {
+    if (typeof r !== "string" || r === "" || r.startsWith("/") || normalize(r).startsWith("..")) {
+      out.push(`resource ${JSON.stringify(r)} is not a file path below the kustomization`);
+      continue;
+    }
+    if (seen.has(r)) out.push(`resource ${r} is listed twice`);
+    seen.add(r);
+    if (!existsSync(join(dirname(file), r))) out.push(`resource ${r} does not exist beside ${file}`);
+  }
+  return out;
 }
 
 async function checkFile(file) {
@@ -401,6 +460,10 @@ async function checkFile(file) {
     const { value, problems } = docs[i];
     if ((value === null || value === undefined) && problems.length === 0) continue; // empty document
     objects++;
+    if (isPlainObject(value) && typeof value.apiVersion === "string" && value.apiVersion.startsWith(KUSTOMIZE_GROUP)) {
+      report(file, "Kustomization/-", [...problems, ...kustomizationProblems(file, value)]);
+      continue;
+    }
     const label = labelOf(value, i);
     const reasons = await checkObject(file, value, i, problems);
     report(file, label, reasons);

@@ -52,6 +52,13 @@ for name in "${cases[@]}"; do
     fi
     problems=()
 
+    # sealed secrets: every value came from the case's cache (else the
+    # ciphertexts are new, random, and the case must be blessed again)
+    ws_cache=$(golden_seal_cache "$out/ws")
+    if [[ -f $ws_cache ]] && ! cmp -s "$(golden_seal_cache "$dir/workspace")" "$ws_cache"; then
+        problems+=("the export sealed values that workspace/.glyphoxa-deploy/sealed-cache does not hold (re-bless on purpose with scripts/bless-golden.sh $name)")
+    fi
+
     if [[ ! -d $dir/expected ]]; then
         problems+=("not blessed yet (run scripts/bless-golden.sh $name)")
     elif ! diff -r "$dir/expected" "$out/tree" >"$out/golden.diff" ||

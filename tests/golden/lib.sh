@@ -19,6 +19,13 @@ golden_export_args() {
     fi
 }
 
+# golden_seal_cache DIR: the cache of sealed values below a workspace DIR. A
+# case with sealed secrets keeps it in CASE_DIR/workspace/: the export takes
+# the ciphertexts from it, so its render is the same bytes every time.
+golden_seal_cache() {
+    printf '%s/.glyphoxa-deploy/sealed-cache\n' "$1"
+}
+
 # golden_render BIN CASE_DIR OUT: exports CASE_DIR/values.yaml (with the
 # case's export-args) in a fresh workspace OUT/ws, which also gets a copy of
 # what CASE_DIR/workspace/ holds (e.g. local chart archives the values name),

@@ -10,12 +10,16 @@
 // usage: node requirements.mjs [--no-secrets] VALUES.yaml GENERATED_DIR
 // (--no-secrets: the tree was rendered by export --no-secrets, so R-secrets,
 // the R-config Secret and the PostgreSQL password must be absent.)
+// With sealed-secrets on and sealed-secrets/certificate set, the secrets are
+// SealedSecrets of the same names (their keys are checked; tests/seal
+// decrypts them), the PostgreSQL chart reads R-postgresql-auth, and no secret
+// value (nor its base64) may appear in any file of the tree.
 // Prints `ok DIR` or one `FAIL DIR: reason` line per problem; exit 1 on any.
 // Uses the `yaml` package installed for tests/conformance (run its check.sh
 // once first, which does `npm ci`).
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -89,6 +93,8 @@ const on = {
   hpa: comp("autoscaling", false),
   pg: comp("postgresql", false),
 };
+// secrets sealed: every Secret is a SealedSecret
+const sealed = !noSecrets && !!comp("sealed-secrets", false) && !!get("sealed-secrets/certificate", "");
 
 // ---- rendered documents ---------------------------------------------------------
 function load(file) {
@@ -98,7 +104,8 @@ function load(file) {
 }
 const files = {};
 for (const f of ["namespace.yaml", "secrets.yaml", "config.yaml", "serviceaccount.yaml", "gateway.yaml",
-  "gateway-pdb.yaml", "worker-job-template.yaml", "mcp-gateway.yaml", "networkpolicy.yaml", "hpa.yaml"]) {
+  "gateway-pdb.yaml", "worker-job-template.yaml", "mcp-gateway.yaml", "networkpolicy.yaml", "hpa.yaml",
+  "postgresql-auth.yaml"]) {
   files[f] = load(f);
 }
 const all = Object.entries(files).flatMap(([f, docs]) => (docs ?? []).map((d) => ({ f, d })));
@@ -117,6 +124,7 @@ const expectFiles = {
   "mcp-gateway.yaml": on.mcp,
   "networkpolicy.yaml": on.np,
   "hpa.yaml": on.hpa,
+  "postgresql-auth.yaml": sealed && on.pg,
 };
 for (const [f, want] of Object.entries(expectFiles)) if (f !== "config.yaml") check(!!files[f] === !!want, `${f} ${want ? "missing" : "rendered but should not be"}`);
 check(existsSync(join(dir, "infra/postgresql-values.yaml")) === !!on.pg, "infra/postgresql-values.yaml presence");
@@ -154,14 +162,30 @@ if (files["namespace.yaml"] && check(ns, "Namespace N missing")) {
 }
 
 // ---- secrets and the application config ---------------------------------------
+// A SealedSecret: the Secret its template makes has the same name, namespace and
+// labels; its keys are those of spec.encryptedData.
+function checkSealed(d, name) {
+  const where = `SealedSecret ${name}`;
+  check(d.apiVersion === "bitnami.com/v1alpha1", `${where}: apiVersion ${d.apiVersion}`);
+  check(d.metadata?.annotations?.["sealedsecrets.bitnami.com/cluster-wide"] === undefined &&
+    d.metadata?.annotations?.["sealedsecrets.bitnami.com/namespace-wide"] === undefined, `${where}: strict scope (no scope annotation)`);
+  const t = d.spec?.template?.metadata ?? {};
+  check(t.name === name && t.namespace === N, `${where}: template metadata ${t.namespace}/${t.name}`);
+  checkLabels(`${where} template`, t.labels, null);
+  check(d.spec?.template?.type === "Opaque" && d.spec?.data === undefined, `${where}: an Opaque Secret, no plain data`);
+  return d.spec?.encryptedData ?? {};
+}
+const sealedSecret = sealed ? find("SealedSecret", `${R}-secrets`) : null;
+if (sealed && files["secrets.yaml"]) check(sealedSecret && !find("Secret", `${R}-secrets`), "R-secrets is not a SealedSecret");
 const secret = find("Secret", `${R}-secrets`);
+const sealedKeys = sealedSecret ? Object.keys(checkSealed(sealedSecret, `${R}-secrets`)) : null;
 const dsnValue = get("database/dsn", "");
 const wantKeys = [];
 if (get("gateway/admin-key", "")) wantKeys.push("admin-key");
 if (dsnValue || on.pg) wantKeys.push("database-dsn");
 if (get("vault/token", "")) wantKeys.push("vault-token");
 // the keys the Secret has (or, with --no-secrets, will have when provided otherwise)
-const secretKeys = new Set(noSecrets ? wantKeys : Object.keys(secret?.data ?? {}));
+const secretKeys = new Set(noSecrets ? wantKeys : sealedKeys ?? Object.keys(secret?.data ?? {}));
 check(eq([...secretKeys].sort(), wantKeys.sort()), `Secret keys ${[...secretKeys]} want ${wantKeys}`);
 const b64 = (s) => Buffer.from(s, "base64").toString("utf8");
 if (secret) {
@@ -180,7 +204,7 @@ if (secret) {
     }
   }
 }
-const cfgDoc = find("ConfigMap", `${R}-config`) ?? find("Secret", `${R}-config`);
+const cfgDoc = find("ConfigMap", `${R}-config`) ?? find("Secret", `${R}-config`) ?? find("SealedSecret", `${R}-config`);
 let configText = "";
 const providerKinds = ["llm", "stt", "tts", "s2s", "embeddings", "vad", "audio"];
 const credentials = providerKinds.some((k) => get(`config/providers/${k}/api-key`, "")) ||
@@ -189,7 +213,11 @@ if (noSecrets && credentials) {
   check(!cfgDoc && !files["config.yaml"], "--no-secrets: the R-config Secret holds credentials and must be left out");
 } else if (noSecrets && cfgDoc?.kind === "Secret") {
   fail("--no-secrets: R-config rendered as a Secret");
+} else if (cfgDoc?.kind === "SealedSecret") {
+  check(sealed && credentials, `R-config is a SealedSecret (sealed: ${sealed}, credentials: ${credentials})`);
+  check(eq(Object.keys(checkSealed(cfgDoc, `${R}-config`)), ["config.yaml"]), "R-config: the key config.yaml");
 } else if (check(cfgDoc, "R-config missing")) {
+  check(!(sealed && credentials), "R-config holds credentials and is not sealed");
   check((cfgDoc.kind === "Secret") === credentials, `R-config is a ${cfgDoc.kind} (credentials: ${credentials})`);
   configText = cfgDoc.kind === "Secret" ? b64(cfgDoc.data["config.yaml"]) : cfgDoc.data["config.yaml"];
   // YAML 1.1 and 1.2 readers must agree (Go's yaml.v2 and v3 both read it)
@@ -227,6 +255,12 @@ const want = (path, keys, tool) => (userValue(path, keys) !== undefined ? userVa
 if (on.pg) {
   const pgv = YAML.parse(readFileSync(join(dir, "infra/postgresql-values.yaml"), "utf8"), { version: "1.2", schema: "core" });
   const P = "postgresql/values";
+  if (sealed) {
+    check(pgv.auth.postgresPassword === undefined && pgv.auth.existingSecret === `${R}-postgresql-auth` &&
+      pgv.auth.secretKeys?.adminPasswordKey === "postgres-password", "postgresql values: the password from R-postgresql-auth");
+    const auth = find("SealedSecret", `${R}-postgresql-auth`);
+    if (check(auth, "R-postgresql-auth missing")) check(eq(Object.keys(checkSealed(auth, `${R}-postgresql-auth`)), ["postgres-password"]), "R-postgresql-auth: the key postgres-password");
+  } else
   check(noSecrets ? pgv.auth.postgresPassword === undefined : pgv.auth.postgresPassword === want(P, "auth.postgresPassword", get("postgresql/postgres-password")), "postgresql values: auth.postgresPassword");
   check(pgv.auth.database === want(P, "auth.database", get("postgresql/database", "glyphoxa")) && pgv.fullnameOverride === want(P, "fullnameOverride", `${R}-postgresql`), "postgresql values: database / fullnameOverride");
   check(String(pgv.primary.persistence.size) === String(want(P, "primary.persistence.size", get("postgresql/persistence-size", "10Gi"))), "postgresql values: persistence size");
@@ -249,6 +283,24 @@ if (comp("sealed-secrets", false)) {
   check(eq(ssv.image?.pullSecrets, want(S, "image.pullSecrets", pullSecrets.length ? pullSecrets : undefined)), "sealed-secrets values: image.pullSecrets");
 }
 const checksum = createHash("sha256").update(configText, "utf8").digest("hex");
+
+// ---- sealed: no secret in clear anywhere -----------------------------------------
+if (sealed) {
+  const secretsIn = (v) => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(secretsIn) : []);
+  const secretValues = [
+    get("gateway/admin-key", ""), get("database/dsn", ""), get("postgresql/postgres-password", ""), get("vault/token", ""),
+    ...providerKinds.map((k) => get(`config/providers/${k}/api-key`, "")),
+    ...(get("config/mcp-servers", []) ?? []).flatMap((s) => [...secretsIn(s.auth), ...secretsIn(s.env)]),
+  ].filter((v) => typeof v === "string" && v.length >= 8);
+  const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  for (const file of walk(dir)) {
+    const text = readFileSync(file, "latin1");
+    for (const v of secretValues) {
+      const forms = [v, Buffer.from(v, "utf8").toString("base64"), encodeURIComponent(v)];
+      check(!forms.some((f) => text.includes(f)), `${file} holds a secret value (in clear, base64 or percent-encoded)`);
+    }
+  }
+}
 
 // ---- pods -----------------------------------------------------------------------
 function checkPod(where, podTemplate, mode, extra) {

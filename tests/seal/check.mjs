@@ -4,18 +4,27 @@
 // with the all-zero 12-byte nonce, as the Sealed Secrets controller does
 // (bitnami-labs/sealed-secrets pkg/crypto/crypto.go, singleDecrypt). The same
 // decryption opens a value sealed by @linode/kubeseal-encrypt, so the layouts
-// agree. usage: node check.mjs SEAL_TOOL DIR (DIR holds key.pem, a PKCS#8 RSA
-// private key, its public key pub.pem and its self-signed cert.pem).
+// agree. usage: node check.mjs SEAL_TOOL DIR [GLYPHOXA_DEPLOY] (DIR holds
+// key.pem, a PKCS#8 RSA private key, its public key pub.pem and its
+// self-signed cert.pem).
+//
+// With GLYPHOXA_DEPLOY, the same code opens what a whole export sealed: a
+// workspace in DIR/ws with hostile secrets, the bundled PostgreSQL, a provider
+// API key and sealed-secrets/certificate = cert.pem; every SealedSecret of
+// generated/ decrypts with its own strict-scope label to exactly the value that
+// went in (the DSN and config.yaml as the tool derives them), no file of
+// generated/ holds a secret in clear, and a second export writes the same bytes.
 import { spawnSync } from 'node:child_process';
 import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptSecretItem } from '@linode/kubeseal-encrypt';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 const { subtle } = webcrypto;
-const [tool, dir] = process.argv.slice(2);
+const [tool, dir, binary] = process.argv.slice(2);
 if (!tool || !dir) {
-  console.error('usage: node check.mjs SEAL_TOOL DIR');
+  console.error('usage: node check.mjs SEAL_TOOL DIR [GLYPHOXA_DEPLOY]');
   process.exit(2);
 }
 const certPath = join(dir, 'cert.pem');
@@ -161,6 +170,82 @@ for (const text of ['hunter2', 'line one\nline two\n', 'päßwörd 🔑', 'x'.re
   }
   check(mine.plain.equals(bytes), `${what}: ours opens with the same code`);
   check(mine.length === got.length && mine.k === got.k, `${what}: same length and RSA part`);
+}
+
+// ---- a whole export: the SealedSecrets of generated/ ----------------------------------
+if (binary) {
+  const ws = join(dir, 'ws');
+  const gx = (args, input) => {
+    const r = spawnSync(binary, ['-C', ws, ...args], { input: input ?? '', encoding: 'utf8' });
+    check(r.status === 0, `glyphoxa-deploy ${args.join(' ')}: exit ${r.status} (${r.stderr.trim()})`);
+    return r;
+  };
+  const secrets = {
+    'gateway/admin-key': `adm'in "key" päß ${randomBytes(12).toString('hex')}`,
+    'postgresql/postgres-password': `p@ss:w/rd% #?&=ü ${randomBytes(6).toString('hex')}`,
+    'vault/token': `hvs.${randomBytes(16).toString('base64')}`,
+    'config/providers/llm/api-key': `sk-${randomBytes(18).toString('hex')}`,
+  };
+  spawnSync(binary, ['-C', ws, 'init', '--with-postgresql', '--release', 'voice', '--namespace', 'games']);
+  gx(['component', 'enable', 'sealed-secrets']);
+  gx(['set', 'vault/addr=https://vault.example.internal:8200', 'config/providers/llm/name=openai']);
+  for (const [path, value] of Object.entries(secrets)) gx(['set', path, '-'], value);
+  copyFileSync(certPath, join(ws, 'cert.pem'));
+  gx(['set', 'sealed-secrets/certificate=cert.pem']);
+  gx(['export']);
+
+  // what the tool derives: the DSN percent-encodes every byte but A-Z a-z 0-9 - . _ ~
+  const pct = (s) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const want = {
+    'voice-secrets': {
+      'admin-key': secrets['gateway/admin-key'],
+      'database-dsn': `postgres://postgres:${pct(secrets['postgresql/postgres-password'])}@voice-postgresql.games.svc:5432/glyphoxa?sslmode=disable`,
+      'vault-token': secrets['vault/token'],
+    },
+    'voice-postgresql-auth': { 'postgres-password': secrets['postgresql/postgres-password'] },
+  };
+  const gen = join(ws, 'generated');
+  const sealedSecrets = [];
+  for (const f of ['secrets.yaml', 'config.yaml', 'postgresql-auth.yaml'])
+    for (const d of parseAllDocuments(readFileSync(join(gen, f), 'utf8'))) sealedSecrets.push(d.toJS());
+  check(sealedSecrets.length === 3 && sealedSecrets.every((o) => o.kind === 'SealedSecret'), 'export: three SealedSecrets');
+  for (const o of sealedSecrets) {
+    const { name, namespace } = o.metadata;
+    check(namespace === 'games', `${name}: namespace games`);
+    check(o.spec.template.metadata.name === name && o.spec.template.metadata.namespace === namespace, `${name}: its Secret has its name`);
+    for (const [key, b64] of Object.entries(o.spec.encryptedData)) {
+      let got;
+      try {
+        got = (await unseal(b64, `${namespace}/${name}`)).plain.toString('utf8');
+      } catch (e) {
+        check(false, `export: ${name}/${key} decrypts with label ${namespace}/${name} (${e.message})`);
+        continue;
+      }
+      if (name === 'voice-config') {
+        check(key === 'config.yaml', `${name}: the key config.yaml`);
+        check(parseYaml(got)?.providers?.llm?.api_key === secrets['config/providers/llm/api-key'], `export: ${name}/${key} holds the API key`);
+      } else {
+        check(got === want[name]?.[key], `export: ${name}/${key} decrypts to the value that went in`);
+      }
+      check(await refuses(b64, `${namespace}/voice-other`), `export: ${name}/${key} is for ${namespace}/${name} only`);
+    }
+  }
+  check(Object.keys(sealedSecrets.find((o) => o.metadata.name === 'voice-secrets')?.spec.encryptedData ?? {}).join() === 'admin-key,database-dsn,vault-token', 'export: R-secrets has its three keys');
+
+  // nothing in clear, anywhere below generated/
+  const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  const before = new Map();
+  for (const file of walk(gen)) {
+    const text = readFileSync(file);
+    before.set(file, text);
+    for (const v of Object.values(secrets))
+      for (const form of [v, Buffer.from(v, 'utf8').toString('base64'), pct(v)])
+        check(!text.includes(Buffer.from(form, 'utf8')), `export: ${file} holds no secret in clear`);
+  }
+  // the same values again: the same bytes (the cache of sealed values)
+  const again = gx(['export']);
+  check(/0 changed/.test(again.stdout), `export again: nothing changed (${again.stdout.trim()})`);
+  for (const [file, text] of before) check(readFileSync(file).equals(text), `export again: ${file} is the same bytes`);
 }
 
 if (failures) {

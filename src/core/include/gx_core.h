@@ -610,7 +610,7 @@ typedef enum gx_preview_state {
 /* One file of a preview. */
 typedef struct gx_preview_file {
     const char *path;     /* "generated/gateway.yaml", as below the workspace */
-    const char *kind;     /* "manifest", "helm-values" or "script" */
+    const char *kind;     /* "manifest", "helm-values", "script" or "kustomization" */
     unsigned mode;        /* the mode an export gives it (REMOVED: the last export gave) */
     bool holds_secrets;   /* an export writes it owner-only: it holds secret values */
     const char *content;  /* the bytes an export would write, every secret value shown

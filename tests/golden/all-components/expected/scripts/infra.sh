@@ -3,7 +3,10 @@
 # shellcheck disable=SC2016
 # glyphoxa-deploy target "infrastructure": installs or upgrades the bundled Helm
 # releases that are switched on — PostgreSQL (postgresql) and the Sealed Secrets
-# controller (sealed-secrets) — with values from the 0600 files in generated/infra/.
+# controller (sealed-secrets) — with values from the files in generated/infra/.
+# With GX_FETCH_CERTIFICATE=1 (`glyphoxa-deploy apply infrastructure
+# --fetch-certificate`) it then fetches the controller's certificate into
+# $GX_CERTIFICATE_FILE (by hand: sealed-secrets-cert.pem).
 # Rendered by `glyphoxa-deploy export` (the next export replaces it). Run through
 # `glyphoxa-deploy apply infrastructure`, or by hand: bash scripts/infra.sh
 set -euo pipefail
@@ -118,11 +121,15 @@ case ${BASH_SOURCE[0]} in
 esac
 # ---- end of prelude ------------------------------------------------------------------
 
+steps=3
+if [[ ${GX_FETCH_CERTIFICATE:-0} == 1 ]]; then
+    steps=4
+fi
 
-step 1/3 "namespace $namespace"
+step "1/$steps" "namespace $namespace"
 ensure_namespace
 
-step 2/3 "PostgreSQL (Helm release $release-postgresql)"
+step "2/$steps" "PostgreSQL (Helm release $release-postgresql)"
 postgresql_chart='oci://registry-1.docker.io/bitnamicharts/postgresql'
 postgresql_args=()
 postgresql_args+=(--version '16.4.11')
@@ -131,7 +138,7 @@ run "${helm_cmd[@]}" upgrade --install "$release-postgresql" "$postgresql_chart"
     ${postgresql_args[@]+"${postgresql_args[@]}"} --namespace="$namespace" \
     --wait "--timeout=${REPLY}s" -f generated/infra/postgresql-values.yaml
 
-step 3/3 "Sealed Secrets controller (Helm release sealed-secrets)"
+step "3/$steps" "Sealed Secrets controller (Helm release sealed-secrets)"
 sealed_secrets_chart='sealed-secrets'
 sealed_secrets_namespace='kube-system'
 sealed_secrets_args=()
@@ -163,4 +170,28 @@ if ((install_controller)); then
     state_fact sealed-secrets-installed
 else
     printf 'a Sealed Secrets controller is installed already, not by this workspace: left as it is\n'
+fi
+
+if ((steps == 4)); then
+    step "4/$steps" "the controller's certificate (to seal secrets offline)"
+    # As kubeseal --fetch-cert does: the controller serves its current certificate
+    # at /v1/cert.pem, reached through the API server's proxy of its Service (by
+    # the name of the Service's first port). The certificate is public.
+    controller_name='sealed-secrets-controller'
+    certificate_file=${GX_CERTIFICATE_FILE:-sealed-secrets-cert.pem}
+    get_port=("${kubectl_cmd[@]}" get service "$controller_name"
+        --namespace="$sealed_secrets_namespace" '--output=jsonpath={.spec.ports[0].name}')
+    echo_command "${get_port[@]}"
+    port=PORT
+    if [[ $dry_run != 1 ]]; then
+        port=$("${get_port[@]}")
+    fi
+    fetch=("${kubectl_cmd[@]}" get --raw
+        "/api/v1/namespaces/$sealed_secrets_namespace/services/http:$controller_name:$port/proxy/v1/cert.pem")
+    printf '+%s > %q\n' "$(printf ' %q' "${fetch[@]}")" "$certificate_file"
+    if [[ $dry_run != 1 ]]; then
+        # written whole or not at all: a failed fetch leaves the file as it was
+        "${fetch[@]}" >"$certificate_file.tmp"
+        mv -f -- "$certificate_file.tmp" "$certificate_file"
+    fi
 fi

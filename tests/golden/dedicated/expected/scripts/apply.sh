@@ -8,7 +8,8 @@
 #   1. ensures the namespace (created and labelled only when it is new, or this
 #      workspace created it)
 #   2. server-side applies every rendered manifest (field manager glyphoxa-deploy),
-#      unless one of them exists as an object of another release
+#      unless one of them exists as an object of another release; sealed secrets
+#      (SealedSecrets) need the Sealed Secrets controller, which unseals them
 #   3. deletes the resources of switched-off parts, selected by the release's
 #      labels, so they leave the cluster
 #   4. waits for the rollout of the gateway (and MCP gateway)
@@ -261,6 +262,14 @@ else
         printf 'taking over objects of another release (adopt): %s\n' "${others[*]}"
     fi
 fi
+if [[ ${GX_SECRETS_SEALED:-0} == 1 ]]; then
+    # The deployed release had its secrets sealed and this one has not: the
+    # SealedSecrets go, and the Secrets they made stay (orphaned) for the plain
+    # ones below to replace.
+    run "${kubectl_cmd[@]}" delete sealedsecrets.bitnami.com --namespace="$namespace" \
+        --ignore-not-found --cascade=orphan \
+        "--selector=app.kubernetes.io/instance=$release,app.kubernetes.io/managed-by=glyphoxa-deploy"
+fi
 for file in "${files[@]}"; do
     apply_file "$file"
 done
@@ -285,7 +294,8 @@ if [[ -n $helm_release && $dry_run != 1 ]]; then
 fi
 
 step 3/4 "delete what is not rendered any more"
-# R-config is a ConfigMap now: the Secret form goes.
+# R-config is a ConfigMap now: the Secret form goes (with secrets sealed, the
+# SealedSecret that would make it again first).
 delete_labelled secret - "$release-config"
 # ServiceAccounts this tool created for the release, except the one the gateway
 # is configured to use (gateway/service-account/name).

@@ -8,7 +8,8 @@
 #   1. ensures the namespace (created and labelled only when it is new, or this
 #      workspace created it)
 #   2. server-side applies every rendered manifest (field manager glyphoxa-deploy),
-#      unless one of them exists as an object of another release
+#      unless one of them exists as an object of another release; sealed secrets
+#      (SealedSecrets) need the Sealed Secrets controller, which unseals them
 #   3. deletes the resources of switched-off parts, selected by the release's
 #      labels, so they leave the cluster
 #   4. waits for the rollout of the gateway (and MCP gateway)
