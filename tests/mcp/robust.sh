@@ -140,7 +140,15 @@ mkdir -p "$work/fake-rb"
 (
     cd "$work/closed-rb" &&
         PATH="$work/bin:$PATH" GX_FAKE_LOG="$work/fake-rb/log" GX_FAKE_HANG_ON=1 \
-            timeout 60 "$bin" mcp <"$work/closed-rb.in" 2>"$work/closed-rb.err" | head -c 1000 >/dev/null
+            timeout 60 "$bin" mcp <"$work/closed-rb.in" 2>"$work/closed-rb.err" | {
+            # stdout closes only once the rollback's kubectl hangs: closed earlier, the
+            # server stops before the target ever ran (a race seen on a quiet machine)
+            for ((w = 0; w < 600; w++)); do
+                [[ -s $work/fake-rb/log.hang.1 ]] && break
+                sleep 0.05
+            done
+            head -c 1000 >/dev/null
+        }
     exit "${PIPESTATUS[0]}"
 )
 status=$?
