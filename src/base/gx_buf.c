@@ -1,6 +1,7 @@
 #include "gx_buf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,4 +78,41 @@ void gx_buf_free(gx_buf *buf)
     free(buf->data);
     buf->data = NULL;
     buf->len = buf->cap = 0;
+}
+
+char *gx_buf_replace_all(const char *s, size_t len, char *const *needles, const size_t *lens,
+                         size_t count, const char *with, size_t *out_len)
+{
+    if (!s || !count)
+        return NULL;
+    bool any = false;
+    for (size_t i = 0; i < count && !any; i++)
+        any = memmem(s, len, needles[i], lens[i]) != NULL;
+    if (!any)
+        return NULL;
+    gx_buf cur = GX_BUF_INIT, next = GX_BUF_INIT;
+    gx_buf_put(&cur, s, len);
+    for (size_t i = 0; i < count; i++) {
+        const char *p = cur.data;
+        size_t left = cur.len;
+        const char *hit = memmem(p, left, needles[i], lens[i]);
+        if (!hit)
+            continue;
+        gx_buf_reset(&next);
+        while (hit) {
+            gx_buf_put(&next, p, (size_t)(hit - p));
+            gx_buf_puts(&next, with);
+            left -= (size_t)(hit - p) + lens[i];
+            p = hit + lens[i];
+            hit = memmem(p, left, needles[i], lens[i]);
+        }
+        gx_buf_put(&next, p, left);
+        gx_buf tmp = cur;
+        cur = next;
+        next = tmp;
+    }
+    gx_buf_free(&next);
+    gx_buf_putc(&cur, '\0');
+    *out_len = cur.len - 1;
+    return cur.data;
 }

@@ -53,6 +53,12 @@ void gx_buf_printf(gx_buf *buf, const char *fmt, ...) __attribute__((format(prin
 /* Shortens the buffer to its first len bytes, keeping its memory; nothing
  * happens when len > buf->len. */
 void gx_buf_truncate(gx_buf *buf, size_t len);
+/* s (len bytes) with every occurrence of each of the count needles (needles[i],
+ * lens[i] bytes, replaced in that order) replaced by with; a malloc'd,
+ * NUL-terminated copy whose length goes to *out_len, or NULL when s holds none
+ * of them (or s is NULL or count 0). Used to redact secret values from text. */
+char *gx_buf_replace_all(const char *s, size_t len, char *const *needles, const size_t *lens,
+                         size_t count, const char *with, size_t *out_len);
 /* Empties the buffer, keeping its memory. */
 void gx_buf_reset(gx_buf *buf);
 void gx_buf_free(gx_buf *buf);

@@ -116,38 +116,10 @@ void gx_mcp_secrets_copy(gx_mcp_secrets *dst, const gx_mcp_secrets *src)
 
 char *gx_mcp_redact_text(const char *s, size_t len, const gx_mcp_secrets *sec, size_t *out_len)
 {
-    if (!sec || !sec->count || !s)
+    if (!sec)
         return NULL;
-    bool any = false;
-    for (size_t i = 0; i < sec->count && !any; i++)
-        any = memmem(s, len, sec->items[i], sec->lens[i]) != NULL;
-    if (!any)
-        return NULL;
-    gx_buf cur = GX_BUF_INIT, next = GX_BUF_INIT;
-    gx_buf_put(&cur, s, len);
-    for (size_t i = 0; i < sec->count; i++) {
-        const char *p = cur.data;
-        size_t left = cur.len;
-        const char *hit = memmem(p, left, sec->items[i], sec->lens[i]);
-        if (!hit)
-            continue;
-        gx_buf_reset(&next);
-        while (hit) {
-            gx_buf_put(&next, p, (size_t)(hit - p));
-            gx_buf_puts(&next, GX_MCP_REDACTED);
-            left -= (size_t)(hit - p) + sec->lens[i];
-            p = hit + sec->lens[i];
-            hit = memmem(p, left, sec->items[i], sec->lens[i]);
-        }
-        gx_buf_put(&next, p, left);
-        gx_buf tmp = cur;
-        cur = next;
-        next = tmp;
-    }
-    gx_buf_free(&next);
-    gx_buf_putc(&cur, '\0');
-    *out_len = cur.len - 1;
-    return cur.data;
+    return gx_buf_replace_all(s, len, sec->items, sec->lens, sec->count, GX_MCP_REDACTED,
+                              out_len);
 }
 
 void gx_mcp_redact(json_t *root, const gx_mcp_secrets *sec)
