@@ -58,26 +58,34 @@ int gx_cli_usage(gx_cli *cli, const char *fmt, ...)
 void gx_cli_put_safe(FILE *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* the start of the bytes shown as they are, not yet written */
     for (size_t i = 0; i < len;) {
         unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x7f) { /* the common case: printable ASCII */
+            i++;
+            continue;
+        }
         uint32_t cp = c;
         size_t n = c < 0x80 ? 1 : gx_utf8_decode(u + i, len - i, &cp);
+        if (n > 1 && cp >= 0xA0) { /* UTF-8 beyond the C1 controls: as it is */
+            i += n;
+            continue;
+        }
+        fwrite(u + run, 1, i - run, out);
         if (c == '\n')
             fputs("\\n", out);
         else if (c == '\t')
             fputs("\\t", out);
         else if (c == '\r')
             fputs("\\r", out);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\x%02x", c);
-        else if (n == 0) /* not UTF-8: shown as the byte */
+        else if (c < 0x80 || n == 0) /* a control character, or not UTF-8: the byte */
             fprintf(out, "\\x%02x", c), n = 1;
-        else if (c >= 0x80 && cp < 0xA0) /* a C1 control character, e.g. CSI */
+        else /* a C1 control character, e.g. CSI */
             fprintf(out, "\\u%04x", (unsigned)cp);
-        else
-            fwrite(u + i, 1, n, out);
         i += n;
+        run = i;
     }
+    fwrite(u + run, 1, len - run, out);
 }
 
 static void gx_cli_puts_safe(FILE *out, const char *s)

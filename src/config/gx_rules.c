@@ -32,6 +32,7 @@
 
 #include "gx_node.h"
 #include "gx_text.h"
+#include "gx_xalloc.h"
 
 /* ---- results ------------------------------------------------------------------ */
 
@@ -249,15 +250,13 @@ enum { GX_QTY_MAX_EXP = 1000000000 };
 
 /* Parses s by the quantity grammar of gx_patterns (sign, digits, optional
  * fraction, one suffix: Ki..Ei, n u m k M G T P E, or e/E exponent). */
-static bool gx_qty_parse(gx_arena *arena, const char *s, gx_qty *q)
+static bool gx_qty_parse(char *d, const char *s, gx_qty *q)
 {
-    size_t len = strlen(s), i = 0;
+    size_t i = 0;
     q->sign = 1;
     if (s[i] == '+' || s[i] == '-')
         q->sign = s[i++] == '-' ? -1 : 1;
 
-    /* room for the digits and up to 6 multiplications by 1024 (4 digits each) */
-    char *d = gx_arena_alloc(arena, len + 32);
     size_t n = 0, int_digits = 0, frac_digits = 0;
     while (s[i] >= '0' && s[i] <= '9')
         d[n++] = s[i++], int_digits++;
@@ -377,12 +376,20 @@ bool gx_quantity_compare(const char *a, const char *b, int *cmp)
 {
     if (!a || !b)
         return false;
-    gx_arena *arena = gx_arena_new();
+    /* the digits of each, with room for up to 6 multiplications by 1024 (4
+     * digits each): on the stack for any quantity a value file would hold */
+    size_t la = strlen(a) + 32, lb = strlen(b) + 32;
+    char small[2][96];
+    char *da = la <= sizeof small[0] ? small[0] : gx_xmalloc(la);
+    char *db = lb <= sizeof small[1] ? small[1] : gx_xmalloc(lb);
     gx_qty qa, qb;
-    bool ok = gx_qty_parse(arena, a, &qa) && gx_qty_parse(arena, b, &qb);
+    bool ok = gx_qty_parse(da, a, &qa) && gx_qty_parse(db, b, &qb);
     if (ok && cmp)
         *cmp = gx_qty_cmp(&qa, &qb);
-    gx_arena_free(arena);
+    if (da != small[0])
+        free(da);
+    if (db != small[1])
+        free(db);
     return ok;
 }
 
@@ -608,7 +615,15 @@ const char *gx_default_of(gx_arena *arena, const struct gx_config *cfg,
     if (!t || !*t || fd->secret)
         return NULL;
     if ((fd->type == GX_T_STRING || fd->type == GX_T_QUANTITY) && (*t == '"' || *t == '\'')) {
-        /* a quoted YAML scalar ("8"): its text */
+        /* a quoted YAML scalar ("8"): its text. The common case, one line with
+         * no escape and no inner quote, is the text between the quotes; the
+         * YAML reader does the rest. */
+        size_t len = strlen(t);
+        if (len >= 2 && t[len - 1] == *t && !memchr(t + 1, *t, len - 2) &&
+            !strpbrk(t, "\\\n\r\t")) {
+            const char *inner = gx_arena_strndup(arena, t + 1, len - 2);
+            return *inner ? inner : NULL;
+        }
         gx_diags diags = GX_DIAGS_INIT;
         gx_node *n = NULL;
         bool ok = gx_node_parse(arena, "default", t, strlen(t), &n, &diags) && n &&

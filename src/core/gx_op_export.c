@@ -116,6 +116,7 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         gx_render_set set;
         gx_render_set_init(&set, NULL, 0);
         set.sealer = sealing ? &sealer : NULL;
+        set.stream_only = true;
         ok = gx_render_set_run(&set, &ld.model->cfg, req->no_secrets, &diags);
         if (ok) {
             if (req->stream)

@@ -212,6 +212,11 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
             const gx_template *t = it->tmpl;
             if ((t->kind == GX_FILE_KUSTOMIZATION) != (pass == 1))
                 continue;
+            if (set->stream_only && !t->stream) {
+                gx_buf_reset(&it->text);
+                it->skipped = true;
+                continue;
+            }
             if (pass == 1) {
                 if (!order)
                     order = gx_render_set_order(set);

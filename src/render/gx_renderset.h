@@ -50,6 +50,10 @@ typedef struct gx_render_set {
      * preview of redacted values; never written). */
     gx_sealer *sealer;
     bool seal_placeholders;
+    /* Set by the caller before a run that only streams (export --stdout):
+     * the templates outside the stream (scripts, Helm values,
+     * kustomizations) are not rendered and come out skipped. */
+    bool stream_only;
 } gx_render_set;
 
 /* Prepares set for the table templates[0..count); templates NULL means the
