@@ -150,21 +150,27 @@ static bool gx_cli_confirm(void *ctx, const char *question, const char *expected
     return !strcmp(line, expected);
 }
 
-int gx_cmd_apply(gx_cli *cli)
+int gx_cli_apply_common(gx_cli *cli, gx_apply_request *req)
 {
-    gx_apply_request req = {0};
-    req.target = cli->npos ? cli->pos[0] : NULL;
-    req.dry_run = gx_cli_flag(cli, "--dry-run");
-    req.kubeconfig = gx_cli_opt(cli, "--kubeconfig");
-    req.context = gx_cli_opt(cli, "--context");
-    req.kubectl = gx_cli_opt(cli, "--kubectl");
-    req.helm = gx_cli_opt(cli, "--helm");
+    req->dry_run = gx_cli_flag(cli, "--dry-run");
+    gx_cli_cluster(cli, &req->kubeconfig, &req->context, &req->kubectl, &req->helm);
     const char *timeout = gx_cli_opt(cli, "--timeout");
-    if (timeout && !gx_cli_parse_timeout(timeout, &req.timeout_seconds))
+    if (timeout && !gx_cli_parse_timeout(timeout, &req->timeout_seconds))
         return gx_cli_usage(cli,
                             "--timeout needs seconds or a duration (90, 90s, 5m, 1h30m) from 1 s "
                             "to a week, not '%.80s'",
                             timeout);
+    req->use_terminal = true;
+    req->terminal_fd = STDIN_FILENO;
+    return 0;
+}
+
+int gx_cmd_apply(gx_cli *cli)
+{
+    gx_apply_request req = {0};
+    req.target = cli->npos ? cli->pos[0] : NULL;
+    if (gx_cli_apply_common(cli, &req))
+        return GX_EXIT_USAGE;
     const char *target_opts[5] = {NULL, NULL, NULL, NULL, NULL};
     size_t nopts = 0;
     if (gx_cli_flag(cli, "--delete-namespace"))
@@ -176,8 +182,6 @@ int gx_cmd_apply(gx_cli *cli)
     if (gx_cli_flag(cli, "--fetch-certificate"))
         target_opts[nopts++] = "fetch-certificate";
     req.target_options = target_opts;
-    req.use_terminal = true;
-    req.terminal_fd = STDIN_FILENO;
     req.confirmed = gx_cli_flag(cli, "--yes");
     if (isatty(STDIN_FILENO))
         req.confirm = gx_cli_confirm;

@@ -143,9 +143,7 @@ int gx_cmd_import(gx_cli *cli)
     req.namespace_ = gx_cli_opt(cli, "--namespace");
     req.dry_run = gx_cli_flag(cli, "--dry-run");
     req.force = gx_cli_flag(cli, "--force");
-    req.helm = gx_cli_opt(cli, "--helm");
-    req.kubeconfig = gx_cli_opt(cli, "--kubeconfig");
-    req.context = gx_cli_opt(cli, "--context");
+    gx_cli_cluster(cli, &req.kubeconfig, &req.context, NULL, &req.helm);
     req.ask = gx_import_ask;
     req.ask_ctx = cli;
     if (!req.file_count && !req.release)

@@ -17,19 +17,8 @@ int gx_cmd_rollback(gx_cli *cli)
             return gx_cli_usage(cli, "the revision is a number from 1, not '%.80s'", cli->pos[0]);
         revision = (int)v;
     }
-    req.dry_run = gx_cli_flag(cli, "--dry-run");
-    req.kubeconfig = gx_cli_opt(cli, "--kubeconfig");
-    req.context = gx_cli_opt(cli, "--context");
-    req.kubectl = gx_cli_opt(cli, "--kubectl");
-    req.helm = gx_cli_opt(cli, "--helm");
-    req.use_terminal = true;
-    req.terminal_fd = STDIN_FILENO;
-    const char *timeout = gx_cli_opt(cli, "--timeout");
-    if (timeout && !gx_cli_parse_timeout(timeout, &req.timeout_seconds))
-        return gx_cli_usage(cli,
-                            "--timeout needs seconds or a duration (90, 90s, 5m, 1h30m) from 1 s "
-                            "to a week, not '%.80s'",
-                            timeout);
+    if (gx_cli_apply_common(cli, &req))
+        return GX_EXIT_USAGE;
     gx_cli_sink cs = {.cli = cli};
     gx_sink sink = gx_cli_sink_make(&cs);
     gx_apply *a;

@@ -21,6 +21,16 @@ const char *gx_cli_opt(const gx_cli *cli, const char *name)
 
 bool gx_cli_flag(const gx_cli *cli, const char *name) { return gx_cli_opt(cli, name) != NULL; }
 
+void gx_cli_cluster(const gx_cli *cli, const char **kubeconfig, const char **context,
+                    const char **kubectl, const char **helm)
+{
+    const char **fields[] = {kubeconfig, context, kubectl, helm};
+    static const char *const names[] = {"--kubeconfig", "--context", "--kubectl", "--helm"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (fields[i])
+            *fields[i] = gx_cli_opt(cli, names[i]);
+}
+
 int gx_cli_exit(gx_status st)
 {
     return st == GX_STATUS_OK ? GX_EXIT_OK : st == GX_STATUS_BAD_REQUEST ? GX_EXIT_USAGE

@@ -112,6 +112,17 @@ int gx_cli_follow(gx_apply *a, const char *target);
 /* --timeout: whole seconds ("90", "90s") or a duration ("5m", "1h30m",
  * "2m30s"), from 1 s to a week. */
 bool gx_cli_parse_timeout(const char *text, int *out);
+/* cmd_apply.c, shared with rollback: the request fields both take from the
+ * command line — --dry-run, the cluster options, --timeout, and the terminal
+ * (stdin) for what a target asks. Returns 0, or GX_EXIT_USAGE after the usage
+ * message for a malformed --timeout. */
+int gx_cli_apply_common(gx_cli *cli, gx_apply_request *req);
+
+/* The cluster options of the command table (--kubeconfig, --context,
+ * --kubectl, --helm) into the request fields given; a NULL field is one the
+ * command does not take. */
+void gx_cli_cluster(const gx_cli *cli, const char **kubeconfig, const char **context,
+                    const char **kubectl, const char **helm);
 
 /* The help of a command, as --help and `help COMMAND` print it. */
 void gx_cli_print_command_help(FILE *out, const gx_command_info *c);

@@ -21,6 +21,15 @@ static gx_status gx_fail(const gx_sink *sink, const gx_diags *diags)
     return gx_status_of(diags);
 }
 
+/* gx_fail, then frees diags: what an operation returns when its request is
+ * wrong before anything was read. */
+static gx_status gx_fail_free(const gx_sink *sink, gx_diags *diags)
+{
+    gx_status st = gx_fail(sink, diags);
+    gx_diags_free(diags);
+    return st;
+}
+
 static void gx_origin_info_of(gx_session *s, const gx_origin *o, const struct gx_config *cfg,
                               gx_origin_info *out)
 {
@@ -184,9 +193,7 @@ gx_status gx_op_get(gx_session *s, const char *selector, unsigned flags, const g
         if (one < 0) {
             if (!gx_core_is_section(selector)) {
                 gx_core_unknown_path(&diags, selector);
-                gx_status st = gx_fail(sink, &diags);
-                gx_diags_free(&diags);
-                return st;
+                return gx_fail_free(sink, &diags);
             }
             prefix = strlen(selector);
         }
@@ -516,11 +523,8 @@ gx_status gx_op_set(gx_session *s, const gx_assignment *assignments, size_t coun
         if (!gx_layer_set_arg(s->arena, req, text, &diags))
             ok = false;
     }
-    if (!ok) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
+    if (!ok)
+        return gx_fail_free(sink, &diags);
     gx_loaded ld;
     ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;
@@ -551,11 +555,8 @@ gx_status gx_op_unset(gx_session *s, const char *const *paths, size_t count,
     for (size_t i = 0; i < count; i++)
         if (gx_field_find(paths[i]) < 0)
             gx_core_unknown_path(&diags, paths[i]);
-    if (diags.count) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
+    if (diags.count)
+        return gx_fail_free(sink, &diags);
     gx_loaded ld;
     bool ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;
@@ -602,11 +603,8 @@ gx_status gx_op_component(gx_session *s, const char *const *names, size_t count,
                           gx_components[c].name);
         }
     }
-    if (diags.count) {
-        gx_status st = gx_fail(sink, &diags);
-        gx_diags_free(&diags);
-        return st;
-    }
+    if (diags.count)
+        return gx_fail_free(sink, &diags);
     gx_loaded ld;
     bool ok = gx_begin_write(s, if_revision, &ld, &diags);
     const char *revision = NULL;

@@ -226,19 +226,27 @@ static void gx_draw_tree(gx_tui *m, gx_tui_canvas *c)
         gx_put(c, 2, 2, "(no paths)", c->w - 4, GX_A_DIM);
 }
 
+/* The bounds of f as ", range 1..10", ", min 0" or ", max 63" (length for
+ * strings) into out, or "" when it has none. */
+static void gx_field_range(const gx_field *f, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (f->has_min && f->has_max)
+        snprintf(out, size, ", %s %lld..%lld", f->type == GX_T_INT ? "range" : "length",
+                 (long long)f->min, (long long)f->max);
+    else if (f->has_min)
+        snprintf(out, size, ", min %lld", (long long)f->min);
+    else if (f->has_max)
+        snprintf(out, size, ", max %lld", (long long)f->max);
+}
+
 /* The details of field f in rows H-5..H-3. */
 static void gx_draw_field_info(gx_tui *m, gx_tui_canvas *c, int field)
 {
     const gx_field *f = gx_core_field((size_t)field);
     const gx_tui_field_state *s = &m->fs[field];
-    char range[96] = "";
-    if (f->has_min && f->has_max)
-        snprintf(range, sizeof range, ", %s %lld..%lld", f->type == GX_T_INT ? "range" : "length",
-                 (long long)f->min, (long long)f->max);
-    else if (f->has_min)
-        snprintf(range, sizeof range, ", min %lld", (long long)f->min);
-    else if (f->has_max)
-        snprintf(range, sizeof range, ", max %lld", (long long)f->max);
+    char range[96];
+    gx_field_range(f, range, sizeof range);
     int x = gx_putf(c, 1, c->h - 5, c->w - 2, GX_A_BOLD, "%s", f->path);
     gx_putf(c, x + 2, c->h - 5, c->w - x - 3, GX_A_DIM, "· %s · %s%s%s · from %s",
             f->display ? f->display : "", gx_core_type_name(f->type), f->secret ? " (secret)" : "",
@@ -307,14 +315,8 @@ static void gx_draw_input(gx_tui_canvas *c, const gx_tui_input *in, int x, int y
 static void gx_draw_editor(gx_tui *m, gx_tui_canvas *c)
 {
     const gx_field *f = gx_core_field((size_t)m->ed_field);
-    char range[96] = "";
-    if (f->has_min && f->has_max)
-        snprintf(range, sizeof range, ", %s %lld..%lld", f->type == GX_T_INT ? "range" : "length",
-                 (long long)f->min, (long long)f->max);
-    else if (f->has_min)
-        snprintf(range, sizeof range, ", min %lld", (long long)f->min);
-    else if (f->has_max)
-        snprintf(range, sizeof range, ", max %lld", (long long)f->max);
+    char range[96];
+    gx_field_range(f, range, sizeof range);
     for (int y = c->h - 5; y <= c->h - 3; y++)
         gx_fill(c, y, 0);
     int x = gx_putf(c, 1, c->h - 5, c->w - 2, GX_A_BOLD | GX_A_CYAN, "edit %s", f->path);

@@ -16,15 +16,7 @@ if ! command -v node >/dev/null 2>&1; then
     echo "check.sh: node (Node.js >= 20) is required" >&2
     exit 2
 fi
-stamp="$here/node_modules/.package-lock.json"
-if [[ ! -f $stamp || $here/package-lock.json -nt $stamp ]]; then
-    log=$(mktemp)
-    trap 'rm -f "$log"' EXIT
-    if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
-        cat "$log" >&2
-        echo "check.sh: npm ci failed in $here" >&2
-        exit 2
-    fi
-    touch "$stamp"
-fi
+# shellcheck source=tests/lib/npm.sh
+source "$here/../lib/npm.sh"
+gx_npm_ci "$here" check.sh
 exec node "$here/check.mjs" "$bin" "$(cd "$here/../.." && pwd)"

@@ -26,19 +26,9 @@ for cmd in node npm openssl; do
 	fi
 done
 
-stamp="$here/node_modules/.package-lock.json"
-if [[ ! -f "$stamp" || "$here/package-lock.json" -nt "$stamp" ]]; then
-	log=$(mktemp)
-	if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
-		cat "$log" >&2
-		rm -f "$log"
-		echo "check.sh: npm ci failed in $here" >&2
-		exit 2
-	fi
-	rm -f "$log"
-	# npm ci keeps the lockfile's mtime; mark the install as current.
-	touch "$stamp"
-fi
+# shellcheck source=tests/lib/npm.sh
+source "$here/../lib/npm.sh"
+gx_npm_ci "$here" check.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
