@@ -12,13 +12,23 @@
 #include <unistd.h>
 
 #include "gx_cli.h"
+/* GX_NO_MCP, GX_NO_WEB, GX_NO_TUI: the binary without that front end, built
+ * only for scripts/bench.sh to say what each adds to the binary's size. */
+#ifdef GX_NO_MCP
+static int gx_cmd_mcp(gx_cli *cli) { return gx_cli_usage(cli, "this build has no MCP server"); }
+#else
 #include "mcp_main.h"
-#ifdef GX_NO_TUI /* the binary without the terminal UI (its size, for scripts/bench.sh) */
+#endif
+#ifdef GX_NO_TUI
 static int gx_cmd_edit(gx_cli *cli) { return gx_cli_usage(cli, "this build has no terminal UI"); }
 #else
 #include "gx_tui_main.h"
 #endif
+#ifdef GX_NO_WEB
+static int gx_cmd_serve(gx_cli *cli) { return gx_cli_usage(cli, "this build has no web UI"); }
+#else
 #include "web_main.h"
+#endif
 
 typedef struct gx_cli_command {
     const char *name;
