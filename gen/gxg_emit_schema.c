@@ -337,6 +337,10 @@ static bool gxg_emit_schema_h(const gxg_schema *s, const char *out_dir)
     fputs("};\n\n", h);
 
     fputs("extern const gx_field gx_fields[GX_FIELD_COUNT];\n"
+          "/* The indexes of gx_fields[] in ascending strcmp order of their paths:\n"
+          " * a path is found by binary search, and the paths below a branch stand\n"
+          " * together from the first at or after \"BRANCH/\". */\n"
+          "extern const unsigned short gx_fields_by_path[GX_FIELD_COUNT];\n"
           "extern const gx_component_info gx_components[GX_COMPONENT_COUNT];\n"
           "extern const gx_target_info gx_targets[GX_TARGET_COUNT];\n"
           "extern const char *const gx_pattern_names[GX_PATTERN_END];\n"
@@ -350,6 +354,15 @@ static bool gxg_emit_schema_h(const gxg_schema *s, const char *out_dir)
           "bool gx_pattern_match(int pattern, const char *s);\n\n#endif\n",
           h);
     return gxg_close_output(h, "gx_schema.h");
+}
+
+/* qsort order of field indexes by the strcmp order of their paths (in
+ * gxg_sort_fields_schema). */
+static const gxg_schema *gxg_sort_fields_schema;
+static int gxg_field_path_cmp(const void *a, const void *b)
+{
+    const gxg_field *f = gxg_sort_fields_schema->fields;
+    return strcmp(f[*(const size_t *)a].path, f[*(const size_t *)b].path);
 }
 
 static bool gxg_emit_schema_c(const gxg_schema *s, const char *out_dir)
@@ -426,7 +439,16 @@ static bool gxg_emit_schema_c(const gxg_schema *s, const char *out_dir)
         fputs("},\n", c);
         free(member);
     }
-    fputs("};\n\nconst gx_component_info gx_components[GX_COMPONENT_COUNT] = {\n", c);
+    fputs("};\n\nconst unsigned short gx_fields_by_path[GX_FIELD_COUNT] = {", c);
+    size_t *order = gx_xmalloc(s->field_count * sizeof *order);
+    for (size_t i = 0; i < s->field_count; i++)
+        order[i] = i;
+    gxg_sort_fields_schema = s;
+    qsort(order, s->field_count, sizeof *order, gxg_field_path_cmp);
+    for (size_t i = 0; i < s->field_count; i++)
+        fprintf(c, "%s%zu", i ? (i % 16 ? ", " : ",\n    ") : "\n    ", order[i]);
+    free(order);
+    fputs("\n};\n\nconst gx_component_info gx_components[GX_COMPONENT_COUNT] = {\n", c);
     for (size_t i = 0; i < s->component_count; i++) {
         const gxg_component *k = &s->components[i];
         fputs("    {.name = ", c);

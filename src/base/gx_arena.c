@@ -85,15 +85,34 @@ char *gx_arena_strdup(gx_arena *arena, const char *s)
 
 char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    /* first straight into the room left in the current block: one formatting
+     * pass for the common short string */
+    gx_block *b = arena->head;
+    if (b && b->size - b->used > GX_ARENA_ALIGN) {
+        size_t room = b->size - b->used;
+        char *d = (char *)b->data + b->used;
+        va_list first;
+        va_copy(first, ap);
+        int n = vsnprintf(d, room, fmt, first);
+        va_end(first);
+        if (n >= 0 && (size_t)n < room) {
+            size_t size = ((size_t)n + GX_ARENA_ALIGN) & ~(size_t)(GX_ARENA_ALIGN - 1);
+            b->used += size < room ? size : room;
+            va_end(ap);
+            return d;
+        }
+    }
+    /* no room for it there: measured, then written where it fits */
+    va_list measure;
+    va_copy(measure, ap);
+    int n = vsnprintf(NULL, 0, fmt, measure);
+    va_end(measure);
     if (n < 0)
         n = 0;
     char *d = gx_arena_alloc(arena, (size_t)n + 1);
-    vsnprintf(d, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    vsnprintf(d, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     return d;
 }

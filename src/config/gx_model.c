@@ -12,11 +12,26 @@
 
 /* ---- lookups ---------------------------------------------------------------- */
 
+/* The first position k of gx_fields_by_path whose path is not below s in
+ * strcmp order (GX_FIELD_COUNT when every path is). */
+static size_t gx_field_lower_bound(const char *s)
+{
+    size_t lo = 0, hi = GX_FIELD_COUNT;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(gx_fields[gx_fields_by_path[mid]].path, s) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int gx_field_find(const char *path)
 {
-    for (int i = 0; i < GX_FIELD_COUNT; i++)
-        if (strcmp(gx_fields[i].path, path) == 0)
-            return i;
+    size_t k = gx_field_lower_bound(path);
+    if (k < GX_FIELD_COUNT && strcmp(gx_fields[gx_fields_by_path[k]].path, path) == 0)
+        return gx_fields_by_path[k];
     return -1;
 }
 
@@ -31,11 +46,15 @@ int gx_component_find(const char *name)
 /* True when some field lives below prefix (prefix has no trailing '/'). */
 static bool gx_is_branch(const char *prefix)
 {
+    char below[520];
     size_t len = strlen(prefix);
-    for (int i = 0; i < GX_FIELD_COUNT; i++)
-        if (strncmp(gx_fields[i].path, prefix, len) == 0 && gx_fields[i].path[len] == '/')
-            return true;
-    return false;
+    if (len + 2 > sizeof below)
+        return false; /* no path is that long */
+    memcpy(below, prefix, len);
+    memcpy(below + len, "/", 2);
+    /* the paths below prefix/ stand together from the first at or after it */
+    size_t k = gx_field_lower_bound(below);
+    return k < GX_FIELD_COUNT && strncmp(gx_fields[gx_fields_by_path[k]].path, below, len + 1) == 0;
 }
 
 const char *gx_field_suggest(const char *path)
