@@ -298,7 +298,7 @@ static bool gxg_emit_schema_h(const gxg_schema *s, const char *out_dir)
         fprintf(h, "    GX_F_%s, /* %s */\n", s->fields[i].upper, s->fields[i].path);
     fputs("    GX_FIELD_COUNT\n};\n\n", h);
 
-    fputs("/* Targets of SPEC §5, in schema order. */\nenum {\n", h);
+    fputs("/* The apply targets (docs/targets.md), in schema order. */\nenum {\n", h);
     for (size_t i = 0; i < s->target_count; i++)
         fprintf(h, "    GX_TARGET_%s,\n", s->targets[i].upper);
     fputs("    GX_TARGET_COUNT\n};\n\n", h);

@@ -14,7 +14,7 @@
 
 #define GX_RUNTIME_VERSION 2
 
-/* Value types of SPEC §2. */
+/* The value types of the configuration paths. */
 typedef enum gx_type {
     GX_T_STRING,
     GX_T_INT,
@@ -97,7 +97,7 @@ typedef enum gx_tool_need {
                                  * on, else not needed */
 } gx_tool_need;
 
-/* One row of the targets table (SPEC §5). */
+/* One row of the targets table (docs/targets.md). */
 typedef struct gx_target_info {
     const char *name;     /* "default", "infrastructure", ... */
     const char *script;   /* "apply.sh" */

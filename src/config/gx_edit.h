@@ -1,8 +1,8 @@
 /* gx_edit — edits of a values file applied to its text. `set`, `unset` and
  * `component` change only the entries they name: comments, blank lines, key
  * order, the quoting of untouched entries, the line endings and a byte order
- * mark all stay as they were, byte for byte (SPEC §1: values.yaml is edited in
- * place). Depends on gx_model (layers, gx_value_write), gx_node (byte offsets
+ * mark all stay as they were, byte for byte (values.yaml is the operator's
+ * file, edited in place). Depends on gx_model (layers, gx_value_write), gx_node (byte offsets
  * of nodes), gx_yamlout, gx_buf and gx_diag.
  *
  * What an edit does to the text:

@@ -1,4 +1,4 @@
-/* gx_import — `import helm` (gx_op_import in gx_core.h, SPEC §14): the values
+/* gx_import — `import helm` (gx_op_import in gx_core.h, docs/migration.md): the values
  * of a release of the old Helm chart layered the way Helm does (the chart's
  * defaults, the values files in order, the set arguments), every key mapped
  * through the chart's key table (gx_helm.h) onto a path or a component, the

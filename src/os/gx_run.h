@@ -1,12 +1,12 @@
 /* gx_run — what the child of an apply target gets, besides the process itself
  * (which gx_proc starts and follows): its environment, built from names,
- * paths and flags (SPEC §5), and the lookup of the executables it runs
+ * paths and flags (docs/targets.md), and the lookup of the executables it runs
  * (bash, kubectl, helm) as execvp would find them. Used by the core's apply
  * (src/core/gx_apply.c). Depends on gx_arena.
  *
  * Secrets: nothing in this module carries a secret. The child environment holds
  * paths, names and flags only; secrets travel in files of mode 0600 that the
- * script reads (SPEC §7). Never put a secret value into gx_run_env_spec. */
+ * script reads (docs/targets.md). Never put a secret value into gx_run_env_spec. */
 #ifndef GX_RUN_H
 #define GX_RUN_H
 
