@@ -83,10 +83,8 @@ char *gx_arena_strdup(gx_arena *arena, const char *s)
     return s ? gx_arena_strndup(arena, s, strlen(s)) : NULL;
 }
 
-char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
+char *gx_arena_vprintf(gx_arena *arena, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     /* first straight into the room left in the current block: one formatting
      * pass for the common short string */
     gx_block *b = arena->head;
@@ -100,7 +98,6 @@ char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
         if (n >= 0 && (size_t)n < room) {
             size_t size = ((size_t)n + GX_ARENA_ALIGN) & ~(size_t)(GX_ARENA_ALIGN - 1);
             b->used += size < room ? size : room;
-            va_end(ap);
             return d;
         }
     }
@@ -113,6 +110,14 @@ char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
         n = 0;
     char *d = gx_arena_alloc(arena, (size_t)n + 1);
     vsnprintf(d, (size_t)n + 1, fmt, ap);
+    return d;
+}
+
+char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *d = gx_arena_vprintf(arena, fmt, ap);
     va_end(ap);
     return d;
 }

@@ -7,6 +7,7 @@
 #ifndef GX_ARENA_H
 #define GX_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct gx_arena gx_arena;
@@ -26,8 +27,12 @@ char *gx_arena_strdup(gx_arena *arena, const char *s);
 /* A NUL-terminated copy of the first len bytes at s (which may hold NULs). */
 char *gx_arena_strndup(gx_arena *arena, const char *s, size_t len);
 
-/* printf into the arena. */
+/* printf into the arena: the formatted string, NUL-terminated. */
 char *gx_arena_printf(gx_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The same with a va_list (which it consumes, as vprintf does). */
+char *gx_arena_vprintf(gx_arena *arena, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #endif
