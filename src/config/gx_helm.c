@@ -18,6 +18,19 @@
         P(prefix ".limits.cpu", path "/limits/cpu", lc),                                       \
         P(prefix ".limits.memory", path "/limits/memory", lm)
 
+/* The node selector and tolerations of a pod whose glyphoxa.io/tier entries
+ * core/tier-scheduling sets here. */
+#define GX_TIERED(prefix, path)                                                                \
+    OWN(prefix ".nodeSelector", path "/node-selector", "{}", true,                             \
+        "the glyphoxa.io/tier entry is core/tier-scheduling here"),                            \
+        OWN(prefix ".tolerations", path "/tolerations", "[]", true,                            \
+            "the glyphoxa.io/tier toleration is core/tier-scheduling here")
+
+/* secrets.<name>ApiKey: the API key of the provider slots (KIND) that name it. */
+#define GX_API_KEY(name, slots)                                                                \
+    OWN("secrets." name "ApiKey", NULL, "''", false,                                           \
+        "an API key of a provider: config/providers/KIND/api-key of the " slots)
+
 /* In the order of the chart's values.yaml; the defaults are the chart's own
  * (the same in every version that has the key). */
 const gx_helm_key gx_helm_keys[] = {
@@ -42,10 +55,7 @@ const gx_helm_key gx_helm_keys[] = {
     P("gateway.ports.grpc", "gateway/ports/grpc", "50051"),
     P("gateway.ports.observe", "gateway/ports/observe", "9090"),
     GX_RES("gateway.resources", "gateway", "250m", "256Mi", "'1'", "512Mi"),
-    OWN("gateway.nodeSelector", "gateway/node-selector", "{}", true,
-        "the glyphoxa.io/tier entry is core/tier-scheduling here"),
-    OWN("gateway.tolerations", "gateway/tolerations", "[]", true,
-        "the glyphoxa.io/tier toleration is core/tier-scheduling here"),
+    GX_TIERED("gateway", "gateway"),
     P("gateway.podAntiAffinity.enabled", "gateway/pod-anti-affinity", "true"),
     P("gateway.serviceAccount.create", "gateway/service-account/create", "true"),
     P("gateway.serviceAccount.name", "gateway/service-account/name", "glyphoxa-gateway"),
@@ -60,10 +70,7 @@ const gx_helm_key gx_helm_keys[] = {
     P("worker.ttlSecondsAfterFinished", "worker/ttl-seconds-after-finished", "300"),
     P("worker.ports.grpc", "worker/ports/grpc", "50051"),
     P("worker.ports.observe", "worker/ports/observe", "9090"),
-    OWN("worker.nodeSelector", "worker/node-selector", "{}", true,
-        "the glyphoxa.io/tier entry is core/tier-scheduling here"),
-    OWN("worker.tolerations", "worker/tolerations", "[]", true,
-        "the glyphoxa.io/tier toleration is core/tier-scheduling here"),
+    GX_TIERED("worker", "worker"),
     PT("worker.gpu.nodeSelector", "worker/gpu/node-selector", "{nvidia.com/gpu: 'true'}"),
     PT("worker.gpu.tolerations", "worker/gpu/tolerations",
        "[{key: nvidia.com/gpu, effect: NoSchedule}]"),
@@ -82,18 +89,10 @@ const gx_helm_key gx_helm_keys[] = {
     OWN("secrets.vaultToken", "vault/token", "''", false, NULL),
     OWN("secrets.databaseDSN", "database/dsn", "''", false,
         "overrides database.dsn, as in the chart"),
-    OWN("secrets.elevenlabsApiKey", NULL, "''", false,
-        "an API key of a provider: config/providers/KIND/api-key of the slot that names "
-        "elevenlabs"),
-    OWN("secrets.geminiApiKey", NULL, "''", false,
-        "an API key of a provider: config/providers/KIND/api-key of the slots that name "
-        "gemini or gemini-live"),
-    OWN("secrets.deepgramApiKey", NULL, "''", false,
-        "an API key of a provider: config/providers/KIND/api-key of the slot that names "
-        "deepgram"),
-    OWN("secrets.openaiApiKey", NULL, "''", false,
-        "an API key of a provider: config/providers/KIND/api-key of the slots that name "
-        "openai or openai-realtime"),
+    GX_API_KEY("elevenlabs", "slot that names elevenlabs"),
+    GX_API_KEY("gemini", "slots that name gemini or gemini-live"),
+    GX_API_KEY("deepgram", "slot that names deepgram"),
+    GX_API_KEY("openai", "slots that name openai or openai-realtime"),
     OWN("database.dsn", "database/dsn", "''", false,
         "a secret here: the DSN moves into the Secret RELEASE-secrets"),
     C("networkPolicy.enabled", "network-policy", "true"),
