@@ -99,6 +99,21 @@ void gx_fix_at(gx_diags *out, gx_diag *d, const gx_node *node, const char *path)
     }
 }
 
+/* A result about field f (gx_rules_impl.h): at f's path, with the remedy kind
+ * of that path and value. */
+gx_diag *gx_field_result(gx_diags *out, gx_arena *arena, gx_code rule, int f,
+                         gx_severity severity, gx_remedy_kind kind, const char *value,
+                         const char *fmt, ...)
+{
+    const char *path = gx_fields[f].path;
+    va_list ap;
+    va_start(ap, fmt);
+    gx_diag *d = gx_result_addv(out, arena, rule, path, severity, fmt, ap);
+    va_end(ap);
+    gx_fix(out, d, kind, path, value);
+    return d;
+}
+
 const char *gx_severity_name(gx_severity severity)
 {
     return severity == GX_BLOCKING ? "blocking" : "warning";
@@ -819,26 +834,23 @@ static void gx_rule_v3(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
 {
     if (cfg->core.topology != GX_CORE_TOPOLOGY_DEDICATED || cfg->gateway.replica_count <= 2)
         return;
-    const char *path = gx_fields[GX_F_GATEWAY_REPLICA_COUNT].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V3, path, GX_WARNING,
-                               "gateway/replica-count is %lld with topology dedicated, which is "
-                               "meant for small clusters where 1 or 2 gateways are enough; set "
-                               "gateway/replica-count to 2, or to 1 (the dedicated default)",
-                               (long long)cfg->gateway.replica_count);
-    gx_fix(out, d, GX_REMEDY_SET, path, "2");
+    gx_field_result(out, arena, GX_CODE_V3, GX_F_GATEWAY_REPLICA_COUNT, GX_WARNING, GX_REMEDY_SET,
+                    "2",
+                    "gateway/replica-count is %lld with topology dedicated, which is meant for "
+                    "small clusters where 1 or 2 gateways are enough; set gateway/replica-count "
+                    "to 2, or to 1 (the dedicated default)",
+                    (long long)cfg->gateway.replica_count);
 }
 
 static void gx_rule_v4(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->core.topology != GX_CORE_TOPOLOGY_DEDICATED || !cfg->gateway.pod_anti_affinity)
         return;
-    const char *path = gx_fields[GX_F_GATEWAY_POD_ANTI_AFFINITY].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V4, path, GX_WARNING,
-                               "gateway/pod-anti-affinity is on with topology dedicated, where "
-                               "the gateways usually share few nodes; turn "
-                               "gateway/pod-anti-affinity off (the dedicated default) unless "
-                               "there is a node for every gateway replica");
-    gx_fix(out, d, GX_REMEDY_SET, path, "false");
+    gx_field_result(out, arena, GX_CODE_V4, GX_F_GATEWAY_POD_ANTI_AFFINITY, GX_WARNING,
+                    GX_REMEDY_SET, "false",
+                    "gateway/pod-anti-affinity is on with topology dedicated, where the "
+                    "gateways usually share few nodes; turn gateway/pod-anti-affinity off (the "
+                    "dedicated default) unless there is a node for every gateway replica");
 }
 
 /* ---- V5: admin key -------------------------------------------------------------- */
@@ -920,13 +932,11 @@ static void gx_rule_v7(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
 {
     if (!*cfg->database.dsn || !cfg->enabled[GX_C_POSTGRESQL])
         return;
-    const char *path = gx_fields[GX_F_DATABASE_DSN].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V7, path, GX_WARNING,
-                               "database/dsn is set while the postgresql component is on: the "
-                               "service uses database/dsn and the bundled PostgreSQL stays "
-                               "unused; unset database/dsn to use the bundled database, or "
-                               "disable the postgresql component to keep your own");
-    gx_fix(out, d, GX_REMEDY_UNSET, path, NULL);
+    gx_field_result(out, arena, GX_CODE_V7, GX_F_DATABASE_DSN, GX_WARNING, GX_REMEDY_UNSET, NULL,
+                    "database/dsn is set while the postgresql component is on: the service "
+                    "uses database/dsn and the bundled PostgreSQL stays unused; unset "
+                    "database/dsn to use the bundled database, or disable the postgresql "
+                    "component to keep your own");
 }
 
 static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -934,12 +944,9 @@ static void gx_rule_v8(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
     const char *dsn = cfg->database.dsn;
     if (!*dsn || strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0)
         return;
-    const char *path = gx_fields[GX_F_DATABASE_DSN].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V8, path, GX_WARNING,
-                               "database/dsn does not start with postgres:// or postgresql://; "
-                               "set it to the PostgreSQL URL the service expects, such as "
-                               GX_DSN_EXAMPLE);
-    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+    gx_field_result(out, arena, GX_CODE_V8, GX_F_DATABASE_DSN, GX_WARNING, GX_REMEDY_SET, NULL,
+                    "database/dsn does not start with postgres:// or postgresql://; set it to "
+                    "the PostgreSQL URL the service expects, such as " GX_DSN_EXAMPLE);
 }
 
 static void gx_rule_v9(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
@@ -996,23 +1003,20 @@ static void gx_rule_v10(const struct gx_config *cfg, gx_arena *arena, gx_diags *
     if (gx_tolerates_gpu(cfg->worker.tolerations))
         return;
     if (!cfg->worker.gpu.enabled) {
-        const char *path = gx_fields[GX_F_WORKER_GPU_ENABLED].path;
-        gx_diag *d = gx_result_add(
-            out, arena, GX_CODE_V10, path, GX_WARNING,
+        gx_field_result(
+            out, arena, GX_CODE_V10, GX_F_WORKER_GPU_ENABLED, GX_WARNING, GX_REMEDY_SET, "true",
             "worker/resource-profile is local-llm but worker/gpu/enabled is off and "
             "worker/tolerations has no toleration for nvidia.com/gpu, so workers cannot run on "
             "tainted GPU nodes; turn worker/gpu/enabled on, or add " GX_GPU_TOLERATION " to "
             "worker/tolerations if the workers should run on GPU nodes");
-        gx_fix(out, d, GX_REMEDY_SET, path, "true");
     } else if (!gx_tolerates_gpu(cfg->worker.gpu.tolerations)) {
-        const gx_field *fd = &gx_fields[GX_F_WORKER_GPU_TOLERATIONS];
-        gx_diag *d = gx_result_add(
-            out, arena, GX_CODE_V10, fd->path, GX_WARNING,
+        gx_field_result(
+            out, arena, GX_CODE_V10, GX_F_WORKER_GPU_TOLERATIONS, GX_WARNING, GX_REMEDY_SET,
+            gx_fields[GX_F_WORKER_GPU_TOLERATIONS].default_text,
             "worker/resource-profile is local-llm with worker/gpu/enabled on, but neither "
             "worker/gpu/tolerations nor worker/tolerations tolerates the nvidia.com/gpu taint, "
             "so workers cannot run on tainted GPU nodes; set worker/gpu/tolerations to "
             "[" GX_GPU_TOLERATION "] (the default)");
-        gx_fix(out, d, GX_REMEDY_SET, fd->path, fd->default_text);
     }
 }
 
@@ -1046,12 +1050,11 @@ static void gx_rule_v11(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         int cmp;
         if (!gx_quantity_compare(a, b, &cmp) || cmp <= 0)
             continue; /* unparsable values are V1's */
-        gx_diag *d = gx_result_add(out, arena, GX_CODE_V11, gx_fields[rq].path, GX_BLOCKING,
-                                   "%s (%s) is greater than %s (%s), which Kubernetes rejects; "
-                                   "lower %s to at most %s, or raise %s",
-                                   gx_fields[rq].path, a, gx_fields[lim].path, b,
-                                   gx_fields[rq].path, b, gx_fields[lim].path);
-        gx_fix(out, d, GX_REMEDY_SET, gx_fields[rq].path, b);
+        gx_field_result(out, arena, GX_CODE_V11, rq, GX_BLOCKING, GX_REMEDY_SET, b,
+                        "%s (%s) is greater than %s (%s), which Kubernetes rejects; lower %s to "
+                        "at most %s, or raise %s",
+                        gx_fields[rq].path, a, gx_fields[lim].path, b, gx_fields[rq].path, b,
+                        gx_fields[lim].path);
     }
 }
 
@@ -1063,16 +1066,13 @@ static void gx_rule_v12(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         return;
     if (cfg->autoscaling.min_replicas <= cfg->autoscaling.max_replicas)
         return;
-    const char *path = gx_fields[GX_F_AUTOSCALING_MIN_REPLICAS].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V12, path, GX_BLOCKING,
-                               "autoscaling/min-replicas (%lld) is greater than "
-                               "autoscaling/max-replicas (%lld); lower autoscaling/min-replicas "
-                               "to at most %lld, or raise autoscaling/max-replicas",
-                               (long long)cfg->autoscaling.min_replicas,
-                               (long long)cfg->autoscaling.max_replicas,
-                               (long long)cfg->autoscaling.max_replicas);
-    gx_fix(out, d, GX_REMEDY_SET, path,
-           gx_arena_printf(arena, "%lld", (long long)cfg->autoscaling.max_replicas));
+    long long max = (long long)cfg->autoscaling.max_replicas;
+    gx_field_result(out, arena, GX_CODE_V12, GX_F_AUTOSCALING_MIN_REPLICAS, GX_BLOCKING,
+                    GX_REMEDY_SET, gx_arena_printf(arena, "%lld", max),
+                    "autoscaling/min-replicas (%lld) is greater than autoscaling/max-replicas "
+                    "(%lld); lower autoscaling/min-replicas to at most %lld, or raise "
+                    "autoscaling/max-replicas",
+                    (long long)cfg->autoscaling.min_replicas, max, max);
 }
 
 /* ---- V13: ports ----------------------------------------------------------------- */
@@ -1108,14 +1108,12 @@ static void gx_rule_v13(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         int f = observe[i];
         if (!gx_active(cfg, f) || gx_fint(cfg, f) == gw)
             continue;
-        gx_diag *d = gx_result_add(out, arena, GX_CODE_V13, gx_fields[f].path, GX_BLOCKING,
-                                   "%s is %lld but gateway/ports/observe is %lld; one "
-                                   "application config sets the observe port for every pod, "
-                                   "so set %s to %lld as well",
-                                   gx_fields[f].path, (long long)gx_fint(cfg, f),
-                                   (long long)gw, gx_fields[f].path, (long long)gw);
-        gx_fix(out, d, GX_REMEDY_SET, gx_fields[f].path,
-               gx_arena_printf(arena, "%lld", (long long)gw));
+        gx_field_result(out, arena, GX_CODE_V13, f, GX_BLOCKING, GX_REMEDY_SET,
+                        gx_arena_printf(arena, "%lld", (long long)gw),
+                        "%s is %lld but gateway/ports/observe is %lld; one application config "
+                        "sets the observe port for every pod, so set %s to %lld as well",
+                        gx_fields[f].path, (long long)gx_fint(cfg, f), (long long)gw,
+                        gx_fields[f].path, (long long)gw);
     }
     static const int gateway[] = {GX_F_GATEWAY_PORTS_ADMIN, GX_F_GATEWAY_PORTS_GRPC,
                                   GX_F_GATEWAY_PORTS_OBSERVE};
@@ -1133,13 +1131,11 @@ static void gx_rule_v14(const struct gx_config *cfg, gx_arena *arena, gx_diags *
 {
     if (cfg->worker.ports.grpc == 50051)
         return;
-    const char *path = gx_fields[GX_F_WORKER_PORTS_GRPC].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V14, path, GX_WARNING,
-                               "worker/ports/grpc is %lld, but the gateway always dials workers "
-                               "on port 50051, so sessions will fail to connect; set "
-                               "worker/ports/grpc to 50051",
-                               (long long)cfg->worker.ports.grpc);
-    gx_fix(out, d, GX_REMEDY_SET, path, "50051");
+    gx_field_result(out, arena, GX_CODE_V14, GX_F_WORKER_PORTS_GRPC, GX_WARNING, GX_REMEDY_SET,
+                    "50051",
+                    "worker/ports/grpc is %lld, but the gateway always dials workers on port "
+                    "50051, so sessions will fail to connect; set worker/ports/grpc to 50051",
+                    (long long)cfg->worker.ports.grpc);
 }
 
 /* ---- V15: shapes of structured values -------------------------------------------- */
@@ -1917,28 +1913,25 @@ static void gx_rule_v19(const struct gx_config *cfg, gx_arena *arena, gx_diags *
     /* with a digest the tag only names the version in a label */
     if (strcmp(cfg->core.image_tag, "latest") != 0 || *gx_fstr(cfg, GX_F_CORE_IMAGE_DIGEST))
         return;
-    const gx_field *fd = &gx_fields[GX_F_CORE_IMAGE_TAG];
-    const char *release = gx_default_of(arena, cfg, fd);
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V19, fd->path, GX_WARNING,
-                               "core/image-tag is latest, so the same render can run different "
-                               "images and pods can differ from each other; set core/image-tag "
-                               "to a released version%s",
-                               gx_example(arena, release));
-    gx_fix(out, d, GX_REMEDY_SET, fd->path, release);
+    const char *release = gx_default_of(arena, cfg, &gx_fields[GX_F_CORE_IMAGE_TAG]);
+    gx_field_result(out, arena, GX_CODE_V19, GX_F_CORE_IMAGE_TAG, GX_WARNING, GX_REMEDY_SET,
+                    release,
+                    "core/image-tag is latest, so the same render can run different images and "
+                    "pods can differ from each other; set core/image-tag to a released "
+                    "version%s",
+                    gx_example(arena, release));
 }
 
 static void gx_rule_v20(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->gateway.service_account.create || *cfg->gateway.service_account.name)
         return;
-    const char *path = gx_fields[GX_F_GATEWAY_SERVICE_ACCOUNT_NAME].path;
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V20, path, GX_BLOCKING,
-                               "gateway/service-account/create is off and "
-                               "gateway/service-account/name is empty, so the gateway has no "
-                               "account with the rights to start workers; set "
-                               "gateway/service-account/name to an existing ServiceAccount with "
-                               "those rights, or turn gateway/service-account/create on");
-    gx_fix(out, d, GX_REMEDY_SET, path, NULL);
+    gx_field_result(out, arena, GX_CODE_V20, GX_F_GATEWAY_SERVICE_ACCOUNT_NAME, GX_BLOCKING,
+                    GX_REMEDY_SET, NULL,
+                    "gateway/service-account/create is off and gateway/service-account/name is "
+                    "empty, so the gateway has no account with the rights to start workers; set "
+                    "gateway/service-account/name to an existing ServiceAccount with those "
+                    "rights, or turn gateway/service-account/create on");
 }
 
 /* ---- the table ------------------------------------------------------------------- */
@@ -1950,31 +1943,27 @@ static void gx_rule_v30(const struct gx_config *cfg, gx_arena *arena, gx_diags *
     const char *release = cfg->core.release_name ? cfg->core.release_name : "";
     size_t len = strlen(release);
     if (len > 4 && !strcmp(release + len - 4, "-mcp")) {
-        const char *path = gx_fields[GX_F_CORE_RELEASE_NAME].path;
-        gx_diag *d = gx_result_add(
-            out, arena, GX_CODE_V30, path, GX_BLOCKING,
+        gx_field_result(
+            out, arena, GX_CODE_V30, GX_F_CORE_RELEASE_NAME, GX_BLOCKING, GX_REMEDY_SET,
+            gx_arena_printf(arena, "%.*s-app", (int)(len - 4), release),
             "%s %s ends in -mcp: its objects would be named like the MCP gateway of release %s "
             "(%s-gateway is also %.*s's MCP gateway), so the two releases would overwrite and "
             "delete each other's objects; choose a name that does not end in -mcp",
-            path, gx_quote(arena, release), gx_quote(arena, gx_arena_strndup(arena, release,
-                                                                             len - 4)),
-            release, (int)(len - 4), release);
-        gx_fix(out, d, GX_REMEDY_SET, path, gx_arena_printf(arena, "%.*s-app", (int)(len - 4),
-                                                             release));
+            gx_fields[GX_F_CORE_RELEASE_NAME].path, gx_quote(arena, release),
+            gx_quote(arena, gx_arena_strndup(arena, release, len - 4)), release,
+            (int)(len - 4), release);
     }
     static const char *const system[] = {"kube-system", "kube-public", "kube-node-lease"};
     const char *ns = cfg->core.namespace ? cfg->core.namespace : "";
     for (size_t i = 0; i < sizeof system / sizeof system[0]; i++)
-        if (!strcmp(ns, system[i])) {
-            const char *path = gx_fields[GX_F_CORE_NAMESPACE].path;
-            gx_diag *d = gx_result_add(
-                out, arena, GX_CODE_V30, path, GX_BLOCKING,
-                "%s is %s, a namespace of the cluster itself: the release's objects, its "
-                "labels and a later destroy would reach objects that other parts of the "
-                "cluster depend on; use a namespace of the release's own",
-                path, ns);
-            gx_fix(out, d, GX_REMEDY_SET, path, "glyphoxa");
-        }
+        if (!strcmp(ns, system[i]))
+            gx_field_result(out, arena, GX_CODE_V30, GX_F_CORE_NAMESPACE, GX_BLOCKING,
+                            GX_REMEDY_SET, "glyphoxa",
+                            "%s is %s, a namespace of the cluster itself: the release's "
+                            "objects, its labels and a later destroy would reach objects that "
+                            "other parts of the cluster depend on; use a namespace of the "
+                            "release's own",
+                            gx_fields[GX_F_CORE_NAMESPACE].path, ns);
 }
 
 #define GX_B "blocking"

@@ -491,42 +491,35 @@ static void gx_v24_chart(const struct gx_config *cfg, gx_arena *arena, gx_diags 
 {
     const char *chart = gx_fstr(cfg, field);
     const char *mhost = gx_mirror_host(arena, cfg);
-    switch (gx_chart_kind_of(chart, repo_field >= 0)) {
-    case GX_CHART_LOCAL:
+    gx_chart_kind kind = gx_chart_kind_of(chart, repo_field >= 0);
+    if (kind == GX_CHART_LOCAL)
         return;
-    case GX_CHART_OCI: {
-        const char *host = gx_ref_host(arena, chart);
-        if (gx_same_host(host, mhost) || (*host && !gx_host_is_public(host)))
-            return;
+    /* where the chart comes from: a chart name from its repository */
+    const char *repo = kind == GX_CHART_NAME ? gx_fstr(cfg, repo_field) : chart;
+    const char *host = gx_ref_host(arena, repo);
+    if (gx_same_host(host, mhost) || (kind == GX_CHART_OCI && *host && !gx_host_is_public(host)))
+        return;
+    switch (kind) {
+    case GX_CHART_OCI:
         gx_v24_add(arena, out, field,
                    "%s is the chart %s on the public registry %s; use the chart from the "
                    "mirror (oci://%s/...) or a local chart archive",
                    GX_PATH(field), gx_quote(arena, chart), *host ? host : "(none)",
                    *mhost ? mhost : "MIRROR");
-        return;
-    }
-    case GX_CHART_URL: {
-        const char *host = gx_ref_host(arena, chart);
-        if (gx_same_host(host, mhost))
-            return;
+        break;
+    case GX_CHART_URL:
         gx_v24_add(arena, out, field,
                    "%s is the chart URL %s outside the mirror; use a local chart archive or "
                    "one served by the mirror",
                    GX_PATH(field), gx_quote(arena, chart));
-        return;
-    }
-    case GX_CHART_NAME: {
-        const char *repo = gx_fstr(cfg, repo_field);
-        const char *host = gx_ref_host(arena, repo);
-        if (gx_same_host(host, mhost))
-            return;
+        break;
+    default: /* GX_CHART_NAME */
         gx_v24_add(arena, out, repo_field,
                    "%s (the repository of the chart %s) is %s, outside the mirror; use a "
                    "local chart archive in %s, or a repository the mirror serves",
                    GX_PATH(repo_field), gx_quote(arena, chart),
                    *repo ? gx_quote(arena, repo) : "empty", GX_PATH(field));
-        return;
-    }
+        break;
     }
 }
 
@@ -649,14 +642,12 @@ void gx_rule_v25(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
     }
     const char *audio = gx_fstr(cfg, GX_F_CONFIG_PROVIDERS_AUDIO_NAME);
     if (!cfg->network_policy.allow_voice_udp && (!strcmp(audio, "discord") || !strcmp(audio, "webrtc"))) {
-        const char *path = GX_PATH(GX_F_NETWORK_POLICY_ALLOW_VOICE_UDP);
-        gx_diag *d = gx_result_add(out, arena, GX_CODE_V25, path, GX_WARNING,
-                                   "network-policy/allow-voice-udp is off, but "
-                                   "config/providers/audio/name is %s, whose voice runs over "
-                                   "UDP: the worker's network policy would block it; turn "
-                                   "network-policy/allow-voice-udp on",
-                                   audio);
-        gx_fix(out, d, GX_REMEDY_SET, path, "true");
+        gx_field_result(out, arena, GX_CODE_V25, GX_F_NETWORK_POLICY_ALLOW_VOICE_UDP, GX_WARNING,
+                        GX_REMEDY_SET, "true",
+                        "network-policy/allow-voice-udp is off, but config/providers/audio/name "
+                        "is %s, whose voice runs over UDP: the worker's network policy would "
+                        "block it; turn network-policy/allow-voice-udp on",
+                        audio);
     }
 }
 
@@ -666,14 +657,13 @@ void gx_rule_v26(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->core.create_namespace)
         return;
-    const char *path = GX_PATH(GX_F_CORE_CREATE_NAMESPACE);
-    gx_diag *d = gx_result_add(out, arena, GX_CODE_V26, path, GX_WARNING,
-                               "core/create-namespace is off, so the tool does not set the Pod "
-                               "Security labels of namespace %s (pod-security.kubernetes.io/"
-                               "enforce, audit and warn: restricted); label the namespace that "
-                               "way yourself, or turn core/create-namespace on",
-                               cfg->core.namespace);
-    gx_fix(out, d, GX_REMEDY_SET, path, "true");
+    gx_field_result(out, arena, GX_CODE_V26, GX_F_CORE_CREATE_NAMESPACE, GX_WARNING,
+                    GX_REMEDY_SET, "true",
+                    "core/create-namespace is off, so the tool does not set the Pod Security "
+                    "labels of namespace %s (pod-security.kubernetes.io/enforce, audit and "
+                    "warn: restricted); label the namespace that way yourself, or turn "
+                    "core/create-namespace on",
+                    cfg->core.namespace);
 }
 
 /* ---- V27: values Kubernetes rejects or that cannot run -------------------------------- */
@@ -695,13 +685,11 @@ static bool gx_dns_subdomain(const char *s)
 void gx_rule_v27(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
     if (cfg->core.run_as_user == 0) {
-        const char *path = GX_PATH(GX_F_CORE_RUN_AS_USER);
-        gx_diag *d = gx_result_add(out, arena, GX_CODE_V27, path, GX_BLOCKING,
-                                   "core/run-as-user is 0 (root), which contradicts the pods' "
-                                   "runAsNonRoot: the kubelet refuses to start their containers; "
-                                   "set core/run-as-user to a non-root user, e.g. 65532 (the "
-                                   "image's nonroot user)");
-        gx_fix(out, d, GX_REMEDY_SET, path, "65532");
+        gx_field_result(out, arena, GX_CODE_V27, GX_F_CORE_RUN_AS_USER, GX_BLOCKING,
+                        GX_REMEDY_SET, "65532",
+                        "core/run-as-user is 0 (root), which contradicts the pods' runAsNonRoot: "
+                        "the kubelet refuses to start their containers; set core/run-as-user to "
+                        "a non-root user, e.g. 65532 (the image's nonroot user)");
     }
     const char *name = gx_fstr(cfg, GX_F_GATEWAY_SERVICE_ACCOUNT_NAME);
     const char *path = GX_PATH(GX_F_GATEWAY_SERVICE_ACCOUNT_NAME);

@@ -22,6 +22,12 @@ void gx_hint(gx_diags *out, gx_diag *d, const char *hint);
 /* A result about a part of a structured value: file:line:col of node and the
  * remedy to edit that file there when node came from one, else to set path. */
 void gx_fix_at(gx_diags *out, gx_diag *d, const gx_node *node, const char *path);
+/* Adds a result (message printf-formatted) about field f at its schema path,
+ * with the remedy kind of that path and value (copied; NULL: no value known).
+ * Returns it, or NULL when the result was dropped. */
+gx_diag *gx_field_result(gx_diags *out, gx_arena *arena, gx_code rule, int f,
+                         gx_severity severity, gx_remedy_kind kind, const char *value,
+                         const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
 /* s as a double-quoted, escaped, shortened string for a message (no secrets). */
 const char *gx_quote(gx_arena *arena, const char *s);
