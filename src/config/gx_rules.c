@@ -655,6 +655,12 @@ static const char *gx_example(gx_arena *arena, const char *def)
     return def ? gx_arena_printf(arena, ", e.g. %s", def) : "";
 }
 
+/* list with item appended, after ", " unless index (the item's place) is 0. */
+static const char *gx_join(gx_arena *arena, const char *list, size_t index, const char *item)
+{
+    return gx_arena_printf(arena, "%s%s%s", list, index ? ", " : "", item);
+}
+
 /* A V1 result about fd; its remedy is to set the path (to the default when
  * there is one). */
 static gx_diag *gx_v1_add(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
@@ -698,9 +704,9 @@ static void gx_v1_enum(const struct gx_config *cfg, gx_arena *arena, gx_diags *o
     int v = gx_fenum(cfg, f);
     if (v >= 0 && (size_t)v < fd->choice_count)
         return;
-    char *list = "";
+    const char *list = "";
     for (size_t i = 0; i < fd->choice_count; i++)
-        list = gx_arena_printf(arena, "%s%s%s", list, i ? ", " : "", fd->choices[i]);
+        list = gx_join(arena, list, i, fd->choices[i]);
     gx_v1_add(cfg, arena, out, fd, "%s holds no valid choice; set it to one of: %s%s", fd->path,
               list, gx_example(arena, gx_default_of(arena, cfg, fd)));
 }
@@ -766,28 +772,21 @@ static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_diag
     gx_hint(out, d, GX_QUANTITY_HINT);
 }
 
+/* The V1 check of each value type, by gx_type; NULL for bool, map and list
+ * (typed by the loader) and yaml (V15's). */
+static void (*const gx_v1_checks[GX_T_YAML + 1])(const struct gx_config *, gx_arena *,
+                                                  gx_diags *, int) = {
+    [GX_T_STRING] = gx_v1_string,
+    [GX_T_INT] = gx_v1_int,
+    [GX_T_ENUM] = gx_v1_enum,
+    [GX_T_QUANTITY] = gx_v1_quantity,
+};
+
 static void gx_rule_v1(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    for (int f = 0; f < GX_FIELD_COUNT; f++) {
-        if (!gx_active(cfg, f))
-            continue;
-        switch (gx_fields[f].type) {
-        case GX_T_INT:
-            gx_v1_int(cfg, arena, out, f);
-            break;
-        case GX_T_ENUM:
-            gx_v1_enum(cfg, arena, out, f);
-            break;
-        case GX_T_STRING:
-            gx_v1_string(cfg, arena, out, f);
-            break;
-        case GX_T_QUANTITY:
-            gx_v1_quantity(cfg, arena, out, f);
-            break;
-        default: /* bool, map, list: typed by the loader; yaml: V15 */
-            break;
-        }
-    }
+    for (int f = 0; f < GX_FIELD_COUNT; f++)
+        if (gx_active(cfg, f) && gx_v1_checks[gx_fields[f].type])
+            gx_v1_checks[gx_fields[f].type](cfg, arena, out, f);
 }
 
 /* ---- V2: namespace and release name -------------------------------------------- */
@@ -1297,8 +1296,21 @@ static void gx_check_tolerations(const gx_shape_ctx *c, const gx_node *n)
 /* Declared shapes of the application's own structures (MCP servers, NPCs): a
  * small description table (gx_rules.h) walked by one checker. */
 
-#define GX_DESC(what, names, keys) {what, names, keys, sizeof keys / sizeof *keys}
-#define GX_KEY(name, kind, sub) {name, kind, sub, NULL, NULL, NULL, false}
+/* Defines id_keys[] (the keys given after what and names) and id_desc, the
+ * description of an object with those keys. */
+#define GX_OBJECT(id, what, names, ...)                                                     \
+    static const gx_key_desc id##_keys[] = {__VA_ARGS__};                                  \
+    static const gx_object_desc id##_desc = {what, names, id##_keys,                       \
+                                             sizeof id##_keys / sizeof *id##_keys}
+
+/* A key of kind whose value is not limited further. */
+#define GX_KEY(name, kind) {name, kind, NULL, NULL, NULL, NULL, false}
+/* A GX_V_OBJECT or GX_V_OBJLIST key of the keys of sub. */
+#define GX_SUB(name, kind, sub) {name, kind, sub, NULL, NULL, NULL, false}
+/* A string key limited to choices (NULL: any), required or not. */
+#define GX_CHOICE(name, choices, required) {name, GX_V_STRING, NULL, choices, NULL, NULL, required}
+/* A number key within [min, max]. */
+#define GX_RANGE(name, min, max) {name, GX_V_NUMBER, NULL, NULL, min, max, false}
 
 /* The choices of NPC and MCP server keys (V16, V17); empty is allowed where
  * the rule allows it. */
@@ -1307,76 +1319,56 @@ static const char *const gx_engines[] = {"cascaded", "s2s", "sentence_cascade", 
 static const char *const gx_budget_tiers[] = {"fast", "standard", "deep", NULL};
 static const char *const gx_cascade_modes[] = {"off", "auto", "always", NULL};
 
-static const gx_key_desc gx_oauth_keys[] = {
-    GX_KEY("client_id", GX_V_STRING, NULL),
-    GX_KEY("client_secret", GX_V_STRING, NULL),
-    GX_KEY("token_url", GX_V_STRING, NULL),
-    GX_KEY("scopes", GX_V_STRLIST, NULL),
-};
-static const gx_object_desc gx_oauth_desc =
-    GX_DESC("an OAuth block", "client_id, client_secret, token_url, scopes", gx_oauth_keys);
+GX_OBJECT(gx_oauth, "an OAuth block", "client_id, client_secret, token_url, scopes",
+          GX_KEY("client_id", GX_V_STRING),
+          GX_KEY("client_secret", GX_V_STRING),
+          GX_KEY("token_url", GX_V_STRING),
+          GX_KEY("scopes", GX_V_STRLIST));
 
-static const gx_key_desc gx_auth_keys[] = {
-    GX_KEY("token", GX_V_STRING, NULL),
-    GX_KEY("oauth", GX_V_OBJECT, &gx_oauth_desc),
-};
-static const gx_object_desc gx_auth_desc = GX_DESC("an auth block", "token, oauth", gx_auth_keys);
+GX_OBJECT(gx_auth, "an auth block", "token, oauth",
+          GX_KEY("token", GX_V_STRING),
+          GX_SUB("oauth", GX_V_OBJECT, &gx_oauth_desc));
 
-static const gx_key_desc gx_mcp_server_keys[] = {
-    {"name", GX_V_STRING, NULL, NULL, NULL, NULL, true},
-    {"transport", GX_V_STRING, NULL, gx_transports, NULL, NULL, true},
-    GX_KEY("command", GX_V_STRING, NULL), GX_KEY("url", GX_V_STRING, NULL),
-    GX_KEY("auth", GX_V_OBJECT, &gx_auth_desc), GX_KEY("env", GX_V_STRMAP, NULL),
-};
-static const gx_object_desc gx_mcp_server_desc =
-    GX_DESC("an MCP server", "name, transport, command, url, auth, env", gx_mcp_server_keys);
+GX_OBJECT(gx_mcp_server, "an MCP server", "name, transport, command, url, auth, env",
+          GX_CHOICE("name", NULL, true),
+          GX_CHOICE("transport", gx_transports, true),
+          GX_KEY("command", GX_V_STRING),
+          GX_KEY("url", GX_V_STRING),
+          GX_SUB("auth", GX_V_OBJECT, &gx_auth_desc),
+          GX_KEY("env", GX_V_STRMAP));
 
-static const gx_key_desc gx_voice_keys[] = {
-    GX_KEY("provider", GX_V_STRING, NULL),
-    GX_KEY("voice_id", GX_V_STRING, NULL),
-    {"pitch_shift", GX_V_NUMBER, NULL, NULL, "-10", "10", false},
-    {"speed_factor", GX_V_NUMBER, NULL, NULL, "0.5", "2", false},
-};
-static const gx_object_desc gx_voice_desc =
-    GX_DESC("a voice", "provider, voice_id, pitch_shift, speed_factor", gx_voice_keys);
+GX_OBJECT(gx_voice, "a voice", "provider, voice_id, pitch_shift, speed_factor",
+          GX_KEY("provider", GX_V_STRING),
+          GX_KEY("voice_id", GX_V_STRING),
+          GX_RANGE("pitch_shift", "-10", "10"),
+          GX_RANGE("speed_factor", "0.5", "2"));
 
-static const gx_key_desc gx_cascade_keys[] = {
-    GX_KEY("fast_model", GX_V_STRING, NULL),
-    GX_KEY("strong_model", GX_V_STRING, NULL),
-    GX_KEY("opener_instruction", GX_V_STRING, NULL),
-};
-static const gx_object_desc gx_cascade_desc =
-    GX_DESC("a cascade block", "fast_model, strong_model, opener_instruction", gx_cascade_keys);
+GX_OBJECT(gx_cascade, "a cascade block", "fast_model, strong_model, opener_instruction",
+          GX_KEY("fast_model", GX_V_STRING),
+          GX_KEY("strong_model", GX_V_STRING),
+          GX_KEY("opener_instruction", GX_V_STRING));
 
-static const gx_key_desc gx_relationship_keys[] = {
-    GX_KEY("target_id", GX_V_STRING, NULL),
-    GX_KEY("target_name", GX_V_STRING, NULL),
-    GX_KEY("type", GX_V_STRING, NULL),
-    GX_KEY("bidirectional", GX_V_BOOL, NULL),
-};
-static const gx_object_desc gx_relationship_desc =
-    GX_DESC("a relationship", "target_id, target_name, type, bidirectional",
-            gx_relationship_keys);
+GX_OBJECT(gx_relationship, "a relationship", "target_id, target_name, type, bidirectional",
+          GX_KEY("target_id", GX_V_STRING),
+          GX_KEY("target_name", GX_V_STRING),
+          GX_KEY("type", GX_V_STRING),
+          GX_KEY("bidirectional", GX_V_BOOL));
 
-static const gx_key_desc gx_npc_keys[] = {
-    {"name", GX_V_STRING, NULL, NULL, NULL, NULL, true},
-    GX_KEY("personality", GX_V_STRING, NULL),
-    GX_KEY("voice", GX_V_OBJECT, &gx_voice_desc),
-    {"engine", GX_V_STRING, NULL, gx_engines, NULL, NULL, false},
-    GX_KEY("knowledge_scope", GX_V_STRLIST, NULL),
-    GX_KEY("tools", GX_V_STRLIST, NULL),
-    {"budget_tier", GX_V_STRING, NULL, gx_budget_tiers, NULL, NULL, false},
-    {"cascade_mode", GX_V_STRING, NULL, gx_cascade_modes, NULL, NULL, false},
-    GX_KEY("cascade", GX_V_OBJECT, &gx_cascade_desc),
-    GX_KEY("relationships", GX_V_OBJLIST, &gx_relationship_desc),
-    GX_KEY("gm_helper", GX_V_BOOL, NULL),
-    GX_KEY("address_only", GX_V_BOOL, NULL),
-};
-static const gx_object_desc gx_npc_desc =
-    GX_DESC("an NPC",
-            "name, personality, voice, engine, knowledge_scope, tools, budget_tier, "
-            "cascade_mode, cascade, relationships, gm_helper, address_only",
-            gx_npc_keys);
+GX_OBJECT(gx_npc, "an NPC",
+          "name, personality, voice, engine, knowledge_scope, tools, budget_tier, "
+          "cascade_mode, cascade, relationships, gm_helper, address_only",
+          GX_CHOICE("name", NULL, true),
+          GX_KEY("personality", GX_V_STRING),
+          GX_SUB("voice", GX_V_OBJECT, &gx_voice_desc),
+          GX_CHOICE("engine", gx_engines, false),
+          GX_KEY("knowledge_scope", GX_V_STRLIST),
+          GX_KEY("tools", GX_V_STRLIST),
+          GX_CHOICE("budget_tier", gx_budget_tiers, false),
+          GX_CHOICE("cascade_mode", gx_cascade_modes, false),
+          GX_SUB("cascade", GX_V_OBJECT, &gx_cascade_desc),
+          GX_SUB("relationships", GX_V_OBJLIST, &gx_relationship_desc),
+          GX_KEY("gm_helper", GX_V_BOOL),
+          GX_KEY("address_only", GX_V_BOOL));
 
 const gx_object_desc *gx_shape_item(gx_shape shape)
 {
@@ -1389,6 +1381,32 @@ const gx_object_desc *gx_shape_item(gx_shape shape)
 
 static void gx_check_object(const gx_shape_ctx *c, const char *where, const gx_node *n,
                             const gx_object_desc *d);
+
+/* GX_V_STRLIST, GX_V_STRMAP (k->kind): v is a list (a map) whose items are
+ * strings; an item of a list may not be null, one of a map may. */
+static void gx_check_strings(const gx_shape_ctx *c, const char *where, const gx_node *v,
+                             const gx_key_desc *k)
+{
+    bool map = k->kind == GX_V_STRMAP;
+    if (v->kind != (map ? GX_NODE_MAP : GX_NODE_SEQ)) {
+        gx_v15(c, where, v,
+               map ? "must be a map of names to strings, not %s; e.g. %s: {NAME: value}"
+                   : "must be a list of strings, not %s; e.g. %s: [a, b]",
+               gx_kind_name(v), k->name);
+        return;
+    }
+    for (size_t i = 0; i < v->count; i++) {
+        const gx_node *item = v->items[i];
+        if (item->kind == GX_NODE_SCALAR && (map || !gx_node_is_null(item)))
+            continue;
+        const char *at =
+            map ? gx_arena_printf(c->arena, "%s.%s", where,
+                                  gx_quote_n(c->arena, v->keys[i]->text, v->keys[i]->len))
+                : gx_arena_printf(c->arena, "%s[%zu]", where, i);
+        gx_v15(c, at, item, "must be a string, not %s",
+               item->kind == GX_NODE_SCALAR ? "null" : gx_kind_name(item));
+    }
+}
 
 static void gx_check_value(const gx_shape_ctx *c, const char *where, const gx_node *v,
                            const gx_key_desc *k)
@@ -1410,29 +1428,8 @@ static void gx_check_value(const gx_shape_ctx *c, const char *where, const gx_no
             gx_v15(c, where, v, "must be true or false (unquoted)");
         break;
     case GX_V_STRLIST:
-        if (v->kind != GX_NODE_SEQ) {
-            gx_v15(c, where, v, "must be a list of strings, not %s; e.g. %s: [a, b]",
-                   gx_kind_name(v), k->name);
-            break;
-        }
-        for (size_t i = 0; i < v->count; i++)
-            if (v->items[i]->kind != GX_NODE_SCALAR || gx_node_is_null(v->items[i]))
-                gx_v15(c, gx_arena_printf(c->arena, "%s[%zu]", where, i), v->items[i],
-                       "must be a string, not %s",
-                       v->items[i]->kind == GX_NODE_SCALAR ? "null" : gx_kind_name(v->items[i]));
-        break;
     case GX_V_STRMAP:
-        if (v->kind != GX_NODE_MAP) {
-            gx_v15(c, where, v, "must be a map of names to strings, not %s; e.g. %s: {NAME: value}",
-                   gx_kind_name(v), k->name);
-            break;
-        }
-        for (size_t i = 0; i < v->count; i++)
-            if (v->items[i]->kind != GX_NODE_SCALAR)
-                gx_v15(c,
-                       gx_arena_printf(c->arena, "%s.%s", where,
-                                       gx_quote_n(c->arena, v->keys[i]->text, v->keys[i]->len)),
-                       v->items[i], "must be a string, not %s", gx_kind_name(v->items[i]));
+        gx_check_strings(c, where, v, k);
         break;
     case GX_V_OBJECT:
         gx_check_object(c, where, v, k->sub);
@@ -1645,50 +1642,76 @@ static void gx_check_names(const gx_node *list, gx_arena *arena, gx_diags *out, 
     }
 }
 
+/* The check of item i (a map) of a named list at path (V16, V17). */
+typedef void gx_item_check(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                           const char *path, size_t i, const gx_node *item);
+
+/* V16, V17: when field f is active and a list, its names (gx_check_names, as
+ * what and example) and then each item that is a map (check), in order. */
+static void gx_check_named_list(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                                gx_code rule, int f, const char *what, const char *example,
+                                gx_item_check *check)
+{
+    const char *path = gx_fields[f].path;
+    const gx_node *list = gx_fnode(cfg, f);
+    if (!gx_active(cfg, f) || gx_absent(list) || list->kind != GX_NODE_SEQ)
+        return;
+    gx_check_names(list, arena, out, rule, path, what, example);
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i]->kind == GX_NODE_MAP)
+            check(cfg, arena, out, path, i, list->items[i]);
+}
+
+/* The MCP transports (V16): the key each needs set and what to say without it. */
+static const struct {
+    const char *name, *key, *needs;
+} gx_v16_transports[] = {
+    {"stdio", "command",
+     "needs a command; set command to the program to start, e.g. command: "
+     "/usr/local/bin/mcp-dice"},
+    {"streamable-http", "url", "needs a url; set it, e.g. url: https://mcp.example.com/mcp"},
+};
+
+/* What is wrong with the transport t (tlen bytes) of item, or NULL. */
+static const char *gx_v16_transport(const gx_node *item, const char *t, size_t tlen,
+                                    gx_arena *arena)
+{
+    for (size_t k = 0; k < sizeof gx_v16_transports / sizeof *gx_v16_transports; k++) {
+        const char *name = gx_v16_transports[k].name;
+        if (!gx_bytes_eq(t, tlen, name, strlen(name)))
+            continue;
+        size_t len;
+        const char *v = gx_item_str(item, gx_v16_transports[k].key, &len);
+        if (!v || !gx_is_blank(v, len))
+            return NULL;
+        return gx_arena_printf(arena, "transport %s %s", name, gx_v16_transports[k].needs);
+    }
+    if (tlen == 0)
+        return "transport is not set, and the application cannot connect without one; set "
+               "transport: stdio (with command) or transport: streamable-http (with url)";
+    return gx_arena_printf(arena, "transport %s is not stdio or streamable-http; use one of them",
+                           gx_quote_n(arena, t, tlen));
+}
+
+/* V16 of MCP server i: its transport and what that needs. */
+static void gx_v16_server(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                          const char *path, size_t i, const gx_node *item)
+{
+    (void)cfg;
+    size_t tlen;
+    const char *t = gx_item_str(item, "transport", &tlen);
+    const char *problem = t ? gx_v16_transport(item, t, tlen, arena) : NULL;
+    if (!problem)
+        return;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING, "%s[%zu]: %s", path,
+                               i, problem);
+    gx_fix_at(out, d, item, path);
+}
+
 static void gx_rule_v16(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
 {
-    const char *path = gx_fields[GX_F_CONFIG_MCP_SERVERS].path;
-    const gx_node *list = cfg->config.mcp_servers;
-    if (!gx_active(cfg, GX_F_CONFIG_MCP_SERVERS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
-        return;
-    gx_check_names(list, arena, out, GX_CODE_V16, path, "MCP server", "dice");
-    for (size_t i = 0; i < list->count; i++) {
-        const gx_node *item = list->items[i];
-        if (item->kind != GX_NODE_MAP)
-            continue;
-        size_t tlen, clen, ulen;
-        const char *t = gx_item_str(item, "transport", &tlen);
-        const char *cmd = gx_item_str(item, "command", &clen);
-        const char *url = gx_item_str(item, "url", &ulen);
-        if (!t)
-            continue;
-        gx_diag *d = NULL;
-        if (gx_bytes_eq(t, tlen, "stdio", 5)) {
-            if (cmd && gx_is_blank(cmd, clen))
-                d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
-                              "%s[%zu]: transport stdio needs a command; set command to the "
-                              "program to start, e.g. command: /usr/local/bin/mcp-dice",
-                              path, i);
-        } else if (gx_bytes_eq(t, tlen, "streamable-http", 15)) {
-            if (url && gx_is_blank(url, ulen))
-                d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
-                              "%s[%zu]: transport streamable-http needs a url; set it, e.g. "
-                              "url: https://mcp.example.com/mcp",
-                              path, i);
-        } else if (tlen == 0) {
-            d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
-                          "%s[%zu]: transport is not set, and the application cannot connect "
-                          "without one; set transport: stdio (with command) or transport: "
-                          "streamable-http (with url)",
-                          path, i);
-        } else {
-            d = gx_result_add(out, arena, GX_CODE_V16, path, GX_BLOCKING,
-                              "%s[%zu]: transport %s is not stdio or streamable-http; use one of "
-                              "them",
-                              path, i, gx_quote_n(arena, t, tlen));
-        }
-        gx_fix_at(out, d, item, path);
-    }
+    gx_check_named_list(cfg, arena, out, GX_CODE_V16, GX_F_CONFIG_MCP_SERVERS, "MCP server",
+                        "dice", gx_v16_server);
 }
 
 /* Checks that the string value of key is empty or one of set. */
@@ -1735,83 +1758,68 @@ static void gx_v17_range(const gx_node *voice, const char *key, const char *lo, 
     gx_fix_at(out, d, v, path);
 }
 
-static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
+/* The engine that subject names needs a provider (what) in field f: a result
+ * when f is empty, with advice after "set <f>". */
+static void gx_v17_needs(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                         const char *subject, int f, const char *what, const char *advice)
 {
-    const char *path = gx_fields[GX_F_CONFIG_NPCS].path;
-    const gx_node *list = cfg->config.npcs;
-    if (!gx_active(cfg, GX_F_CONFIG_NPCS) || gx_absent(list) || list->kind != GX_NODE_SEQ)
+    if (*gx_fstr(cfg, f))
         return;
-    gx_check_names(list, arena, out, GX_CODE_V17, path, "NPC", "Greymantle");
-    const char *llm = cfg->config.providers.llm.name;
-    const char *tts = cfg->config.providers.tts.name;
-    const char *s2s = cfg->config.providers.s2s.name;
-    for (size_t i = 0; i < list->count; i++) {
-        const gx_node *item = list->items[i];
-        if (item->kind != GX_NODE_MAP)
-            continue;
-        const char *where = gx_arena_printf(arena, "%s[%zu]", path, i);
+    const char *provider = gx_fields[f].path;
+    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, gx_fields[GX_F_CONFIG_NPCS].path,
+                               GX_BLOCKING, "%s needs %s, but %s is empty; set %s%s", subject,
+                               what, provider, provider, advice);
+    gx_fix(out, d, GX_REMEDY_SET, provider, NULL);
+}
 
-        size_t elen;
-        const char *engine = gx_item_str(item, "engine", &elen);
-        if (engine) {
-            /* An NPC without an engine runs the cascaded engine (the worker's
-             * default), so it needs the same providers. */
-            bool unset = elen == 0;
-            const char *eff = unset ? "cascaded" : engine;
-            const char *subject =
-                unset ? gx_arena_printf(arena, "%s: engine is not set (which means cascaded) and "
-                                               "cascaded", where)
-                      : gx_arena_printf(arena, "%s: engine %s", where, eff);
-            if (!unset && !(strlen(engine) == elen && gx_match_any(engine, gx_engines))) {
-                const gx_node *en = gx_node_get(item, "engine");
-                gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                           "%s.engine %s is not one of cascaded, s2s, "
-                                           "sentence_cascade; use one of them",
-                                           where, gx_quote_n(arena, engine, elen));
-                gx_fix_at(out, d, en, path);
-            } else if (strcmp(eff, "s2s") == 0) {
-                if (!*s2s) {
-                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                               "%s needs a speech-to-speech provider, but "
-                                               "config/providers/s2s/name is empty; set "
-                                               "config/providers/s2s/name (e.g. "
-                                               "openai-realtime) or use engine cascaded",
-                                               subject);
-                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_S2S_NAME].path,
-                           NULL);
-                }
-            } else {
-                if (!*llm) {
-                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                               "%s needs an LLM provider, but "
-                                               "config/providers/llm/name is empty; set "
-                                               "config/providers/llm/name, e.g. to openai",
-                                               subject);
-                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_LLM_NAME].path,
-                           NULL);
-                }
-                if (!*tts) {
-                    gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
-                                               "%s needs a TTS provider, but "
-                                               "config/providers/tts/name is empty; set "
-                                               "config/providers/tts/name, e.g. to "
-                                               "elevenlabs",
-                                               subject);
-                    gx_fix(out, d, GX_REMEDY_SET, gx_fields[GX_F_CONFIG_PROVIDERS_TTS_NAME].path,
-                           NULL);
-                }
-            }
-        }
-        gx_v17_choice(item, "budget_tier", gx_budget_tiers, "fast, standard, deep", arena, out,
-                      where);
-        gx_v17_choice(item, "cascade_mode", gx_cascade_modes, "off, auto, always", arena, out,
-                      where);
-        const gx_node *voice = gx_node_get(item, "voice");
-        if (voice && voice->kind == GX_NODE_MAP) {
-            gx_v17_range(voice, "speed_factor", "0.5", "2", true, arena, out, where);
-            gx_v17_range(voice, "pitch_shift", "-10", "10", false, arena, out, where);
+/* V17 of NPC i: its engine and the providers that needs, its choices and its
+ * voice ranges. */
+static void gx_v17_npc(const struct gx_config *cfg, gx_arena *arena, gx_diags *out,
+                       const char *path, size_t i, const gx_node *item)
+{
+    const char *where = gx_arena_printf(arena, "%s[%zu]", path, i);
+    size_t elen;
+    const char *engine = gx_item_str(item, "engine", &elen);
+    if (engine) {
+        /* An NPC without an engine runs the cascaded engine (the worker's
+         * default), so it needs the same providers. */
+        bool unset = elen == 0;
+        const char *eff = unset ? "cascaded" : engine;
+        const char *subject =
+            unset ? gx_arena_printf(arena, "%s: engine is not set (which means cascaded) and "
+                                           "cascaded", where)
+                  : gx_arena_printf(arena, "%s: engine %s", where, eff);
+        if (!unset && !(strlen(engine) == elen && gx_match_any(engine, gx_engines))) {
+            const gx_node *en = gx_node_get(item, "engine");
+            gx_diag *d = gx_result_add(out, arena, GX_CODE_V17, path, GX_BLOCKING,
+                                       "%s.engine %s is not one of cascaded, s2s, "
+                                       "sentence_cascade; use one of them",
+                                       where, gx_quote_n(arena, engine, elen));
+            gx_fix_at(out, d, en, path);
+        } else if (strcmp(eff, "s2s") == 0) {
+            gx_v17_needs(cfg, arena, out, subject, GX_F_CONFIG_PROVIDERS_S2S_NAME,
+                         "a speech-to-speech provider",
+                         " (e.g. openai-realtime) or use engine cascaded");
+        } else {
+            gx_v17_needs(cfg, arena, out, subject, GX_F_CONFIG_PROVIDERS_LLM_NAME,
+                         "an LLM provider", ", e.g. to openai");
+            gx_v17_needs(cfg, arena, out, subject, GX_F_CONFIG_PROVIDERS_TTS_NAME,
+                         "a TTS provider", ", e.g. to elevenlabs");
         }
     }
+    gx_v17_choice(item, "budget_tier", gx_budget_tiers, "fast, standard, deep", arena, out, where);
+    gx_v17_choice(item, "cascade_mode", gx_cascade_modes, "off, auto, always", arena, out, where);
+    const gx_node *voice = gx_node_get(item, "voice");
+    if (voice && voice->kind == GX_NODE_MAP) {
+        gx_v17_range(voice, "speed_factor", "0.5", "2", true, arena, out, where);
+        gx_v17_range(voice, "pitch_shift", "-10", "10", false, arena, out, where);
+    }
+}
+
+static void gx_rule_v17(const struct gx_config *cfg, gx_arena *arena, gx_diags *out)
+{
+    gx_check_named_list(cfg, arena, out, GX_CODE_V17, GX_F_CONFIG_NPCS, "NPC", "Greymantle",
+                        gx_v17_npc);
 }
 
 /* ---- V18: providers ------------------------------------------------------------- */
@@ -1863,9 +1871,9 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         const char *const *known = gx_providers[i].known;
         int fname = gx_providers[i].name;
         const char *name = gx_fstr(cfg, fname);
-        char *list = "";
+        const char *list = "";
         for (size_t k = 0; known[k]; k++)
-            list = gx_arena_printf(arena, "%s%s%s", list, k ? ", " : "", known[k]);
+            list = gx_join(arena, list, k, known[k]);
         if (*name) {
             if (!gx_match_any(name, known)) {
                 gx_diag *d = gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path,
@@ -1883,16 +1891,14 @@ static void gx_rule_v18(const struct gx_config *cfg, gx_arena *arena, gx_diags *
         }
         const int fields[] = {gx_providers[i].api_key, gx_providers[i].base_url,
                               gx_providers[i].model};
-        char *set = "";
+        const char *set = "";
         size_t nset = 0;
         for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
             if (*gx_fstr(cfg, fields[k]))
-                set = gx_arena_printf(arena, "%s%s%s", set, nset++ ? ", " : "",
-                                      gx_fields[fields[k]].path);
+                set = gx_join(arena, set, nset++, gx_fields[fields[k]].path);
         const gx_node *opts = gx_fnode(cfg, gx_providers[i].options);
         if (opts && opts->kind == GX_NODE_MAP && opts->count > 0)
-            set = gx_arena_printf(arena, "%s%s%s", set, nset++ ? ", " : "",
-                                  gx_fields[gx_providers[i].options].path);
+            set = gx_join(arena, set, nset++, gx_fields[gx_providers[i].options].path);
         if (nset) {
             gx_diag *d = gx_result_add(out, arena, GX_CODE_V18, gx_fields[fname].path,
                                        GX_WARNING,
