@@ -87,6 +87,13 @@ static void assert_contains(const char *haystack, const char *needle)
         fail_msg("expected to find\n  %s\nin\n%s", needle, haystack);
 }
 
+/* assert_contains of each of the NULL-terminated needles, in turn. */
+static void assert_contains_each(const char *haystack, const char *const *needles)
+{
+    for (size_t i = 0; needles[i]; i++)
+        assert_contains(haystack, needles[i]);
+}
+
 static void init_ws(fx *f)
 {
     gx_session *s = gx_session_new(f->ws);
@@ -237,60 +244,78 @@ static void test_schema_command_and_init(void **state)
 
 /* ---- did-you-mean for Helm-style paths ---------------------------------------------- */
 
-static void expect_path_fix(const char *typed, gx_remedy_kind kind, const char *arg,
-                            const char *hint_part)
+/* One unknown path typed and the fix gx_core_unknown_path offers for it:
+ * the remedy's kind, its argument (NULL: not checked) and part of the hint. */
+typedef struct path_fix {
+    const char *typed;
+    gx_remedy_kind kind;
+    const char *arg;
+    const char *hint_part;
+} path_fix;
+
+/* Checks one path_fix; a failure names what was typed. */
+static void expect_path_fix(const path_fix *c)
 {
     gx_diags d = GX_DIAGS_INIT;
-    gx_core_unknown_path(&d, typed);
-    assert_int_equal(d.count, 1);
-    assert_int_equal(d.items[0].code, GX_CODE_UNKNOWN_PATH);
-    if (d.items[0].remedy.kind != kind)
-        fail_msg("%s: remedy %d, not %d (hint: %s)", typed, d.items[0].remedy.kind, kind,
-                 d.items[0].hint);
-    if (arg)
-        assert_string_equal(d.items[0].remedy.arg, arg);
-    assert_contains(d.items[0].hint, hint_part);
+    gx_core_unknown_path(&d, c->typed);
+    if (d.count != 1)
+        fail_msg("%s: %zu diagnostics, not 1", c->typed, d.count);
+    const gx_diag *g = &d.items[0];
+    if (g->code != GX_CODE_UNKNOWN_PATH)
+        fail_msg("%s: code %d, not unknown-path", c->typed, (int)g->code);
+    if (g->remedy.kind != c->kind)
+        fail_msg("%s: remedy %d, not %d (hint: %s)", c->typed, g->remedy.kind, c->kind, g->hint);
+    if (c->arg && (!g->remedy.arg || strcmp(g->remedy.arg, c->arg)))
+        fail_msg("%s: remedy argument %s, not %s", c->typed, g->remedy.arg ? g->remedy.arg : "(none)",
+                 c->arg);
+    if (!g->hint || !strstr(g->hint, c->hint_part))
+        fail_msg("%s: the hint lacks \"%s\": %s", c->typed, c->hint_part,
+                 g->hint ? g->hint : "(none)");
     gx_diags_free(&d);
 }
 
 static void test_did_you_mean_core(void **state)
 {
     (void)state;
-    expect_path_fix("gateway.replicaCount", GX_REMEDY_SET, "gateway/replica-count",
-                    "did you mean 'gateway/replica-count'?");
-    expect_path_fix("mcpGateway.replicaCount", GX_REMEDY_SET, "mcp-gateway/replica-count",
-                    "'mcp-gateway/replica-count'");
-    expect_path_fix("postgresql.enabled", GX_REMEDY_ENABLE, "postgresql",
-                    "the component 'postgresql'");
-    /* it used to suggest worker/gpu/enabled */
-    expect_path_fix("postgresql/enabled", GX_REMEDY_ENABLE, "postgresql",
-                    "the component 'postgresql'");
-    expect_path_fix("sealed-secrets.enabled", GX_REMEDY_ENABLE, "sealed-secrets",
-                    "component 'sealed-secrets'");
-    expect_path_fix("networkPolicy.enabled", GX_REMEDY_ENABLE, "network-policy",
-                    "component 'network-policy'");
-    expect_path_fix("gateway.resources.limits.cpu", GX_REMEDY_SET, "gateway/limits/cpu",
-                    "'gateway/limits/cpu'");
-    expect_path_fix("autoscaling.targetCPUUtilizationPercentage", GX_REMEDY_SET,
-                    "autoscaling/target-cpu", "'autoscaling/target-cpu'");
-    expect_path_fix("worker.gpu.nodeSelector", GX_REMEDY_SET, "worker/gpu/node-selector",
-                    "'worker/gpu/node-selector'");
-    /* camelCase of a path that is no chart key */
-    expect_path_fix("network-policy/allowVoiceUdp", GX_REMEDY_SET,
-                    "network-policy/allow-voice-udp", "'network-policy/allow-voice-udp'");
-    expect_path_fix("secrets.openaiApiKey", GX_REMEDY_LIST_PATHS, NULL,
-                    "config/providers/KIND/api-key");
-    expect_path_fix("nameOverride", GX_REMEDY_LIST_PATHS, NULL, "no path here");
-    /* the old suggestions still work */
-    expect_path_fix("gateway/replica", GX_REMEDY_SET, "gateway/replica-count",
-                    "did you mean 'gateway/replica-count'?");
-
-    assert_int_equal(gx_component_suggest("sealedsecrets"), gx_core_component_find("sealed-secrets"));
-    assert_int_equal(gx_component_suggest("sealedSecrets"), gx_core_component_find("sealed-secrets"));
-    assert_int_equal(gx_component_suggest("network_policy"), gx_core_component_find("network-policy"));
-    assert_int_equal(gx_component_suggest("mcpGateway"), gx_core_component_find("mcp-gateway"));
-    assert_int_equal(gx_component_suggest("postgres"), gx_core_component_find("postgresql"));
-    assert_int_equal(gx_component_suggest("kafka"), -1);
+    static const path_fix fixes[] = {
+        {"gateway.replicaCount", GX_REMEDY_SET, "gateway/replica-count",
+         "did you mean 'gateway/replica-count'?"},
+        {"mcpGateway.replicaCount", GX_REMEDY_SET, "mcp-gateway/replica-count",
+         "'mcp-gateway/replica-count'"},
+        {"postgresql.enabled", GX_REMEDY_ENABLE, "postgresql", "the component 'postgresql'"},
+        /* it used to suggest worker/gpu/enabled */
+        {"postgresql/enabled", GX_REMEDY_ENABLE, "postgresql", "the component 'postgresql'"},
+        {"sealed-secrets.enabled", GX_REMEDY_ENABLE, "sealed-secrets", "component 'sealed-secrets'"},
+        {"networkPolicy.enabled", GX_REMEDY_ENABLE, "network-policy", "component 'network-policy'"},
+        {"gateway.resources.limits.cpu", GX_REMEDY_SET, "gateway/limits/cpu", "'gateway/limits/cpu'"},
+        {"autoscaling.targetCPUUtilizationPercentage", GX_REMEDY_SET, "autoscaling/target-cpu",
+         "'autoscaling/target-cpu'"},
+        {"worker.gpu.nodeSelector", GX_REMEDY_SET, "worker/gpu/node-selector",
+         "'worker/gpu/node-selector'"},
+        /* camelCase of a path that is no chart key */
+        {"network-policy/allowVoiceUdp", GX_REMEDY_SET, "network-policy/allow-voice-udp",
+         "'network-policy/allow-voice-udp'"},
+        {"secrets.openaiApiKey", GX_REMEDY_LIST_PATHS, NULL, "config/providers/KIND/api-key"},
+        {"nameOverride", GX_REMEDY_LIST_PATHS, NULL, "no path here"},
+        /* the old suggestions still work */
+        {"gateway/replica", GX_REMEDY_SET, "gateway/replica-count",
+         "did you mean 'gateway/replica-count'?"},
+    };
+    for (size_t i = 0; i < sizeof fixes / sizeof fixes[0]; i++)
+        expect_path_fix(&fixes[i]);
+    /* component names: typed, and the one suggested (NULL: none) */
+    static const char *const components[][2] = {
+        {"sealedsecrets", "sealed-secrets"}, {"sealedSecrets", "sealed-secrets"},
+        {"network_policy", "network-policy"}, {"mcpGateway", "mcp-gateway"},
+        {"postgres", "postgresql"}, {"kafka", NULL},
+    };
+    for (size_t i = 0; i < sizeof components / sizeof components[0]; i++) {
+        int want = components[i][1] ? gx_core_component_find(components[i][1]) : -1;
+        int got = gx_component_suggest(components[i][0]);
+        if (got != want)
+            fail_msg("component %s: suggested %d, not %d (%s)", components[i][0], got, want,
+                     components[i][1] ? components[i][1] : "none");
+    }
 }
 
 static void test_did_you_mean_component_op(void **state)
@@ -350,16 +375,14 @@ static void test_did_you_mean_command_line(void **state)
     gx_test_write_file(path, text, strlen(text), 0644);
     gx_test_run_result r = run_in(f->ws, (const char *[]){"-f", path, "validate", NULL}, NULL);
     assert_int_equal(r.status, 1);
-    assert_contains(r.err, "helmish.yaml:2:3: unknown key 'gateway/replicaCount'");
-    assert_contains(r.err, "did you mean 'gateway/replica-count'?");
-    assert_contains(r.err, "helmish.yaml:3:3: unknown key 'gateway/podAntiAffinity'");
-    assert_contains(r.err, "did you mean 'gateway/pod-anti-affinity'?");
-    assert_contains(r.err, "unknown key 'mcpGateway'");
-    assert_contains(r.err, "did you mean 'mcp-gateway");
-    assert_contains(r.err, "helmish.yaml:8:3: unknown key 'postgresql/enabled'");
-    assert_contains(r.err, "the component 'postgresql'");
-    assert_contains(r.err, "helmish.yaml:10:3: unknown component 'sealedsecrets'");
-    assert_contains(r.err, "did you mean 'sealed-secrets'?");
+    /* each key: where it stands, and the hint */
+    assert_contains_each(r.err, (const char *const[]){
+        "helmish.yaml:2:3: unknown key 'gateway/replicaCount'", "did you mean 'gateway/replica-count'?",
+        "helmish.yaml:3:3: unknown key 'gateway/podAntiAffinity'", "did you mean 'gateway/pod-anti-affinity'?",
+        "unknown key 'mcpGateway'", "did you mean 'mcp-gateway",
+        "helmish.yaml:8:3: unknown key 'postgresql/enabled'", "the component 'postgresql'",
+        "helmish.yaml:10:3: unknown component 'sealedsecrets'", "did you mean 'sealed-secrets'?",
+        NULL});
     gx_test_run_free(&r);
 }
 
@@ -395,6 +418,109 @@ static void assert_ws_text(const char *ws, const char *path, const char *want)
         fail_msg("%s is %s, not %s", path, text, want);
     free(text);
     json_decref(v);
+}
+
+/* One value a workspace should hold after an import test: the test (case),
+ * the path and its JSON text. */
+typedef struct ws_want {
+    const char *test;
+    const char *path;
+    const char *json;
+} ws_want;
+
+static const ws_want ws_wants[] = {
+    /* test_import_every_key: every-key.yaml, then unknown-keys.yaml */
+    {"every-key", "core/namespace", "\"voice\""},
+    {"every-key", "core/image-repository", "\"registry.example.internal/mrwong99/glyphoxa\""},
+    {"every-key", "core/image-tag", "\"0.3.1\""},
+    {"every-key", "core/image-pull-policy", "\"Always\""},
+    {"every-key", "core/image-pull-secrets", "[\"regcred\",\"mirror-pull\"]"},
+    {"every-key", "core/tier-scheduling", "false"},
+    {"every-key", "gateway/admin-key", "\"k3y-from-the-chart-values-0001\""},
+    {"every-key", "gateway/ports/admin", "18081"},
+    {"every-key", "gateway/ports/observe", "19090"},
+    {"every-key", "gateway/requests/cpu", "\"300m\""},
+    {"every-key", "gateway/limits/memory", "\"1Gi\""},
+    {"every-key", "gateway/node-selector", "{\"disktype\":\"ssd\"}"},
+    {"every-key", "gateway/tolerations", "[{\"key\":\"dedicated-nodes\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]"},
+    {"every-key", "gateway/pod-anti-affinity", "false"},
+    {"every-key", "gateway/service-account/name", "\"voice-gateway\""},
+    {"every-key", "gateway/service-account/annotations", "{\"eks.amazonaws.com/role-arn\":\"arn:aws:iam::123456789012:role/glyphoxa\"}"},
+    {"every-key", "worker/resource-profile", "\"local-llm\""},
+    {"every-key", "worker/profiles/cloud/requests/cpu", "\"600m\""},
+    {"every-key", "worker/profiles/whisper-native/limits/memory", "\"3Gi\""},
+    {"every-key", "worker/profiles/local-llm/limits/cpu", "\"10\""},
+    {"every-key", "worker/active-deadline-seconds", "7200"},
+    {"every-key", "worker/ttl-seconds-after-finished", "120"},
+    {"every-key", "worker/ports/observe", "19090"},
+    {"every-key", "worker/node-selector", "{\"pool\":\"voice\"}"},
+    /* maps merge with the chart's defaults, as helm does */
+    {"every-key", "worker/gpu/node-selector", "{\"accelerator\":\"nvidia-l4\",\"nvidia.com/gpu\":\"true\"}"},
+    {"every-key", "mcp-gateway/replica-count", "3"},
+    {"every-key", "mcp-gateway/ports/mcp", "18080"},
+    {"every-key", "mcp-gateway/limits/cpu", "\"500m\""},
+    {"every-key", "mcp-gateway/node-selector", "{\"pool\":\"tools\"}"},
+    {"every-key", "config/server/log-level", "\"debug\""},
+    {"every-key", "config/memory/embedding-dimensions", "3072"},
+    {"every-key", "config/campaign/name", "\"The Sunless Citadel\""},
+    {"every-key", "config/transcript/llm-correction", "true"},
+    {"every-key", "config/providers/llm/model", "\"gpt-4o\""},
+    {"every-key", "config/providers/llm/options", "{\"temperature\":0.4}"},
+    {"every-key", "config/providers/tts/base-url", "\"https://api.elevenlabs.io\""},
+    {"every-key", "config/mcp-servers", "[{\"name\":\"dice\",\"transport\":\"stdio\",\"command\":\"/usr/local/bin/mcp-dice\"}]"},
+    {"every-key", "config/npcs", "[{\"name\":\"Belak\",\"personality\":\"A druid who tends a twisted tree\",\"engine\":\"cascaded\"}]"},
+    {"every-key", "vault/addr", "\"https://vault.example.internal:8200\""},
+    {"every-key", "vault/token", "\"hvs.fixture-vault-token\""},
+    {"every-key", "database/dsn", "\"postgres://glyphoxa:fixture@db.example.internal:5432/glyphoxa\""},
+    /* the API keys go to the slots config.data names their provider in */
+    {"every-key", "config/providers/llm/api-key", "\"sk-fixture-key\""},
+    {"every-key", "config/providers/embeddings/api-key", "\"sk-fixture-key\""},
+    {"every-key", "config/providers/stt/api-key", "\"dg-fixture-key\""},
+    {"every-key", "config/providers/tts/api-key", "\"el-fixture-key\""},
+    {"every-key", "autoscaling/min-replicas", "3"},
+    {"every-key", "autoscaling/max-replicas", "7"},
+    {"every-key", "autoscaling/target-cpu", "65"},
+    {"every-key", "postgresql/database", "\"voice\""},
+    {"every-key", "postgresql/persistence-size", "\"20Gi\""},
+    /* test_import_shared_overlay: shared.yaml and two --set */
+    {"shared-overlay", "core/tier-scheduling", "true"},
+    {"shared-overlay", "gateway/node-selector", "{}"},
+    {"shared-overlay", "worker/tolerations", "[]"},
+    {"shared-overlay", "core/topology", "\"shared\""},
+    {"shared-overlay", "gateway/replica-count", "3"},
+    /* test_import_dedicated_overlay: every-key.yaml, then dedicated.yaml */
+    {"dedicated-overlay", "core/topology", "\"dedicated\""},
+    {"dedicated-overlay", "worker/resource-profile", "\"cloud\""},
+    {"dedicated-overlay", "core/tier-scheduling", "true"},
+    /* maps merge (the tier entry is core/tier-scheduling), lists are replaced */
+    {"dedicated-overlay", "gateway/node-selector", "{\"disktype\":\"ssd\"}"},
+    {"dedicated-overlay", "gateway/tolerations", "[]"},
+    {"dedicated-overlay", "gateway/pod-anti-affinity", "false"},
+    {"dedicated-overlay", "gateway/ports/admin", "18081"},
+    /* test_import_set_syntax: every-key.yaml and --set of each syntax */
+    {"set-syntax", "gateway/ports/admin", "28081"},
+    {"set-syntax", "mcp-gateway/replica-count", "4"},
+    {"set-syntax", "worker/tolerations", "[{\"key\":\"gpu-pool\",\"value\":\"true\",\"effect\":\"NoSchedule\",\"operator\":\"Exists\"}]"},
+    {"set-syntax", "core/image-pull-secrets", "[\"regcred\",\"other-pull\"]"},
+    {"set-syntax", "config/campaign/name", "\"Curse, of Strahd\""},
+    {"set-syntax", "gateway/node-selector", "{\"disktype\":\"ssd\",\"kubernetes.io/arch\":\"arm64\"}"},
+    {"set-syntax", "config/providers/llm/options", "{\"temperature\":0.4,\"stop\":[\"END\",\"STOP\"]}"},
+    /* vault.addr=null removed the address: vault on without one is a change, not a value */
+    {"set-syntax", "vault/addr", "\"\""},
+};
+
+/* assert_ws_text of each ws_wants row of test, in order; a failure names
+ * the path. The test must have rows. */
+static void assert_ws_wants(const char *ws, const char *test)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof ws_wants / sizeof ws_wants[0]; i++)
+        if (!strcmp(ws_wants[i].test, test)) {
+            assert_ws_text(ws, ws_wants[i].path, ws_wants[i].json);
+            n++;
+        }
+    if (n == 0)
+        fail_msg("no ws_wants rows for %s", test);
 }
 
 static bool component_on(const char *ws, const char *name)
@@ -436,14 +562,25 @@ static gx_status do_import(gx_session *s, const char *const *files, size_t nfile
     return gx_op_import(s, &req, &sink, r);
 }
 
+/* A session on f->ws after do_import of files and sets succeeded (the report
+ * in *r); the caller frees the session. */
+static gx_session *import_ok(fx *f, const char *const *files, size_t nfiles,
+                             const char *const *sets, size_t nsets, gx_import_report *r)
+{
+    gx_session *s = gx_session_new(f->ws);
+    rec_sink rs;
+    gx_status st = do_import(s, files, nfiles, sets, nsets, r, &rs);
+    if (st != GX_STATUS_OK)
+        fail_msg("import: status %d, not OK (codes: %s)", (int)st, rs.codes);
+    return s;
+}
+
 static void test_import_every_key(void **state)
 {
     fx *f = *state;
     const char *files[] = {FIXTURES "every-key.yaml", FIXTURES "unknown-keys.yaml"};
-    gx_session *s = gx_session_new(f->ws);
     gx_import_report r;
-    rec_sink rs;
-    assert_int_equal(do_import(s, files, 2, NULL, 0, &r, &rs), GX_STATUS_OK);
+    gx_session *s = import_ok(f, files, 2, NULL, 0, &r);
     /* every key of the chart is in the report */
     for (size_t i = 0; i < gx_helm_key_count; i++) {
         bool found = false;
@@ -458,63 +595,7 @@ static void test_import_every_key(void **state)
     assert_string_equal(r.release_name, "glyphoxa");
     /* and each value where it belongs */
     const char *ws = f->ws;
-    assert_ws_text(ws, "core/namespace", "\"voice\"");
-    assert_ws_text(ws, "core/image-repository", "\"registry.example.internal/mrwong99/glyphoxa\"");
-    assert_ws_text(ws, "core/image-tag", "\"0.3.1\"");
-    assert_ws_text(ws, "core/image-pull-policy", "\"Always\"");
-    assert_ws_text(ws, "core/image-pull-secrets", "[\"regcred\",\"mirror-pull\"]");
-    assert_ws_text(ws, "core/tier-scheduling", "false");
-    assert_ws_text(ws, "gateway/admin-key", "\"k3y-from-the-chart-values-0001\"");
-    assert_ws_text(ws, "gateway/ports/admin", "18081");
-    assert_ws_text(ws, "gateway/ports/observe", "19090");
-    assert_ws_text(ws, "gateway/requests/cpu", "\"300m\"");
-    assert_ws_text(ws, "gateway/limits/memory", "\"1Gi\"");
-    assert_ws_text(ws, "gateway/node-selector", "{\"disktype\":\"ssd\"}");
-    assert_ws_text(ws, "gateway/tolerations",
-                   "[{\"key\":\"dedicated-nodes\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}]");
-    assert_ws_text(ws, "gateway/pod-anti-affinity", "false");
-    assert_ws_text(ws, "gateway/service-account/name", "\"voice-gateway\"");
-    assert_ws_text(ws, "gateway/service-account/annotations",
-                   "{\"eks.amazonaws.com/role-arn\":\"arn:aws:iam::123456789012:role/glyphoxa\"}");
-    assert_ws_text(ws, "worker/resource-profile", "\"local-llm\"");
-    assert_ws_text(ws, "worker/profiles/cloud/requests/cpu", "\"600m\"");
-    assert_ws_text(ws, "worker/profiles/whisper-native/limits/memory", "\"3Gi\"");
-    assert_ws_text(ws, "worker/profiles/local-llm/limits/cpu", "\"10\"");
-    assert_ws_text(ws, "worker/active-deadline-seconds", "7200");
-    assert_ws_text(ws, "worker/ttl-seconds-after-finished", "120");
-    assert_ws_text(ws, "worker/ports/observe", "19090");
-    assert_ws_text(ws, "worker/node-selector", "{\"pool\":\"voice\"}");
-    /* maps merge with the chart's defaults, as helm does */
-    assert_ws_text(ws, "worker/gpu/node-selector",
-                   "{\"accelerator\":\"nvidia-l4\",\"nvidia.com/gpu\":\"true\"}");
-    assert_ws_text(ws, "mcp-gateway/replica-count", "3");
-    assert_ws_text(ws, "mcp-gateway/ports/mcp", "18080");
-    assert_ws_text(ws, "mcp-gateway/limits/cpu", "\"500m\"");
-    assert_ws_text(ws, "mcp-gateway/node-selector", "{\"pool\":\"tools\"}");
-    assert_ws_text(ws, "config/server/log-level", "\"debug\"");
-    assert_ws_text(ws, "config/memory/embedding-dimensions", "3072");
-    assert_ws_text(ws, "config/campaign/name", "\"The Sunless Citadel\"");
-    assert_ws_text(ws, "config/transcript/llm-correction", "true");
-    assert_ws_text(ws, "config/providers/llm/model", "\"gpt-4o\"");
-    assert_ws_text(ws, "config/providers/llm/options", "{\"temperature\":0.4}");
-    assert_ws_text(ws, "config/providers/tts/base-url", "\"https://api.elevenlabs.io\"");
-    assert_ws_text(ws, "config/mcp-servers",
-                   "[{\"name\":\"dice\",\"transport\":\"stdio\",\"command\":\"/usr/local/bin/mcp-dice\"}]");
-    assert_ws_text(ws, "config/npcs",
-                   "[{\"name\":\"Belak\",\"personality\":\"A druid who tends a twisted tree\",\"engine\":\"cascaded\"}]");
-    assert_ws_text(ws, "vault/addr", "\"https://vault.example.internal:8200\"");
-    assert_ws_text(ws, "vault/token", "\"hvs.fixture-vault-token\"");
-    assert_ws_text(ws, "database/dsn", "\"postgres://glyphoxa:fixture@db.example.internal:5432/glyphoxa\"");
-    /* the API keys go to the slots config.data names their provider in */
-    assert_ws_text(ws, "config/providers/llm/api-key", "\"sk-fixture-key\"");
-    assert_ws_text(ws, "config/providers/embeddings/api-key", "\"sk-fixture-key\"");
-    assert_ws_text(ws, "config/providers/stt/api-key", "\"dg-fixture-key\"");
-    assert_ws_text(ws, "config/providers/tts/api-key", "\"el-fixture-key\"");
-    assert_ws_text(ws, "autoscaling/min-replicas", "3");
-    assert_ws_text(ws, "autoscaling/max-replicas", "7");
-    assert_ws_text(ws, "autoscaling/target-cpu", "65");
-    assert_ws_text(ws, "postgresql/database", "\"voice\"");
-    assert_ws_text(ws, "postgresql/persistence-size", "\"20Gi\"");
+    assert_ws_wants(ws, "every-key");
     assert_true(component_on(ws, "autoscaling"));
     assert_false(component_on(ws, "network-policy"));
     assert_true(component_on(ws, "mcp-gateway"));
@@ -570,17 +651,11 @@ static void test_import_shared_overlay(void **state)
 {
     fx *f = *state;
     const char *files[] = {FIXTURES "shared.yaml"};
-    gx_session *s = gx_session_new(f->ws);
-    gx_import_report r;
-    rec_sink rs;
     const char *sets[] = {"gateway.adminKey=0123456789abcdef0123", "database.dsn=postgres://g:pw@db:5432/g"};
-    assert_int_equal(do_import(s, files, 1, sets, 2, &r, &rs), GX_STATUS_OK);
+    gx_import_report r;
+    gx_session *s = import_ok(f, files, 1, sets, 2, &r);
     /* the tier entries are core/tier-scheduling (on by default) */
-    assert_ws_text(f->ws, "core/tier-scheduling", "true");
-    assert_ws_text(f->ws, "gateway/node-selector", "{}");
-    assert_ws_text(f->ws, "worker/tolerations", "[]");
-    assert_ws_text(f->ws, "core/topology", "\"shared\"");
-    assert_ws_text(f->ws, "gateway/replica-count", "3");
+    assert_ws_wants(f->ws, "shared-overlay");
     assert_contains(report_item(&r, "gateway.nodeSelector", "gateway/node-selector")->note,
                     "core/tier-scheduling");
     assert_false(report_has_change(&r, "core/tier-scheduling is off"));
@@ -591,19 +666,10 @@ static void test_import_dedicated_overlay(void **state)
 {
     fx *f = *state;
     const char *files[] = {FIXTURES "every-key.yaml", FIXTURES "dedicated.yaml"};
-    gx_session *s = gx_session_new(f->ws);
     gx_import_report r;
-    rec_sink rs;
-    assert_int_equal(do_import(s, files, 2, NULL, 0, &r, &rs), GX_STATUS_OK);
+    gx_session *s = import_ok(f, files, 2, NULL, 0, &r);
     /* later files win: the overlay's topology, replicas and profile; the rest stays */
-    assert_ws_text(f->ws, "core/topology", "\"dedicated\"");
-    assert_ws_text(f->ws, "worker/resource-profile", "\"cloud\"");
-    assert_ws_text(f->ws, "core/tier-scheduling", "true");
-    /* maps merge (the tier entry is core/tier-scheduling), lists are replaced */
-    assert_ws_text(f->ws, "gateway/node-selector", "{\"disktype\":\"ssd\"}");
-    assert_ws_text(f->ws, "gateway/tolerations", "[]");
-    assert_ws_text(f->ws, "gateway/pod-anti-affinity", "false");
-    assert_ws_text(f->ws, "gateway/ports/admin", "18081");
+    assert_ws_wants(f->ws, "dedicated-overlay");
     assert_true(component_on(f->ws, "network-policy"));
     assert_false(component_on(f->ws, "autoscaling"));
     /* replicaCount 1 is the dedicated default here: nothing written */
@@ -630,29 +696,16 @@ static void test_import_set_syntax(void **state)
         "config.data.providers.llm.options.stop={END,STOP}",
         "vault.addr=null",
     };
-    gx_session *s = gx_session_new(f->ws);
     gx_import_report r;
-    rec_sink rs;
-    assert_int_equal(do_import(s, files, 1, sets, sizeof sets / sizeof sets[0], &r, &rs),
-                     GX_STATUS_OK);
-    assert_ws_text(f->ws, "gateway/ports/admin", "28081");
-    assert_ws_text(f->ws, "mcp-gateway/replica-count", "4");
-    assert_ws_text(f->ws, "worker/tolerations",
-                   "[{\"key\":\"gpu-pool\",\"value\":\"true\",\"effect\":\"NoSchedule\",\"operator\":\"Exists\"}]");
-    assert_ws_text(f->ws, "core/image-pull-secrets", "[\"regcred\",\"other-pull\"]");
-    assert_ws_text(f->ws, "config/campaign/name", "\"Curse, of Strahd\"");
-    assert_ws_text(f->ws, "gateway/node-selector",
-                   "{\"disktype\":\"ssd\",\"kubernetes.io/arch\":\"arm64\"}");
-    assert_ws_text(f->ws, "config/providers/llm/options",
-                   "{\"temperature\":0.4,\"stop\":[\"END\",\"STOP\"]}");
-    /* vault.addr=null removed the address: vault on without one is a change, not a value */
-    assert_ws_text(f->ws, "vault/addr", "\"\"");
+    gx_session *s = import_ok(f, files, 1, sets, sizeof sets / sizeof sets[0], &r);
+    assert_ws_wants(f->ws, "set-syntax");
     assert_true(report_has_change(&r, "empty vault.addr"));
     gx_session_free(s);
     /* malformed set syntax is refused, nothing written */
     fx g;
     snprintf(g.ws, sizeof g.ws, "%s/bad", f->dir);
     const char *bad[] = {"gateway.replicaCount"};
+    rec_sink rs;
     s = gx_session_new(g.ws);
     assert_int_equal(do_import(s, files, 1, bad, 1, &r, &rs), GX_STATUS_BAD_REQUEST);
     assert_contains(rs.codes, "bad-value");
@@ -692,10 +745,8 @@ static void test_import_then_export_keeps_selectors(void **state)
     const char *files[] = {FIXTURES "shared.yaml"};
     const char *sets[] = {"gateway.adminKey=0123456789abcdef0123",
                           "database.dsn=postgres://g:pw@db:5432/g"};
-    gx_session *s = gx_session_new(f->ws);
     gx_import_report r;
-    rec_sink rs;
-    assert_int_equal(do_import(s, files, 1, sets, 2, &r, &rs), GX_STATUS_OK);
+    gx_session *s = import_ok(f, files, 1, sets, 2, &r);
     gx_session_reset(s);
     gx_buf stream = GX_BUF_INIT;
     gx_export_request ereq = {.dest = GX_EXPORT_STREAM, .stream = &stream};
@@ -799,14 +850,12 @@ static void test_import_command_line(void **state)
                NULL);
     if (r.status != 0)
         fail_msg("exit %d\n%s", r.status, r.err);
-    assert_contains(r.out, "secrets.geminiApiKey");
-    assert_contains(r.out, "-> config/providers/s2s/api-key = <redacted>");
-    assert_contains(r.out, "not carried over (");
-    assert_contains(r.out, "behaviour that changes (");
-    assert_contains(r.out, "the DSN moves into a Secret");
-    assert_contains(r.out, "values.yaml (dry run: nothing was written):");
-    assert_contains(r.out, "# yaml-language-server: $schema=");
-    assert_contains(r.out, "secrets.yaml (values redacted):");
+    /* the report: the key, where it went, the sections; then the files */
+    assert_contains_each(r.out, (const char *const[]){
+        "secrets.geminiApiKey", "-> config/providers/s2s/api-key = <redacted>",
+        "not carried over (", "behaviour that changes (", "the DSN moves into a Secret",
+        "values.yaml (dry run: nothing was written):", "# yaml-language-server: $schema=",
+        "secrets.yaml (values redacted):", NULL});
     assert_null(strstr(r.out, "gm-fixture-key"));
     assert_null(strstr(r.out, "sk-fixture-key"));
     assert_null(strstr(r.out, "fixture@db"));
@@ -936,6 +985,20 @@ static void import_shared(fx *f, const char *release)
     gx_session_free(s);
 }
 
+/* The first apply after import_shared(f, release), through the recording
+ * fakes given extra (as apply_with_fakes); log receives the path of their
+ * log (f->dir/fake.log). The apply must succeed. */
+static gx_test_run_result apply_after_import(fx *f, const char *release,
+                                             const char *const *extra, char log[400])
+{
+    import_shared(f, release);
+    snprintf(log, 400, "%s/fake.log", f->dir);
+    gx_test_run_result r = apply_with_fakes(f, log, extra);
+    if (r.status != 0)
+        fail_msg("apply: exit %d\n%s\n%s", r.status, r.out, r.err);
+    return r;
+}
+
 /* the first apply after an import takes over the chart's objects: in order,
  * it lists the release's objects, hands Helm's field ownership of each
  * rendered one to glyphoxa-deploy, deletes the ones not rendered, applies,
@@ -944,9 +1007,7 @@ static void import_shared(fx *f, const char *release)
 static void test_adoption_commands_in_order(void **state)
 {
     fx *f = *state;
-    import_shared(f, "glyphoxa");
     char log[400];
-    snprintf(log, sizeof log, "%s/fake.log", f->dir);
     const char *extra[] = {
         "GX_FAKE_STDOUT_CALL_1=namespace/voice",
         "GX_FAKE_STDOUT_CALL_2=Deployment glyphoxa-gateway glyphoxa\n"
@@ -956,9 +1017,7 @@ static void test_adoption_commands_in_order(void **state)
         "GX_FAKE_STDOUT_CALL_5=helm/Update ",
         "GX_FAKE_STDOUT_CALL_7=Helm/Update glyphoxa-deploy/Apply ",
         NULL};
-    gx_test_run_result r = apply_with_fakes(f, log, extra);
-    if (r.status != 0)
-        fail_msg("apply: exit %d\n%s\n%s", r.status, r.out, r.err);
+    gx_test_run_result r = apply_after_import(f, "glyphoxa", extra, log);
     assert_contains(r.err, "takes over the objects of Helm release glyphoxa");
     assert_contains(r.out, "took over from Helm release glyphoxa: Deployment/glyphoxa-gateway "
                            "Service/glyphoxa-gateway Secret/glyphoxa-secrets\n");
@@ -1033,16 +1092,12 @@ static void test_adoption_commands_in_order(void **state)
 static void test_adoption_recreates_deployments(void **state)
 {
     fx *f = *state;
-    import_shared(f, "voice");
     char log[400];
-    snprintf(log, sizeof log, "%s/fake.log", f->dir);
     const char *extra[] = {"GX_FAKE_STDOUT_CALL_1=namespace/voice",
                            "GX_FAKE_STDOUT_CALL_2=Deployment voice-glyphoxa-gateway voice\n"
                            "Deployment voice-glyphoxa-mcp-gateway voice",
                            NULL};
-    gx_test_run_result r = apply_with_fakes(f, log, extra);
-    if (r.status != 0)
-        fail_msg("apply: exit %d\n%s\n%s", r.status, r.out, r.err);
+    gx_test_run_result r = apply_after_import(f, "voice", extra, log);
     assert_contains(r.out, "re-created (their selectors changed): "
                            "Deployment/voice-glyphoxa-gateway "
                            "Deployment/voice-glyphoxa-mcp-gateway\n");
