@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "gx_core.h"
+#include "gx_test_unit.h"
 #include "gx_test_util.h"
 #include "gx_tui_model.h"
 
@@ -143,6 +144,88 @@ static void walk_to(gx_tui *m, const char *section, const char *path)
     fail_msg("did not reach %s", path);
 }
 
+/* Retypes the value under the tree cursor in its line editor: Enter opens
+ * the editor, Ctrl-U empties it, text is typed, Enter keeps it. */
+static void retype(gx_tui *m, const char *text)
+{
+    gx_tui_key(m, GX_KEY_ENTER);
+    gx_tui_key(m, GX_KEY_CTRL('u'));
+    keys(m, text);
+    gx_tui_key(m, GX_KEY_ENTER);
+}
+
+/* Sends key; the model must then show pane. */
+static void key_to_pane(gx_tui *m, uint32_t key, gx_tui_pane pane)
+{
+    gx_tui_key(m, key);
+    assert_int_equal(gx_tui_current_pane(m), pane);
+}
+
+/* Sends key; the model must then show overlay (GX_OVERLAY_NONE: none). */
+static void key_to_overlay(gx_tui *m, uint32_t key, gx_tui_overlay overlay)
+{
+    gx_tui_key(m, key);
+    assert_int_equal(gx_tui_current_overlay(m), overlay);
+}
+
+/* Jumps to path (it must be there) and opens its editor with Enter, which
+ * must be of kind. */
+static void open_editor(gx_tui *m, const char *path, gx_tui_editor_kind kind)
+{
+    assert_true(gx_tui_jump(m, path));
+    gx_tui_key(m, GX_KEY_ENTER);
+    assert_int_equal(gx_tui_editor(m), kind);
+}
+
+/* Jumps to gateway/replica-count (it must be there) and retypes it as text. */
+static void edit_replicas(gx_tui *m, const char *text)
+{
+    assert_true(gx_tui_jump(m, "gateway/replica-count"));
+    retype(m, text);
+}
+
+/* Moves the cursor down (at most max keys) until an 80x24 screen holds what;
+ * whether it got there. */
+static bool down_until_screen_has(gx_tui *m, const char *what, int max)
+{
+    for (int i = 0; i < max; i++) {
+        char *s = screen(m, 80, 24);
+        bool at = strstr(s, what) != NULL;
+        free(s);
+        if (at)
+            return true;
+        gx_tui_key(m, GX_KEY_DOWN);
+    }
+    return false;
+}
+
+/* Ticks (10 ms each, at most 3000) while a run goes on. */
+static void wait_run(gx_tui *m)
+{
+    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
+        gx_tui_tick(m, 10);
+}
+
+/* Whether a line of the run pane holds what. */
+static bool run_has(gx_tui *m, const char *what)
+{
+    for (size_t i = 0; i < gx_tui_run_lines(m); i++)
+        if (strstr(gx_tui_run_line(m, i), what))
+            return true;
+    return false;
+}
+
+/* Puts the recording fakes (tests/fakes) first on PATH, logging to
+ * f->dir/fake.log, whose path goes to log. */
+static void use_fakes(fx *f, char log[256])
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/fakes:%s", GX_SOURCE_DIR, getenv("PATH"));
+    snprintf(log, 256, "%s/fake.log", f->dir);
+    setenv("PATH", path, 1);
+    setenv("GX_FAKE_LOG", log, 1);
+}
+
 /* ---- navigation ----------------------------------------------------------------- */
 
 static void test_navigation(void **state)
@@ -171,19 +254,14 @@ static void test_navigation(void **state)
     assert_non_null(gx_tui_cursor_section(m));
     /* help for a path: the facts describe and get --explain give */
     assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, '?');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_HELP);
+    key_to_pane(m, '?', GX_PANE_HELP);
     assert_screen_has(m, "default:    shared: 3, dedicated: 1");
     assert_screen_has(m, "range:      min 1");
     assert_screen_has(m, "from:       values.yaml:");
-    gx_tui_key(m, GX_KEY_ESC);
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    key_to_pane(m, GX_KEY_ESC, GX_PANE_TREE);
     /* the status line: workspace, results, unsaved edits, keys */
     char *s = screen(m, 80, 24);
-    assert_non_null(strstr(s, f->dir));
-    assert_non_null(strstr(s, "0 blocking"));
-    assert_non_null(strstr(s, "saved"));
-    assert_non_null(strstr(s, "Enter edit"));
+    gx_test_assert_has_each(s, (const char *const[]){f->dir, "0 blocking", "saved", "Enter edit", NULL});
     free(s);
 }
 
@@ -193,8 +271,7 @@ static void test_search_ranking(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    gx_tui_key(m, '/');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_SEARCH);
+    key_to_pane(m, '/', GX_PANE_SEARCH);
     keys(m, "replica-count");
     /* exact last segments first, in schema order */
     assert_true(gx_tui_search_count(m) >= 2);
@@ -222,8 +299,7 @@ static void test_search_ranking(void **state)
     keys(m, "ghcr.io");
     assert_string_equal(gx_tui_search_path(m, 0), "core/image-repository");
     /* Enter jumps to the result in the tree */
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    key_to_pane(m, GX_KEY_ENTER, GX_PANE_TREE);
     assert_string_equal(gx_tui_cursor_path(m), "core/image-repository");
     /* nothing matches */
     gx_tui_key(m, '/');
@@ -239,8 +315,7 @@ static void test_number_editor(void **state)
     fx *f = *state;
     gx_tui *m = f->m;
     walk_to(m, "gateway", "gateway/replica-count");
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    key_to_overlay(m, GX_KEY_ENTER, GX_OVERLAY_EDITOR);
     assert_int_equal(gx_tui_editor(m), GX_EDITOR_LINE);
     gx_tui_key(m, GX_KEY_CTRL('u'));
     keys(m, "abc");
@@ -248,8 +323,7 @@ static void test_number_editor(void **state)
     assert_non_null(strstr(gx_tui_editor_error(m), "expected an integer"));
     assert_screen_has(m, "error: gateway/replica-count: expected an integer");
     /* Enter refuses what does not parse */
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    key_to_overlay(m, GX_KEY_ENTER, GX_OVERLAY_EDITOR);
     gx_tui_key(m, GX_KEY_CTRL('u'));
     keys(m, "0"); /* parses, below the range: the rule says so as it is typed */
     assert_non_null(gx_tui_editor_error(m));
@@ -260,8 +334,7 @@ static void test_number_editor(void **state)
     assert_screen_has(m, "ok: valid");
     /* nothing changed yet: the editor's candidate is no edit */
     assert_int_equal(gx_tui_unsaved(m), 0);
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    key_to_overlay(m, GX_KEY_ENTER, GX_OVERLAY_NONE);
     assert_int_equal(gx_tui_unsaved(m), 1);
     assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "4");
     assert_screen_has(m, "1 unsaved");
@@ -276,9 +349,7 @@ static void test_choice_editor(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    assert_true(gx_tui_jump(m, "core/topology"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_editor(m), GX_EDITOR_CHOICE);
+    open_editor(m, "core/topology", GX_EDITOR_CHOICE);
     assert_screen_has(m, "> shared");
     gx_tui_key(m, GX_KEY_DOWN);
     assert_screen_has(m, "> dedicated");
@@ -329,9 +400,7 @@ static void test_yaml_editor(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    assert_true(gx_tui_jump(m, "gateway/node-selector"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_editor(m), GX_EDITOR_YAML);
+    open_editor(m, "gateway/node-selector", GX_EDITOR_YAML);
     gx_tui_key(m, GX_KEY_DELETE);
     gx_tui_key(m, GX_KEY_DELETE); /* "{}" gone */
     keys(m, "disktype: ssd");
@@ -342,14 +411,12 @@ static void test_yaml_editor(void **state)
     assert_non_null(err);
     assert_non_null(strstr(err, "line 2:8:")); /* line:col of the text typed */
     assert_screen_has(m, "error: line 2:8:");
-    gx_tui_key(m, GX_KEY_CTRL('s')); /* refused while it does not parse */
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_EDITOR);
+    key_to_overlay(m, GX_KEY_CTRL('s'), GX_OVERLAY_EDITOR); /* refused while it does not parse */
     for (int i = 0; i < 4; i++)
         gx_tui_key(m, GX_KEY_BACKSPACE);
     keys(m, "eu-1");
     assert_null(gx_tui_editor_error(m));
-    gx_tui_key(m, GX_KEY_CTRL('s'));
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    key_to_overlay(m, GX_KEY_CTRL('s'), GX_OVERLAY_NONE);
     const char *v = gx_tui_value(m, "gateway/node-selector");
     assert_non_null(strstr(v, "disktype: ssd"));
     assert_non_null(strstr(v, "zone: eu-1"));
@@ -396,21 +463,13 @@ static void test_components(void **state)
     fx *f = *state;
     gx_tui *m = f->m;
     assert_false(gx_tui_component_on(m, "autoscaling"));
-    gx_tui_key(m, 'c');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_COMPONENTS);
+    key_to_pane(m, 'c', GX_PANE_COMPONENTS);
     assert_screen_has(m, "mandatory");
     /* the mandatory gateway stays on */
     gx_tui_key(m, ' ');
     assert_true(gx_tui_component_on(m, "gateway"));
     assert_int_equal(gx_tui_unsaved(m), 0);
-    for (int i = 0; i < 20; i++) {
-        char *s = screen(m, 80, 24);
-        bool at = strstr(s, "autoscaling: off") != NULL;
-        free(s);
-        if (at)
-            break;
-        gx_tui_key(m, GX_KEY_DOWN);
-    }
+    down_until_screen_has(m, "autoscaling: off", 20);
     gx_tui_key(m, ' ');
     assert_true(gx_tui_component_on(m, "autoscaling"));
     assert_int_equal(gx_tui_unsaved(m), 1);
@@ -439,15 +498,8 @@ static void test_undo_redo(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "5");
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "6");
-    gx_tui_key(m, GX_KEY_ENTER);
+    edit_replicas(m, "5");
+    retype(m, "6");
     assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "6");
     gx_tui_key(m, 'u');
     assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "5");
@@ -477,11 +529,7 @@ static void test_save_keeps_comment(void **state)
     fx *f = *state;
     gx_tui *m = f->m;
     char *before = gx_test_read_file(f->values, NULL);
-    assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "7");
-    gx_tui_key(m, GX_KEY_ENTER);
+    edit_replicas(m, "7");
     /* nothing written before s */
     char *now = gx_test_read_file(f->values, NULL);
     assert_string_equal(now, before);
@@ -507,26 +555,20 @@ static void test_save_stale_revision(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "3");
-    gx_tui_key(m, GX_KEY_ENTER);
+    edit_replicas(m, "3");
     /* meanwhile someone changes the workspace from the command line */
     gx_session *other = gx_session_new(f->dir);
     gx_assignment a = {"core/namespace=elsewhere", false};
     assert_int_equal(gx_op_set(other, &a, 1, NULL, NULL, NULL), GX_STATUS_OK);
     gx_session_free(other);
     char *theirs = gx_test_read_file(f->values, NULL);
-    gx_tui_key(m, 's');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_STALE);
+    key_to_overlay(m, 's', GX_OVERLAY_STALE);
     assert_screen_has(m, "The files changed outside this editor");
     char *now = gx_test_read_file(f->values, NULL);
     assert_string_equal(now, theirs); /* nothing written */
     free(now);
     /* reload: their change is read, the edit stays on top */
-    gx_tui_key(m, 'r');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    key_to_overlay(m, 'r', GX_OVERLAY_NONE);
     assert_int_equal(gx_tui_unsaved(m), 1);
     assert_string_equal(gx_tui_value(m, "core/namespace"), "elsewhere");
     assert_string_equal(gx_tui_value(m, "gateway/replica-count"), "3");
@@ -547,19 +589,13 @@ static void test_quit_with_unsaved_edits(void **state)
     fx *f = *state;
     gx_tui *m = f->m;
     char *before = gx_test_read_file(f->values, NULL);
-    assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "8");
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, 'q');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_QUIT);
+    edit_replicas(m, "8");
+    key_to_overlay(m, 'q', GX_OVERLAY_QUIT);
     assert_screen_has(m, "Quit with 1 unsaved edit?");
     gx_tui_key(m, GX_KEY_ESC); /* keep editing */
     assert_false(gx_tui_done(m));
     assert_int_equal(gx_tui_unsaved(m), 1);
-    gx_tui_key(m, GX_KEY_CTRL('c')); /* Ctrl-C asks the same */
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_QUIT);
+    key_to_overlay(m, GX_KEY_CTRL('c'), GX_OVERLAY_QUIT); /* Ctrl-C asks the same */
     assert_false(gx_tui_done(m));
     gx_tui_key(m, 'x'); /* not an answer */
     assert_false(gx_tui_done(m));
@@ -616,27 +652,14 @@ static void test_validation_panel(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    assert_true(gx_tui_jump(m, "gateway/replica-count"));
-    gx_tui_key(m, GX_KEY_ENTER);
-    gx_tui_key(m, GX_KEY_CTRL('u'));
-    keys(m, "0");
-    gx_tui_key(m, GX_KEY_ENTER); /* kept, though blocking */
+    edit_replicas(m, "0"); /* kept, though blocking */
     assert_true(gx_tui_blocking(m) >= 1);
     assert_screen_has(m, "!*+ replica-count");
     assert_true(gx_tui_jump(m, "core/namespace"));
-    gx_tui_key(m, 'v');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_VALIDATION);
+    key_to_pane(m, 'v', GX_PANE_VALIDATION);
     assert_screen_has(m, "gateway/replica-count");
-    for (int i = 0; i < 40; i++) {
-        char *s = screen(m, 80, 24);
-        bool at = strstr(s, "blocking V1 gateway/replica-count") != NULL;
-        free(s);
-        if (at)
-            break;
-        gx_tui_key(m, GX_KEY_DOWN);
-    }
-    gx_tui_key(m, GX_KEY_ENTER);
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    down_until_screen_has(m, "blocking V1 gateway/replica-count", 40);
+    key_to_pane(m, GX_KEY_ENTER, GX_PANE_TREE);
     assert_string_equal(gx_tui_cursor_path(m), "gateway/replica-count");
 }
 
@@ -645,47 +668,29 @@ static void test_apply_dry_run(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    char path[4096], log[256];
-    snprintf(path, sizeof path, "%s/tests/fakes:%s", GX_SOURCE_DIR, getenv("PATH"));
-    snprintf(log, sizeof log, "%s/fake.log", f->dir);
-    setenv("PATH", path, 1);
-    setenv("GX_FAKE_LOG", log, 1);
-    gx_tui_key(m, 'a');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_RUN);
+    char log[256];
+    use_fakes(f, log);
+    key_to_pane(m, 'a', GX_PANE_RUN);
     assert_screen_has(m, "target:  default");
-    gx_tui_key(m, 'R'); /* no real run before a dry run */
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
+    key_to_overlay(m, 'R', GX_OVERLAY_NONE); /* no real run before a dry run */
     assert_non_null(strstr(gx_tui_message(m), "dry run"));
     gx_tui_key(m, GX_KEY_ENTER);
-    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
-        gx_tui_tick(m, 10);
+    wait_run(m);
     assert_false(gx_tui_running(m));
-    bool kubectl = false, step = false, done = false;
-    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
-        const char *l = gx_tui_run_line(m, i);
-        kubectl |= strstr(l, "kubectl apply --server-side") != NULL;
-        step |= strstr(l, "[step 1/") != NULL;
-        done |= strstr(l, "dry run done (exit status 0)") != NULL;
-    }
-    assert_true(kubectl);
-    assert_true(step);
-    assert_true(done);
+    assert_true(run_has(m, "kubectl apply --server-side"));
+    assert_true(run_has(m, "[step 1/"));
+    assert_true(run_has(m, "dry run done (exit status 0)"));
     /* a dry run runs nothing: the fakes recorded no call */
     assert_int_equal(access(log, F_OK), -1);
     /* now the real run is offered, and asked for */
-    gx_tui_key(m, 'R');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_RUN_REAL);
-    gx_tui_key(m, GX_KEY_ESC);
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_NONE);
-    gx_tui_key(m, GX_KEY_ESC);
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    key_to_overlay(m, 'R', GX_OVERLAY_RUN_REAL);
+    key_to_overlay(m, GX_KEY_ESC, GX_OVERLAY_NONE);
+    key_to_pane(m, GX_KEY_ESC, GX_PANE_TREE);
     /* with unsaved edits, apply asks to save first */
     assert_true(gx_tui_jump(m, "gateway/replica-count"));
     gx_tui_key(m, 'd');
-    gx_tui_key(m, 'a');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_SAVE_FIRST);
-    gx_tui_key(m, GX_KEY_ESC);
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_TREE);
+    key_to_overlay(m, 'a', GX_OVERLAY_SAVE_FIRST);
+    key_to_pane(m, GX_KEY_ESC, GX_PANE_TREE);
     assert_int_equal(gx_tui_unsaved(m), 1);
 }
 
@@ -695,29 +700,17 @@ static void test_apply_cancel(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    char path[4096], log[256], hang[300];
-    snprintf(path, sizeof path, "%s/tests/fakes:%s", GX_SOURCE_DIR, getenv("PATH"));
-    snprintf(log, sizeof log, "%s/fake.log", f->dir);
+    char log[256], hang[300];
+    use_fakes(f, log);
     snprintf(hang, sizeof hang, "%s.hang.1", log);
-    setenv("PATH", path, 1);
-    setenv("GX_FAKE_LOG", log, 1);
     setenv("GX_FAKE_HANG_ON", "1", 1);
     gx_tui_key(m, 'e'); /* status acts on the last export */
     gx_tui_key(m, GX_KEY_ESC);
     gx_tui_key(m, 'a');
-    for (int i = 0; i < 10; i++) {
-        char *s = screen(m, 80, 24);
-        bool at = strstr(s, "status: Shows") != NULL;
-        free(s);
-        if (at)
-            break;
-        gx_tui_key(m, GX_KEY_DOWN);
-    }
+    down_until_screen_has(m, "status: Shows", 10);
     gx_tui_key(m, GX_KEY_ENTER); /* the dry run */
-    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
-        gx_tui_tick(m, 10);
-    gx_tui_key(m, 'R');
-    assert_int_equal(gx_tui_current_overlay(m), GX_OVERLAY_RUN_REAL);
+    wait_run(m);
+    key_to_overlay(m, 'R', GX_OVERLAY_RUN_REAL);
     gx_tui_key(m, 'y');
     assert_true(gx_tui_running(m));
     for (int i = 0; i < 1000 && access(hang, F_OK) != 0; i++)
@@ -735,18 +728,12 @@ static void test_apply_cancel(void **state)
     assert_int_equal(kill(sleeper, 0), 0);
     assert_screen_has(m, "x cancel");
     gx_tui_key(m, 'x');
-    for (int i = 0; i < 3000 && gx_tui_running(m); i++)
-        gx_tui_tick(m, 10);
+    wait_run(m);
     assert_false(gx_tui_running(m));
     assert_int_equal(kill(sleeper, 0), -1);
     assert_int_equal(kill(fake, 0), -1);
-    bool cancelled = false, status = false;
-    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
-        cancelled |= strstr(gx_tui_run_line(m, i), "cancelled") != NULL;
-        status |= strstr(gx_tui_run_line(m, i), "ended with exit status") != NULL;
-    }
-    assert_true(cancelled);
-    assert_true(status);
+    assert_true(run_has(m, "cancelled"));
+    assert_true(run_has(m, "ended with exit status"));
     unsetenv("GX_FAKE_HANG_ON");
 }
 
@@ -806,16 +793,9 @@ static void test_export(void **state)
 {
     fx *f = *state;
     gx_tui *m = f->m;
-    gx_tui_key(m, 'e');
-    assert_int_equal(gx_tui_current_pane(m), GX_PANE_RUN);
-    bool wrote = false, done = false;
-    for (size_t i = 0; i < gx_tui_run_lines(m); i++) {
-        const char *l = gx_tui_run_line(m, i);
-        wrote |= strstr(l, "generated/gateway.yaml") != NULL;
-        done |= strstr(l, "export done:") != NULL;
-    }
-    assert_true(wrote);
-    assert_true(done);
+    key_to_pane(m, 'e', GX_PANE_RUN);
+    assert_true(run_has(m, "generated/gateway.yaml"));
+    assert_true(run_has(m, "export done:"));
     char path[256];
     snprintf(path, sizeof path, "%s/generated/gateway.yaml", f->dir);
     assert_int_equal(access(path, F_OK), 0);
