@@ -26,6 +26,7 @@
 #include "gx_node.h"
 #include "gx_test_run.h"
 #include "gx_test_sink.h"
+#include "gx_test_unit.h"
 #include "gx_test_util.h"
 
 #ifndef GX_BINARY
@@ -79,19 +80,6 @@ static gx_test_run_result run_in(const char *cwd, const char *const *args, const
     gx_test_run_result r;
     assert_true(gx_test_run(argv, &o, &r));
     return r;
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (!strstr(haystack, needle))
-        fail_msg("expected to find\n  %s\nin\n%s", needle, haystack);
-}
-
-/* assert_contains of each of the NULL-terminated needles, in turn. */
-static void assert_contains_each(const char *haystack, const char *const *needles)
-{
-    for (size_t i = 0; needles[i]; i++)
-        assert_contains(haystack, needles[i]);
 }
 
 static void init_ws(fx *f)
@@ -220,7 +208,7 @@ static void test_schema_command_and_init(void **state)
     /* init: the copy and the modeline */
     gx_test_run_result i = run_in(f->dir, (const char *[]){"-C", "ws", "init", NULL}, NULL);
     assert_int_equal(i.status, 0);
-    assert_contains(i.out, "wrote ws/.glyphoxa-deploy/values.schema.json (0644)");
+    gx_test_assert_has(i.out, "wrote ws/.glyphoxa-deploy/values.schema.json (0644)");
     char path[400];
     snprintf(path, sizeof path, "%s/.glyphoxa-deploy/values.schema.json", f->ws);
     char *copy = gx_test_read_file(path, NULL);
@@ -327,7 +315,7 @@ static void test_did_you_mean_component_op(void **state)
     gx_sink sink = rec_make(&rs);
     const char *names[] = {"sealedsecrets"};
     assert_int_equal(gx_op_component(s, names, 1, true, NULL, &sink, NULL), GX_STATUS_BAD_REQUEST);
-    assert_contains(rs.codes, "unknown-component");
+    gx_test_assert_has(rs.codes, "unknown-component");
     gx_session_free(s);
 }
 
@@ -363,7 +351,7 @@ static void test_did_you_mean_command_line(void **state)
             fail_msg("%s %s: exit %d, not 2\n%s", cases[i].args[0], cases[i].args[1], r.status,
                      r.err);
         for (size_t k = 0; k < 3 && cases[i].want[k]; k++)
-            assert_contains(r.err, cases[i].want[k]);
+            gx_test_assert_has(r.err, cases[i].want[k]);
         gx_test_run_free(&r);
     }
     /* a values file written in the chart's style: each key with its path */
@@ -376,7 +364,7 @@ static void test_did_you_mean_command_line(void **state)
     gx_test_run_result r = run_in(f->ws, (const char *[]){"-f", path, "validate", NULL}, NULL);
     assert_int_equal(r.status, 1);
     /* each key: where it stands, and the hint */
-    assert_contains_each(r.err, (const char *const[]){
+    gx_test_assert_has_each(r.err, (const char *const[]){
         "helmish.yaml:2:3: unknown key 'gateway/replicaCount'", "did you mean 'gateway/replica-count'?",
         "helmish.yaml:3:3: unknown key 'gateway/podAntiAffinity'", "did you mean 'gateway/pod-anti-affinity'?",
         "unknown key 'mcpGateway'", "did you mean 'mcp-gateway",
@@ -607,12 +595,12 @@ static void test_import_every_key(void **state)
     assert_string_equal(report_item(&r, "gateway.adminKey", "gateway/admin-key")->value,
                         "<redacted>");
     assert_int_equal(report_item(&r, "replicaCount", NULL)->state, GX_IMPORT_DROPPED);
-    assert_contains(report_item(&r, "gateway.podLabels", NULL)->note, "not a key of the chart");
-    assert_contains(report_item(&r, "gateway.resources.requests.ephemeral-storage", NULL)->note,
-                    "cpu and memory");
-    assert_contains(report_item(&r, "postgresql.primary.resources", NULL)->note, "subchart");
-    assert_contains(report_item(&r, "config.data.telemetry.enabled", NULL)->note, "no typed path");
-    assert_contains(report_item(&r, "config.data.server.tls", NULL)->note, "no typed path");
+    gx_test_assert_has(report_item(&r, "gateway.podLabels", NULL)->note, "not a key of the chart");
+    gx_test_assert_has(report_item(&r, "gateway.resources.requests.ephemeral-storage", NULL)->note,
+                       "cpu and memory");
+    gx_test_assert_has(report_item(&r, "postgresql.primary.resources", NULL)->note, "subchart");
+    gx_test_assert_has(report_item(&r, "config.data.telemetry.enabled", NULL)->note, "no typed path");
+    gx_test_assert_has(report_item(&r, "config.data.server.tls", NULL)->note, "no typed path");
     /* a value not carried over is shown, unless its key sounds secret */
     assert_string_equal(report_item(&r, "config.data.memory.postgres_dsn", NULL)->value,
                         "<redacted>");
@@ -637,7 +625,7 @@ static void test_import_every_key(void **state)
     snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import", f->ws);
     char *record = gx_test_read_file(path, NULL);
     assert_non_null(record);
-    assert_contains(record, "release glyphoxa\nnamespace voice\nfullname glyphoxa\n");
+    gx_test_assert_has(record, "release glyphoxa\nnamespace voice\nfullname glyphoxa\n");
     free(record);
     /* the workspace validates */
     gx_session_reset(s);
@@ -656,8 +644,8 @@ static void test_import_shared_overlay(void **state)
     gx_session *s = import_ok(f, files, 1, sets, 2, &r);
     /* the tier entries are core/tier-scheduling (on by default) */
     assert_ws_wants(f->ws, "shared-overlay");
-    assert_contains(report_item(&r, "gateway.nodeSelector", "gateway/node-selector")->note,
-                    "core/tier-scheduling");
+    gx_test_assert_has(report_item(&r, "gateway.nodeSelector", "gateway/node-selector")->note,
+                       "core/tier-scheduling");
     assert_false(report_has_change(&r, "core/tier-scheduling is off"));
     gx_session_free(s);
 }
@@ -677,7 +665,7 @@ static void test_import_dedicated_overlay(void **state)
     char path[400];
     snprintf(path, sizeof path, "%s/values.yaml", f->ws);
     char *values = gx_test_read_file(path, NULL);
-    assert_contains(values, "topology: dedicated");
+    gx_test_assert_has(values, "topology: dedicated");
     assert_null(strstr(values, "replica-count: 1"));
     free(values);
     gx_session_free(s);
@@ -708,7 +696,7 @@ static void test_import_set_syntax(void **state)
     rec_sink rs;
     s = gx_session_new(g.ws);
     assert_int_equal(do_import(s, files, 1, bad, 1, &r, &rs), GX_STATUS_BAD_REQUEST);
-    assert_contains(rs.codes, "bad-value");
+    gx_test_assert_has(rs.codes, "bad-value");
     gx_session_free(s);
     char path[400];
     snprintf(path, sizeof path, "%s/values.yaml", g.ws);
@@ -790,9 +778,9 @@ static void test_import_release_naming(void **state)
     char path[400];
     snprintf(path, sizeof path, "%s/.glyphoxa-deploy/helm-import", f->ws);
     char *record = gx_test_read_file(path, NULL);
-    assert_contains(record, "release voice\n");
-    assert_contains(record, "fullname voice-glyphoxa\n");
-    assert_contains(record, "recreate-deployments 1\n");
+    gx_test_assert_has(record, "release voice\n");
+    gx_test_assert_has(record, "fullname voice-glyphoxa\n");
+    gx_test_assert_has(record, "recreate-deployments 1\n");
     free(record);
     /* an existing workspace is refused without force, and left as it was */
     gx_session_reset(s);
@@ -800,7 +788,7 @@ static void test_import_release_naming(void **state)
     gx_sink sink = rec_make(&rs);
     req.release = "glyphoxa";
     assert_int_equal(gx_op_import(s, &req, &sink, &r), GX_STATUS_FAILED);
-    assert_contains(rs.codes, "workspace-exists");
+    gx_test_assert_has(rs.codes, "workspace-exists");
     assert_ws_text(f->ws, "core/release-name", "\"voice-glyphoxa\"");
     req.force = true;
     gx_session_reset(s);
@@ -819,9 +807,9 @@ static void test_import_command_line(void **state)
     gx_test_run_result r =
         run_in(f->dir, (const char *[]){"-C", "ws", "import", "helm", "-f", every, NULL}, NULL);
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "name of the Helm release");
-    assert_contains(r.err, "--release NAME");
-    assert_contains(r.err, "--namespace NS");
+    gx_test_assert_has(r.err, "name of the Helm release");
+    gx_test_assert_has(r.err, "--release NAME");
+    gx_test_assert_has(r.err, "--namespace NS");
     gx_test_run_free(&r);
     /* an API key whose slot config.data does not say */
     char path[400];
@@ -833,8 +821,8 @@ static void test_import_command_line(void **state)
                                 "--release", "glyphoxa", "--namespace", "voice", NULL},
                NULL);
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "secrets.geminiApiKey holds an API key for gemini");
-    assert_contains(r.err, "--provider-slot gemini=KIND");
+    gx_test_assert_has(r.err, "secrets.geminiApiKey holds an API key for gemini");
+    gx_test_assert_has(r.err, "--provider-slot gemini=KIND");
     assert_null(strstr(r.err, "gm-fixture-key"));
     gx_test_run_free(&r);
     snprintf(path, sizeof path, "%s/values.yaml", f->ws);
@@ -851,7 +839,7 @@ static void test_import_command_line(void **state)
     if (r.status != 0)
         fail_msg("exit %d\n%s", r.status, r.err);
     /* the report: the key, where it went, the sections; then the files */
-    assert_contains_each(r.out, (const char *const[]){
+    gx_test_assert_has_each(r.out, (const char *const[]){
         "secrets.geminiApiKey", "-> config/providers/s2s/api-key = <redacted>",
         "not carried over (", "behaviour that changes (", "the DSN moves into a Secret",
         "values.yaml (dry run: nothing was written):", "# yaml-language-server: $schema=",
@@ -902,7 +890,7 @@ static void test_import_from_release(void **state)
              "\thelm\t%s\t-\t--kubeconfig=%s/kc\t--kube-context=prod\tget\tvalues\tglyphoxa\t--all\t"
              "--output=yaml\t--namespace=voice\n",
              f->dir, f->dir);
-    assert_contains(rec, want);
+    gx_test_assert_has(rec, want);
     free(rec);
     char envfile[420];
     snprintf(envfile, sizeof envfile, "%s.env.1", log);
@@ -926,7 +914,7 @@ static void test_import_from_release(void **state)
     gx_test_run_opts o2 = {.cwd = f->dir, .set_env = fail_env};
     assert_true(gx_test_run(argv2, &o2, &r));
     assert_int_equal(r.status, 1);
-    assert_contains(r.err, "helm get values glyphoxa failed (exit status 1)");
+    gx_test_assert_has(r.err, "helm get values glyphoxa failed (exit status 1)");
     gx_test_run_free(&r);
     char p2[400];
     snprintf(p2, sizeof p2, "%s/values.yaml", g.ws);
@@ -1018,13 +1006,13 @@ static void test_adoption_commands_in_order(void **state)
         "GX_FAKE_STDOUT_CALL_7=Helm/Update glyphoxa-deploy/Apply ",
         NULL};
     gx_test_run_result r = apply_after_import(f, "glyphoxa", extra, log);
-    assert_contains(r.err, "takes over the objects of Helm release glyphoxa");
-    assert_contains(r.out, "took over from Helm release glyphoxa: Deployment/glyphoxa-gateway "
-                           "Service/glyphoxa-gateway Secret/glyphoxa-secrets\n");
-    assert_contains(r.out, "deleted (the chart made them, they are not rendered here): "
-                           "ConfigMap/glyphoxa-leftover\n");
-    assert_contains(r.out, "kubectl delete secret --namespace=voice "
-                           "--selector=owner=helm,name=glyphoxa");
+    gx_test_assert_has(r.err, "takes over the objects of Helm release glyphoxa");
+    gx_test_assert_has(r.out, "took over from Helm release glyphoxa: Deployment/glyphoxa-gateway "
+                              "Service/glyphoxa-gateway Secret/glyphoxa-secrets\n");
+    gx_test_assert_has(r.out, "deleted (the chart made them, they are not rendered here): "
+                              "ConfigMap/glyphoxa-leftover\n");
+    gx_test_assert_has(r.out, "kubectl delete secret --namespace=voice "
+                              "--selector=owner=helm,name=glyphoxa");
     gx_test_run_free(&r);
     char *calls = fake_calls(log);
     static const char mf[] = "--output=jsonpath={range .metadata.managedFields[*]}{.manager}"
@@ -1052,7 +1040,7 @@ static void test_adoption_commands_in_order(void **state)
              "get\tSecret/glyphoxa-secrets\t--namespace=voice\t%s\n"
              "delete\tConfigMap/glyphoxa-leftover\t--namespace=voice\t--ignore-not-found\n",
              mf, mf, mf);
-    assert_contains(calls, want);
+    gx_test_assert_has(calls, want);
     /* Helm's metadata goes after the apply of the files */
     const char *applied = strstr(calls, "apply\t--server-side\t--field-manager=glyphoxa-deploy\t"
                                         "--force-conflicts\t-f\tgenerated/gateway.yaml\n");
@@ -1098,14 +1086,14 @@ static void test_adoption_recreates_deployments(void **state)
                            "Deployment voice-glyphoxa-mcp-gateway voice",
                            NULL};
     gx_test_run_result r = apply_after_import(f, "voice", extra, log);
-    assert_contains(r.out, "re-created (their selectors changed): "
-                           "Deployment/voice-glyphoxa-gateway "
-                           "Deployment/voice-glyphoxa-mcp-gateway\n");
+    gx_test_assert_has(r.out, "re-created (their selectors changed): "
+                              "Deployment/voice-glyphoxa-gateway "
+                              "Deployment/voice-glyphoxa-mcp-gateway\n");
     gx_test_run_free(&r);
     char *calls = fake_calls(log);
-    assert_contains(calls, "delete\tDeployment/voice-glyphoxa-gateway\t--namespace=voice\t"
-                           "--ignore-not-found\ndelete\tDeployment/voice-glyphoxa-mcp-gateway\t"
-                           "--namespace=voice\t--ignore-not-found\nget\t--namespace=voice");
+    gx_test_assert_has(calls, "delete\tDeployment/voice-glyphoxa-gateway\t--namespace=voice\t"
+                              "--ignore-not-found\ndelete\tDeployment/voice-glyphoxa-mcp-gateway\t"
+                              "--namespace=voice\t--ignore-not-found\nget\t--namespace=voice");
     assert_null(strstr(calls, "patch\t"));
     free(calls);
 }
