@@ -192,6 +192,47 @@ static void test_app_config_full(void **state)
     assert_false(f->d.config_is_secret);
 }
 
+/* A values text and what one bool of the derived result must be for it;
+ * test names the test the row belongs to. */
+typedef struct flag_case {
+    const char *test;
+    const char *values;
+    bool want;
+} flag_case;
+
+static const flag_case flag_cases[] = {
+    /* test_config_is_secret: config_is_secret, with secrets in the MCP servers */
+    {"config-is-secret", "config: {mcp-servers: [{name: a, transport: streamable-http, url: u, auth: {token: t}}]}\n", true},
+    {"config-is-secret", "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {T: x}}]}\n", true},
+    {"config-is-secret", "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {}}]}\n", false},
+    /* test_pdb: gateway_pdb */
+    {"pdb", "gateway: {replica-count: 2}\n", true},
+    {"pdb", "gateway: {replica-count: 1}\n", false},
+    {"pdb", "gateway: {replica-count: 1}\ncomponents: {autoscaling: true}\n", true},
+    {"pdb", "gateway: {replica-count: 3, disruption-budget: false}\n", false},
+    {"pdb", "core: {topology: dedicated}\n", false},
+};
+
+/* Derives each flag_cases row of test in turn and checks the bool at offset
+ * of struct gx_derived; a failure names the values. The test must have rows. */
+static void expect_flags(fixture *f, const char *test, size_t offset)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof flag_cases / sizeof flag_cases[0]; i++) {
+        const flag_case *c = &flag_cases[i];
+        if (strcmp(c->test, test))
+            continue;
+        derive(f, c->values);
+        bool got = *(const bool *)((const char *)&f->d + offset);
+        if (got != c->want)
+            fail_msg("%s of %s: %s, not %s", test, c->values, got ? "true" : "false",
+                     c->want ? "true" : "false");
+        n++;
+    }
+    if (n == 0)
+        fail_msg("no flag_cases rows for %s", test);
+}
+
 static void test_config_is_secret(void **state)
 {
     fixture *f = *state;
@@ -200,28 +241,12 @@ static void test_config_is_secret(void **state)
     assert_string_equal(scalar_at(gx_node_get(parse(f, f->d.app_config), "providers"), "tts",
                                   "api_key"),
                         "k");
-    derive(f, "config: {mcp-servers: [{name: a, transport: streamable-http, url: u, "
-              "auth: {token: t}}]}\n");
-    assert_true(f->d.config_is_secret);
-    derive(f, "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {T: x}}]}\n");
-    assert_true(f->d.config_is_secret);
-    derive(f, "config: {mcp-servers: [{name: a, transport: stdio, command: c, env: {}}]}\n");
-    assert_false(f->d.config_is_secret);
+    expect_flags(f, "config-is-secret", offsetof(struct gx_derived, config_is_secret));
 }
 
 static void test_pdb(void **state)
 {
-    fixture *f = *state;
-    derive(f, "gateway: {replica-count: 2}\n");
-    assert_true(f->d.gateway_pdb);
-    derive(f, "gateway: {replica-count: 1}\n");
-    assert_false(f->d.gateway_pdb);
-    derive(f, "gateway: {replica-count: 1}\ncomponents: {autoscaling: true}\n");
-    assert_true(f->d.gateway_pdb);
-    derive(f, "gateway: {replica-count: 3, disruption-budget: false}\n");
-    assert_false(f->d.gateway_pdb);
-    derive(f, "core: {topology: dedicated}\n");
-    assert_false(f->d.gateway_pdb);
+    expect_flags(*state, "pdb", offsetof(struct gx_derived, gateway_pdb));
 }
 
 static void test_labels(void **state)
