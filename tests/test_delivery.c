@@ -24,6 +24,7 @@
 #include "gx_model.h"
 #include "gx_rules.h"
 #include "gx_test_run.h"
+#include "gx_test_unit.h"
 #include "gx_test_util.h"
 
 static char dir[64];
@@ -73,17 +74,15 @@ static void expect(gx_test_run_result *r, int status)
         fail_msg("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r->status, status, r->out, r->err);
 }
 
-static void contains(const char *text, const char *needle)
+/* Runs the tool (as tool) and checks its exit status; its output is not kept. */
+static void tool_expect(int status, const char *cwd, const char *const *args)
 {
-    if (!strstr(text, needle))
-        fail_msg("\"%s\" lacks \"%s\"", text, needle);
+    gx_test_run_result r = tool(cwd, args);
+    expect(&r, status);
+    gx_test_run_free(&r);
 }
 
-static void lacks(const char *text, const char *needle)
-{
-    if (strstr(text, needle))
-        fail_msg("\"%s\" has \"%s\"", text, needle);
-}
+#define RUN_EXPECT(status, cwd, ...) tool_expect(status, cwd, (const char *const[]){__VA_ARGS__, NULL})
 
 static const char *ws(const char *name)
 {
@@ -99,15 +98,15 @@ static void test_init_next_steps(void **state)
     (void)state;
     gx_test_run_result r = RUN(dir, "-C", "pg", "init");
     expect(&r, 0);
-    contains(r.out, "next: glyphoxa-deploy -C pg validate && glyphoxa-deploy -C pg apply "
-                    "infrastructure && glyphoxa-deploy -C pg apply\n");
-    lacks(r.out, "kubectl");
+    gx_test_assert_has(r.out, "next: glyphoxa-deploy -C pg validate && glyphoxa-deploy -C pg apply "
+                              "infrastructure && glyphoxa-deploy -C pg apply\n");
+    gx_test_assert_lacks(r.out, "kubectl");
     gx_test_run_free(&r);
 
     r = RUN(dir, "-C", "ext", "init", "--dsn", "postgres://u:p@db.example:5432/x");
     expect(&r, 0);
-    contains(r.out, "next: glyphoxa-deploy -C ext validate && glyphoxa-deploy -C ext export\n");
-    lacks(r.out, "apply infrastructure");
+    gx_test_assert_has(r.out, "next: glyphoxa-deploy -C ext validate && glyphoxa-deploy -C ext export\n");
+    gx_test_assert_lacks(r.out, "apply infrastructure");
     gx_test_run_free(&r);
 
     r = RUN(dir, "-C", "ded", "init", "--topology", "dedicated", "--with-postgresql");
@@ -120,7 +119,7 @@ static void test_init_next_steps(void **state)
     assert_non_null(label);
     assert_non_null(taint);
     assert_true(next < label && label < taint); /* after the "next:" line */
-    contains(next, "apply infrastructure");
+    gx_test_assert_has(next, "apply infrastructure");
     gx_test_run_free(&r);
 }
 
@@ -130,22 +129,19 @@ static void test_first_install_order(void **state)
 {
     (void)state;
     const char *w = ws("w");
-    gx_test_run_result r = RUN(dir, "-C", w, "init");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    gx_test_run_result r;
+    RUN_EXPECT(0, dir, "-C", w, "init");
 
     /* a plain apply before any infrastructure run: a warning naming it */
     r = RUN(w, "apply", "--dry-run");
     expect(&r, 0);
-    contains(r.err, "warning: the postgresql component is on, but no infrastructure run of this "
-                    "workspace installed it");
-    contains(r.err, "try: glyphoxa-deploy apply infrastructure");
+    gx_test_assert_has(r.err, "warning: the postgresql component is on, but no infrastructure run of this "
+                              "workspace installed it");
+    gx_test_assert_has(r.err, "try: glyphoxa-deploy apply infrastructure");
     gx_test_run_free(&r);
 
     /* a dry run and a failed run of the infrastructure target record nothing */
-    r = RUN(w, "apply", "infrastructure", "--dry-run");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, w, "apply", "infrastructure", "--dry-run");
     char marker[1024];
     snprintf(marker, sizeof marker, "%s/.glyphoxa-deploy/infrastructure-applied", w);
     assert_int_equal(access(marker, F_OK), -1);
@@ -157,9 +153,7 @@ static void test_first_install_order(void **state)
     assert_int_equal(access(marker, F_OK), -1);
 
     /* a successful run records what it installed; the warning is gone */
-    r = RUN(w, "apply", "infrastructure");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, w, "apply", "infrastructure");
     size_t len;
     char *text = gx_test_read_file(marker, &len);
     assert_non_null(text);
@@ -167,30 +161,24 @@ static void test_first_install_order(void **state)
     free(text);
     r = RUN(w, "apply", "--dry-run");
     expect(&r, 0);
-    lacks(r.err, "no infrastructure run");
+    gx_test_assert_lacks(r.err, "no infrastructure run");
     gx_test_run_free(&r);
 
     /* a component switched on later was not installed yet */
-    r = RUN(w, "component", "enable", "sealed-secrets");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, w, "component", "enable", "sealed-secrets");
     r = RUN(w, "apply", "--dry-run");
     expect(&r, 0);
-    contains(r.err, "the sealed-secrets component is on, but no infrastructure run");
-    lacks(r.err, "the postgresql component is on");
+    gx_test_assert_has(r.err, "the sealed-secrets component is on, but no infrastructure run");
+    gx_test_assert_lacks(r.err, "the postgresql component is on");
     gx_test_run_free(&r);
-    r = RUN(w, "apply", "infrastructure");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, w, "apply", "infrastructure");
     text = gx_test_read_file(marker, &len);
     assert_string_equal(text, "postgresql\nsealed-secrets\n");
     free(text);
     /* switched off and on again: still installed once (the record keeps it) */
     r = RUN(w, "component", "disable", "sealed-secrets");
     gx_test_run_free(&r);
-    r = RUN(w, "apply", "infrastructure");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, w, "apply", "infrastructure");
     text = gx_test_read_file(marker, &len);
     assert_string_equal(text, "postgresql\nsealed-secrets\n");
     free(text);
@@ -202,18 +190,15 @@ static void test_local_chart_relative_to_workspace(void **state)
 {
     (void)state;
     const char *w = ws("charts-ws");
-    gx_test_run_result r = RUN(dir, "-C", w, "init");
-    expect(&r, 0);
-    gx_test_run_free(&r);
-    r = RUN(dir, "-C", w, "set", "postgresql/chart=./charts/postgresql-16.4.11.tgz");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    gx_test_run_result r;
+    RUN_EXPECT(0, dir, "-C", w, "init");
+    RUN_EXPECT(0, dir, "-C", w, "set", "postgresql/chart=./charts/postgresql-16.4.11.tgz");
 
     /* validated from another directory: the path is the workspace's */
     r = RUN(dir, "-C", w, "validate");
     expect(&r, 1);
-    contains(r.out, "V23");
-    contains(r.out, "does not exist");
+    gx_test_assert_has(r.out, "V23");
+    gx_test_assert_has(r.out, "does not exist");
     gx_test_run_free(&r);
 
     char path[1024];
@@ -223,11 +208,11 @@ static void test_local_chart_relative_to_workspace(void **state)
     gx_test_write_file(path, "plain text", 10, 0644);
     r = RUN(dir, "-C", w, "validate");
     expect(&r, 1);
-    contains(r.out, "no chart archive");
+    gx_test_assert_has(r.out, "no chart archive");
     gx_test_run_free(&r);
     gx_test_write_file(path, "\x1f\x8b\x08\x00", 4, 0644); /* gzip */
     r = RUN(dir, "-C", w, "validate");
-    lacks(r.out, "V23");
+    gx_test_assert_lacks(r.out, "V23");
     gx_test_run_free(&r);
 
     /* a chart directory needs its Chart.yaml */
@@ -237,12 +222,12 @@ static void test_local_chart_relative_to_workspace(void **state)
     assert_int_equal(mkdir(path, 0755), 0);
     r = RUN(dir, "-C", w, "validate");
     expect(&r, 1);
-    contains(r.out, "without a Chart.yaml");
+    gx_test_assert_has(r.out, "without a Chart.yaml");
     gx_test_run_free(&r);
     snprintf(path, sizeof path, "%s/charts/pg/Chart.yaml", w);
     gx_test_write_file(path, "name: pg\n", 9, 0644);
     r = RUN(dir, "-C", w, "validate");
-    lacks(r.out, "V23");
+    gx_test_assert_lacks(r.out, "V23");
     gx_test_run_free(&r);
 }
 
@@ -252,9 +237,8 @@ static void test_overlays_later_wins(void **state)
 {
     (void)state;
     const char *w = ws("ov");
-    gx_test_run_result r = RUN(dir, "-C", w, "init", "--dsn", "postgres://u:p@db.example/x");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    gx_test_run_result r;
+    RUN_EXPECT(0, dir, "-C", w, "init", "--dsn", "postgres://u:p@db.example/x");
     enum { N = 40 };
     const char *argv[2 * N + 8];
     size_t n = 0;
@@ -281,10 +265,10 @@ static void test_overlays_later_wins(void **state)
     expect(&r, 0);
     char origin[512];
     snprintf(origin, sizeof origin, "# --values %s:2:18\n  replica-count: 40\n", names[N - 1]);
-    contains(r.out, origin);
+    gx_test_assert_has(r.out, origin);
     snprintf(origin, sizeof origin, "# --values %s:3:18\n    admin: 8181\n", names[7]);
-    contains(r.out, origin);
-    contains(r.out, "operator: Exists");
+    gx_test_assert_has(r.out, origin);
+    gx_test_assert_has(r.out, "operator: Exists");
     gx_test_run_free(&r);
 
     /* problems of several files come in file order */
@@ -405,17 +389,17 @@ static void test_many_npcs_linear(void **state)
     char want[128];
     snprintf(want, sizeof want, "config/npcs[50000]: name \"%s\" is already used by config/npcs[10]",
              name62(10, nm));
-    contains(r.out, want);
+    gx_test_assert_has(r.out, want);
     snprintf(want, sizeof want, "config/npcs[70000]: name \"%s\" is already used by config/npcs[10]",
              name62(10, nm));
-    contains(r.out, want);
+    gx_test_assert_has(r.out, want);
     snprintf(want, sizeof want,
              "config/npcs[74999]: name \"%s\" is already used by config/npcs[60000]",
              name62(60000, nm));
-    contains(r.out, want);
+    gx_test_assert_has(r.out, want);
     snprintf(want, sizeof want, "config/npcs[30]: name \"%s\" is already used by config/npcs[20]",
              name62(20, nm));
-    contains(r.out, want);
+    gx_test_assert_has(r.out, want);
     const char *first = strstr(r.out, "config/npcs[30]"), *last = strstr(r.out, "npcs[74999]");
     assert_true(first < last); /* list order */
     /* comparing every pair took 20-40 s here; sorting takes well under a
@@ -436,12 +420,12 @@ static void test_new_paths_listed_described_set(void **state)
     gx_test_run_result r = RUN(dir, "list", "paths");
     expect(&r, 0);
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
-        contains(r.out, paths[i]);
+        gx_test_assert_has(r.out, paths[i]);
     gx_test_run_free(&r);
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         r = RUN(dir, "describe", paths[i]);
         expect(&r, 0);
-        contains(r.out, paths[i]);
+        gx_test_assert_has(r.out, paths[i]);
         if (strlen(r.out) < 200)
             fail_msg("describe %s says too little:\n%s", paths[i], r.out);
         gx_test_run_free(&r);
@@ -451,29 +435,25 @@ static void test_new_paths_listed_described_set(void **state)
     const char *w = ws("paths");
     r = RUN(dir, "-C", w, "init", "--dsn", "postgres://u:p@db.example/x");
     gx_test_run_free(&r);
-    r = RUN(dir, "-C", w, "set", "core/registry-mirror=registry.example.internal:5000",
-            "core/image-digest=sha256:9c2f1a7b3e5d4c6b8a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69",
-            "network-policy/extra-egress=[{cidr: 10.20.0.0/16, ports: [9000]}]",
-            "network-policy/metrics-from=[{namespace-selector: {team: obs}}]",
-            "postgresql/values={primary: {resources: {}}}");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, dir, "-C", w, "set", "core/registry-mirror=registry.example.internal:5000",
+               "core/image-digest=sha256:9c2f1a7b3e5d4c6b8a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69",
+               "network-policy/extra-egress=[{cidr: 10.20.0.0/16, ports: [9000]}]",
+               "network-policy/metrics-from=[{namespace-selector: {team: obs}}]",
+               "postgresql/values={primary: {resources: {}}}");
     r = RUN(dir, "-C", w, "export", "--stdout");
     expect(&r, 0);
-    contains(r.out, "image: registry.example.internal:5000/mrwong99/glyphoxa@sha256:9c2f");
-    contains(r.out, "cidr: \"10.20.0.0/16\"");
-    contains(r.out, "- namespaceSelector:\n            matchLabels:\n              team: obs\n");
-    contains(r.out, "name: glyphoxa-default-deny");
+    gx_test_assert_has(r.out, "image: registry.example.internal:5000/mrwong99/glyphoxa@sha256:9c2f");
+    gx_test_assert_has(r.out, "cidr: \"10.20.0.0/16\"");
+    gx_test_assert_has(r.out, "- namespaceSelector:\n            matchLabels:\n              team: obs\n");
+    gx_test_assert_has(r.out, "name: glyphoxa-default-deny");
     gx_test_run_free(&r);
     r = RUN(dir, "-C", w, "set", "postgresql/values=[a]");
     expect(&r, 2); /* a list is no map of Helm values */
     gx_test_run_free(&r);
-    r = RUN(dir, "-C", w, "set", "network-policy/extra-egress=[{cidr: nowhere}]");
-    expect(&r, 0);
-    gx_test_run_free(&r);
+    RUN_EXPECT(0, dir, "-C", w, "set", "network-policy/extra-egress=[{cidr: nowhere}]");
     r = RUN(dir, "-C", w, "validate");
     expect(&r, 1);
-    contains(r.out, "network-policy/extra-egress[0].cidr: \"nowhere\" is not an IPv4 or IPv6 CIDR");
+    gx_test_assert_has(r.out, "network-policy/extra-egress[0].cidr: \"nowhere\" is not an IPv4 or IPv6 CIDR");
     gx_test_run_free(&r);
 }
 
