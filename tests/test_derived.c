@@ -17,6 +17,7 @@
 #include "gx_derived.h"
 #include "gx_model.h"
 #include "gx_node.h"
+#include "gx_test_unit.h"
 #include "gx_yamlout.h"
 
 typedef struct fixture {
@@ -363,18 +364,6 @@ static const char *yaml_of(fixture *f, const gx_node *n)
     return s;
 }
 
-static void contains(const char *haystack, const char *needle)
-{
-    if (!strstr(haystack, needle))
-        fail_msg("\"%s\" lacks \"%s\"", haystack, needle);
-}
-
-static void lacks(const char *haystack, const char *needle)
-{
-    if (strstr(haystack, needle))
-        fail_msg("\"%s\" has \"%s\"", haystack, needle);
-}
-
 #define DIGEST "sha256:9c2f1a7b3e5d4c6b8a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69"
 
 static void test_images(void **state)
@@ -425,25 +414,25 @@ static void test_chart_values(void **state)
               "components: {postgresql: true, sealed-secrets: true}\n");
     const char *pg = yaml_of(f, f->d.postgresql_values);
     /* the tool's order first, the user's keys after; maps merged, scalars replaced */
-    contains(pg, "fullnameOverride: glyphoxa-postgresql\nauth:\n  postgresPassword: pw\n"
-                 "  database: glyphoxa\nprimary:\n  persistence:\n    size: \"2Gi\"\n"
-                 "    storageClass: fast\n  networkPolicy:\n    enabled: true\n");
-    contains(pg, "  resources:\n    limits:\n      memory: \"1Gi\"\n"
-                 "global:\n  imageRegistry: mirror.internal\n  imagePullSecrets:\n    - pull\n"
-                 "metrics:\n  enabled: true\n");
-    lacks(yaml_of(f, f->d.postgresql_values_no_password), "postgresPassword");
-    contains(yaml_of(f, f->d.sealed_secrets_values),
-             "fullnameOverride: sealed-secrets-controller\nimage:\n  registry: mirror.internal\n"
-             "  pullSecrets:\n    - pull\n  tag: \"0.27.1\"\n");
+    gx_test_assert_has(pg, "fullnameOverride: glyphoxa-postgresql\nauth:\n  postgresPassword: pw\n"
+                           "  database: glyphoxa\nprimary:\n  persistence:\n    size: \"2Gi\"\n"
+                           "    storageClass: fast\n  networkPolicy:\n    enabled: true\n");
+    gx_test_assert_has(pg, "  resources:\n    limits:\n      memory: \"1Gi\"\n"
+                           "global:\n  imageRegistry: mirror.internal\n  imagePullSecrets:\n    - pull\n"
+                           "metrics:\n  enabled: true\n");
+    gx_test_assert_lacks(yaml_of(f, f->d.postgresql_values_no_password), "postgresPassword");
+    gx_test_assert_has(yaml_of(f, f->d.sealed_secrets_values),
+                       "fullnameOverride: sealed-secrets-controller\nimage:\n  registry: mirror.internal\n"
+                       "  pullSecrets:\n    - pull\n  tag: \"0.27.1\"\n");
 
     /* postgresql/image-registry wins over the mirror; without network-policy no policy */
     derive(f, "core: {registry-mirror: mirror.internal}\n"
               "postgresql: {postgres-password: pw, image-registry: pg.internal}\n"
               "components: {postgresql: true, network-policy: false}\n");
     pg = yaml_of(f, f->d.postgresql_values);
-    contains(pg, "imageRegistry: pg.internal");
-    lacks(pg, "networkPolicy");
-    lacks(pg, "imagePullSecrets");
+    gx_test_assert_has(pg, "imageRegistry: pg.internal");
+    gx_test_assert_lacks(pg, "networkPolicy");
+    gx_test_assert_lacks(pg, "imagePullSecrets");
 
     /* the overrides the rules warn about */
     gx_node *base = gx_postgresql_values_base(f->arena, &f->model.cfg, true);
@@ -478,24 +467,24 @@ static void test_egress(void **state)
               "url: \"https://mcp.example:8443/mcp\"}\n"
               "    - {name: b, transport: stdio, command: x}\n");
     const char *gw = egress_text(f, f->d.gateway_egress);
-    contains(gw, "- ports:\n    - protocol: TCP\n      port: 6543\n    - protocol: TCP\n"
-                 "      port: 6544\n    - protocol: TCP\n      port: 443\n    - protocol: TCP\n"
-                 "      port: 8200\n- to:");
-    lacks(gw, "11434");
-    lacks(gw, "8443");
-    contains(gw, "cidr: \"10.0.0.0/8\"");
-    contains(gw, "- to:\n    - ipBlock:\n        cidr: fd00::/8\n"); /* no ports: all */
-    const char *w = egress_text(f, f->d.worker_egress);
-    contains(w, "port: 6543");
-    contains(w, "port: 11434");
-    contains(w, "port: 80\n");
-    contains(w, "port: 8443");
-    lacks(w, "8200");
-    contains(w, "- ports:\n    - protocol: UDP\n"); /* voice */
-    const char *m = egress_text(f, f->d.mcp_gateway_egress);
-    contains(m, "port: 8443");
-    lacks(m, "6543");
-    lacks(m, "11434");
+    gx_test_assert_has(gw, "- ports:\n    - protocol: TCP\n      port: 6543\n    - protocol: TCP\n"
+                           "      port: 6544\n    - protocol: TCP\n      port: 443\n    - protocol: TCP\n"
+                           "      port: 8200\n- to:");
+    gx_test_assert_lacks(gw, "11434");
+    gx_test_assert_lacks(gw, "8443");
+    gx_test_assert_has(gw, "cidr: \"10.0.0.0/8\"");
+    gx_test_assert_has(gw, "- to:\n    - ipBlock:\n        cidr: fd00::/8\n"); /* no ports: all */
+              const char *w = egress_text(f, f->d.worker_egress);
+    gx_test_assert_has(w, "port: 6543");
+    gx_test_assert_has(w, "port: 11434");
+    gx_test_assert_has(w, "port: 80\n");
+    gx_test_assert_has(w, "port: 8443");
+    gx_test_assert_lacks(w, "8200");
+    gx_test_assert_has(w, "- ports:\n    - protocol: UDP\n"); /* voice */
+              const char *m = egress_text(f, f->d.mcp_gateway_egress);
+    gx_test_assert_has(m, "port: 8443");
+    gx_test_assert_lacks(m, "6543");
+    gx_test_assert_lacks(m, "11434");
     assert_string_equal(yaml_of(f, f->d.metrics_from), "- podSelector: {}\n");
 
     /* the bundled database; no UDP; metrics from another namespace */
@@ -504,8 +493,8 @@ static void test_egress(void **state)
               "    - namespace-selector: {kubernetes.io/metadata.name: monitoring}\n"
               "    - namespace-selector: {}\n      pod-selector: {app: prom}\n");
     w = egress_text(f, f->d.worker_egress);
-    contains(w, "port: 5432");
-    lacks(w, "protocol: UDP\n- ");
+    gx_test_assert_has(w, "port: 5432");
+    gx_test_assert_lacks(w, "protocol: UDP\n- ");
     assert_string_equal(yaml_of(f, f->d.metrics_from),
                         "- namespaceSelector:\n    matchLabels:\n"
                         "      kubernetes.io/metadata.name: monitoring\n"
