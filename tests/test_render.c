@@ -1139,13 +1139,8 @@ static const gx_template table_outside[] = {
 static bool do_export(const struct gx_config *cfg, const char *ws, const char *out,
                       const gx_template *t, size_t n, bool no_secrets, gx_diags *diags)
 {
-    gx_export_opts o;
-    memset(&o, 0, sizeof o);
-    o.workspace = ws;
-    o.out_dir = out;
-    o.templates = t;
-    o.template_count = n;
-    o.no_secrets = no_secrets;
+    gx_export_opts o = {.workspace = ws, .out_dir = out, .templates = t, .template_count = n,
+                        .no_secrets = no_secrets};
     return gx_export(cfg, &o, diags);
 }
 
@@ -1334,10 +1329,7 @@ static void test_export_out_dir(void **state)
     assert_int_equal(diags.count, 0);
 
     /* --stdout together with --out is refused */
-    gx_export_opts o;
-    memset(&o, 0, sizeof o);
-    o.out_dir = out;
-    o.to_stdout = true;
+    gx_export_opts o = {.out_dir = out, .to_stdout = true};
     assert_false(gx_export(&cfg, &o, &diags));
     assert_int_equal(diags.count, 1);
 
@@ -1368,13 +1360,8 @@ static void test_export_stdout(void **state)
         SCRIPT("scripts/apply.sh", t_script, 0755),
     };
     size_t written = 0;
-    gx_export_opts o;
-    memset(&o, 0, sizeof o);
-    o.to_stdout = true;
-    o.stream = mem;
-    o.templates = table;
-    o.template_count = 6;
-    o.files_written = &written;
+    gx_export_opts o = {.to_stdout = true, .stream = mem, .templates = table, .template_count = 6,
+                        .files_written = &written};
     assert_true(gx_export(&cfg, &o, &diags));
     fclose(mem);
     assert_string_equal(buf, "---\n# Source: generated/a.yaml\nkind: A\n"
@@ -1408,11 +1395,8 @@ static void test_export_real_templates(void **state)
     cfg.config.providers.llm.api_key = "LLMKEY-0123456789";
     cfg.vault.addr = "https://vault.example";
     cfg.vault.token = "VAULTTOKEN-0123456789";
-    gx_export_opts o;
-    memset(&o, 0, sizeof o);
-    o.workspace = ws;
     size_t written = 0;
-    o.files_written = &written;
+    gx_export_opts o = {.workspace = ws, .files_written = &written};
     bool ok = gx_export(&cfg, &o, &diags);
     if (!ok)
         gx_diags_print(&diags, stderr);
