@@ -37,48 +37,54 @@ static void expect_error(fixture *f, const char *text, int line, int col, const 
     }
     if (!found) {
         gx_diags_print(&f->diags, stderr);
-        fail_msg("expected an error at %d:%d containing '%s'", line, col, needle);
+        fail_msg("expected an error at %d:%d containing '%s' for\n%s", line, col, needle, text);
     }
 }
 
 static void test_loader_errors(void **state)
 {
     fixture *f = *state;
-    /* unknown key at the top, in the middle and at a leaf, with suggestions */
-    expect_error(f, "gatway:\n  replica-count: 2\n", 1, 1, "did you mean 'gateway");
-    expect_error(f, "gateway:\n  replicas: 2\n", 2, 3, "did you mean 'gateway/replica-count'");
-    expect_error(f, "gateway:\n  ports:\n    admn: 1\n", 3, 5, "gateway/ports/admin");
-    expect_error(f, "core:\n  namespace:\n    x: 1\n", 3, 5, "expected a string");
-    /* wrong types */
-    expect_error(f, "gateway:\n  replica-count: three\n", 2, 18, "expected an integer");
-    expect_error(f, "gateway:\n  replica-count: 017\n", 2, 18, "without leading zeros");
-    expect_error(f, "core:\n  create-namespace: yes\n", 2, 21, "expected true or false");
-    expect_error(f, "core:\n  topology: mixed\n", 2, 13, "shared, dedicated");
-    expect_error(f, "gateway:\n  node-selector: [a]\n", 2, 18, "expected a map of strings");
-    expect_error(f, "core:\n  image-pull-secrets: {a: b}\n", 2, 23, "expected a list of strings");
-    expect_error(f, "gateway:\n  tolerations: {a: b}\n", 2, 16, "expected a list");
-    expect_error(f, "gateway: 3\n", 1, 10, "expected a map of settings");
-    expect_error(f, "- a\n", 1, 1, "expected a map at the top level");
-    expect_error(f, "core:\n  namespace: ~\n", 2, 14, "expected a string");
-    expect_error(f, "gateway:\n  replica-count: 99999999999999999999\n", 2, 18,
-                 "expected an integer");
-    /* duplicate keys, anchors, aliases, several documents, bad YAML */
-    expect_error(f, "core:\n  namespace: a\n  namespace: b\n", 3, 3, "duplicate");
-    expect_error(f, "core:\n  namespace: &x a\n  release-name: *x\n", 2, 14, "anchor");
-    expect_error(f, "core: {namespace: a}\n---\ncore: {namespace: b}\n", 2, 1, "document");
-    expect_error(f, "core:\n  namespace: [a\n", 3, 1, "");
-    /* every null key is the same key: "~" and "null" clash, as "" and "null" do */
-    expect_error(f, "config:\n  providers:\n    llm:\n      options: {~: a, null: b}\n", 4, 23,
-                 "duplicate key");
-    expect_error(f, "config:\n  providers:\n    llm:\n      options: {? : a, null: b}\n", 4, 24,
-                 "duplicate key");
-    /* a NUL inside a value, a map value and a list item */
-    expect_error(f, "gateway:\n  admin-key: \"abc\\0def-0123456789\"\n", 2, 14, "NUL character");
-    expect_error(f, "gateway:\n  node-selector: {a: \"x\\0\"}\n", 2, 22, "NUL character");
-    expect_error(f, "core:\n  image-pull-secrets: [\"x\\0\"]\n", 2, 24, "NUL character");
-    /* components */
-    expect_error(f, "components:\n  autoscale: true\n", 2, 3, "unknown component");
-    expect_error(f, "components:\n  autoscaling: yes\n", 2, 16, "true or false");
+    /* a values text, and the line:col and part of a diagnostic it must give */
+    static const struct {
+        const char *text;
+        int line, col;
+        const char *needle;
+    } errors[] = {
+        /* unknown key at the top, in the middle and at a leaf, with suggestions */
+        {"gatway:\n  replica-count: 2\n", 1, 1, "did you mean 'gateway"},
+        {"gateway:\n  replicas: 2\n", 2, 3, "did you mean 'gateway/replica-count'"},
+        {"gateway:\n  ports:\n    admn: 1\n", 3, 5, "gateway/ports/admin"},
+        {"core:\n  namespace:\n    x: 1\n", 3, 5, "expected a string"},
+        /* wrong types */
+        {"gateway:\n  replica-count: three\n", 2, 18, "expected an integer"},
+        {"gateway:\n  replica-count: 017\n", 2, 18, "without leading zeros"},
+        {"core:\n  create-namespace: yes\n", 2, 21, "expected true or false"},
+        {"core:\n  topology: mixed\n", 2, 13, "shared, dedicated"},
+        {"gateway:\n  node-selector: [a]\n", 2, 18, "expected a map of strings"},
+        {"core:\n  image-pull-secrets: {a: b}\n", 2, 23, "expected a list of strings"},
+        {"gateway:\n  tolerations: {a: b}\n", 2, 16, "expected a list"},
+        {"gateway: 3\n", 1, 10, "expected a map of settings"},
+        {"- a\n", 1, 1, "expected a map at the top level"},
+        {"core:\n  namespace: ~\n", 2, 14, "expected a string"},
+        {"gateway:\n  replica-count: 99999999999999999999\n", 2, 18, "expected an integer"},
+        /* duplicate keys, anchors, aliases, several documents, bad YAML */
+        {"core:\n  namespace: a\n  namespace: b\n", 3, 3, "duplicate"},
+        {"core:\n  namespace: &x a\n  release-name: *x\n", 2, 14, "anchor"},
+        {"core: {namespace: a}\n---\ncore: {namespace: b}\n", 2, 1, "document"},
+        {"core:\n  namespace: [a\n", 3, 1, ""},
+        /* every null key is the same key: "~" and "null" clash, as "" and "null" do */
+        {"config:\n  providers:\n    llm:\n      options: {~: a, null: b}\n", 4, 23, "duplicate key"},
+        {"config:\n  providers:\n    llm:\n      options: {? : a, null: b}\n", 4, 24, "duplicate key"},
+        /* a NUL inside a value, a map value and a list item */
+        {"gateway:\n  admin-key: \"abc\\0def-0123456789\"\n", 2, 14, "NUL character"},
+        {"gateway:\n  node-selector: {a: \"x\\0\"}\n", 2, 22, "NUL character"},
+        {"core:\n  image-pull-secrets: [\"x\\0\"]\n", 2, 24, "NUL character"},
+        /* components */
+        {"components:\n  autoscale: true\n", 2, 3, "unknown component"},
+        {"components:\n  autoscaling: yes\n", 2, 16, "true or false"},
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+        expect_error(f, errors[i].text, errors[i].line, errors[i].col, errors[i].needle);
 }
 
 static void test_loader_collects_many_errors(void **state)
@@ -137,24 +143,26 @@ static void test_layering_order_and_origins(void **state)
     assert_false(m.cfg.gateway.pod_anti_affinity);
     assert_int_equal(m.cfg.gateway.ports.admin, 8081);
 
+    /* where each value came from */
+    static const struct {
+        int field;
+        const char *origin;
+    } origins[] = {
+        {GX_F_GATEWAY_REPLICA_COUNT, "topology:dedicated"},
+        {GX_F_GATEWAY_PORTS_ADMIN, "default"},
+        {GX_F_CORE_TOPOLOGY, "values.yaml:2:13"},
+        {GX_F_CORE_NAMESPACE, "--values a.yaml:2:14"},
+        {GX_F_CORE_RELEASE_NAME, "--values b.yaml:3:17"},
+        {GX_F_CORE_IMAGE_TAG, "--set"},
+    };
     gx_buf b = GX_BUF_INIT;
-    gx_origin_format(&b, &m.origin[GX_F_GATEWAY_REPLICA_COUNT], &m.cfg);
-    assert_string_equal(b.data, "topology:dedicated");
-    gx_buf_reset(&b);
-    gx_origin_format(&b, &m.origin[GX_F_GATEWAY_PORTS_ADMIN], &m.cfg);
-    assert_string_equal(b.data, "default");
-    gx_buf_reset(&b);
-    gx_origin_format(&b, &m.origin[GX_F_CORE_TOPOLOGY], &m.cfg);
-    assert_string_equal(b.data, "values.yaml:2:13");
-    gx_buf_reset(&b);
-    gx_origin_format(&b, &m.origin[GX_F_CORE_NAMESPACE], &m.cfg);
-    assert_string_equal(b.data, "--values a.yaml:2:14");
-    gx_buf_reset(&b);
-    gx_origin_format(&b, &m.origin[GX_F_CORE_RELEASE_NAME], &m.cfg);
-    assert_string_equal(b.data, "--values b.yaml:3:17");
-    gx_buf_reset(&b);
-    gx_origin_format(&b, &m.origin[GX_F_CORE_IMAGE_TAG], &m.cfg);
-    assert_string_equal(b.data, "--set");
+    for (size_t i = 0; i < sizeof origins / sizeof origins[0]; i++) {
+        gx_buf_reset(&b);
+        gx_origin_format(&b, &m.origin[origins[i].field], &m.cfg);
+        const char *got = b.data ? b.data : "";
+        if (strcmp(got, origins[i].origin))
+            fail_msg("origin of field %d: %s, not %s", origins[i].field, got, origins[i].origin);
+    }
     gx_buf_free(&b);
 
     /* a later layer's topology switches the topology defaults */
@@ -234,17 +242,26 @@ static void test_set_get_roundtrip_every_type(void **state)
               "temperature: 0.5\nstop:\n  - a\n");
 }
 
+/* A new layer of kind (no file) with each of args (NULL-terminated) set on
+ * it with --set syntax, in order: each must succeed (ok) or be refused (!ok);
+ * a failure names the argument. */
+static gx_layer layer_with(fixture *f, gx_layer_kind kind, bool ok, const char *const *args)
+{
+    gx_layer layer;
+    gx_layer_init(&layer, kind, NULL);
+    for (size_t i = 0; args[i]; i++)
+        if (gx_layer_set_arg(f->arena, &layer, args[i], &f->diags) != ok)
+            fail_msg("set %s was %s", args[i], ok ? "refused" : "accepted");
+    return layer;
+}
+
 static void test_set_errors(void **state)
 {
     fixture *f = *state;
-    gx_layer layer;
-    gx_layer_init(&layer, GX_LAYER_SET, NULL);
-    assert_false(gx_layer_set_arg(f->arena, &layer, "gateway/replica-count=x", &f->diags));
-    assert_false(gx_layer_set_arg(f->arena, &layer, "core/topology=both", &f->diags));
-    assert_false(gx_layer_set_arg(f->arena, &layer, "core/create-namespace=yes", &f->diags));
-    assert_false(gx_layer_set_arg(f->arena, &layer, "gateway/replica=2", &f->diags));
-    assert_false(gx_layer_set_arg(f->arena, &layer, "no-equals-sign", &f->diags));
-    assert_false(gx_layer_set_arg(f->arena, &layer, "gateway/node-selector=[a", &f->diags));
+    gx_layer layer = layer_with(f, GX_LAYER_SET, false,
+                                (const char *const[]){"gateway/replica-count=x", "core/topology=both",
+                                                      "core/create-namespace=yes", "gateway/replica=2",
+                                                      "no-equals-sign", "gateway/node-selector=[a", NULL});
     assert_int_equal(f->diags.count, 6);
     assert_non_null(strstr(f->diags.items[3].hint, "gateway/replica-count"));
     for (int i = 0; i < GX_FIELD_COUNT; i++)
@@ -275,12 +292,10 @@ static void test_hostile_strings_roundtrip(void **state)
 static void test_write_shape(void **state)
 {
     fixture *f = *state;
-    gx_layer layer;
-    gx_layer_init(&layer, GX_LAYER_VALUES, NULL);
-    assert_true(gx_layer_set_arg(f->arena, &layer, "gateway/ports/grpc=1", &f->diags));
-    assert_true(gx_layer_set_arg(f->arena, &layer, "core/namespace=ns", &f->diags));
-    assert_true(gx_layer_set_arg(f->arena, &layer, "gateway/replica-count=2", &f->diags));
-    assert_true(gx_layer_set_arg(f->arena, &layer, "gateway/requests/cpu=1", &f->diags));
+    gx_layer layer = layer_with(f, GX_LAYER_VALUES, true,
+                                (const char *const[]){"gateway/ports/grpc=1", "core/namespace=ns",
+                                                      "gateway/replica-count=2",
+                                                      "gateway/requests/cpu=1", NULL});
     layer.comp_present[GX_C_AUTOSCALING] = true;
     layer.comp_value[GX_C_AUTOSCALING] = true;
     gx_buf out = GX_BUF_INIT;
