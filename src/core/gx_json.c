@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gx_core_internal.h"
+#include "gx_hash.h"
 #include "gx_node.h"
 #include "gx_schema.h"
 #include "gx_yamlout.h"
@@ -318,4 +319,106 @@ json_t *gx_json_event(const gx_event *ev)
     case GX_EV_DONE: json_object_set_new(o, "exit", json_integer(ev->status)); break;
     }
     return o;
+}
+
+/* ---- secret values ------------------------------------------------------------------------ */
+
+/* Adds s[0..len) unless it is there already, keeping the set longest first. */
+static void gx_secrets_put(gx_secrets *sec, const char *s, size_t len)
+{
+    for (size_t i = 0; i < sec->count; i++)
+        if (sec->lens[i] == len && !memcmp(sec->items[i], s, len))
+            return;
+    if (sec->count == sec->cap) {
+        sec->cap = sec->cap ? 2 * sec->cap : 16;
+        sec->items = gx_xrealloc(sec->items, sec->cap * sizeof *sec->items);
+        sec->lens = gx_xrealloc(sec->lens, sec->cap * sizeof *sec->lens);
+    }
+    size_t at = sec->count++;
+    while (at > 0 && sec->lens[at - 1] < len) {
+        sec->items[at] = sec->items[at - 1];
+        sec->lens[at] = sec->lens[at - 1];
+        at--;
+    }
+    sec->items[at] = gx_xstrndup(s, len);
+    sec->lens[at] = len;
+}
+
+void gx_secrets_add(gx_secrets *sec, const char *s, size_t len)
+{
+    if (!s || !len || len < sec->min_len)
+        return;
+    gx_secrets_put(sec, s, len);
+    if (!sec->base64)
+        return;
+    gx_buf b64 = GX_BUF_INIT;
+    gx_base64_encode(&b64, s, len);
+    if (b64.len)
+        gx_secrets_put(sec, b64.data, b64.len);
+    gx_buf_free(&b64);
+}
+
+bool gx_secrets_load(gx_secrets *sec, gx_session *s)
+{
+    gx_values vals;
+    if (gx_op_get(s, NULL, GX_GET_SHOW_SECRETS, NULL, &vals) != GX_STATUS_OK)
+        return false;
+    for (size_t i = 0; i < vals.count; i++)
+        if (vals.items[i].secret && vals.items[i].text)
+            gx_secrets_add(sec, vals.items[i].text, strlen(vals.items[i].text));
+    return true;
+}
+
+void gx_secrets_free(gx_secrets *sec)
+{
+    for (size_t i = 0; i < sec->count; i++)
+        free(sec->items[i]);
+    free(sec->items);
+    free(sec->lens);
+    *sec = (gx_secrets)GX_SECRETS_INIT(sec->min_len, sec->base64);
+}
+
+void gx_secrets_copy(gx_secrets *dst, const gx_secrets *src)
+{
+    *dst = (gx_secrets)GX_SECRETS_INIT(src->min_len, src->base64);
+    if (!src->count)
+        return;
+    dst->cap = dst->count = src->count;
+    dst->items = gx_xmalloc(src->count * sizeof *dst->items);
+    dst->lens = gx_xmalloc(src->count * sizeof *dst->lens);
+    for (size_t i = 0; i < src->count; i++) {
+        dst->items[i] = gx_xstrndup(src->items[i], src->lens[i]);
+        dst->lens[i] = src->lens[i];
+    }
+}
+
+char *gx_secrets_redact_text(const char *s, size_t len, const gx_secrets *sec, size_t *out_len)
+{
+    if (!sec)
+        return NULL;
+    return gx_buf_replace_all(s, len, sec->items, sec->lens, sec->count, GX_REDACTED, out_len);
+}
+
+void gx_json_redact(json_t *root, const gx_secrets *sec)
+{
+    if (!root || !sec || !sec->count)
+        return;
+    if (json_is_string(root)) {
+        size_t n;
+        char *r =
+            gx_secrets_redact_text(json_string_value(root), json_string_length(root), sec, &n);
+        if (r && json_string_setn(root, r, n) != 0)
+            json_string_set(root, GX_REDACTED);
+        free(r);
+    } else if (json_is_object(root)) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(root, key, v)
+            gx_json_redact(v, sec);
+    } else if (json_is_array(root)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(root, i, v)
+            gx_json_redact(v, sec);
+    }
 }

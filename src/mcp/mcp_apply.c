@@ -24,7 +24,7 @@ struct gx_mcp_run {
     json_t *token;         /* its progressToken, or NULL */
     bool modern;
     gx_session *session;   /* the call's session: the target's lock and memory */
-    gx_mcp_secrets secrets;
+    gx_secrets secrets;
     gx_apply *apply;
     const char *target;
     const char *tool;      /* "apply" or "rollback" */
@@ -213,7 +213,7 @@ static void gx_run_progress(gx_mcp_run *run, const char *prefix, const char *tex
                                (json_int_t)++run->progress, "message",
                                gx_mcp_text(b.data ? b.data : "", b.len));
     gx_buf_free(&b);
-    gx_mcp_redact(params, &run->secrets);
+    gx_json_redact(params, &run->secrets);
     gx_mcp_send(run->srv, json_pack("{s:s, s:s, s:o}", "jsonrpc", "2.0", "method",
                                     "notifications/progress", "params", params));
 }
@@ -621,6 +621,6 @@ void gx_mcp_run_free(gx_mcp_run *run)
         gx_run_end(run);
     }
     gx_session_free(run->session);
-    gx_mcp_secrets_free(&run->secrets);
+    gx_secrets_free(&run->secrets);
     gx_run_release(run);
 }

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gx_hash.h"
 #include "gx_utf8.h"
-#include "gx_xalloc.h"
 
 /* ---- strings --------------------------------------------------------------------------- */
 
@@ -41,110 +39,6 @@ json_t *gx_mcp_str(const char *s) { return gx_mcp_text(s, s ? strlen(s) : 0); }
 char *gx_mcp_dump(const json_t *value)
 {
     return json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-}
-
-/* ---- secrets --------------------------------------------------------------------------- */
-
-static void gx_mcp_secrets_put(gx_mcp_secrets *sec, const char *s, size_t len)
-{
-    if (len < GX_MCP_SECRET_MIN)
-        return;
-    for (size_t i = 0; i < sec->count; i++)
-        if (sec->lens[i] == len && !memcmp(sec->items[i], s, len))
-            return;
-    if (sec->count == sec->cap) {
-        sec->cap = sec->cap ? 2 * sec->cap : 16;
-        sec->items = gx_xrealloc(sec->items, sec->cap * sizeof *sec->items);
-        sec->lens = gx_xrealloc(sec->lens, sec->cap * sizeof *sec->lens);
-    }
-    /* longest first: a secret inside a longer one must not break its match */
-    size_t at = sec->count;
-    while (at > 0 && sec->lens[at - 1] < len) {
-        sec->items[at] = sec->items[at - 1];
-        sec->lens[at] = sec->lens[at - 1];
-        at--;
-    }
-    sec->items[at] = gx_xstrndup(s, len);
-    sec->lens[at] = len;
-    sec->count++;
-}
-
-void gx_mcp_secrets_add(gx_mcp_secrets *sec, const char *s, size_t len)
-{
-    if (!s || len < GX_MCP_SECRET_MIN)
-        return;
-    gx_mcp_secrets_put(sec, s, len);
-    gx_buf b64 = GX_BUF_INIT;
-    gx_base64_encode(&b64, s, len);
-    if (b64.len)
-        gx_mcp_secrets_put(sec, b64.data, b64.len);
-    gx_buf_free(&b64);
-}
-
-void gx_mcp_secrets_load(gx_mcp_secrets *sec, gx_session *s)
-{
-    gx_values vals;
-    if (gx_op_get(s, NULL, GX_GET_SHOW_SECRETS, NULL, &vals) != GX_STATUS_OK)
-        return;
-    for (size_t i = 0; i < vals.count; i++)
-        if (vals.items[i].secret && vals.items[i].text)
-            gx_mcp_secrets_add(sec, vals.items[i].text, strlen(vals.items[i].text));
-}
-
-void gx_mcp_secrets_free(gx_mcp_secrets *sec)
-{
-    for (size_t i = 0; i < sec->count; i++)
-        free(sec->items[i]);
-    free(sec->items);
-    free(sec->lens);
-    memset(sec, 0, sizeof *sec);
-}
-
-void gx_mcp_secrets_copy(gx_mcp_secrets *dst, const gx_mcp_secrets *src)
-{
-    memset(dst, 0, sizeof *dst);
-    if (!src->count)
-        return;
-    dst->cap = dst->count = src->count;
-    dst->items = gx_xmalloc(src->count * sizeof *dst->items);
-    dst->lens = gx_xmalloc(src->count * sizeof *dst->lens);
-    for (size_t i = 0; i < src->count; i++) {
-        dst->items[i] = gx_xstrndup(src->items[i], src->lens[i]);
-        dst->lens[i] = src->lens[i];
-    }
-}
-
-char *gx_mcp_redact_text(const char *s, size_t len, const gx_mcp_secrets *sec, size_t *out_len)
-{
-    if (!sec)
-        return NULL;
-    return gx_buf_replace_all(s, len, sec->items, sec->lens, sec->count, GX_MCP_REDACTED,
-                              out_len);
-}
-
-void gx_mcp_redact(json_t *root, const gx_mcp_secrets *sec)
-{
-    if (!root || !sec || !sec->count)
-        return;
-    if (json_is_string(root)) {
-        size_t n;
-        char *r = gx_mcp_redact_text(json_string_value(root), json_string_length(root), sec, &n);
-        if (r) {
-            if (json_string_setn(root, r, n) != 0)
-                json_string_set(root, GX_MCP_REDACTED);
-            free(r);
-        }
-    } else if (json_is_object(root)) {
-        const char *key;
-        json_t *v;
-        json_object_foreach(root, key, v)
-            gx_mcp_redact(v, sec);
-    } else if (json_is_array(root)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(root, i, v)
-            gx_mcp_redact(v, sec);
-    }
 }
 
 /* ---- checking arguments ------------------------------------------------------------------- */

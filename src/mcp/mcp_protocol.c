@@ -55,17 +55,17 @@ void gx_mcp_request_secrets(gx_mcp_request *r)
     bool known = gx_session_inputs(r->session, &before);
     if (known && srv->secrets_valid && gx_same(&before, &srv->secrets_inputs)) {
         for (size_t i = 0; i < srv->secrets.count; i++)
-            gx_mcp_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
+            gx_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
         gx_buf_free(&before);
         return;
     }
-    gx_mcp_secrets_load(&r->secrets, r->session);
+    (void)gx_secrets_load(&r->secrets, r->session);
     gx_session_reset(r->session);
     /* kept only when nothing changed while they were read */
-    gx_mcp_secrets_free(&srv->secrets);
+    gx_secrets_free(&srv->secrets);
     srv->secrets_valid = false;
     if (known && gx_session_inputs(r->session, &after) && gx_same(&before, &after)) {
-        gx_mcp_secrets_copy(&srv->secrets, &r->secrets);
+        gx_secrets_copy(&srv->secrets, &r->secrets);
         gx_buf_free(&srv->secrets_inputs);
         srv->secrets_inputs = before;
         before = (gx_buf)GX_BUF_INIT;
@@ -83,7 +83,7 @@ void gx_mcp_reply(gx_mcp_request *r, json_t *result, gx_mcp_cache cache, long tt
     }
     r->answered = true;
     if (!r->redacted)
-        gx_mcp_redact(result, &r->secrets);
+        gx_json_redact(result, &r->secrets);
     if (r->modern) {
         json_object_set_new(result, "resultType", json_string("complete"));
         if (cache != GX_MCP_NO_CACHE) {
@@ -109,7 +109,7 @@ void gx_mcp_reply_error(gx_mcp_request *r, int code, const char *message, json_t
         return;
     }
     r->answered = true;
-    gx_mcp_redact(data, &r->secrets);
+    gx_json_redact(data, &r->secrets);
     gx_mcp_send_error(r->srv, r->id, code, message, data);
 }
 
@@ -377,6 +377,7 @@ void gx_mcp_dispatch(gx_mcp_server *srv, json_t *msg)
     gx_mcp_request r;
     memset(&r, 0, sizeof r);
     r.srv = srv;
+    r.secrets = (gx_secrets)GX_MCP_SECRETS_INIT;
     r.id = json_incref(id);
     r.method = json_string_value(method);
     r.params = params ? json_incref(params) : json_object();
@@ -393,7 +394,7 @@ void gx_mcp_dispatch(gx_mcp_server *srv, json_t *msg)
     json_decref(r.id);
     json_decref(r.params);
     json_decref(r.progress_token);
-    gx_mcp_secrets_free(&r.secrets);
+    gx_secrets_free(&r.secrets);
     gx_session_free(r.session);
     json_decref(msg);
 }

@@ -209,7 +209,7 @@ void gx_mcp_resources_read(gx_mcp_request *r)
             for (size_t i = 0; i < vals.count; i++)
                 json_array_append_new(arr, gx_mcp_value_json(r->session, &vals.items[i]));
             json_t *doc = json_pack("{s:s, s:o}", "revision", vals.revision, "values", arr);
-            gx_mcp_redact(doc, &r->secrets);
+            gx_json_redact(doc, &r->secrets);
             char *text = gx_mcp_dump(doc);
             json_decref(doc);
             gx_contents(r, uri, "application/json", gx_mcp_str(text));
@@ -221,7 +221,7 @@ void gx_mcp_resources_read(gx_mcp_request *r)
         gx_validation v;
         (void)gx_op_validate(r->session, NULL, &v);
         json_t *doc = gx_json_validation(&v);
-        gx_mcp_redact(doc, &r->secrets);
+        gx_json_redact(doc, &r->secrets);
         char *text = gx_mcp_dump(doc);
         json_decref(doc);
         gx_contents(r, uri, "application/json", gx_mcp_str(text));
@@ -229,7 +229,7 @@ void gx_mcp_resources_read(gx_mcp_request *r)
     } else if (!strcmp(uri, GX_URI_HISTORY)) {
         json_t *doc = gx_mcp_history_doc(r->session, &sink);
         if (doc) {
-            gx_mcp_redact(doc, &r->secrets);
+            gx_json_redact(doc, &r->secrets);
             char *text = gx_mcp_dump(doc);
             json_decref(doc);
             gx_contents(r, uri, "application/json", gx_mcp_str(text));

@@ -18,6 +18,7 @@ gx_mcp_server *gx_mcp_server_new(gx_session *base, const gx_mcp_options *opts,
         srv->opts = *opts;
     srv->send = send;
     srv->send_ctx = send_ctx;
+    srv->secrets = (gx_secrets)GX_MCP_SECRETS_INIT;
     srv->tools = gx_mcp_tools_list(srv->opts.read_only);
     return srv;
 }
@@ -87,7 +88,7 @@ void gx_mcp_server_free(gx_mcp_server *srv)
     }
     free(srv->runs);
     json_decref(srv->tools);
-    gx_mcp_secrets_free(&srv->secrets);
+    gx_secrets_free(&srv->secrets);
     gx_buf_free(&srv->secrets_inputs);
     free(srv);
 }

@@ -75,7 +75,7 @@ gx_sink gx_mcp_collect_sink(gx_mcp_collect *c)
 void gx_mcp_tool_ok(gx_mcp_request *r, json_t *structured)
 {
     /* the secrets go first, so that the text block is the same JSON */
-    gx_mcp_redact(structured, &r->secrets);
+    gx_json_redact(structured, &r->secrets);
     r->redacted = true;
     char *text = gx_mcp_dump(structured);
     json_t *result = json_pack("{s:[{s:s, s:s}], s:o, s:b}", "content", "type", "text", "text",
@@ -92,7 +92,7 @@ void gx_mcp_tool_error(gx_mcp_request *r, const char *message, json_t *diags, js
         json_object_update(body, extra);
         json_decref(extra);
     }
-    gx_mcp_redact(body, &r->secrets);
+    gx_json_redact(body, &r->secrets);
     r->redacted = true;
     char *text = gx_mcp_dump(body);
     json_decref(body);
@@ -648,7 +648,7 @@ static void gx_call_set_values(gx_mcp_request *r, const json_t *args)
             json_array_extend(bad, d);
             json_decref(d);
         } else if (gx_core_field((size_t)f)->secret) {
-            gx_mcp_secrets_add(&r->secrets, value, strlen(value));
+            gx_secrets_add(&r->secrets, value, strlen(value));
         }
         texts[i] = gx_xasprintf("%s=%s", path, value);
         a[i].text = texts[i];

@@ -151,7 +151,7 @@ static bool gx_web_assignments(gx_web_req *r, gx_assignment **out, size_t *count
             return false;
         }
         if (gx_core_field((size_t)f)->secret)
-            gx_web_secrets_add(&r->secrets, text, strlen(text));
+            gx_secrets_add(&r->secrets, text, strlen(text));
         a[n].text = gx_xasprintf("%s=%s", path, text);
         free(text);
         n++;
@@ -596,8 +596,8 @@ void gx_web_api(gx_web_req *r)
     bool listed = gx_session_inputs(guard, &fp);
     if (!listed || !srv->secrets_known || fp.len != srv->inputs.len ||
         memcmp(fp.data, srv->inputs.data, fp.len)) {
-        gx_web_secrets_free(&srv->secrets);
-        srv->secrets_known = gx_web_secrets_load(&srv->secrets, guard) && listed;
+        gx_secrets_free(&srv->secrets);
+        srv->secrets_known = gx_secrets_load(&srv->secrets, guard) && listed;
         gx_buf tmp = srv->inputs;
         srv->inputs = fp;
         fp = tmp;
@@ -605,7 +605,7 @@ void gx_web_api(gx_web_req *r)
     gx_buf_free(&fp);
     gx_session_free(guard);
     for (size_t i = 0; i < srv->secrets.count; i++)
-        gx_web_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
+        gx_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
 
     if (!strncmp(r->path, "/api/runs/", 10)) {
         gx_web_runs(r, r->path + 10);

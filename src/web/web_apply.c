@@ -37,7 +37,7 @@ struct gx_web_run {
     gx_session *s;
     gx_apply *apply;
     struct event *ev;
-    gx_web_secrets secrets;
+    gx_secrets secrets;
     bool ended, cancelled, log_full;
     int exit;
     gx_buf log;           /* the SSE text of every event so far */
@@ -94,7 +94,7 @@ static void gx_sub_end(gx_web_sub *sub)
 /* Sends one event (o consumed, redacted) to every subscriber and keeps it. */
 static void gx_run_emit(gx_web_run *run, const char *name, json_t *o)
 {
-    gx_web_redact(o, &run->secrets);
+    gx_json_redact(o, &run->secrets);
     char *data = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(o);
     if (!data)
@@ -184,7 +184,7 @@ static void gx_run_free(gx_web_run *run)
     }
     while (run->nsubs)
         gx_sub_end(run->subs[0]);
-    gx_web_secrets_free(&run->secrets);
+    gx_secrets_free(&run->secrets);
     gx_buf_free(&run->log);
     free(run->subs);
     free(run);
@@ -269,7 +269,7 @@ void gx_web_apply_start(gx_web_req *r, bool rollback)
     run->target = rollback ? "rollback" : gx_core_target((size_t)ti)->name;
     run->dry_run = !json_is_false(dry); /* a dry run unless asked otherwise */
     for (size_t i = 0; i < r->secrets.count; i++)
-        gx_web_secrets_add(&run->secrets, r->secrets.items[i], r->secrets.lens[i]);
+        gx_secrets_add(&run->secrets, r->secrets.items[i], r->secrets.lens[i]);
     run->s = gx_session_clone(srv->session);
     gx_session_set_client(run->s, rollback ? "glyphoxa-deploy serve: rollback"
                                            : "glyphoxa-deploy serve: apply",
@@ -303,7 +303,7 @@ void gx_web_apply_start(gx_web_req *r, bool rollback)
                 json_array_append_new(c.diags, d);
             p = e;
         }
-        gx_web_secrets_free(&run->secrets);
+        gx_secrets_free(&run->secrets);
         gx_buf_free(&run->log);
         free(run);
         srv->next_run--;

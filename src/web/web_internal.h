@@ -18,19 +18,9 @@
 /* Largest request body taken (SPEC: 1 MiB); larger ones get 413. */
 #define GX_WEB_MAX_BODY (1024 * 1024)
 
-/* Secret values that no response may carry: each is replaced by
- * "<redacted>" in every JSON string sent (longest first). */
-typedef struct gx_web_secrets {
-    char **items;
-    size_t *lens;
-    size_t count, cap;
-} gx_web_secrets;
-void gx_web_secrets_add(gx_web_secrets *sec, const char *s, size_t len);
-/* Adds every secret value of s's effective values; false when they could
- * not be read (nothing added). */
-bool gx_web_secrets_load(gx_web_secrets *sec, gx_session *s);
-void gx_web_secrets_free(gx_web_secrets *sec);
-void gx_web_redact(json_t *root, const gx_web_secrets *sec);
+/* Secret values that no response may carry are kept in a gx_secrets of the
+ * core (zeroed: every non-empty value, as it is); gx_json_redact replaces
+ * each by "<redacted>" in every JSON string sent. */
 
 typedef struct gx_web_run gx_web_run;
 
@@ -48,7 +38,7 @@ typedef struct gx_web {
     gx_web_run **runs;
     size_t nruns, cap_runs;
     gx_buf inputs;          /* gx_session_inputs when secrets was loaded */
-    gx_web_secrets secrets; /* the workspace's secret values at inputs */
+    gx_secrets secrets; /* the workspace's secret values at inputs */
     bool secrets_known;
     int next_run;
 } gx_web;
@@ -61,7 +51,7 @@ typedef struct gx_web_req {
     struct evkeyvalq *query;
     json_t *body;         /* POST: the parsed JSON object; NULL otherwise */
     gx_session *s;        /* the request's own session (gx_web_session) */
-    gx_web_secrets secrets;
+    gx_secrets secrets;
 } gx_web_req;
 
 /* The request's session (a clone of the server's, made on first use, freed

@@ -32,82 +32,6 @@
 /* Seconds a client may take to send a request (slow clients are dropped). */
 #define GX_WEB_TIMEOUT 10
 
-static const char gx_redacted[] = "<redacted>";
-
-/* ---- secrets -------------------------------------------------------------------------- */
-
-void gx_web_secrets_add(gx_web_secrets *sec, const char *s, size_t len)
-{
-    if (!s || !len)
-        return;
-    for (size_t i = 0; i < sec->count; i++)
-        if (sec->lens[i] == len && !memcmp(sec->items[i], s, len))
-            return;
-    if (sec->count == sec->cap) {
-        sec->cap = sec->cap ? 2 * sec->cap : 8;
-        sec->items = gx_xrealloc(sec->items, sec->cap * sizeof *sec->items);
-        sec->lens = gx_xrealloc(sec->lens, sec->cap * sizeof *sec->lens);
-    }
-    size_t at = sec->count++; /* keep longest first: a secret inside another goes later */
-    while (at > 0 && sec->lens[at - 1] < len) {
-        sec->items[at] = sec->items[at - 1];
-        sec->lens[at] = sec->lens[at - 1];
-        at--;
-    }
-    sec->items[at] = gx_xstrndup(s, len);
-    sec->lens[at] = len;
-}
-
-bool gx_web_secrets_load(gx_web_secrets *sec, gx_session *s)
-{
-    gx_values vals;
-    if (gx_op_get(s, NULL, GX_GET_SHOW_SECRETS, NULL, &vals) != GX_STATUS_OK)
-        return false;
-    for (size_t i = 0; i < vals.count; i++)
-        if (vals.items[i].secret && vals.items[i].text)
-            gx_web_secrets_add(sec, vals.items[i].text, strlen(vals.items[i].text));
-    return true;
-}
-
-void gx_web_secrets_free(gx_web_secrets *sec)
-{
-    for (size_t i = 0; i < sec->count; i++)
-        free(sec->items[i]);
-    free(sec->items);
-    free(sec->lens);
-    memset(sec, 0, sizeof *sec);
-}
-
-/* s with every secret replaced, or NULL when it holds none. */
-static char *gx_web_redact_text(const char *s, size_t len, const gx_web_secrets *sec,
-                                size_t *out_len)
-{
-    return gx_buf_replace_all(s, len, sec->items, sec->lens, sec->count, gx_redacted, out_len);
-}
-
-void gx_web_redact(json_t *root, const gx_web_secrets *sec)
-{
-    if (!root || !sec || !sec->count)
-        return;
-    if (json_is_string(root)) {
-        size_t n;
-        char *t = gx_web_redact_text(json_string_value(root), json_string_length(root), sec, &n);
-        if (t && json_string_setn(root, t, n) != 0)
-            json_string_set(root, gx_redacted);
-        free(t);
-    } else if (json_is_object(root)) {
-        const char *key;
-        json_t *v;
-        json_object_foreach(root, key, v)
-            gx_web_redact(v, sec);
-    } else if (json_is_array(root)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(root, i, v)
-            gx_web_redact(v, sec);
-    }
-}
-
 /* ---- replies ---------------------------------------------------------------------------- */
 
 void gx_web_security_headers(struct evhttp_request *req)
@@ -146,7 +70,7 @@ static const char *gx_web_reason(int status)
 
 void gx_web_json(gx_web_req *r, int status, json_t *o)
 {
-    gx_web_redact(o, &r->secrets);
+    gx_json_redact(o, &r->secrets);
     char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(o);
     struct evbuffer *buf = evbuffer_new();
@@ -431,7 +355,7 @@ out:
     evhttp_clear_headers(&query);
     free(path);
     gx_session_free(r.s);
-    gx_web_secrets_free(&r.secrets);
+    gx_secrets_free(&r.secrets);
 }
 
 /* ---- listening ------------------------------------------------------------------------------ */
@@ -639,7 +563,7 @@ int gx_web_main(gx_session *s, const char *listen, bool open_browser)
     event_base_dispatch(srv.base);
 
     gx_web_runs_free(&srv);
-    gx_web_secrets_free(&srv.secrets);
+    gx_secrets_free(&srv.secrets);
     gx_buf_free(&srv.inputs);
     event_free(sigint);
     event_free(sigterm);

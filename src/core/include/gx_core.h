@@ -684,6 +684,47 @@ bool gx_session_inputs(gx_session *s, gx_buf *out);
  * such a target runs. */
 bool gx_session_share_lock(gx_session *s);
 
+/* ---- secret values a server keeps out of its answers (src/core/gx_json.c) ----------
+ * The MCP server and the web UI search every reply for the workspace's secret
+ * values and show each as GX_REDACTED. */
+
+/* What every hidden secret value reads as. */
+#define GX_REDACTED "<redacted>"
+
+/* A set of secret values, longest first: a secret inside a longer one then
+ * never breaks the longer one's match. min_len and base64 say what
+ * gx_secrets_add keeps; a zeroed set keeps every non-empty value as it is. */
+typedef struct gx_secrets {
+    char **items;   /* malloc'd copies (not NUL-safe: use lens) */
+    size_t *lens;
+    size_t count, cap;
+    size_t min_len; /* values shorter than this are not kept (hiding every "a"
+                     * of a reply protects nothing and breaks the reply) */
+    bool base64;    /* the base64 form of each value is kept as well */
+} gx_secrets;
+#define GX_SECRETS_INIT(min_len, base64) {NULL, NULL, 0, 0, (min_len), (base64)}
+
+/* Adds s[0..len) and, when sec->base64, its base64 form; nothing when s is
+ * NULL, empty, shorter than sec->min_len or in the set already. */
+void gx_secrets_add(gx_secrets *sec, const char *s, size_t len);
+/* Adds (gx_secrets_add) every effective secret value of s's workspace and
+ * layers. False when they do not load (nothing added). Leaves the session's
+ * arena grown: reset it afterwards when that matters. */
+bool gx_secrets_load(gx_secrets *sec, gx_session *s);
+/* Empties sec and frees its values; min_len and base64 stay. */
+void gx_secrets_free(gx_secrets *sec);
+/* dst (whatever it held is overwritten, not freed) becomes a copy of src,
+ * min_len and base64 included. */
+void gx_secrets_copy(gx_secrets *dst, const gx_secrets *src);
+/* s[0..len) with every secret of sec replaced by GX_REDACTED: a new malloc'd
+ * string (NUL-terminated, its length in *out_len), or NULL when s holds none
+ * (or sec is NULL or empty). */
+char *gx_secrets_redact_text(const char *s, size_t len, const gx_secrets *sec, size_t *out_len);
+/* Replaces every secret of sec in every string value of root (recursively;
+ * object keys are left alone) as gx_secrets_redact_text does. root and sec
+ * may be NULL. */
+void gx_json_redact(json_t *root, const gx_secrets *sec);
+
 /* ---- test hooks ------------------------------------------------------------------ */
 #ifdef GX_TEST_HOOKS
 /* Called by operations at named points ("loaded": the values were read;
