@@ -20,8 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "bench_util.h"
 
 #define META                                                                                     \
     "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                     \
@@ -31,13 +32,6 @@ static int to_srv = -1, from_srv = -1;
 static pid_t srv_pid = -1;
 static char *rbuf;
 static size_t rlen, rcap;
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static void start(const char *tool, const char *ws)
 {
@@ -112,26 +106,6 @@ static void read_answer(void)
     }
 }
 
-static long rss_kib(void)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)srv_pid);
-    FILE *f = fopen(path, "r");
-    long kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmRSS:", 6))
-            kib = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kib;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
     long rounds = 1000, requests = 10000;
@@ -168,12 +142,12 @@ int main(int argc, char **argv)
                  "{\"jsonrpc\":\"2.0\",\"id\":%ld,\"method\":\"tools/call\",\"params\":{\"name\":"
                  "\"validate\"," META "}}\n",
                  ++id);
-        double t0 = now_us();
+        double t0 = bench_now_us();
         send_line(req);
         read_answer();
-        rt[i] = now_us() - t0;
+        rt[i] = bench_now_us() - t0;
     }
-    qsort(rt, (size_t)rounds, sizeof *rt, cmp_double);
+    bench_sort(rt, (size_t)rounds);
     printf("validate_round_trips: %ld\n", rounds);
     printf("validate_round_trip_median_us: %.1f\n", rt[rounds / 2]);
     printf("validate_round_trip_p90_us: %.1f\n", rt[rounds * 9 / 10]);
@@ -193,15 +167,15 @@ int main(int argc, char **argv)
         send_line(req);
         read_answer();
     }
-    long before = rss_kib();
-    double t0 = now_us();
+    long before = bench_rss_kib(srv_pid);
+    double t0 = bench_now_us();
     for (long i = 0; i < requests; i++) {
         snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%ld,%s}\n", ++id, kinds[i % 5]);
         send_line(req);
         read_answer();
     }
-    double secs = (now_us() - t0) / 1e6;
-    long after = rss_kib();
+    double secs = (bench_now_us() - t0) / 1e6;
+    long after = bench_rss_kib(srv_pid);
     printf("requests: %ld (validate, get_values, tools/list, preview_export, resources/read)\n",
            requests);
     printf("requests_per_second: %.0f\n", (double)requests / secs);

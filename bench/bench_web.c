@@ -18,20 +18,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "bench_util.h"
 
 static char host[64];
 static int port;
 static char cookie[128];
 static char csrf[80];
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static int connect_server(void)
 {
@@ -86,26 +80,6 @@ static int request(int fd, const char *method, const char *path, const char *bod
         }
     }
     return atoi(buf + 9);
-}
-
-static long rss_kib(pid_t pid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    long kib = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmRSS:", 6))
-            kib = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kib;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -169,20 +143,20 @@ int main(int argc, char **argv)
         request(fd, "POST", "/api/validate", body, buf, sizeof buf);
     double *t = malloc(sizeof *t * (size_t)rounds);
     for (int i = 0; i < rounds; i++) {
-        double t0 = now_us();
+        double t0 = bench_now_us();
         int st = request(fd, "POST", "/api/validate", body, buf, sizeof buf);
-        t[i] = now_us() - t0;
+        t[i] = bench_now_us() - t0;
         if (st != 200 || !strstr(buf, "\"valid\":")) {
             fprintf(stderr, "bench_web: validate answered %d\n", st);
             return 1;
         }
     }
-    qsort(t, (size_t)rounds, sizeof *t, cmp_double);
+    bench_sort(t, (size_t)rounds);
     printf("validate_requests: %d\n", rounds);
     printf("validate_round_trip_median_us: %.0f\n", t[rounds / 2]);
     printf("validate_round_trip_p99_us: %.0f\n", t[rounds * 99 / 100]);
 
-    long before = rss_kib(pid);
+    long before = bench_rss_kib(pid);
     static const char *const paths[] = {"/api/values", "/api/components", "/api/fields", "/"};
     for (int i = 0; i < more; i++) {
         int st = i % 2 ? request(fd, "GET", paths[(i / 2) % 4], NULL, buf, sizeof buf)
@@ -192,7 +166,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    long after = rss_kib(pid);
+    long after = bench_rss_kib(pid);
     printf("requests_after_warmup: %d\n", more);
     printf("rss_before_kib: %ld\n", before);
     printf("rss_after_kib: %ld\n", after);
