@@ -11,36 +11,21 @@
 # the lock file is newer than the install; after that it runs offline.
 set -euo pipefail
 
-if (($# != 1)); then
-    echo "usage: $0 BINARY" >&2
-    exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# shellcheck source=tests/mcp/lib.sh
+source "$here/lib.sh"
+gx_binary_arg BINARY 1 1 "$@"
 if ! command -v node >/dev/null 2>&1; then
     echo "e2e.sh: node (Node.js >= 20) is required" >&2
     exit 2
 fi
-stamp="$here/node_modules/.package-lock.json"
-if [[ ! -f $stamp || $here/package-lock.json -nt $stamp ]]; then
-    log=$(mktemp)
-    if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
-        cat "$log" >&2
-        rm -f "$log"
-        echo "e2e.sh: npm ci failed in $here" >&2
-        exit 2
-    fi
-    rm -f "$log"
-    touch "$stamp" # npm ci keeps the lock file's mtime; mark the install as current
-fi
+gx_npm_ci "$here"
 
-# shellcheck source=tests/mcp/lib.sh
-source "$here/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-mcp-e2e-XXXXXX")
 trap 'rm -rf "$work"' EXIT; [[ -n ${GX_KEEP:-} ]] && trap - EXIT && echo "work: $work"
 make_workspace "$work/ws"
 make_workspace "$work/ws-hang"
-write_wrappers "$work/bin"
+gx_fake_wrappers "$work/bin"
 mkdir -p "$work/fake" "$work/fake-hang"
 new_secret=e2eNewAdminKeyValue0123456789xyz
 : >"$work/stdout"

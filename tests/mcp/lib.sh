@@ -1,7 +1,11 @@
 # shellcheck shell=bash
-# Shared by transcripts.sh and e2e.sh: the fixed workspace and the fake tools.
-# Sourced; defines variables and functions, runs nothing. Needs $bin (the
-# binary) when make_workspace runs.
+# Shared by transcripts.sh, e2e.sh and robust.sh: the fixed workspace and the
+# search for secrets; with ../lib/common.sh (the binary argument, the fake
+# tools). Sourced; defines variables and functions, runs nothing. Needs $bin
+# (the binary) when make_workspace runs.
+
+# shellcheck source=tests/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 # The workspace's secrets: fixed, so that revisions and renders are the same
 # every run, and looked for in everything the server writes.
@@ -31,18 +35,6 @@ postgresql:
         printf '%s%scomponents:\n  postgresql: true\n' "$values" "$secrets" >"$1/values.yaml"
         chmod 0600 "$1/values.yaml"
     fi
-}
-
-# write_wrappers DIR: DIR/kubectl and DIR/helm run the recording fakes of
-# tests/fakes (they take GX_FAKE_LOG and their controls from the environment).
-write_wrappers() {
-    local tool fakes
-    fakes=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fakes" && pwd)
-    mkdir -p "$1"
-    for tool in kubectl helm; do
-        printf '#!/bin/sh\nexec %q "$@"\n' "$fakes/$tool" >"$1/$tool"
-        chmod 0755 "$1/$tool"
-    done
 }
 
 # no_secret_in FILE... [-- SECRET...]: fails when a secret (the workspace's

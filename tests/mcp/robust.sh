@@ -12,14 +12,10 @@
 #
 #   tests/mcp/robust.sh BINARY
 set -uo pipefail
-if (($# != 1)); then
-    echo "usage: $0 BINARY" >&2
-    exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 # shellcheck source=tests/mcp/lib.sh
 source "$here/lib.sh"
+gx_binary_arg BINARY 1 1 "$@"
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-mcp-robust-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 meta='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
@@ -93,7 +89,7 @@ fi
 
 # ---- a closed stdout, with a target running ------------------------------------------------
 make_workspace "$work/closed"
-write_wrappers "$work/bin"
+gx_fake_wrappers "$work/bin"
 mkdir -p "$work/fake"
 {
     printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"apply","arguments":{"dry_run":false},%s}}\n' "$meta"

@@ -138,7 +138,7 @@ run_case() {
             return 1
         }
     fi
-    write_wrappers "$case/bin"
+    gx_fake_wrappers "$case/bin"
     : >"$case/raw"
     export CASE=$case FAKE_LOG=$case/fake/log BIN=$bin
     # the server reads and writes through named pipes (a coprocess's pipes

@@ -11,14 +11,10 @@
 #   tests/web/api.sh BINARY
 set -uo pipefail
 
-if (($# != 1)); then
-    echo "usage: $0 BINARY" >&2
-    exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 # shellcheck source=tests/web/lib.sh
 source "$here/lib.sh"
+gx_binary_arg BINARY 1 1 "$@"
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-web-api-XXXXXX")
 cleanup() {
     web_stop
@@ -43,7 +39,7 @@ name=
 mkdir -p "$work/responses" "$work/fake" "$work/fake-hang"
 web_workspace "$bin" "$work/ws" || exit 1
 web_workspace "$bin" "$work/ws-hang" || exit 1
-web_wrappers "$work/bin"
+gx_fake_wrappers "$work/bin"
 new_secret=webTestNewAdminKeyXYZ0123456789
 
 web_start "$bin" "$work/ws" "$work/serve.out" PATH="$work/bin:$PATH" \

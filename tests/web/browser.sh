@@ -9,12 +9,10 @@
 #   tests/web/browser.sh BINARY [SHOTS]
 set -euo pipefail
 
-if (($# < 1 || $# > 2)); then
-    echo "usage: $0 BINARY [SHOTS]" >&2
-    exit 2
-fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# shellcheck source=tests/web/lib.sh
+source "$here/lib.sh"
+gx_binary_arg 'BINARY [SHOTS]' 1 2 "$@"
 shots=${2:-$(dirname "$bin")/web-screenshots}
 for need in node /usr/bin/chromium; do
     if ! command -v "$need" >/dev/null 2>&1; then
@@ -22,21 +20,8 @@ for need in node /usr/bin/chromium; do
         exit 2
     fi
 done
-stamp="$here/node_modules/.package-lock.json"
-if [[ ! -f $stamp || $here/package-lock.json -nt $stamp ]]; then
-    log=$(mktemp)
-    if ! (cd "$here" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
-        cat "$log" >&2
-        rm -f "$log"
-        echo "browser.sh: npm ci failed in $here" >&2
-        exit 2
-    fi
-    rm -f "$log"
-    touch "$stamp"
-fi
+gx_npm_ci "$here" PUPPETEER_SKIP_DOWNLOAD=1
 
-# shellcheck source=tests/web/lib.sh
-source "$here/lib.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-web-browser-XXXXXX")
 pids=()
 cleanup() {
@@ -50,7 +35,7 @@ mkdir -p "$shots" "$work/fake" "$work/fake-hang"
 rm -f "$shots"/*.png
 web_workspace "$bin" "$work/ws"
 web_workspace "$bin" "$work/ws-hang"
-web_wrappers "$work/bin"
+gx_fake_wrappers "$work/bin"
 # a last export, so that the preview has something to compare with
 "$bin" -C "$work/ws" export >/dev/null
 

@@ -1,7 +1,11 @@
 # shellcheck shell=bash
 # Shared by api.sh, browser.sh and scripts/bench.sh: a workspace with known
 # secrets, the recording fakes as kubectl and helm, and a running
-# `glyphoxa-deploy serve`. Sourced; defines variables and functions only.
+# `glyphoxa-deploy serve`; with ../lib/common.sh (the binary argument, the
+# fake tools). Sourced; defines variables and functions only.
+
+# shellcheck source=tests/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 # The workspace's secrets: looked for in every response.
 web_admin_key=webTestAdminKey0123456789abcdef
@@ -21,17 +25,6 @@ EOF
     printf 'gateway:\n  admin-key: %s\npostgresql:\n  postgres-password: %s\n' \
         "$web_admin_key" "$web_pg_password" >"$2/secrets.yaml"
     chmod 0600 "$2/secrets.yaml"
-}
-
-# web_wrappers DIR: DIR/kubectl and DIR/helm run the recording fakes.
-web_wrappers() {
-    local tool fakes
-    fakes=$(cd "$(dirname "${BASH_SOURCE[0]}")/../fakes" && pwd)
-    mkdir -p "$1"
-    for tool in kubectl helm; do
-        printf '#!/bin/sh\nexec %q "$@"\n' "$fakes/$tool" >"$1/$tool"
-        chmod 0755 "$1/$tool"
-    done
 }
 
 # web_start BIN WS OUT [ENV=VALUE...]: starts `serve --listen 127.0.0.1:0` in
