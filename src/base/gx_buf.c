@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gx_utf8.h"
 #include "gx_xalloc.h"
 
 static void gx_buf_reserve(gx_buf *buf, size_t extra)
@@ -115,4 +116,14 @@ char *gx_buf_replace_all(const char *s, size_t len, char *const *needles, const 
     gx_buf_putc(&cur, '\0');
     *out_len = cur.len - 1;
     return cur.data;
+}
+
+size_t gx_buf_utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && gx_utf8_is_continuation((unsigned char)s[n]))
+        n--;
+    return n;
 }

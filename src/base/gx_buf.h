@@ -59,6 +59,10 @@ void gx_buf_truncate(gx_buf *buf, size_t len);
  * of them (or s is NULL or count 0). Used to redact secret values from text. */
 char *gx_buf_replace_all(const char *s, size_t len, char *const *needles, const size_t *lens,
                          size_t count, const char *with, size_t *out_len);
+/* How many bytes of s[0..len) to keep so that at most max are kept and the
+ * cut falls on a UTF-8 character boundary: len when len <= max, else max
+ * less the continuation bytes that would start the part cut off. */
+size_t gx_buf_utf8_cut(const char *s, size_t len, size_t max);
 /* Empties the buffer, keeping its memory. */
 void gx_buf_reset(gx_buf *buf);
 void gx_buf_free(gx_buf *buf);

@@ -270,6 +270,20 @@ json_t *gx_json_diag(const gx_diag *d)
     return o;
 }
 
+const char *gx_json_first_blocking(const json_t *diags, const char *fallback)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(diags, i, d) {
+        const char *sev = json_string_value(json_object_get(d, "severity"));
+        if (sev && !strcmp(sev, "blocking")) {
+            const char *msg = json_string_value(json_object_get(d, "message"));
+            return msg ? msg : fallback;
+        }
+    }
+    return fallback;
+}
+
 json_t *gx_json_validation(const gx_validation *v)
 {
     json_t *o = json_object();

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gx_utf8.h"
 #include "gx_xalloc.h"
 #include "mcp_tools.h"
 
@@ -39,13 +38,25 @@ struct gx_mcp_run {
 
 /* ---- schemas and description --------------------------------------------------------------- */
 
-static const char *gx_apply_help(const char *name, const char *fallback)
+/* The arguments apply and rollback share (dry_run, timeout_seconds, context),
+ * described as command's options are (timeout_help: --timeout's help when
+ * the command table has none). */
+static void gx_run_option_props(json_t *props, const char *command, const char *timeout_help)
 {
-    const gx_command_info *c = gx_core_command_find("apply");
-    for (const gx_cmd_option *o = c ? c->options : NULL; o && o->name; o++)
-        if (!strcmp(o->name, name))
-            return o->help;
-    return fallback;
+    json_object_set_new(props, "dry_run",
+                        json_pack("{s:s, s:b, s:s}", "type", "boolean", "default", 1,
+                                  "description",
+                                  gx_mcp_opt_help(command, "--dry-run",
+                                                  "print the commands, run none")));
+    json_object_set_new(props, "timeout_seconds",
+                        json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1,
+                                  "maximum", GX_RUN_MAX_TIMEOUT, "description",
+                                  gx_mcp_opt_help(command, "--timeout", timeout_help)));
+    json_object_set_new(props, "context",
+                        json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1,
+                                  "description",
+                                  gx_mcp_opt_help(command, "--context",
+                                                  "the kubeconfig context to use")));
 }
 
 json_t *gx_mcp_apply_input_schema(void)
@@ -58,23 +69,12 @@ json_t *gx_mcp_apply_input_schema(void)
                         json_pack("{s:s, s:o, s:s, s:s}", "type", "string", "enum", names,
                                   "default", "default", "description",
                                   "the target to run (see the tool's description)"));
-    json_object_set_new(props, "dry_run",
-                        json_pack("{s:s, s:b, s:s}", "type", "boolean", "default", 1,
-                                  "description",
-                                  gx_apply_help("--dry-run", "print the commands, run none")));
-    json_object_set_new(props, "timeout_seconds",
-                        json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1,
-                                  "maximum", GX_RUN_MAX_TIMEOUT, "description",
-                                  gx_apply_help("--timeout", "the target's time limit in seconds")));
-    json_object_set_new(props, "context",
-                        json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1,
-                                  "description",
-                                  gx_apply_help("--context", "the kubeconfig context to use")));
+    gx_run_option_props(props, "apply", "the target's time limit in seconds");
     json_object_set_new(props, "delete_namespace",
                         json_pack("{s:s, s:b, s:s}", "type", "boolean", "default", 0,
                                   "description",
-                                  gx_apply_help("--delete-namespace",
-                                                "destroy only: delete the Namespace too")));
+                                  gx_mcp_opt_help("apply", "--delete-namespace",
+                                                  "destroy only: delete the Namespace too")));
     json_object_set_new(
         props, "confirm",
         json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1, "description",
@@ -137,19 +137,6 @@ char *gx_mcp_apply_description(void)
     return b.data;
 }
 
-/* The help of rollback's option name (the command table), or fallback. */
-static const char *gx_rollback_help(const char *name, const char *fallback)
-{
-    const gx_command_info *c = gx_core_command_find("rollback");
-    for (const gx_cmd_option *o = c ? c->options : NULL; o && o->name; o++)
-        if (!strcmp(o->name, name))
-            return o->help;
-    for (const gx_cmd_arg *a = c ? c->args : NULL; a && a->name; a++)
-        if (!strcmp(a->name, name))
-            return a->help;
-    return fallback;
-}
-
 json_t *gx_mcp_rollback_input_schema(void)
 {
     json_t *props = json_object();
@@ -157,20 +144,10 @@ json_t *gx_mcp_rollback_input_schema(void)
         props, "revision",
         json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1, "maximum", 1000000000,
                   "description",
-                  gx_rollback_help("N", "the revision to re-apply (default: the one before the "
-                                        "deployed one)")));
-    json_object_set_new(props, "dry_run",
-                        json_pack("{s:s, s:b, s:s}", "type", "boolean", "default", 1,
-                                  "description",
-                                  gx_rollback_help("--dry-run", "print the commands, run none")));
-    json_object_set_new(props, "timeout_seconds",
-                        json_pack("{s:s, s:i, s:i, s:s}", "type", "integer", "minimum", 1,
-                                  "maximum", GX_RUN_MAX_TIMEOUT, "description",
-                                  gx_rollback_help("--timeout", "the time limit in seconds")));
-    json_object_set_new(props, "context",
-                        json_pack("{s:s, s:i, s:s}", "type", "string", "minLength", 1,
-                                  "description",
-                                  gx_rollback_help("--context", "the kubeconfig context to use")));
+                  gx_mcp_opt_help("rollback", "N",
+                                  "the revision to re-apply (default: the one before the "
+                                  "deployed one)")));
+    gx_run_option_props(props, "rollback", "the time limit in seconds");
     return json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
                      "additionalProperties", 0);
 }
@@ -190,12 +167,7 @@ json_t *gx_mcp_rollback_output_schema(void)
 /* At most GX_RUN_MAX_LINE bytes of s, cut at a character boundary. */
 static size_t gx_cut(const char *s, size_t len)
 {
-    if (len <= GX_RUN_MAX_LINE)
-        return len;
-    size_t n = GX_RUN_MAX_LINE;
-    while (n > 0 && gx_utf8_is_continuation((unsigned char)s[n]))
-        n--;
-    return n;
+    return gx_buf_utf8_cut(s, len, GX_RUN_MAX_LINE);
 }
 
 static void gx_run_progress(gx_mcp_run *run, const char *prefix, const char *text, size_t len)
@@ -395,15 +367,9 @@ static gx_mcp_run *gx_run_new(gx_mcp_request *r, const char *tool, const char *t
  * start, and frees the run. */
 static void gx_run_not_started(gx_mcp_request *r, gx_mcp_run *run)
 {
-    const char *first = NULL;
-    size_t i;
-    json_t *d;
-    json_array_foreach(run->diags, i, d)
-        if (!first && !strcmp(json_string_value(json_object_get(d, "severity")), "blocking"))
-            first = json_string_value(json_object_get(d, "message"));
     char text[600];
     snprintf(text, sizeof text, "%s failed: %s", run->tool,
-             first ? first : "the target did not start");
+             gx_json_first_blocking(run->diags, "the target did not start"));
     json_t *diags = json_incref(run->diags);
     json_t *extra = json_object();
     if (run->target)

@@ -93,16 +93,9 @@ json_t *gx_mcp_history_doc(gx_session *s, const gx_sink *sink)
 /* Answers a failed operation: "history failed: <first blocking problem>". */
 static void gx_history_failed(gx_mcp_request *r, gx_mcp_collect *c)
 {
-    const char *first = NULL;
-    size_t i;
-    json_t *d;
-    json_array_foreach(c->diags, i, d) {
-        const char *sev = json_string_value(json_object_get(d, "severity"));
-        if (!first && sev && !strcmp(sev, "blocking"))
-            first = json_string_value(json_object_get(d, "message"));
-    }
     char text[600];
-    snprintf(text, sizeof text, "history failed: %s", first ? first : "the operation failed");
+    snprintf(text, sizeof text, "history failed: %s",
+             gx_json_first_blocking(c->diags, "the operation failed"));
     gx_mcp_tool_error(r, text, json_incref(c->diags), NULL);
 }
 

@@ -77,6 +77,17 @@ static void gx_contents(gx_mcp_request *r, const char *uri, const char *mime, js
     gx_mcp_reply(r, result, GX_MCP_CACHE_PRIVATE, 0);
 }
 
+/* doc (consumed) as the text of an application/json resource, its secrets
+ * hidden. */
+static void gx_contents_json(gx_mcp_request *r, const char *uri, json_t *doc)
+{
+    gx_json_redact(doc, &r->secrets);
+    char *text = gx_mcp_dump(doc);
+    json_decref(doc);
+    gx_contents(r, uri, "application/json", gx_mcp_str(text));
+    free(text);
+}
+
 static void gx_not_found(gx_mcp_request *r, const char *uri)
 {
     char text[300];
@@ -88,15 +99,9 @@ static void gx_not_found(gx_mcp_request *r, const char *uri)
 
 static void gx_read_failed(gx_mcp_request *r, const char *uri, gx_mcp_collect *c)
 {
-    const char *first = NULL;
-    size_t i;
-    json_t *d;
-    json_array_foreach(c->diags, i, d)
-        if (!first && !strcmp(json_string_value(json_object_get(d, "severity")), "blocking"))
-            first = json_string_value(json_object_get(d, "message"));
     char text[600];
     snprintf(text, sizeof text, "cannot read %.100s: %.400s", uri,
-             first ? first : "the operation failed");
+             gx_json_first_blocking(c->diags, "the operation failed"));
     gx_mcp_reply_error(r, GX_RPC_INTERNAL_ERROR, text,
                        json_pack("{s:s, s:O}", "uri", uri, "diagnostics", c->diags));
 }
@@ -209,11 +214,7 @@ void gx_mcp_resources_read(gx_mcp_request *r)
             for (size_t i = 0; i < vals.count; i++)
                 json_array_append_new(arr, gx_mcp_value_json(r->session, &vals.items[i]));
             json_t *doc = json_pack("{s:s, s:o}", "revision", vals.revision, "values", arr);
-            gx_json_redact(doc, &r->secrets);
-            char *text = gx_mcp_dump(doc);
-            json_decref(doc);
-            gx_contents(r, uri, "application/json", gx_mcp_str(text));
-            free(text);
+            gx_contents_json(r, uri, doc);
         } else {
             gx_read_failed(r, uri, &c);
         }
@@ -221,19 +222,11 @@ void gx_mcp_resources_read(gx_mcp_request *r)
         gx_validation v;
         (void)gx_op_validate(r->session, NULL, &v);
         json_t *doc = gx_json_validation(&v);
-        gx_json_redact(doc, &r->secrets);
-        char *text = gx_mcp_dump(doc);
-        json_decref(doc);
-        gx_contents(r, uri, "application/json", gx_mcp_str(text));
-        free(text);
+        gx_contents_json(r, uri, doc);
     } else if (!strcmp(uri, GX_URI_HISTORY)) {
         json_t *doc = gx_mcp_history_doc(r->session, &sink);
         if (doc) {
-            gx_json_redact(doc, &r->secrets);
-            char *text = gx_mcp_dump(doc);
-            json_decref(doc);
-            gx_contents(r, uri, "application/json", gx_mcp_str(text));
-            free(text);
+            gx_contents_json(r, uri, doc);
         } else {
             gx_read_failed(r, uri, &c);
         }

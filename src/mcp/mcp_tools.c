@@ -102,26 +102,12 @@ void gx_mcp_tool_error(gx_mcp_request *r, const char *message, json_t *diags, js
     gx_mcp_reply(r, result, GX_MCP_NO_CACHE, 0);
 }
 
-/* The first blocking diagnostic's message in diags (JSON), or fallback. */
-static const char *gx_first_message(const json_t *diags, const char *fallback)
-{
-    size_t i;
-    json_t *d;
-    json_array_foreach(diags, i, d) {
-        const char *sev = json_string_value(json_object_get(d, "severity"));
-        const char *msg = json_string_value(json_object_get(d, "message"));
-        if (sev && !strcmp(sev, "blocking"))
-            return msg ? msg : fallback;
-    }
-    return fallback;
-}
-
 /* Answers a failed operation: "<tool>: <first problem>" and every diagnostic. */
 static void gx_op_failed(gx_mcp_request *r, const char *tool, gx_mcp_collect *c, json_t *extra)
 {
     char text[600];
     snprintf(text, sizeof text, "%s failed: %s", tool,
-             gx_first_message(c->diags, "the operation failed"));
+             gx_json_first_blocking(c->diags, "the operation failed"));
     json_t *diags = json_incref(c->diags);
     gx_mcp_tool_error(r, text, diags, extra);
 }
@@ -281,13 +267,15 @@ static json_t *gx_s_array_of(json_t *items)
     return json_pack("{s:s, s:o}", "type", "array", "items", items);
 }
 
-/* The help of option name of command (the command table), or fallback. */
-static const char *gx_opt_help(const char *command, const char *name, const char *fallback)
+const char *gx_mcp_opt_help(const char *command, const char *name, const char *fallback)
 {
     const gx_command_info *c = gx_core_command_find(command);
     for (const gx_cmd_option *o = c ? c->options : NULL; o && o->name; o++)
         if (!strcmp(o->name, name))
             return o->help;
+    for (const gx_cmd_arg *a = c ? c->args : NULL; a && a->name; a++)
+        if (!strcmp(a->name, name))
+            return a->help;
     return fallback;
 }
 
@@ -798,7 +786,7 @@ static json_t *gx_in_preview(void)
 {
     return gx_s_input(
         json_pack("{s:o, s:o, s:o, s:o}", "no_secrets",
-                  gx_s_bool(gx_opt_help("export", "--no-secrets", "render without secret values"),
+                  gx_s_bool(gx_mcp_opt_help("export", "--no-secrets", "render without secret values"),
                             0),
                   "files",
                   gx_s_strs("only these files (generated/gateway.yaml, or gateway.yaml); none: "
@@ -927,7 +915,7 @@ static json_t *gx_in_export(void)
 {
     return gx_s_input(
         json_pack("{s:o}", "no_secrets",
-                  gx_s_bool(gx_opt_help("export", "--no-secrets", "render without secret values"),
+                  gx_s_bool(gx_mcp_opt_help("export", "--no-secrets", "render without secret values"),
                             0)),
         NULL);
 }

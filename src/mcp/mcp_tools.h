@@ -48,6 +48,11 @@ void gx_mcp_tool_error(gx_mcp_request *r, const char *message, json_t *diags, js
  * (in its type; "<redacted>" for a secret), "secret", "origin", "default"}. */
 json_t *gx_mcp_value_json(gx_session *s, const gx_value_info *v);
 
+/* The help of the option (or argument) name of command in the command
+ * table ("--dry-run" of "apply"), or fallback: what a tool's schema says of
+ * the argument that stands for it. */
+const char *gx_mcp_opt_help(const char *command, const char *name, const char *fallback);
+
 /* The JSON Schema of a diagnostic (gx_json_diag) and of a validation
  * (gx_json_validation), for outputSchemas. */
 json_t *gx_mcp_schema_diag(void);

@@ -344,6 +344,47 @@ static void gx_change_event(void *ctx, const gx_event *ev)
         json_array_append_new(arr[1], gx_json_diag(ev->diag));
 }
 
+/* A write from the page: its session, the changes and diagnostics its
+ * operations report (ev[0], ev[1], through sink), and the last one's result. */
+typedef struct gx_web_write {
+    gx_session *s;
+    json_t *ev[2];
+    gx_sink sink;
+    gx_write_result wr;
+} gx_web_write;
+
+/* Starts a write based on revision rev: false, with a 400 answered, when the
+ * request named none. */
+static bool gx_write_begin(gx_web_req *r, gx_web_write *w, const char *rev)
+{
+    if (!rev) {
+        gx_web_error(r, 400, "bad-request",
+                     "a write carries the revision it was based on (\"revision\")", NULL);
+        return false;
+    }
+    w->s = gx_web_session(r);
+    w->ev[0] = json_array();
+    w->ev[1] = json_array();
+    w->sink = (gx_sink){gx_change_event, w->ev};
+    w->wr = (gx_write_result){rev};
+    return true;
+}
+
+/* Answers a write whose operations ended with st: the failure (what: the
+ * operation's name), or the validation afterwards with the changes made. */
+static void gx_write_end(gx_web_req *r, gx_web_write *w, gx_status st, const char *what)
+{
+    if (st != GX_STATUS_OK) {
+        json_decref(w->ev[0]);
+        gx_web_collect c = {w->ev[1]};
+        gx_web_op_failed(r, st, &c, what);
+        return;
+    }
+    json_decref(w->ev[1]);
+    gx_session_reset(w->s);
+    gx_web_validation(r, w->s, 200, w->ev[0]);
+}
+
 static void gx_api_set(gx_web_req *r)
 {
     if (gx_web_refuse_busy(r))
@@ -358,33 +399,17 @@ static void gx_api_set(gx_web_req *r)
         gx_web_assignments_free(a, n);
         return;
     }
-    if (!rev) {
-        gx_web_assignments_free(a, n);
-        free(unset);
-        gx_web_error(r, 400, "bad-request",
-                     "a write carries the revision it was based on (\"revision\")", NULL);
-        return;
+    gx_web_write w;
+    if (gx_write_begin(r, &w, rev)) {
+        gx_status st = GX_STATUS_OK;
+        if (n)
+            st = gx_op_set(w.s, a, n, rev, &w.sink, &w.wr);
+        if (st == GX_STATUS_OK && nu)
+            st = gx_op_unset(w.s, unset, nu, w.wr.revision, &w.sink, &w.wr);
+        gx_write_end(r, &w, st, "set");
     }
-    gx_session *s = gx_web_session(r);
-    json_t *ev[2] = {json_array(), json_array()};
-    gx_sink sink = {gx_change_event, ev};
-    gx_write_result wr = {rev};
-    gx_status st = GX_STATUS_OK;
-    if (n)
-        st = gx_op_set(s, a, n, rev, &sink, &wr);
-    if (st == GX_STATUS_OK && nu)
-        st = gx_op_unset(s, unset, nu, wr.revision, &sink, &wr);
     gx_web_assignments_free(a, n);
     free(unset);
-    if (st != GX_STATUS_OK) {
-        json_decref(ev[0]);
-        gx_web_collect c = {ev[1]};
-        gx_web_op_failed(r, st, &c, "set");
-        return;
-    }
-    json_decref(ev[1]);
-    gx_session_reset(s);
-    gx_web_validation(r, s, 200, ev[0]);
 }
 
 static void gx_api_components_post(gx_web_req *r)
@@ -402,33 +427,17 @@ static void gx_api_components_post(gx_web_req *r)
         free(en);
         return;
     }
-    if (!rev) {
-        free(en);
-        free(dis);
-        gx_web_error(r, 400, "bad-request",
-                     "a write carries the revision it was based on (\"revision\")", NULL);
-        return;
+    gx_web_write w;
+    if (gx_write_begin(r, &w, rev)) {
+        gx_status st = GX_STATUS_OK;
+        if (ne)
+            st = gx_op_component(w.s, en, ne, true, rev, &w.sink, &w.wr);
+        if (st == GX_STATUS_OK && nd)
+            st = gx_op_component(w.s, dis, nd, false, w.wr.revision, &w.sink, &w.wr);
+        gx_write_end(r, &w, st, "component");
     }
-    gx_session *s = gx_web_session(r);
-    json_t *ev[2] = {json_array(), json_array()};
-    gx_sink sink = {gx_change_event, ev};
-    gx_write_result wr = {rev};
-    gx_status st = GX_STATUS_OK;
-    if (ne)
-        st = gx_op_component(s, en, ne, true, rev, &sink, &wr);
-    if (st == GX_STATUS_OK && nd)
-        st = gx_op_component(s, dis, nd, false, wr.revision, &sink, &wr);
     free(en);
     free(dis);
-    if (st != GX_STATUS_OK) {
-        json_decref(ev[0]);
-        gx_web_collect c = {ev[1]};
-        gx_web_op_failed(r, st, &c, "component");
-        return;
-    }
-    json_decref(ev[1]);
-    gx_session_reset(s);
-    gx_web_validation(r, s, 200, ev[0]);
 }
 
 static const char *gx_preview_state_word(gx_preview_state st)

@@ -12,7 +12,6 @@
 #include <event2/http.h>
 
 #include "gx_buf.h"
-#include "gx_utf8.h"
 #include "gx_xalloc.h"
 #include "web_internal.h"
 
@@ -55,12 +54,7 @@ bool gx_web_busy(gx_web *srv)
 
 static size_t gx_cut(const char *s, size_t len)
 {
-    if (len <= GX_WEB_MAX_LINE)
-        return len;
-    size_t n = GX_WEB_MAX_LINE;
-    while (n > 0 && gx_utf8_is_continuation((unsigned char)s[n]))
-        n--;
-    return n;
+    return gx_buf_utf8_cut(s, len, GX_WEB_MAX_LINE);
 }
 
 /* ---- subscribers ---------------------------------------------------------------------- */

@@ -120,14 +120,7 @@ gx_sink gx_web_collect_sink(gx_web_collect *c)
 
 const char *gx_web_first_message(const gx_web_collect *c, const char *fallback)
 {
-    size_t i;
-    json_t *d;
-    json_array_foreach(c->diags, i, d) {
-        const char *sev = json_string_value(json_object_get(d, "severity"));
-        if (sev && !strcmp(sev, "blocking"))
-            return json_string_value(json_object_get(d, "message"));
-    }
-    return fallback;
+    return gx_json_first_blocking(c->diags, fallback);
 }
 
 /* ---- checks --------------------------------------------------------------------------- */

@@ -594,6 +594,10 @@ json_t *gx_json_value(gx_session *s, const gx_value_info *v, bool with_origin);
 json_t *gx_json_event(const gx_event *ev);
 /* "blocking", "warning", "note". */
 const char *gx_severity_word(gx_severity severity);
+/* The message of the first blocking diagnostic in diags (an array of
+ * gx_json_diag objects), or fallback when there is none (or it has no
+ * message): what a front end says first when an operation failed. */
+const char *gx_json_first_blocking(const json_t *diags, const char *fallback);
 
 /* ==== for servers: preview, the values file, request sessions, lock sharing =========
  * (src/core/gx_op_preview.c) What a long-running front end (the MCP server)
