@@ -39,7 +39,7 @@ struct gx_mcp_server {
     bool legacy;                /* an initialize was answered: requests without _meta
                                  * are served as 2025-11-25 */
     json_t *tools;              /* the tool list, built once */
-    gx_secrets secrets;     /* the workspace's secret values as last read ... */
+    gx_secrets secrets;         /* the workspace's secret values as last read ... */
     gx_buf secrets_inputs;      /* ... when its inputs were these (gx_session_inputs) */
     bool secrets_valid;
     struct gx_mcp_run **runs;   /* running targets */
@@ -55,7 +55,7 @@ typedef struct gx_mcp_request {
     bool modern;                /* served as 2026-07-28 (else 2025-11-25) */
     json_t *progress_token;     /* _meta.progressToken or NULL (a reference held) */
     gx_session *session;        /* tools/call and resources/read: this request's own */
-    gx_secrets secrets;     /* what the reply must not show */
+    gx_secrets secrets;         /* what the reply must not show */
     bool redacted;              /* the reply was filtered already */
     bool answered;
     bool deferred;              /* answered later (a running target took the call over) */

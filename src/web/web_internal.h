@@ -38,7 +38,7 @@ typedef struct gx_web {
     gx_web_run **runs;
     size_t nruns, cap_runs;
     gx_buf inputs;          /* gx_session_inputs when secrets was loaded */
-    gx_secrets secrets; /* the workspace's secret values at inputs */
+    gx_secrets secrets;     /* the workspace's secret values at inputs */
     bool secrets_known;
     int next_run;
 } gx_web;
