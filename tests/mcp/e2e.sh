@@ -19,7 +19,9 @@ if ! command -v node >/dev/null 2>&1; then
     echo "e2e.sh: node (Node.js >= 20) is required" >&2
     exit 2
 fi
-gx_npm_ci "$here"
+# shellcheck source=tests/lib/npm.sh
+source "$here/../lib/npm.sh"
+gx_npm_ci "$here" e2e.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-mcp-e2e-XXXXXX")
 trap 'rm -rf "$work"' EXIT; [[ -n ${GX_KEEP:-} ]] && trap - EXIT && echo "work: $work"

@@ -20,7 +20,9 @@ for need in node /usr/bin/chromium; do
         exit 2
     fi
 done
-gx_npm_ci "$here" PUPPETEER_SKIP_DOWNLOAD=1
+# shellcheck source=tests/lib/npm.sh
+source "$here/../lib/npm.sh"
+gx_npm_ci "$here" browser.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gx-web-browser-XXXXXX")
 pids=()
