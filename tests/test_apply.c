@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_fakes.h"
 #include "gx_test_util.h"
 
 #include <jansson.h>
@@ -55,16 +56,6 @@
 #define APPLY_MAX_ARGS 48
 #define APPLY_MAX_RECORDS 64
 
-static const char *source_dir(void)
-{
-#ifdef GX_SOURCE_DIR
-    return GX_SOURCE_DIR;
-#else
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s ? s : ".";
-#endif
-}
-
 /* Distinctive secret values: none may show up anywhere but in 0600 files. */
 static const char *const secret_values[] = {
     "ADMINKEY-zq81-distinctive",
@@ -85,23 +76,7 @@ static char *read_all(const char *path, size_t *len) { return gx_test_read_file(
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    assert_true(fd >= 0);
-    size_t len = strlen(text);
-    assert_int_equal(write(fd, text, len), (ssize_t)len);
-    assert_int_equal(fchmod(fd, mode), 0);
-    close(fd);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    gx_test_write_file(path, text, strlen(text), mode);
 }
 
 static bool exists(const char *path)
@@ -138,12 +113,7 @@ static bool env_has(const char *env, size_t len, const char *entry)
 /* ---- fixture ------------------------------------------------------------------------ */
 
 typedef struct fx {
-    char dir[128];       /* the test's directory (realpath of a /tmp mkdtemp) */
-    char ws[192];        /* dir/ws: the workspace */
-    char bin[192];       /* dir/bin: the kubectl/helm wrappers */
-    char fake[192];      /* dir/fake: the fakes' log and its companions */
-    char log[256];       /* dir/fake/log: GX_FAKE_LOG */
-    char path_env[512];  /* PATH=dir/bin:/usr/bin:/bin */
+    gx_test_dirs d;      /* the test's folder: ws, bin, fake, log, path_env */
     char kubectl[256];   /* dir/bin/kubectl, what the scripts echo */
     pid_t tool;          /* a glyphoxa-deploy still running (signal tests), or 0 */
     pid_t group;         /* a target's process group that may still exist, or 0 */
@@ -171,50 +141,26 @@ static void write_wrappers(fx *f, bool kubectl, bool helm, const char *const *co
     bool want[2] = {kubectl, helm};
     for (int t = 0; t < 2; t++) {
         char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/%s", f->bin, tools[t]);
+        snprintf(path, sizeof path, "%s/%s", f->d.bin, tools[t]);
         unlink(path);
-        if (!want[t])
-            continue;
-        char text[8192];
-        int n = snprintf(text, sizeof text, "#!/bin/sh\nGX_FAKE_LOG='%s'\nexport GX_FAKE_LOG\n",
-                         f->log);
-        for (size_t i = 0; controls && controls[i]; i++) {
-            const char *eq = strchr(controls[i], '=');
-            assert_non_null(eq);
-            n += snprintf(text + n, sizeof text - (size_t)n, "%.*s='%s'\nexport %.*s\n",
-                          (int)(eq - controls[i]), controls[i], eq + 1,
-                          (int)(eq - controls[i]), controls[i]);
-        }
-        snprintf(text + n, sizeof text - (size_t)n, "exec '%s/tests/fakes/%s' \"$@\"\n",
-                 source_dir(), tools[t]);
-        write_file(path, text, 0755);
+        if (want[t])
+            gx_test_write_fake_wrapper(&f->d, tools[t], controls);
     }
 }
 
 /* Forgets every recorded call. */
 static void reset_log(fx *f)
 {
-    remove_tree(f->fake);
-    assert_int_equal(mkdir(f->fake, 0700), 0);
+    gx_test_remove_tree(f->d.fake);
+    assert_int_equal(mkdir(f->d.fake, 0700), 0);
 }
 
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char tmpl[] = "/tmp/gx-apply-test-XXXXXX", real[PATH_MAX];
-    assert_non_null(mkdtemp(tmpl));
-    assert_non_null(realpath(tmpl, real));
-    assert_true(strlen(real) < sizeof f->dir);
-    memcpy(f->dir, real, strlen(real) + 1);
-    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
-    snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
-    snprintf(f->fake, sizeof f->fake, "%s/fake", f->dir);
-    snprintf(f->log, sizeof f->log, "%s/log", f->fake);
-    snprintf(f->path_env, sizeof f->path_env, "PATH=%s:/usr/bin:/bin", f->bin);
-    snprintf(f->kubectl, sizeof f->kubectl, "%s/kubectl", f->bin);
-    assert_int_equal(mkdir(f->bin, 0755), 0);
-    assert_int_equal(mkdir(f->fake, 0700), 0);
+    gx_test_dirs_make(&f->d, "/tmp/gx-apply-test-XXXXXX");
+    snprintf(f->kubectl, sizeof f->kubectl, "%s/kubectl", f->d.bin);
     write_wrappers(f, true, true, NULL);
     *state = f;
     return 0;
@@ -235,14 +181,14 @@ static int teardown(void **state)
     }
     if (f->subreaper)
         prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-    remove_tree(f->dir);
+    gx_test_remove_tree(f->d.dir);
     free(f);
     return 0;
 }
 
 /* ---- running the tool ----------------------------------------------------------------- */
 
-/* Runs GX_BINARY -C ws ARGS... (NULL-terminated) in f->dir with the
+/* Runs GX_BINARY -C ws ARGS... (NULL-terminated) in f->d.dir with the
  * environment PATH (path_env, or f's), HOME, NO_COLOR and a sentinel variable
  * of the operator's that reaches the children of apply unchanged.
  * stdout/stderr are captured. */
@@ -269,15 +215,15 @@ static void launch_init(fx *f, launch *l, const char *path_env, const char *cons
     size_t n = 0;
     l->argv[n++] = GX_BINARY;
     l->argv[n++] = "-C";
-    l->argv[n++] = f->ws;
+    l->argv[n++] = f->d.ws;
     for (size_t i = 0; args[i]; i++) {
         assert_true(n < APPLY_MAX_ARGS);
         l->argv[n++] = args[i];
     }
     l->argv[n] = NULL;
-    snprintf(l->home, sizeof l->home, "HOME=%s", f->dir);
+    snprintf(l->home, sizeof l->home, "HOME=%s", f->d.dir);
     snprintf(l->sentinel, sizeof l->sentinel, "GX_TEST_SENTINEL=%s", OPERATOR_SENTINEL);
-    const char *envp[] = {path_env ? path_env : f->path_env, l->home, "NO_COLOR=1", "LANG=C",
+    const char *envp[] = {path_env ? path_env : f->d.path_env, l->home, "NO_COLOR=1", "LANG=C",
                           l->sentinel};
     size_t e = sizeof envp / sizeof *envp;
     memcpy(l->envp, envp, sizeof envp);
@@ -290,13 +236,13 @@ static void launch_init(fx *f, launch *l, const char *path_env, const char *cons
 typedef struct spawn_opts {
     const char *path_env;         /* PATH=...; NULL: f's */
     const char *const *extra_env; /* more "NAME=VALUE" entries, or NULL */
-    const char *name;             /* stdout and stderr to f->dir/NAME.out and NAME.err;
-                                     NULL: to f->dir/stdout and f->dir/stderr */
+    const char *name;             /* stdout and stderr to f->d.dir/NAME.out and NAME.err;
+                                     NULL: to f->d.dir/stdout and f->d.dir/stderr */
     bool raise_core_limit;        /* RLIMIT_CORE unlimited before exec (the tool must
                                      turn core dumps off itself) */
 } spawn_opts;
 
-/* Starts GX_BINARY -C ws ARGS... in f->dir, stdin /dev/null, stdout and
+/* Starts GX_BINARY -C ws ARGS... in f->d.dir, stdin /dev/null, stdout and
  * stderr to files, and returns its pid; wait_tool or await_tool collects it.
  * SIGINT, SIGTERM and SIGHUP are at their defaults in the tool and its signal
  * mask is empty, whatever the test runner inherited (a SIGINT ignored by
@@ -307,11 +253,11 @@ static pid_t spawn_tool(fx *f, const spawn_opts *o, const char *const *args)
     launch_init(f, &l, o->path_env, o->extra_env, args);
     char out_path[PATH_MAX + 64], err_path[PATH_MAX + 64];
     if (o->name) {
-        snprintf(out_path, sizeof out_path, "%s/%s.out", f->dir, o->name);
-        snprintf(err_path, sizeof err_path, "%s/%s.err", f->dir, o->name);
+        snprintf(out_path, sizeof out_path, "%s/%s.out", f->d.dir, o->name);
+        snprintf(err_path, sizeof err_path, "%s/%s.err", f->d.dir, o->name);
     } else {
-        snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
-        snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
+        snprintf(out_path, sizeof out_path, "%s/stdout", f->d.dir);
+        snprintf(err_path, sizeof err_path, "%s/stderr", f->d.dir);
     }
     fflush(NULL);
     pid_t pid = fork();
@@ -320,7 +266,7 @@ static pid_t spawn_tool(fx *f, const spawn_opts *o, const char *const *args)
         int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int in = open("/dev/null", O_RDONLY);
-        if (out < 0 || err < 0 || in < 0 || chdir(f->dir) != 0)
+        if (out < 0 || err < 0 || in < 0 || chdir(f->d.dir) != 0)
             _exit(126);
         dup2(in, 0), dup2(out, 1), dup2(err, 2);
         signal(SIGINT, SIG_DFL), signal(SIGTERM, SIG_DFL), signal(SIGHUP, SIG_DFL);
@@ -354,8 +300,8 @@ static int wait_tool(pid_t pid)
 static result await_tool(fx *f, pid_t pid)
 {
     char out_path[PATH_MAX + 8], err_path[PATH_MAX + 8];
-    snprintf(out_path, sizeof out_path, "%s/stdout", f->dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", f->dir);
+    snprintf(out_path, sizeof out_path, "%s/stdout", f->d.dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", f->d.dir);
     result r = {0};
     r.status = wait_tool(pid);
     r.out = read_all(out_path, &r.out_len);
@@ -426,7 +372,7 @@ typedef struct record {
 /* Reads the fakes' log; returns the number of records (0 when there is no log). */
 static size_t read_records(fx *f, record *recs, size_t max)
 {
-    char *log = read_all(f->log, NULL);
+    char *log = read_all(f->d.log, NULL);
     if (!log)
         return 0;
     size_t count = 0;
@@ -514,12 +460,12 @@ static void assert_calls(fx *f, const char *const *expected, size_t n, const cha
         fail_msg("%s: the recorded calls differ", what);
     }
     char kept[PATH_MAX + 64];
-    snprintf(kept, sizeof kept, "%s/.glyphoxa-deploy/history/", f->ws);
+    snprintf(kept, sizeof kept, "%s/.glyphoxa-deploy/history/", f->d.ws);
     for (size_t i = 0; i < count; i++) {
         /* the workspace, or (stop, restart, status, destroy after an apply) the
          * deployed revision's tree */
         if (strncmp(recs[i].cwd, kept, strlen(kept)) != 0)
-            assert_string_equal(recs[i].cwd, f->ws);
+            assert_string_equal(recs[i].cwd, f->d.ws);
         assert_string_equal(recs[i].stdin_field, "-");
     }
 }
@@ -545,7 +491,7 @@ static void assert_calls_in(fx *f, const char *dir, const char *const *expected,
         fail_msg("%s: the recorded calls differ", what);
     }
     char want[PATH_MAX + 64];
-    snprintf(want, sizeof want, "%s/%s", f->ws, dir);
+    snprintf(want, sizeof want, "%s/%s", f->d.ws, dir);
     for (size_t i = 0; i < count; i++)
         assert_string_equal(recs[i].cwd, want);
 }
@@ -663,7 +609,7 @@ static void test_shared_defaults_every_target(void **state)
     /* every rendered manifest (generated/, not infra/; kustomization.yaml lists them for
      * GitOps and is no object) is applied exactly once */
     char gen[PATH_MAX + 16];
-    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    snprintf(gen, sizeof gen, "%s/generated", f->d.ws);
     DIR *d = opendir(gen);
     assert_non_null(d);
     static record recs[APPLY_MAX_RECORDS];
@@ -799,7 +745,7 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
                  DELETE_MCP,
                  ROLLOUT("gateway", "285"));
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/generated/mcp-gateway.yaml", f->ws);
+    snprintf(path, sizeof path, "%s/generated/mcp-gateway.yaml", f->d.ws);
     assert_false(exists(path));
 
     /* autoscaling on: the HPA is applied (and a stopped gateway woken up to
@@ -904,7 +850,7 @@ static void test_timeout_kills_the_group(void **state)
 
     /* the hanging fake and its sleep are gone */
     char hang[PATH_MAX + 16];
-    snprintf(hang, sizeof hang, "%s.hang.2", f->log);
+    snprintf(hang, sizeof hang, "%s.hang.2", f->d.log);
     char *pids = read_all(hang, NULL);
     assert_non_null(pids);
     long fake_pid = 0, sleep_pid = 0;
@@ -925,7 +871,7 @@ static void test_timeout_kills_the_group(void **state)
     r = RUN(f, "apply", "restart", "--timeout=45");
     assert_int_equal(r.status, 0);
     char env_path[PATH_MAX + 16];
-    snprintf(env_path, sizeof env_path, "%s.env.1", f->log);
+    snprintf(env_path, sizeof env_path, "%s.env.1", f->d.log);
     size_t len;
     char *env = read_all(env_path, &len);
     assert_non_null(env);
@@ -946,9 +892,9 @@ static void test_blocking_validation_runs_nothing(void **state)
         RUN_EXPECT(f, 1, NULL, TEXTS("V5", "blocking"),
                    "apply", targets[i]);
     }
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
     char gen[PATH_MAX + 16];
-    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    snprintf(gen, sizeof gen, "%s/generated", f->d.ws);
     assert_false(exists(gen));
 }
 
@@ -982,7 +928,7 @@ static void test_dry_run_prints_every_command_and_runs_none(void **state)
         result r = RUN(f, "apply", targets[t], "--dry-run");
         if (r.status != 0)
             fail_msg("dry run of %s: %d %s", targets[t], r.status, r.err);
-        assert_false(exists(f->log)); /* nothing ran */
+        assert_false(exists(f->d.log)); /* nothing ran */
         assert_true(contains(r.err, r.err_len, "dry run"));
         size_t nd = plus_lines(r.out, dry, APPLY_MAX_RECORDS);
         result_free(&r);
@@ -1018,7 +964,7 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     fx *f = *state;
     init_dedicated_infra(f);
     char empty[PATH_MAX + 16], path_env[PATH_MAX + 32];
-    snprintf(empty, sizeof empty, "%s/empty", f->dir);
+    snprintf(empty, sizeof empty, "%s/empty", f->d.dir);
     assert_int_equal(mkdir(empty, 0755), 0);
     snprintf(path_env, sizeof path_env, "PATH=%s", empty);
 
@@ -1027,7 +973,7 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     assert_true(contains(r.err, r.err_len, "target 'default' needs kubectl"));
     result_free(&r);
     char gen[PATH_MAX + 16];
-    snprintf(gen, sizeof gen, "%s/generated", f->ws);
+    snprintf(gen, sizeof gen, "%s/generated", f->d.ws);
     assert_false(exists(gen)); /* found missing before the export */
 
     RUN_EXPECT(f, 1, NULL, TEXTS("'/nonexistent/kubectl' was not found"),
@@ -1044,7 +990,7 @@ static void test_missing_tools_are_named_with_the_target(void **state)
         char want[128];
         snprintf(want, sizeof want, "target '%s' needs helm", need_helm[i]);
         assert_true(contains(r.err, r.err_len, want));
-        assert_false(exists(f->log));
+        assert_false(exists(f->d.log));
         result_free(&r);
     }
     /* status: helm is optional; its kubectl part runs and it says helm is missing */
@@ -1057,10 +1003,10 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     result_free(&r);
     /* --helm names it explicitly */
     char helm[PATH_MAX + 16];
-    snprintf(helm, sizeof helm, "%s/helm", f->bin);
+    snprintf(helm, sizeof helm, "%s/helm", f->d.bin);
     write_wrappers(f, true, true, NULL);
     char moved[PATH_MAX + 16];
-    snprintf(moved, sizeof moved, "%s/my-helm", f->dir);
+    snprintf(moved, sizeof moved, "%s/my-helm", f->d.dir);
     assert_int_equal(rename(helm, moved), 0);
     reset_log(f);
     r = RUN(f, "apply", "status", "--helm", moved);
@@ -1097,7 +1043,7 @@ static void test_targets_without_export_say_so(void **state)
         assert_true(contains(r.err, r.err_len, want));
         result_free(&r);
     }
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
 }
 
 static void test_usage_errors(void **state)
@@ -1125,7 +1071,7 @@ static void test_usage_errors(void **state)
             fail_msg("apply %s %s: exit %d", bad[i][1], bad[i][2] ? bad[i][2] : "", r.status);
         result_free(&r);
     }
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
 }
 
 static void test_kubeconfig_context_and_delete_namespace(void **state)
@@ -1136,22 +1082,22 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
     RUN_EXPECT(f, 0, NULL, NULL, "apply", "status", "--kubeconfig", "kc.yaml", "--context", "prod-ctx");
     result r;
     char k[PATH_MAX * 2], h[PATH_MAX * 2];
-    snprintf(k, sizeof k, "kubectl --kubeconfig=%s/kc.yaml --context=prod-ctx %s", f->dir,
+    snprintf(k, sizeof k, "kubectl --kubeconfig=%s/kc.yaml --context=prod-ctx %s", f->d.dir,
              GET_STATUS + strlen("kubectl "));
     snprintf(h, sizeof h,
              "helm --kubeconfig=%s/kc.yaml --kube-context=prod-ctx status glyphoxa-postgresql "
              "--namespace=glyphoxa",
-             f->dir);
+             f->d.dir);
     static record recs[APPLY_MAX_RECORDS];
     assert_int_equal(read_records(f, recs, APPLY_MAX_RECORDS), 3);
     assert_string_equal(recs[0].text, k);
     assert_string_equal(recs[1].text, h);
     char env_path[PATH_MAX + 16], want[PATH_MAX + 32];
-    snprintf(env_path, sizeof env_path, "%s.env.1", f->log);
+    snprintf(env_path, sizeof env_path, "%s.env.1", f->d.log);
     size_t len;
     char *env = read_all(env_path, &len);
     assert_non_null(env);
-    snprintf(want, sizeof want, "KUBECONFIG=%s/kc.yaml", f->dir);
+    snprintf(want, sizeof want, "KUBECONFIG=%s/kc.yaml", f->d.dir);
     assert_true(env_has(env, len, want));
     assert_true(env_has(env, len, "GX_CONTEXT=prod-ctx"));
     free(env);
@@ -1232,7 +1178,7 @@ static void test_no_secrets_export_is_refused_by_the_script(void **state)
     for (size_t i = 0; i < 3; i++) {
         char cmd[PATH_MAX * 3];
         snprintf(cmd, sizeof cmd, "cd '%s' && PATH='%s':/usr/bin:/bin bash scripts/%s 2>&1",
-                 f->ws, f->bin, scripts[i]);
+                 f->d.ws, f->d.bin, scripts[i]);
         FILE *p = popen(cmd, "r");
         assert_non_null(p);
         char out[4096] = "";
@@ -1243,17 +1189,17 @@ static void test_no_secrets_export_is_refused_by_the_script(void **state)
         assert_int_equal(WEXITSTATUS(st), 1);
         assert_true(contains(out, n, "--no-secrets"));
     }
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
     /* the tool itself exports with secrets before it applies */
     RUN_EXPECT(f, 0, NULL, NULL, "apply");
 }
 
-/* Runs shell command cmd (in f->dir) and returns its exit status. */
+/* Runs shell command cmd (in f->d.dir) and returns its exit status. */
 static int shell(fx *f, const char *cmd)
 {
     char full[4096];
     snprintf(full, sizeof full, "PATH='%s':/usr/bin:/bin; export PATH; cd '%s' && (%s) >/dev/null 2>&1",
-             f->bin, f->dir, cmd);
+             f->d.bin, f->d.dir, cmd);
     int st = system(full);
     assert_true(WIFEXITED(st));
     return WEXITSTATUS(st);
@@ -1280,7 +1226,7 @@ static void test_scripts_run_by_hand_from_anywhere(void **state)
     /* GX_DRY_RUN=1 by hand: printed, not run */
     reset_log(f);
     assert_int_equal(shell(f, "GX_DRY_RUN=1 bash ws/scripts/apply.sh"), 0);
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
 }
 
 /* Fails when any secret value occurs in the len bytes at data. */
@@ -1324,14 +1270,14 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
         }
     }
     /* everything the fakes recorded: argv log, environments, stdin */
-    DIR *d = opendir(f->fake);
+    DIR *d = opendir(f->d.fake);
     assert_non_null(d);
     size_t envs = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (e->d_name[0] == '.')
             continue;
         char path[PATH_MAX + 300];
-        snprintf(path, sizeof path, "%s/%s", f->fake, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", f->d.fake, e->d_name);
         assert_no_secret_in_file(path);
         envs += !strncmp(e->d_name, "log.env.", 8);
         assert_true(strncmp(e->d_name, "log.stdin.", 10) != 0); /* no call read stdin */
@@ -1345,16 +1291,16 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
                              "restart.sh", "status.sh", "diff.sh"};
     for (size_t i = 0; i < 7; i++) {
         char path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/scripts/%s", f->ws, scripts[i]);
+        snprintf(path, sizeof path, "%s/scripts/%s", f->d.ws, scripts[i]);
         assert_no_secret_in_file(path);
     }
     /* the secrets are where they belong: 0600 files */
     char path[PATH_MAX + 64];
     struct stat st;
-    snprintf(path, sizeof path, "%s/generated/infra/postgresql-values.yaml", f->ws);
+    snprintf(path, sizeof path, "%s/generated/infra/postgresql-values.yaml", f->d.ws);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    snprintf(path, sizeof path, "%s/generated/secrets.yaml", f->ws);
+    snprintf(path, sizeof path, "%s/generated/secrets.yaml", f->d.ws);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
 }
@@ -1365,7 +1311,7 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
 static char *call_env(fx *f, int n, size_t *len)
 {
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s.env.%d", f->log, n);
+    snprintf(path, sizeof path, "%s.env.%d", f->d.log, n);
     char *env = read_all(path, len);
     assert_non_null(env);
     return env;
@@ -1377,7 +1323,7 @@ static void test_child_environment_is_the_operators(void **state)
     init_shared(f);
     MUST(f, "export");
     /* a bastion's shell: proxies, CA bundle, credential plugins' variables, a
-     * relative KUBECONFIG (relative to where the tool is started: f->dir) */
+     * relative KUBECONFIG (relative to where the tool is started: f->d.dir) */
     const char *const operator_env[] = {
         "HTTPS_PROXY=http://proxy.internal:3128", "NO_PROXY=.cluster.local",
         "SSL_CERT_FILE=/etc/ssl/bastion.pem",     "AWS_PROFILE=prod-admin",
@@ -1400,7 +1346,7 @@ static void test_child_environment_is_the_operators(void **state)
     assert_true(env_has(env, len, "LANG=C"));
     assert_true(env_has(env, len, "NO_COLOR=1"));
     char want[PATH_MAX * 2];
-    snprintf(want, sizeof want, "KUBECONFIG=%s/kube/config:/etc/kube/shared", f->dir);
+    snprintf(want, sizeof want, "KUBECONFIG=%s/kube/config:/etc/kube/shared", f->d.dir);
     assert_true(env_has(env, len, want));
     /* the tool's own variables win over the operator's of the same name */
     assert_true(env_has(env, len, "GX_DRY_RUN=0"));
@@ -1418,9 +1364,9 @@ static void test_child_environment_is_the_operators(void **state)
     assert_int_equal(r.status, 0);
     result_free(&r);
     env = call_env(f, 1, &len);
-    snprintf(want, sizeof want, "KUBECONFIG=%s/other/kc", f->dir);
+    snprintf(want, sizeof want, "KUBECONFIG=%s/other/kc", f->d.dir);
     assert_true(env_has(env, len, want));
-    snprintf(want, sizeof want, "GX_KUBECONFIG=%s/other/kc", f->dir);
+    snprintf(want, sizeof want, "GX_KUBECONFIG=%s/other/kc", f->d.dir);
     assert_true(env_has(env, len, want));
     free(env);
 }
@@ -1437,7 +1383,7 @@ static void test_fakes_record_what_they_claim(void **state)
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=canned-output", NULL});
     char script[PATH_MAX + 16];
-    snprintf(script, sizeof script, "%s/fakes.sh", f->dir);
+    snprintf(script, sizeof script, "%s/fakes.sh", f->d.dir);
     write_file(script,
                "set -eu\n"
                "kubectl apply -f - </dev/null\n"
@@ -1449,10 +1395,10 @@ static void test_fakes_record_what_they_claim(void **state)
                "[ -z \"$out\" ] || exit 4\n"
                "kubectl annotate x $'a\\tb\\nc' 'back\\slash' ''\n",
                0644);
-    assert_int_equal(mkdir(f->ws, 0755), 0);
+    assert_int_equal(mkdir(f->d.ws, 0755), 0);
     assert_int_equal(shell(f, "cd ws && bash ../fakes.sh"), 0);
 
-    char *log = read_all(f->log, NULL);
+    char *log = read_all(f->d.log, NULL);
     assert_non_null(log);
     const char *want[] = {
         "1\tkubectl\t%s\t-\tapply\t-f\t-",
@@ -1465,7 +1411,7 @@ static void test_fakes_record_what_they_claim(void **state)
     char *save = NULL, *line = strtok_r(log, "\n", &save);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char expect[PATH_MAX + 128];
-        snprintf(expect, sizeof expect, want[i], f->ws);
+        snprintf(expect, sizeof expect, want[i], f->d.ws);
         assert_non_null(line);
         assert_string_equal(line, expect);
         line = strtok_r(NULL, "\n", &save);
@@ -1473,13 +1419,13 @@ static void test_fakes_record_what_they_claim(void **state)
     assert_null(line);
     free(log);
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s.stdin.2", f->log);
+    snprintf(path, sizeof path, "%s.stdin.2", f->d.log);
     char *in = read_all(path, NULL);
     assert_non_null(in);
     assert_string_equal(in, "kind: Namespace\n");
     free(in);
     for (int n = 1; n <= 6; n++) {
-        snprintf(path, sizeof path, "%s.stdin.%d", f->log, n);
+        snprintf(path, sizeof path, "%s.stdin.%d", f->d.log, n);
         assert_true(n == 2 || !exists(path));
     }
 }
@@ -1495,7 +1441,7 @@ static void test_missing_script_runs_nothing(void **state)
     init_shared(f);
     MUST(f, "export");
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/scripts/stop.sh", f->ws);
+    snprintf(path, sizeof path, "%s/scripts/stop.sh", f->d.ws);
     assert_int_equal(unlink(path), 0);
     reset_log(f);
     result r = RUN(f, "apply", "stop");
@@ -1515,19 +1461,6 @@ static void test_missing_script_runs_nothing(void **state)
  * how long anything took. */
 #define SIGNAL_WAIT_MS 30000
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* True when no process of group pgid exists any more (zombies count as
  * existing: they are gone once reaped). */
 static bool group_gone(pid_t pgid)
@@ -1537,28 +1470,7 @@ static bool group_gone(pid_t pgid)
 
 static bool wait_group_gone(pid_t pgid)
 {
-    int64_t end = now_ms() + SIGNAL_WAIT_MS;
-    while (!group_gone(pgid)) {
-        if (now_ms() > end)
-            return false;
-        sleep_ms(10);
-    }
-    return true;
-}
-
-/* True while pid runs: it exists and is not a zombie. */
-static bool running(pid_t pid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *in = fopen(path, "r");
-    if (!in)
-        return false;
-    size_t n = fread(buf, 1, sizeof buf - 1, in);
-    fclose(in);
-    buf[n] = '\0';
-    const char *paren = strrchr(buf, ')');
-    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+    return gx_test_wait_for(group_gone, pgid, SIGNAL_WAIT_MS);
 }
 
 /* True when pid catches SIGINT (SigCgt of /proc/PID/status). A
@@ -1595,7 +1507,7 @@ static pid_t script_bash(pid_t keeper)
 static char *tool_stderr(fx *f)
 {
     char path[PATH_MAX + 8];
-    snprintf(path, sizeof path, "%s/stderr", f->dir);
+    snprintf(path, sizeof path, "%s/stderr", f->d.dir);
     char *err = read_all(path, NULL);
     return err ? err : strdup("");
 }
@@ -1618,20 +1530,20 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=2", NULL});
     if (int_ignoring_kubectl) {
         char path[PATH_MAX + 16], text[PATH_MAX * 3];
-        snprintf(path, sizeof path, "%s/kubectl", f->bin);
+        snprintf(path, sizeof path, "%s/kubectl", f->d.bin);
         snprintf(text, sizeof text,
                  "#!/bin/sh\ntrap '' INT\nGX_FAKE_LOG='%s'\nGX_FAKE_HANG_ON=2\n"
                  "export GX_FAKE_LOG GX_FAKE_HANG_ON\nexec '%s/tests/fakes/kubectl' \"$@\"\n",
-                 f->log, source_dir());
+                 f->d.log, gx_test_source_dir());
         write_file(path, text, 0755);
     }
     reset_log(f);
     f->tool = spawn_tool(f, &(spawn_opts){0}, (const char *const[]){"apply", NULL});
 
     char hang[PATH_MAX + 16];
-    snprintf(hang, sizeof hang, "%s.hang.2", f->log);
+    snprintf(hang, sizeof hang, "%s.hang.2", f->d.log);
     hanging h = {0, 0};
-    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    int64_t end = gx_test_now_ms() + SIGNAL_WAIT_MS;
     for (;;) {
         char *pids = read_all(hang, NULL);
         long fake = 0, sleep_pid = 0;
@@ -1649,9 +1561,9 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
             char *err = tool_stderr(f);
             fail_msg("apply ended before the fake hung (status %d):\n%s", st, err);
         }
-        if (now_ms() > end)
+        if (gx_test_now_ms() > end)
             fail_msg("the fake did not hang within %d ms", SIGNAL_WAIT_MS);
-        sleep_ms(10);
+        gx_test_sleep_ms(10);
     }
     /* The fake writes the pids from its subshell just before that subshell
      * execs sleep: a signal sent in between would be taken by the subshell's
@@ -1664,10 +1576,10 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
         free(comm);
         if (execd)
             break;
-        if (now_ms() > end)
+        if (gx_test_now_ms() > end)
             fail_msg("the fake's sleep (%ld) did not start within %d ms", (long)h.sleep,
                      SIGNAL_WAIT_MS);
-        sleep_ms(10);
+        gx_test_sleep_ms(10);
     }
     f->group = getpgid(h.fake);
     assert_true(f->group > 1);
@@ -1676,10 +1588,10 @@ static hanging start_hanging(fx *f, bool int_ignoring_kubectl)
     /* the keeper leads the group and ignores what is sent to it */
     assert_false(catches_sigint(f->group));
     while (!catches_sigint(script_bash(f->group))) {
-        if (now_ms() > end)
+        if (gx_test_now_ms() > end)
             fail_msg("the target's bash (%ld) does not wait for the fake",
                      (long)script_bash(f->group));
-        sleep_ms(10);
+        gx_test_sleep_ms(10);
     }
     return h;
 }
@@ -1708,26 +1620,26 @@ static void expect_group_ended(fx *f, const hanging *h, const result *r, int sta
     char line[128];
     snprintf(line, sizeof line, "target 'default' failed with exit status %d", status);
     assert_true(contains(r->err, r->err_len, line));
-    assert_false(running(h->fake));
-    assert_false(running(h->sleep));
+    assert_false(gx_test_pid_runs(h->fake));
+    assert_false(gx_test_pid_runs(h->sleep));
     assert_int_equal(record_count(f), 2);
 }
 
 /* Waits until the tool's stderr holds text. */
 static void wait_stderr(fx *f, const char *text)
 {
-    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    int64_t end = gx_test_now_ms() + SIGNAL_WAIT_MS;
     for (;;) {
         char *err = tool_stderr(f);
         bool seen = strstr(err, text) != NULL;
-        if (seen || now_ms() > end) {
+        if (seen || gx_test_now_ms() > end) {
             if (!seen)
                 fail_msg("no '%s' on stderr within %d ms:\n%s", text, SIGNAL_WAIT_MS, err);
             free(err);
             return;
         }
         free(err);
-        sleep_ms(10);
+        gx_test_sleep_ms(10);
     }
 }
 
@@ -1781,8 +1693,8 @@ static void test_second_sigint_kills_the_group(void **state)
     wait_stderr(f, "[glyphoxa-deploy] received SIGINT; passed it on to target 'default'\n");
     /* the first one ended nothing: the fake and its sleep ignore SIGINT, and
      * the script's bash keeps waiting for the fake */
-    assert_true(running(h.fake));
-    assert_true(running(h.sleep));
+    assert_true(gx_test_pid_runs(h.fake));
+    assert_true(gx_test_pid_runs(h.sleep));
     assert_int_equal(kill(f->tool, SIGINT), 0);
     result r = finish_hanging(f);
     /* 137 = 128 + SIGKILL: the tool sent SIGKILL to the group, and the
@@ -1815,13 +1727,13 @@ static void test_killed_tool_takes_the_script_along(void **state)
      * gx_proc) and kills its whole group: the script's bash, the fake kubectl
      * and the fake's sleep go too, and nothing else sends them SIGKILL. They
      * come to us (a subreaper) to be reaped, so we see what ended them. */
-    int64_t end = now_ms() + SIGNAL_WAIT_MS;
+    int64_t end = gx_test_now_ms() + SIGNAL_WAIT_MS;
     bool keeper_seen = false, bash_seen = false;
     while (!group_gone(f->group)) {
-        if (now_ms() > end)
+        if (gx_test_now_ms() > end)
             fail_msg("process group %ld outlived the killed tool (fake %s, sleep %s)",
-                     (long)f->group, running(h.fake) ? "running" : "gone",
-                     running(h.sleep) ? "running" : "gone");
+                     (long)f->group, gx_test_pid_runs(h.fake) ? "running" : "gone",
+                     gx_test_pid_runs(h.sleep) ? "running" : "gone");
         pid_t got;
         while ((got = waitpid(-f->group, &st, WNOHANG)) > 0) {
             if (got == keeper || got == bash) {
@@ -1830,11 +1742,11 @@ static void test_killed_tool_takes_the_script_along(void **state)
                 bash_seen |= got == bash;
             }
         }
-        sleep_ms(10);
+        gx_test_sleep_ms(10);
     }
     assert_true(keeper_seen && bash_seen);
-    assert_false(running(h.fake));
-    assert_false(running(h.sleep));
+    assert_false(gx_test_pid_runs(h.fake));
+    assert_false(gx_test_pid_runs(h.sleep));
     f->group = 0;
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
     f->subreaper = false;
@@ -1852,7 +1764,7 @@ static void pause_ms(int ms)
 static void wait_hang(fx *f, int n, long *fake, long *sleeper)
 {
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s.hang.%d", f->log, n);
+    snprintf(path, sizeof path, "%s.hang.%d", f->d.log, n);
     for (int i = 0; i < 400; i++) {
         char *text = read_all(path, NULL);
         if (text && sscanf(text, "%ld %ld", fake, sleeper) == 2) {
@@ -1901,7 +1813,7 @@ static void test_sigquit_kills_the_target_group(void **state)
     assert_true(process_gone(fake));
     assert_true(process_gone(sleeper));
     char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/stderr", f->dir);
+    snprintf(path, sizeof path, "%s/stderr", f->d.dir);
     char *err = read_all(path, NULL);
     assert_non_null(err);
     assert_non_null(strstr(err, "received SIGQUIT; killing target 'status'"));
@@ -1921,7 +1833,7 @@ static int run_on_pty(fx *f, const char *const *args, const char *prompt, const 
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
     assert_true(pid >= 0);
     if (pid == 0) {
-        if (chdir(f->dir) != 0)
+        if (chdir(f->d.dir) != 0)
             _exit(126);
         alarm(APPLY_HANG_SECONDS);
         execve(GX_BINARY, (char *const *)l.argv, (char *const *)l.envp);
@@ -1963,7 +1875,7 @@ static void test_credential_prompt_reads_the_terminal(void **state)
     if (status != 0)
         fail_msg("apply status on a terminal: %d\n%s", status, out);
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s.prompt.1", f->log);
+    snprintf(path, sizeof path, "%s.prompt.1", f->d.log);
     char *seen = read_all(path, NULL);
     assert_non_null(seen);
     long pgrp = 0, tpgid = -1;
@@ -2025,7 +1937,7 @@ static void test_inner_timeout_fires_before_the_budget(void **state)
 static json_t *load_json(fx *f, const char *rel)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    snprintf(path, sizeof path, "%s/%s", f->d.ws, rel);
     json_error_t err;
     json_t *j = json_load_file(path, 0, &err);
     if (!j)
@@ -2036,7 +1948,7 @@ static json_t *load_json(fx *f, const char *rel)
 static bool ws_exists(fx *f, const char *rel)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    snprintf(path, sizeof path, "%s/%s", f->d.ws, rel);
     return exists(path);
 }
 
@@ -2047,7 +1959,7 @@ static void assert_calls_ran_in(fx *f, const char *dir)
     size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_true(n > 0);
     char want[PATH_MAX + 64];
-    snprintf(want, sizeof want, "%s%s%s", f->ws, *dir ? "/" : "", dir);
+    snprintf(want, sizeof want, "%s%s%s", f->d.ws, *dir ? "/" : "", dir);
     for (size_t i = 0; i < n; i++)
         if (strcmp(recs[i].cwd, want))
             fail_msg("call %zu ran in %s, not %s", i + 1, recs[i].cwd, want);
@@ -2057,7 +1969,7 @@ static void assert_calls_ran_in(fx *f, const char *dir)
 static void assert_private_tree(fx *f, const char *rel)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    snprintf(path, sizeof path, "%s/%s", f->d.ws, rel);
     DIR *d = opendir(path);
     assert_non_null(d);
     for (struct dirent *e; (e = readdir(d));) {
@@ -2183,12 +2095,12 @@ static void test_history_and_rollback(void **state)
     reset_log(f);
     RUN_EXPECT(f, 0, TEXTS("rollout status deployment/glyphoxa-gateway"), TEXTS("rollback to revision 1"),
                "rollback", "--dry-run");
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
     assert_false(ws_exists(f, ".glyphoxa-deploy/history/3"));
 
     /* rollback re-applies revision 1's tree, without rendering, and keeps revision 3 */
     char values_before[PATH_MAX + 32];
-    snprintf(values_before, sizeof values_before, "%s/values.yaml", f->ws);
+    snprintf(values_before, sizeof values_before, "%s/values.yaml", f->d.ws);
     char *before = read_all(values_before, NULL);
     reset_log(f);
     r = RUN(f, "rollback");
@@ -2197,7 +2109,7 @@ static void test_history_and_rollback(void **state)
     result_free(&r);
     assert_calls_ran_in(f, ".glyphoxa-deploy/history/1");
     char gw[PATH_MAX + 64];
-    snprintf(gw, sizeof gw, "%s/.glyphoxa-deploy/history/1/generated/gateway.yaml", f->ws);
+    snprintf(gw, sizeof gw, "%s/.glyphoxa-deploy/history/1/generated/gateway.yaml", f->d.ws);
     char *applied = read_all(gw, NULL);
     assert_non_null(strstr(applied, "replicas: 3"));
     free(applied);
@@ -2372,7 +2284,7 @@ static void test_destroy_asks(void **state)
     reset_log(f);
     RUN_EXPECT(f, 1, NULL, TEXTS("must be confirmed; nothing was deleted", "apply destroy --yes"),
                "apply", "destroy");
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
     /* a dry run needs no confirmation */
     RUN_EXPECT(f, 0, NULL, NULL, "apply", "destroy", "--dry-run");
 
@@ -2383,7 +2295,7 @@ static void test_destroy_asks(void **state)
                             sizeof out);
     assert_int_equal(status, 1);
     assert_non_null(strstr(out, "was not confirmed"));
-    assert_false(exists(f->log));
+    assert_false(exists(f->d.log));
     status = run_on_pty(f, (const char *const[]){"apply", "destroy", NULL},
                         "type the namespace to confirm", "glyphoxa\n", out, sizeof out);
     if (status != 0)
@@ -2394,7 +2306,7 @@ static void test_destroy_asks(void **state)
 
 /* ---- the lock, core dumps, -C ------------------------------------------------------- */
 
-/* spawn_tool with its stdout and stderr in f->dir/NAME.out and NAME.err, and
+/* spawn_tool with its stdout and stderr in f->d.dir/NAME.out and NAME.err, and
  * the core file limit raised (the tool must turn core dumps off itself) */
 static pid_t start_tool_named(fx *f, const char *name, const char *const *args)
 {
@@ -2404,7 +2316,7 @@ static pid_t start_tool_named(fx *f, const char *name, const char *const *args)
 static char *named_output(fx *f, const char *name, const char *ext)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s.%s", f->dir, name, ext);
+    snprintf(path, sizeof path, "%s/%s.%s", f->d.dir, name, ext);
     char *text = read_all(path, NULL);
     assert_non_null(text);
     return text;
@@ -2421,7 +2333,7 @@ static void test_waiting_for_the_lock_says_who_holds_it(void **state)
     long fake, sleeper;
     wait_hang(f, 1, &fake, &sleeper);
     char lock[PATH_MAX + 64];
-    snprintf(lock, sizeof lock, "%s/.glyphoxa-deploy/lock", f->ws);
+    snprintf(lock, sizeof lock, "%s/.glyphoxa-deploy/lock", f->d.ws);
     char *note = read_all(lock, NULL);
     char want[128];
     snprintf(want, sizeof want, "%ld glyphoxa-deploy apply default\n", (long)holder);
@@ -2492,9 +2404,9 @@ static void test_workspace_typo_is_named(void **state)
 {
     fx *f = *state;
     init_shared(f);
-    char saved[sizeof f->ws];
-    memcpy(saved, f->ws, sizeof saved);
-    snprintf(f->ws, sizeof f->ws, "%s/wss", f->dir); /* -C wss for ws */
+    char saved[sizeof f->d.ws];
+    memcpy(saved, f->d.ws, sizeof saved);
+    snprintf(f->d.ws, sizeof f->d.ws, "%s/wss", f->d.dir); /* -C wss for ws */
     const char *commands[][3] = {{"apply", NULL, NULL},  {"apply", "status", NULL},
                                  {"history", NULL, NULL}, {"rollback", NULL, NULL},
                                  {"export", NULL, NULL}};
@@ -2504,9 +2416,9 @@ static void test_workspace_typo_is_named(void **state)
         assert_non_null(strstr(r.err, "no workspace in"));
         assert_non_null(strstr(r.err, "/wss"));
         result_free(&r);
-        assert_false(exists(f->ws)); /* nothing created for the typo */
+        assert_false(exists(f->d.ws)); /* nothing created for the typo */
     }
-    memcpy(f->ws, saved, sizeof saved);
+    memcpy(f->d.ws, saved, sizeof saved);
 }
 
 /* ---- export says what changed; modes and links -------------------------------------- */
@@ -2514,7 +2426,7 @@ static void test_workspace_typo_is_named(void **state)
 static void ws_stat(fx *f, const char *rel, struct stat *st)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", f->ws, rel);
+    snprintf(path, sizeof path, "%s/%s", f->d.ws, rel);
     assert_int_equal(stat(path, st), 0);
 }
 
@@ -2620,8 +2532,8 @@ static void test_modes_links_and_the_state_directory(void **state)
 
     /* a symlinked values.yaml is written through; the link stays a link */
     char link_path[PATH_MAX + 32], real[PATH_MAX + 32];
-    snprintf(link_path, sizeof link_path, "%s/values.yaml", f->ws);
-    snprintf(real, sizeof real, "%s/kept-values.yaml", f->dir);
+    snprintf(link_path, sizeof link_path, "%s/values.yaml", f->d.ws);
+    snprintf(real, sizeof real, "%s/kept-values.yaml", f->d.dir);
     assert_int_equal(rename(link_path, real), 0);
     assert_int_equal(symlink("../kept-values.yaml", link_path), 0);
     MUST(f, "set", "gateway/replica-count=2");
@@ -2633,7 +2545,7 @@ static void test_modes_links_and_the_state_directory(void **state)
 
     /* a state directory others could change is refused by writers */
     char state_dir[PATH_MAX + 32];
-    snprintf(state_dir, sizeof state_dir, "%s/.glyphoxa-deploy", f->ws);
+    snprintf(state_dir, sizeof state_dir, "%s/.glyphoxa-deploy", f->d.ws);
     assert_int_equal(chmod(state_dir, 0777), 0);
     RUN_EXPECT(f, 1, NULL, TEXTS("is writable by other users (mode 0777)"),
                "set", "gateway/replica-count=3");
@@ -2682,69 +2594,49 @@ static void test_timeout_takes_durations(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_shared_defaults_every_target, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dedicated_with_infrastructure_every_target, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_switched_off_component_is_deleted_by_next_apply,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failing_command_stops_with_its_status, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_timeout_kills_the_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_blocking_validation_runs_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dry_run_prints_every_command_and_runs_none, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_missing_tools_are_named_with_the_target, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_status_without_infrastructure_needs_no_helm, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_targets_without_export_say_so, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kubeconfig_context_and_delete_namespace, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_diff_exit_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status_shows_everything_then_fails, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_secrets_export_is_refused_by_the_script, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_scripts_run_by_hand_from_anywhere, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_secret_reaches_argv_env_stdin_or_scripts, setup,
-                                        teardown),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_defaults_every_target),
+        cmocka_unit_test(test_dedicated_with_infrastructure_every_target),
+        cmocka_unit_test(test_switched_off_component_is_deleted_by_next_apply),
+        cmocka_unit_test(test_failing_command_stops_with_its_status),
+        cmocka_unit_test(test_timeout_kills_the_group),
+        cmocka_unit_test(test_blocking_validation_runs_nothing),
+        cmocka_unit_test(test_dry_run_prints_every_command_and_runs_none),
+        cmocka_unit_test(test_missing_tools_are_named_with_the_target),
+        cmocka_unit_test(test_status_without_infrastructure_needs_no_helm),
+        cmocka_unit_test(test_targets_without_export_say_so),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_kubeconfig_context_and_delete_namespace),
+        cmocka_unit_test(test_diff_exit_status),
+        cmocka_unit_test(test_status_shows_everything_then_fails),
+        cmocka_unit_test(test_no_secrets_export_is_refused_by_the_script),
+        cmocka_unit_test(test_scripts_run_by_hand_from_anywhere),
+        cmocka_unit_test(test_no_secret_reaches_argv_env_stdin_or_scripts),
         /* issue #9 */
-        cmocka_unit_test_setup_teardown(test_child_environment_is_the_operators, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_fakes_record_what_they_claim, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_script_runs_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sigint_is_passed_on_to_the_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sigterm_and_sighup_are_passed_on_to_the_group, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_second_sigint_kills_the_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_tool_takes_the_script_along, setup,
-                                        teardown),
+        cmocka_unit_test(test_child_environment_is_the_operators),
+        cmocka_unit_test(test_fakes_record_what_they_claim),
+        cmocka_unit_test(test_missing_script_runs_nothing),
+        cmocka_unit_test(test_sigint_is_passed_on_to_the_group),
+        cmocka_unit_test(test_sigterm_and_sighup_are_passed_on_to_the_group),
+        cmocka_unit_test(test_second_sigint_kills_the_group),
+        cmocka_unit_test(test_killed_tool_takes_the_script_along),
         /* issue #9: SIGQUIT, and prompts on a terminal */
-        cmocka_unit_test_setup_teardown(test_sigquit_kills_the_target_group, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_credential_prompt_reads_the_terminal, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_inner_timeout_fires_before_the_budget, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_state_targets_act_on_the_deployed_release, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_history_and_rollback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_objects_of_another_release_are_not_taken_over,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_a_shared_namespace_is_left_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sealed_secrets_controller_is_shared, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_destroy_asks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_waiting_for_the_lock_says_who_holds_it, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_no_core_dumps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_workspace_typo_is_named, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_says_what_changed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_timeout_takes_durations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_modes_links_and_the_state_directory, setup,
-                                        teardown),
+        cmocka_unit_test(test_sigquit_kills_the_target_group),
+        cmocka_unit_test(test_credential_prompt_reads_the_terminal),
+        cmocka_unit_test(test_inner_timeout_fires_before_the_budget),
+        cmocka_unit_test(test_state_targets_act_on_the_deployed_release),
+        cmocka_unit_test(test_history_and_rollback),
+        cmocka_unit_test(test_objects_of_another_release_are_not_taken_over),
+        cmocka_unit_test(test_a_shared_namespace_is_left_alone),
+        cmocka_unit_test(test_sealed_secrets_controller_is_shared),
+        cmocka_unit_test(test_destroy_asks),
+        cmocka_unit_test(test_waiting_for_the_lock_says_who_holds_it),
+        cmocka_unit_test(test_no_core_dumps),
+        cmocka_unit_test(test_workspace_typo_is_named),
+        cmocka_unit_test(test_export_says_what_changed),
+        cmocka_unit_test(test_timeout_takes_durations),
+        cmocka_unit_test(test_modes_links_and_the_state_directory),
     };
-    if (getenv("GX_TEST_FILTER")) /* e.g. GX_TEST_FILTER='test_sig*' */
-        cmocka_set_test_filter(getenv("GX_TEST_FILTER"));
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* every test with a fresh fixture; GX_TEST_FILTER='test_sig*' runs some */
+    return GX_TEST_RUN_SUITE("tests", tests, setup, teardown);
 }

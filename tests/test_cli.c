@@ -1620,27 +1620,26 @@ static void test_concurrent_sets(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_exit_codes, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_help_every_command, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_init_writes_workspace, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_init_default_is_postgresql, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_init_with_dsn_and_options, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_init_bad_value_writes_nothing, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_explain_every_layer, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_precedence, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_set_file, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_secrets_apart, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_secrets_never_shown_or_committed, setup_ws,
-                                        teardown_ws),
-        cmocka_unit_test_setup_teardown(test_get_json_shape_and_secrets, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_set_unset_every_type, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_hostile_strings_roundtrip, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_list_paths_json, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_components, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_validate_json, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_interrupted_write, setup_ws, teardown_ws),
-        cmocka_unit_test_setup_teardown(test_concurrent_sets, setup_ws, teardown_ws),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_help_every_command),
+        cmocka_unit_test(test_init_writes_workspace),
+        cmocka_unit_test(test_init_default_is_postgresql),
+        cmocka_unit_test(test_init_with_dsn_and_options),
+        cmocka_unit_test(test_init_bad_value_writes_nothing),
+        cmocka_unit_test(test_explain_every_layer),
+        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_set_file),
+        cmocka_unit_test(test_secrets_apart),
+        cmocka_unit_test(test_secrets_never_shown_or_committed),
+        cmocka_unit_test(test_get_json_shape_and_secrets),
+        cmocka_unit_test(test_set_unset_every_type),
+        cmocka_unit_test(test_hostile_strings_roundtrip),
+        cmocka_unit_test(test_list_paths_json),
+        cmocka_unit_test(test_components),
+        cmocka_unit_test(test_validate_json),
+        cmocka_unit_test(test_interrupted_write),
+        cmocka_unit_test(test_concurrent_sets),
     };
-    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+    return GX_TEST_RUN_SUITE("cli", tests, setup_ws, teardown_ws);
 }

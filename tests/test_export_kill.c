@@ -35,6 +35,8 @@
 #include "gx_export.h"
 #include "gx_files.h"
 #include "gx_hash.h"
+#include "gx_test_core.h"
+#include "gx_test_run.h"
 #include "gx_test_util.h"
 
 #ifndef GX_BINARY
@@ -43,12 +45,6 @@
 
 static char ws[PATH_MAX];
 static const char *kill_at; /* the step the child dies at */
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
 
 /* Runs the binary with -C ws and args; returns its exit status, stderr in err. */
 static int tool(char **err, const char *const *args)
@@ -105,18 +101,12 @@ static void killed_export(void)
     if (pid == 0) {
         gx_export_test_step = die_at;
         gx_files_test_after_move = die_after_move;
-        gx_session *s = gx_session_new(ws);
-        gx_export_request req = {0};
-        req.dest = GX_EXPORT_WORKSPACE;
-        gx_status st = gx_op_export(s, &req, NULL, NULL);
+        gx_status st = gx_test_export(gx_session_new(ws));
         _exit(st == GX_STATUS_OK ? 3 : 4); /* not killed: the step was never reached */
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    assert_true(WIFEXITED(st));
-    if (WEXITSTATUS(st) != 0)
-        fail_msg("the export was not killed at %s (exit %d)", kill_at, WEXITSTATUS(st));
+    int st = gx_test_wait(pid); /* 128 + N: killed by signal N */
+    if (st != 0)
+        fail_msg("the export was not killed at %s (exit %d)", kill_at, st);
 }
 
 /* True when every file of the last-export record has its hash on disk and
@@ -177,7 +167,7 @@ static int teardown(void **state)
     (void)state;
     char *slash = strrchr(ws, '/');
     *slash = '\0';
-    nftw(ws, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    gx_test_remove_tree(ws);
     return 0;
 }
 
@@ -253,12 +243,12 @@ static void test_killed_after_the_record(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_killed_after_staging, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_after_the_pending_record, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_between_the_swaps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_after_the_swaps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_after_the_record, setup, teardown),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_killed_after_staging),
+        cmocka_unit_test(test_killed_after_the_pending_record),
+        cmocka_unit_test(test_killed_between_the_swaps),
+        cmocka_unit_test(test_killed_after_the_swaps),
+        cmocka_unit_test(test_killed_after_the_record),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return GX_TEST_RUN_SUITE("tests", tests, setup, teardown);
 }

@@ -24,6 +24,7 @@
 
 #include "gx_diag.h"
 #include "gx_proc.h"
+#include "gx_test_util.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -90,19 +91,6 @@ static size_t lines_of(const collect *c, int stream, const line **out, size_t ma
     return n;
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static gx_proc_opts opts_for(const char *const *argv, collect *c)
 {
     gx_proc_opts o = GX_PROC_OPTS_INIT;
@@ -131,9 +119,9 @@ static gx_proc *start(const gx_proc_opts *o)
  * than limit_ms. */
 static void finish(gx_proc *p, collect *c, int limit_ms)
 {
-    int64_t end = now_ms() + limit_ms;
+    int64_t end = gx_test_now_ms() + limit_ms;
     while (!gx_proc_poll(p, 100, on_line, c)) {
-        if (now_ms() > end) {
+        if (gx_test_now_ms() > end) {
             kill(-(pid_t)gx_proc_pid(p), SIGKILL);
             gx_proc_free(p);
             fail_msg("the child did not finish within %d ms", limit_ms);
@@ -163,29 +151,12 @@ static bool gone(pid_t pid)
 /* True when pid no longer runs: gone, or a zombie waiting for its reaper. */
 static bool dead(pid_t pid)
 {
-    if (gone(pid))
-        return true;
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *in = fopen(path, "r");
-    if (!in)
-        return gone(pid);
-    size_t n = fread(buf, 1, sizeof buf - 1, in);
-    fclose(in);
-    buf[n] = '\0';
-    const char *paren = strrchr(buf, ')');
-    return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+    return !gx_test_pid_runs(pid);
 }
 
 static bool wait_dead(pid_t pid, int limit_ms)
 {
-    int64_t end = now_ms() + limit_ms;
-    while (!dead(pid)) {
-        if (now_ms() > end)
-            return false;
-        sleep_ms(10);
-    }
-    return true;
+    return gx_test_wait_for(dead, pid, limit_ms);
 }
 
 static bool readable(int fd, int ms)
@@ -246,11 +217,11 @@ static void test_timeout_kills_the_group(void **state)
                           NULL};
     gx_proc_opts o = opts_for(argv, &c);
     o.timeout_ms = 300;
-    int64_t t0 = now_ms();
+    int64_t t0 = gx_test_now_ms();
     gx_proc *p = start(&o);
     pid_t pgid = (pid_t)gx_proc_pid(p);
     finish(p, &c, 15000);
-    assert_true(now_ms() - t0 >= 300);
+    assert_true(gx_test_now_ms() - t0 >= 300);
     assert_int_equal(gx_proc_status(p), GX_PROC_TIMED_OUT);
     assert_true(gx_proc_timed_out(p));
     assert_false(gx_proc_cancelled(p));
@@ -416,9 +387,9 @@ static void test_free_kills_a_running_child(void **state)
 static int follow(gx_proc *p, collect *c, int limit_ms)
 {
     int wakeups = 0;
-    int64_t end = now_ms() + limit_ms;
+    int64_t end = gx_test_now_ms() + limit_ms;
     while (!gx_proc_poll(p, 0, on_line, c)) {
-        if (now_ms() > end) {
+        if (gx_test_now_ms() > end) {
             kill(-(pid_t)gx_proc_pid(p), SIGKILL);
             fail_msg("the child did not finish within %d ms", limit_ms);
         }
@@ -439,10 +410,10 @@ static void test_escaped_holder_of_a_pipe(void **state)
                                              "sleep 0.2; exit 0", NULL};
     gx_proc_opts o = opts_for(argv, &c);
     o.grace_ms = 300;
-    int64_t t0 = now_ms();
+    int64_t t0 = gx_test_now_ms();
     gx_proc *p = start(&o);
     int wakeups = follow(p, &c, 10000);
-    int64_t took = now_ms() - t0;
+    int64_t took = gx_test_now_ms() - t0;
     kill(first_pid(&c), SIGKILL);
     assert_int_equal(gx_proc_status(p), 0);
     assert_true(took >= 500); /* 0.2 s, then the pipe drains for grace_ms */
@@ -619,8 +590,8 @@ static void test_child_output_does_not_reach_our_stdout(void **state)
     dup2(err_fd, STDERR_FILENO);
     gx_diags diags = GX_DIAGS_INIT;
     gx_proc *p = gx_proc_start(&o, &diags);
-    int64_t end = now_ms() + 10000;
-    while (p && !gx_proc_poll(p, 100, on_line, &c) && now_ms() < end)
+    int64_t end = gx_test_now_ms() + 10000;
+    while (p && !gx_proc_poll(p, 100, on_line, &c) && gx_test_now_ms() < end)
         ;
     bool done = p && gx_proc_done(p);
     int status = p ? gx_proc_status(p) : -2;
@@ -670,24 +641,24 @@ static void test_fd_is_readable_for_output_and_exit(void **state)
     assert_false(readable(fd, 200)); /* nothing to do: no busy wake-ups */
     assert_int_equal(write(in[1], "hello\n", 6), 6);
     assert_true(readable(fd, 5000));
-    int64_t end = now_ms() + 5000;
-    while (c.count == 0 && now_ms() < end)
+    int64_t end = gx_test_now_ms() + 5000;
+    while (c.count == 0 && gx_test_now_ms() < end)
         if (readable(fd, 1000))
             assert_false(gx_proc_poll(p, 0, on_line, &c));
     assert_int_equal(c.count, 1);
     assert_string_equal(c.items[0].text, "got hello");
 
     /* the output pipes end: readable, then quiet again */
-    end = now_ms() + 5000;
-    while (readable(fd, 500) && now_ms() < end)
+    end = gx_test_now_ms() + 5000;
+    while (readable(fd, 500) && gx_test_now_ms() < end)
         assert_false(gx_proc_poll(p, 0, on_line, &c));
     assert_false(readable(fd, 200));
     assert_false(gx_proc_exited(p));
 
     close(in[1]); /* the child exits */
     assert_true(readable(fd, 5000));
-    end = now_ms() + 5000;
-    while (!gx_proc_poll(p, 0, on_line, &c) && now_ms() < end)
+    end = gx_test_now_ms() + 5000;
+    while (!gx_proc_poll(p, 0, on_line, &c) && gx_test_now_ms() < end)
         readable(fd, 1000);
     assert_true(gx_proc_done(p));
     assert_int_equal(gx_proc_status(p), 5);
@@ -710,9 +681,9 @@ static void test_two_children_in_one_loop(void **state)
     gx_proc *procs[2] = {start(&oa), start(&ob)};
     collect *cols[2] = {&a, &b};
     bool done[2] = {false, false};
-    int64_t end = now_ms() + 15000;
+    int64_t end = gx_test_now_ms() + 15000;
     while (!(done[0] && done[1])) {
-        assert_true(now_ms() < end);
+        assert_true(gx_test_now_ms() < end);
         struct pollfd pfd[2];
         nfds_t n = 0;
         int which[2];
@@ -1013,7 +984,7 @@ static void test_child_dies_with_its_parent(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_timeout_kills_the_group),
         cmocka_unit_test(test_timeout_escalates_to_sigkill),
@@ -1035,8 +1006,6 @@ int main(void)
         cmocka_unit_test(test_process_state_is_left_alone),
         cmocka_unit_test(test_child_dies_with_its_parent),
     };
-    const char *filter = getenv("GX_TEST_FILTER"); /* e.g. "*stdout*" */
-    if (filter)
-        cmocka_set_test_filter(filter);
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* GX_TEST_FILTER="*stdout*" runs some */
+    return GX_TEST_RUN_SUITE("tests", tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "gx_test_fakes.h"
 #include "gx_test_util.h"
 
 #include <dirent.h>
@@ -49,16 +50,6 @@
  * would fail the test, not pass it. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-static const char *source_dir(void)
-{
-#ifdef GX_SOURCE_DIR
-    return GX_SOURCE_DIR;
-#else
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s ? s : ".";
-#endif
-}
-
 /* Distinctive secret values: none may show up in generated/, scripts/ or the cache. */
 #define ADMIN_KEY "ADMINKEY-sealed-zq81-distinctive"
 #define PG_PASS "PGPASS-sealed w8c1/%"
@@ -68,11 +59,7 @@ static const char *const secret_values[] = {ADMIN_KEY, PG_PASS, VAULT_TOKEN, API
 #define SECRET_COUNT (sizeof secret_values / sizeof *secret_values)
 
 typedef struct fx {
-    char dir[128];     /* the test's folder */
-    char ws[192];      /* dir/ws: the workspace */
-    char bin[192];     /* dir/bin: kubectl and helm wrappers of the fakes */
-    char log[256];     /* dir/fake/log: GX_FAKE_LOG */
-    char path_env[512];
+    gx_test_dirs d; /* the test's folder: ws, bin (kubectl and helm wrappers), log */
 } fx;
 
 typedef struct result {
@@ -85,12 +72,6 @@ static void result_free(result *r)
     free(r->out);
     free(r->err);
     memset(r, 0, sizeof *r);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
 }
 
 static bool contains(const char *data, size_t len, const char *needle)
@@ -107,7 +88,7 @@ static char *path_in(const fx *f, const char *rel)
     static char buf[4][PATH_MAX];
     static int next;
     char *p = buf[next++ % 4];
-    snprintf(p, PATH_MAX, "%s/%s", f->ws, rel);
+    snprintf(p, PATH_MAX, "%s/%s", f->d.ws, rel);
     return p;
 }
 
@@ -134,19 +115,19 @@ static result run_in(fx *f, const char *in, const char *const *env, const char *
     size_t n = 0;
     argv[n++] = GX_BINARY;
     argv[n++] = "-C";
-    argv[n++] = f->ws;
+    argv[n++] = f->d.ws;
     for (size_t i = 0; args[i]; i++) {
         assert_true(n < 46);
         argv[n++] = args[i];
     }
     argv[n] = NULL;
     char home[PATH_MAX];
-    snprintf(home, sizeof home, "HOME=%s", f->dir);
-    const char *envp[16] = {f->path_env, home, "NO_COLOR=1", "LANG=C", NULL};
+    snprintf(home, sizeof home, "HOME=%s", f->d.dir);
+    const char *envp[16] = {f->d.path_env, home, "NO_COLOR=1", "LANG=C", NULL};
     for (size_t i = 4, j = 0; env && env[j] && i < 15; i++, j++)
         envp[i] = env[j], envp[i + 1] = NULL;
     gx_test_run_opts o = {0};
-    o.cwd = f->dir;
+    o.cwd = f->d.dir;
     o.env = envp;
     o.in = in;
     o.in_len = in ? strlen(in) : 0;
@@ -180,7 +161,7 @@ static void set_secret(fx *f, const char *path, const char *value)
     result_free(&r);
 }
 
-/* openssl ARGS... in f->dir; asserts it succeeds. */
+/* openssl ARGS... in f->d.dir; asserts it succeeds. */
 static void openssl(fx *f, const char *const *args)
 {
     const char *argv[24] = {"openssl"};
@@ -189,7 +170,7 @@ static void openssl(fx *f, const char *const *args)
         argv[n++] = args[i];
     argv[n] = NULL;
     gx_test_run_opts o = {0};
-    o.cwd = f->dir;
+    o.cwd = f->d.dir;
     o.search_path = true;
     gx_test_run_result r;
     assert_true(gx_test_run(argv, &o, &r));
@@ -199,12 +180,12 @@ static void openssl(fx *f, const char *const *args)
 }
 
 /* Makes a 2048-bit key and a self-signed certificate, as the controller has:
- * f->dir/NAME-key.pem and f->dir/NAME.pem. */
+ * f->d.dir/NAME-key.pem and f->d.dir/NAME.pem. */
 static void make_cert(fx *f, const char *name)
 {
     char key[PATH_MAX], cert[PATH_MAX];
-    snprintf(key, sizeof key, "%s/%s-key.pem", f->dir, name);
-    snprintf(cert, sizeof cert, "%s/%s.pem", f->dir, name);
+    snprintf(key, sizeof key, "%s/%s-key.pem", f->d.dir, name);
+    snprintf(cert, sizeof cert, "%s/%s.pem", f->d.dir, name);
     openssl(f, (const char *const[]){"genpkey", "-algorithm", "RSA", "-pkeyopt",
                                      "rsa_keygen_bits:2048", "-out", key, NULL});
     openssl(f, (const char *const[]){"req", "-x509", "-new", "-key", key, "-sha256", "-days",
@@ -212,11 +193,11 @@ static void make_cert(fx *f, const char *name)
                                      "-out", cert, NULL});
 }
 
-/* Copies f->dir/NAME.pem into the workspace as REL. */
+/* Copies f->d.dir/NAME.pem into the workspace as REL. */
 static void put_cert(fx *f, const char *name, const char *rel)
 {
     char src[PATH_MAX];
-    snprintf(src, sizeof src, "%s/%s.pem", f->dir, name);
+    snprintf(src, sizeof src, "%s/%s.pem", f->d.dir, name);
     size_t len;
     char *pem = gx_test_read_file(src, &len);
     assert_non_null(pem);
@@ -228,11 +209,11 @@ static void put_cert(fx *f, const char *name, const char *rel)
  * answers like a cluster with the Sealed Secrets controller when crd is set
  * (its resource definition exists), prints Secret NAME for `get secret NAME`
  * when secret_exists, the name of the controller Service's port, and the file
- * served (the certificate: f->dir/served.pem) for `get --raw`. */
+ * served (the certificate: f->d.dir/served.pem) for `get --raw`. */
 static void write_wrappers(fx *f, bool crd, bool secret_exists)
 {
     char path[PATH_MAX], text[4096];
-    snprintf(path, sizeof path, "%s/kubectl", f->bin);
+    snprintf(path, sizeof path, "%s/kubectl", f->d.bin);
     snprintf(text, sizeof text,
              "#!/bin/bash\n"
              "export GX_FAKE_LOG='%s'\n"
@@ -247,18 +228,14 @@ static void write_wrappers(fx *f, bool crd, bool secret_exists)
              "    GX_FAKE_STDOUT_KUBECTL_GET=$(cat '%s/served.pem'); export GX_FAKE_STDOUT_KUBECTL_GET ;;\n"
              "esac\n"
              "exec '%s/tests/fakes/kubectl' \"$@\"\n",
-             f->log,
+             f->d.log,
              crd ? "export GX_FAKE_STDOUT_KUBECTL_GET="
                    "customresourcedefinition.apiextensions.k8s.io/sealedsecrets.bitnami.com"
                  : ":",
-             secret_exists ? "export GX_FAKE_STDOUT_KUBECTL_GET=secret/$3" : ":", f->dir,
-             source_dir());
+             secret_exists ? "export GX_FAKE_STDOUT_KUBECTL_GET=secret/$3" : ":", f->d.dir,
+             gx_test_source_dir());
     gx_test_write_file(path, text, strlen(text), 0755);
-    snprintf(path, sizeof path, "%s/helm", f->bin);
-    snprintf(text, sizeof text,
-             "#!/bin/sh\nGX_FAKE_LOG='%s'\nexport GX_FAKE_LOG\nexec '%s/tests/fakes/helm' \"$@\"\n",
-             f->log, source_dir());
-    gx_test_write_file(path, text, strlen(text), 0755);
+    gx_test_write_fake_wrapper(&f->d, "helm", NULL);
 }
 
 /* The recorded calls, each as "TOOL ARG ARG..." on a line of its own (the
@@ -267,7 +244,7 @@ static void write_wrappers(fx *f, bool crd, bool secret_exists)
 static char *take_calls(fx *f)
 {
     size_t len;
-    char *log = gx_test_read_file(f->log, &len);
+    char *log = gx_test_read_file(f->d.log, &len);
     gx_buf out = GX_BUF_INIT;
     for (char *line = log; line && *line;) {
         char *nl = strchr(line, '\n');
@@ -292,8 +269,8 @@ static char *take_calls(fx *f)
     gx_buf_putc(&out, '\0');
     free(log);
     char counter[PATH_MAX + 8];
-    snprintf(counter, sizeof counter, "%s.count", f->log);
-    unlink(f->log);
+    snprintf(counter, sizeof counter, "%s.count", f->d.log);
+    unlink(f->d.log);
     unlink(counter);
     return out.data;
 }
@@ -302,19 +279,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char tmpl[] = "/tmp/gx-seal-export-XXXXXX", real[PATH_MAX];
-    assert_non_null(mkdtemp(tmpl));
-    assert_non_null(realpath(tmpl, real));
-    assert_true(strlen(real) < sizeof f->dir);
-    memcpy(f->dir, real, strlen(real) + 1);
-    snprintf(f->ws, sizeof f->ws, "%s/ws", f->dir);
-    snprintf(f->bin, sizeof f->bin, "%s/bin", f->dir);
-    char fake[PATH_MAX];
-    snprintf(fake, sizeof fake, "%s/fake", f->dir);
-    snprintf(f->log, sizeof f->log, "%s/log", fake);
-    snprintf(f->path_env, sizeof f->path_env, "PATH=%s:/usr/bin:/bin", f->bin);
-    assert_int_equal(mkdir(f->bin, 0755), 0);
-    assert_int_equal(mkdir(fake, 0700), 0);
+    gx_test_dirs_make(&f->d, "/tmp/gx-seal-export-XXXXXX");
     write_wrappers(f, true, false);
     *state = f;
     return 0;
@@ -323,7 +288,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    gx_test_remove_tree(f->d.dir);
     free(f);
     return 0;
 }
@@ -355,7 +320,7 @@ static void init_sealed(fx *f, bool cert)
 static void assert_no_plaintext_in(fx *f, const char *top)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/%s", f->ws, top);
+    snprintf(dir, sizeof dir, "%s/%s", f->d.ws, top);
     DIR *d = opendir(dir);
     assert_non_null(d);
     for (struct dirent *e; (e = readdir(d));) {
@@ -618,7 +583,7 @@ static void test_certificate_problems(void **state)
 
     /* an expired one warns (kubeseal would refuse it), and it seals all the same */
     char expired[PATH_MAX];
-    snprintf(expired, sizeof expired, "%s/tests/seal/testdata/expired-cert.pem", source_dir());
+    snprintf(expired, sizeof expired, "%s/tests/seal/testdata/expired-cert.pem", gx_test_source_dir());
     /* an absolute path works too */
     char set[PATH_MAX + 64];
     snprintf(set, sizeof set, "sealed-secrets/certificate=%s", expired);
@@ -820,7 +785,7 @@ static void test_fetch_certificate(void **state)
     /* the certificate is in the workspace, and the value names it */
     size_t a, b;
     char served_path[PATH_MAX];
-    snprintf(served_path, sizeof served_path, "%s/served.pem", f->dir);
+    snprintf(served_path, sizeof served_path, "%s/served.pem", f->d.dir);
     char *served = gx_test_read_file(served_path, &a);
     char *fetched = ws_file(f, "sealed-secrets-cert.pem", &b);
     assert_non_null(fetched);
@@ -884,14 +849,13 @@ static void test_fetch_certificate(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_export_seals_every_secret, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_same_values_same_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_certificate_problems, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kustomization_and_stream_in_apply_order, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_apply_from_sealed_export, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fetch_certificate, setup, teardown),
+    struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_export_seals_every_secret),
+        cmocka_unit_test(test_same_values_same_bytes),
+        cmocka_unit_test(test_certificate_problems),
+        cmocka_unit_test(test_kustomization_and_stream_in_apply_order),
+        cmocka_unit_test(test_apply_from_sealed_export),
+        cmocka_unit_test(test_fetch_certificate),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return GX_TEST_RUN_SUITE("tests", tests, setup, teardown);
 }

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "gx_core.h"
+#include "gx_test_core.h"
+#include "gx_test_run.h"
 #include "gx_test_sink.h"
 
 /* ---- workspaces -------------------------------------------------------------------- */
@@ -97,9 +99,7 @@ static void race_run_b(void)
     gx_assignment a = {"gateway/replica-count=5", false};
     int ok = gx_op_set(s, &a, 1, NULL, NULL, NULL) == GX_STATUS_OK;
     gx_session_reset(s);
-    gx_export_request req = {0};
-    req.dest = GX_EXPORT_WORKSPACE;
-    ok = ok && gx_op_export(s, &req, NULL, NULL) == GX_STATUS_OK;
+    ok = ok && gx_test_export(s) == GX_STATUS_OK;
     gx_session_free(s);
     (void)!write(race_notify[1], "D", 1);
     _exit(ok ? 0 : 1);
@@ -133,19 +133,14 @@ static void test_lock_first_race(void **state)
         gx_core_test_hook = race_hook_a;
         race_in_a = true;
         gx_session *s = gx_session_new(ws);
-        gx_export_request req = {0};
-        req.dest = GX_EXPORT_WORKSPACE;
-        int ok = gx_op_export(s, &req, NULL, NULL) == GX_STATUS_OK;
+        int ok = gx_test_export(s) == GX_STATUS_OK;
         gx_session_free(s);
         int st = 0;
         if (race_b > 0)
             waitpid(race_b, &st, 0);
         _exit(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1);
     }
-    int st;
-    assert_int_equal(waitpid(a, &st, 0), a);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(gx_test_wait(a), 0); /* exited, with status 0 */
     close(race_notify[0]);
     close(race_notify[1]);
 

@@ -3,10 +3,17 @@
 #ifndef GX_TEST_UTIL_H
 #define GX_TEST_UTIL_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The whole file at path, malloc'd and NUL-terminated (it may hold NULs: *len
@@ -47,5 +54,113 @@ static inline void gx_test_write_file(const char *path, const char *data, size_t
     assert_int_equal(fchmod(fd, mode), 0);
     assert_int_equal(close(fd), 0);
 }
+
+/* The source tree: GX_SOURCE_DIR as compiled in, else the environment's
+ * GX_SOURCE_DIR, else ".". */
+static inline const char *gx_test_source_dir(void)
+{
+#ifdef GX_SOURCE_DIR
+    return GX_SOURCE_DIR;
+#else
+    const char *s = getenv("GX_SOURCE_DIR");
+    return s ? s : ".";
+#endif
+}
+
+static inline int gx_test_remove_entry_(const char *path, const struct stat *st, int type,
+                                        struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    return remove(path);
+}
+
+/* Removes path and everything below it (links are removed, not followed);
+ * what cannot be removed stays, silently. */
+static inline void gx_test_remove_tree(const char *path)
+{
+    nftw(path, gx_test_remove_entry_, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes a fresh folder from the mkdtemp template tmpl ("/tmp/NAME-XXXXXX")
+ * and writes its realpath to dir (size bytes); the test fails when it cannot
+ * be made or its path does not fit. */
+static inline void gx_test_make_temp_dir(const char *tmpl, char *dir, size_t size)
+{
+    char made[PATH_MAX], real[PATH_MAX];
+    assert_true(strlen(tmpl) < sizeof made);
+    memcpy(made, tmpl, strlen(tmpl) + 1);
+    assert_non_null(mkdtemp(made));
+    assert_non_null(realpath(made, real));
+    assert_true(strlen(real) < size);
+    memcpy(dir, real, strlen(real) + 1);
+}
+
+/* Milliseconds on CLOCK_MONOTONIC: for limits that keep a broken build from
+ * hanging a test (and lower bounds), never for an upper bound on how long
+ * something took. */
+static inline int64_t gx_test_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void gx_test_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* True while process pid runs: /proc/PID/stat exists and its state is
+ * neither Z (a zombie waiting for its reaper) nor X. */
+static inline bool gx_test_pid_runs(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, in);
+    fclose(in);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');
+    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+/* Polls done(id) every 10 ms until it holds (true) or limit_ms have passed
+ * (false). The limit only ends a wait that would never end; no test may
+ * assert on how long it took. */
+static inline bool gx_test_wait_for(bool (*done)(pid_t id), pid_t id, int limit_ms)
+{
+    int64_t end = gx_test_now_ms() + limit_ms;
+    while (!done(id)) {
+        if (gx_test_now_ms() > end)
+            return false;
+        gx_test_sleep_ms(10);
+    }
+    return true;
+}
+
+/* Runs the cmocka tests[0..count) as the group name, every one of them with
+ * the per-test setup and teardown given (NULL: none; whatever the table
+ * entries said is replaced). With GX_TEST_FILTER in the environment (a
+ * cmocka pattern such as "test_sig*") only the tests it matches run. Returns
+ * what cmocka's group run returns (the number of failed tests). */
+static inline int gx_test_run_suite(const char *name, struct CMUnitTest *tests, size_t count,
+                                    CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+    for (size_t i = 0; i < count; i++) {
+        tests[i].setup_func = setup;
+        tests[i].teardown_func = teardown;
+    }
+    const char *filter = getenv("GX_TEST_FILTER");
+    if (filter)
+        cmocka_set_test_filter(filter);
+    return _cmocka_run_group_tests(name, tests, count, NULL, NULL);
+}
+
+/* gx_test_run_suite of a table (an array, not a pointer). */
+#define GX_TEST_RUN_SUITE(name, tests, setup, teardown)                                       \
+    gx_test_run_suite((name), (tests), sizeof(tests) / sizeof((tests)[0]), (setup), (teardown))
 
 #endif
