@@ -92,21 +92,25 @@ static void die_after_move(size_t k)
     die_at(step);
 }
 
-/* The export of the core in a child that dies at kill_at. */
+/* The export of the core (in a child: gx_test_run_function), dying at kill_at. */
+static void killed_export_child(void *ctx)
+{
+    (void)ctx;
+    gx_export_test_step = die_at;
+    gx_files_test_after_move = die_after_move;
+    gx_status st = gx_test_export(gx_session_new(ws));
+    _exit(st == GX_STATUS_OK ? 3 : 4); /* not killed: the step was never reached */
+}
+
+/* Runs killed_export_child; fails unless it died at kill_at (status 0). */
 static void killed_export(void)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        gx_export_test_step = die_at;
-        gx_files_test_after_move = die_after_move;
-        gx_status st = gx_test_export(gx_session_new(ws));
-        _exit(st == GX_STATUS_OK ? 3 : 4); /* not killed: the step was never reached */
-    }
-    int st = gx_test_wait(pid); /* 128 + N: killed by signal N */
-    if (st != 0)
-        fail_msg("the export was not killed at %s (exit %d)", kill_at, st);
+    gx_test_run_result r;
+    assert_true(gx_test_run_function(killed_export_child, NULL, NULL, &r));
+    if (r.status != 0)
+        fail_msg("the export was not killed at %s (exit %d, signal %d): %s", kill_at, r.status,
+                 r.signal, r.err);
+    gx_test_run_free(&r);
 }
 
 /* True when every file of the last-export record has its hash on disk and

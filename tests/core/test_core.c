@@ -120,27 +120,34 @@ static void race_hook_a(const char *point, const char *ws)
     /* 'W': B waits for our lock (the fix); 'D': B already ran (the race) */
 }
 
+/* Export A (in a child: gx_test_run_function), which starts B from its hook;
+ * exits 0 when both succeeded. */
+static void race_run_a(void *ctx)
+{
+    (void)ctx;
+    gx_core_test_hook = race_hook_a;
+    race_in_a = true;
+    gx_session *s = gx_session_new(race_ws);
+    int ok = gx_test_export(s) == GX_STATUS_OK;
+    gx_session_free(s);
+    int st = 0;
+    if (race_b > 0)
+        waitpid(race_b, &st, 0);
+    _exit(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1);
+}
+
 static void test_lock_first_race(void **state)
 {
     (void)state;
     char *ws = make_workspace("/tmp");
     race_ws = ws;
     assert_int_equal(pipe(race_notify), 0);
-    fflush(NULL);
-    pid_t a = fork();
-    assert_true(a >= 0);
-    if (a == 0) {
-        gx_core_test_hook = race_hook_a;
-        race_in_a = true;
-        gx_session *s = gx_session_new(ws);
-        int ok = gx_test_export(s) == GX_STATUS_OK;
-        gx_session_free(s);
-        int st = 0;
-        if (race_b > 0)
-            waitpid(race_b, &st, 0);
-        _exit(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1);
-    }
-    assert_int_equal(gx_test_wait(a), 0); /* exited, with status 0 */
+    gx_test_run_result r;
+    assert_true(gx_test_run_function(race_run_a, NULL, NULL, &r));
+    if (r.status != 0)
+        fail_msg("export A or set and export B failed (status %d, signal %d): %s", r.status,
+                 r.signal, r.err);
+    gx_test_run_free(&r);
     close(race_notify[0]);
     close(race_notify[1]);
 
