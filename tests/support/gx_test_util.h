@@ -55,6 +55,40 @@ static inline void gx_test_write_file(const char *path, const char *data, size_t
     assert_int_equal(close(fd), 0);
 }
 
+/* True when the len bytes at data (which may hold NULs) contain needle. */
+static inline bool gx_test_contains(const char *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; n <= len && i + n <= len; i++)
+        if (!memcmp(data + i, needle, n))
+            return true;
+    return false;
+}
+
+/* Fails the test unless a run (what names it in the message, e.g. its
+ * command) ended with exit status want, its stdout (out_len bytes at out)
+ * holds each of outs and its stderr (err_len bytes at err) each of errs
+ * (NULL-terminated lists; NULL: nothing to look for). out and err must be
+ * NUL-terminated: a failure shows them. */
+static inline void gx_test_expect_output(const char *what, int status, int want,
+                                         const char *out, size_t out_len, const char *err,
+                                         size_t err_len, const char *const *outs,
+                                         const char *const *errs)
+{
+    if (status != want)
+        fail_msg("%s: exit status %d, expected %d\nstdout: %s\nstderr: %s", what, status, want,
+                 out, err);
+    for (size_t i = 0; outs && outs[i]; i++)
+        if (!gx_test_contains(out, out_len, outs[i]))
+            fail_msg("%s: no '%s' on stdout:\n%s", what, outs[i], out);
+    for (size_t i = 0; errs && errs[i]; i++)
+        if (!gx_test_contains(err, err_len, errs[i]))
+            fail_msg("%s: no '%s' on stderr:\n%s", what, errs[i], err);
+}
+
+/* A NULL-terminated list of strings, for gx_test_expect_output. */
+#define GX_TEXTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 /* The source tree: GX_SOURCE_DIR as compiled in, else the environment's
  * GX_SOURCE_DIR, else ".". */
 static inline const char *gx_test_source_dir(void)
