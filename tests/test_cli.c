@@ -305,6 +305,13 @@ static json_t *get_json_with(const char *ws, const char *const *global, const ch
     return j;
 }
 
+/* get PATH --json with --set-file ASSIGNMENT (NAME=FILE, the file in ws). */
+static json_t *get_json_set_file(const char *ws, const char *assignment, const char *path)
+{
+    return get_json_with(ws, (const char *const[]){"--set-file", assignment, NULL}, path, NULL,
+                         NULL);
+}
+
 static json_t *get_json(const char *ws, const char *path, const char *opt1, const char *opt2)
 {
     return get_json_with(ws, NULL, path, opt1, opt2);
@@ -607,6 +614,21 @@ static void assert_origin(const char *ws, const char *const *global, const char 
     expect_read(get_origin(ws, global, path), path, "origin", want);
 }
 
+static char *get_value_string(const char *ws, const char *const *global, const char *path)
+{
+    json_t *j = get_json_with(ws, global, path, "--show-secrets", NULL);
+    json_t *v = json_object_get(j, "value");
+    char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
+    json_decref(j);
+    return s;
+}
+
+static void assert_value(const char *ws, const char *const *global, const char *path,
+                         const char *want)
+{
+    expect_read(get_value_string(ws, global, path), path, "value", want);
+}
+
 static void test_explain_every_layer(void **state)
 {
     const char *ws = *state;
@@ -644,21 +666,6 @@ static void test_explain_every_layer(void **state)
     write_text(ws, "values.yaml", "{}\n");
     assert_origin(ws, (const char *[]){"--set", "core/topology=dedicated", NULL},
                   "gateway/pod-anti-affinity", "topology:dedicated");
-}
-
-static char *get_value_string(const char *ws, const char *const *global, const char *path)
-{
-    json_t *j = get_json_with(ws, global, path, "--show-secrets", NULL);
-    json_t *v = json_object_get(j, "value");
-    char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
-    json_decref(j);
-    return s;
-}
-
-static void assert_value(const char *ws, const char *const *global, const char *path,
-                         const char *want)
-{
-    expect_read(get_value_string(ws, global, path), path, "value", want);
 }
 
 static void test_precedence(void **state)
@@ -702,30 +709,22 @@ static void test_set_file(void **state)
      * trailing newline: the way such files are made (`echo key > f`) */
     const char content[] = "line one\n  \"two\" 'three' # four: five\n$(six) `seven`\n";
     write_text(ws, "name.txt", content);
-    cli_result r = cli(ws, "--set-file", "config/campaign/name=name.txt", "get",
-                       "config/campaign/name", "--json", NULL);
-    CLI_EXPECT(r, 0);
-    json_t *j = parse_json(r.out);
-    cli_free(&r);
+    json_t *j = get_json_set_file(ws, "config/campaign/name=name.txt", "config/campaign/name");
     assert_json_string_bytes(json_object_get(j, "value"), content, sizeof content - 2);
     json_decref(j);
     /* one \r\n goes too, and only one newline */
     write_text(ws, "key.txt", "sk-123\r\n");
     j = get_json(ws, "config/providers/llm/api-key", "--show-secrets", NULL);
     json_decref(j);
-    r = cli(ws, "--set-file", "config/providers/llm/api-key=key.txt", "get",
-            "config/providers/llm/api-key", "--show-secrets", NULL);
+    cli_result r = cli(ws, "--set-file", "config/providers/llm/api-key=key.txt", "get",
+                       "config/providers/llm/api-key", "--show-secrets", NULL);
     CLI_EXPECT(r, 0);
     assert_string_equal(r.out, "sk-123\n");
     cli_free(&r);
     write_text(ws, "two.txt", "ab\n\n");
-    r = cli(ws, "--set-file", "config/campaign/name=two.txt", "get", "config/campaign/name",
-            "--json", NULL);
-    CLI_EXPECT(r, 0);
-    j = parse_json(r.out);
+    j = get_json_set_file(ws, "config/campaign/name=two.txt", "config/campaign/name");
     assert_json_string_bytes(json_object_get(j, "value"), "ab\n", 3);
     json_decref(j);
-    cli_free(&r);
     /* a byte order mark is refused with a message */
     write_text(ws, "bom.txt", "\xEF\xBB\xBFsk-123\n");
     CLI_TEXTS(ws, 2, NULL, GX_TEXTS("byte order mark"), "--set-file",
@@ -743,11 +742,7 @@ static void test_set_file(void **state)
 
     /* structured types take YAML text from the file */
     write_text(ws, "sel.yaml", "disktype: ssd\nzone: \"no\"\n");
-    r = cli(ws, "--set-file", "gateway/node-selector=sel.yaml", "get", "gateway/node-selector",
-            "--json", NULL);
-    CLI_EXPECT(r, 0);
-    j = parse_json(r.out);
-    cli_free(&r);
+    j = get_json_set_file(ws, "gateway/node-selector=sel.yaml", "gateway/node-selector");
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "value"), "zone")), "no");
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "value"), "disktype")),
                         "ssd");
