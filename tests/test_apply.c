@@ -74,6 +74,21 @@ static const char *const secret_values[] = {
 
 static char *read_all(const char *path, size_t *len) { return gx_test_read_file(path, len); }
 
+/* read_all of the file at the path printf makes of fmt; the file must exist. */
+__attribute__((format(printf, 2, 3))) static char *read_at(size_t *len, const char *fmt, ...)
+{
+    char path[PATH_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof path);
+    char *text = read_all(path, len);
+    if (!text)
+        fail_msg("%s: cannot be read", path);
+    return text;
+}
+
 static void write_file(const char *path, const char *text, mode_t mode)
 {
     gx_test_write_file(path, text, strlen(text), mode);
@@ -441,11 +456,11 @@ static void assert_call_equal(const char *got, const char *expected)
         fail_msg("recorded call '%s', expected '%s'", got, expected);
 }
 
-/* Asserts that the recorded calls are exactly expected[0..n), each run in the
- * workspace without stdin. Prints both lists on a mismatch. */
-static void assert_calls(fx *f, const char *const *expected, size_t n, const char *what)
+/* Reads the recorded calls into recs and fails, printing both lists, unless
+ * they are exactly expected[0..n); returns their number. */
+static size_t read_expected_calls(fx *f, record *recs, const char *const *expected, size_t n,
+                                  const char *what)
 {
-    static record recs[APPLY_MAX_RECORDS];
     size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
     bool same = count == n;
     for (size_t i = 0; same && i < n; i++)
@@ -459,6 +474,15 @@ static void assert_calls(fx *f, const char *const *expected, size_t n, const cha
             fprintf(stderr, "  %s\n", recs[i].text);
         fail_msg("%s: the recorded calls differ", what);
     }
+    return count;
+}
+
+/* Asserts that the recorded calls are exactly expected[0..n), each run in the
+ * workspace without stdin. Prints both lists on a mismatch. */
+static void assert_calls(fx *f, const char *const *expected, size_t n, const char *what)
+{
+    static record recs[APPLY_MAX_RECORDS];
+    size_t count = read_expected_calls(f, recs, expected, n, what);
     char kept[PATH_MAX + 64];
     snprintf(kept, sizeof kept, "%s/.glyphoxa-deploy/history/", f->d.ws);
     for (size_t i = 0; i < count; i++) {
@@ -481,15 +505,7 @@ static void assert_calls_in(fx *f, const char *dir, const char *const *expected,
                             const char *what)
 {
     static record recs[APPLY_MAX_RECORDS];
-    size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
-    bool same = count == n;
-    for (size_t i = 0; same && i < n; i++)
-        same = call_matches(expected[i], recs[i].text);
-    if (!same) {
-        for (size_t i = 0; i < count; i++)
-            fprintf(stderr, "  recorded: %s\n", recs[i].text);
-        fail_msg("%s: the recorded calls differ", what);
-    }
+    size_t count = read_expected_calls(f, recs, expected, n, what);
     char want[PATH_MAX + 64];
     snprintf(want, sizeof want, "%s/%s", f->d.ws, dir);
     for (size_t i = 0; i < count; i++)
@@ -507,6 +523,20 @@ static size_t record_count(fx *f)
     static record recs[APPLY_MAX_RECORDS];
     return read_records(f, recs, APPLY_MAX_RECORDS);
 }
+
+/* run_expect, and then that the fakes recorded exactly calls calls. */
+static void run_calls(fx *f, int status, size_t calls, const char *const *outs,
+                      const char *const *errs, const char *const *args)
+{
+    run_expect(f, status, outs, errs, args);
+    size_t count = record_count(f);
+    if (count != calls)
+        fail_msg("%s %s: %zu calls recorded, expected %zu", args[0], args[1] ? args[1] : "",
+                 count, calls);
+}
+
+#define RUN_CALLS(f, status, calls, outs, errs, ...)                                          \
+    run_calls((f), (status), (calls), (outs), (errs), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Runs `apply TARGET` (plus options), expects exit 0, and checks its calls. */
 static void apply_ok(fx *f, const char *target)
@@ -569,6 +599,19 @@ static void init_dedicated_infra(fx *f)
 #define WORKER_SELECTOR                                                                        \
     "--selector=app.kubernetes.io/name=glyphoxa,app.kubernetes.io/instance=glyphoxa,"          \
     "app.kubernetes.io/component=worker"
+/* the calls of target stop (shared and dedicated alike) */
+#define STOP_CALLS                                                                             \
+    "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",             \
+        "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-mcp-gateway",     \
+        "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR         \
+        " --field-selector=status.successful=0"
+/* the calls of target destroy, and of restart (shared and dedicated alike) */
+#define DESTROY_CALLS                                                                          \
+    "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,             \
+        DESTROY_NAMED,                                                                         \
+        "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "   \
+        "--timeout=108s"
+#define RESTART_CALL "kubectl rollout restart deployment --namespace=glyphoxa " RELEASE_SELECTOR
 #define ROLLOUT(name, secs)                                                                    \
     "kubectl rollout status deployment/glyphoxa-" name " --namespace=glyphoxa --timeout=" secs "s"
 #define RELEASE_SELECTOR "--selector=app.kubernetes.io/part-of=glyphoxa,app.kubernetes.io/instance=glyphoxa"
@@ -586,25 +629,82 @@ static void init_dedicated_infra(fx *f)
 #define GET_LABELLED(kinds, more)                                                              \
     "kubectl get " kinds " --namespace=glyphoxa --ignore-not-found --output=name " SA_SELECTOR more
 
+/* assert_calls for `apply` (target default): the namespace, who owns the
+ * objects of files, applying each of files (names below generated/,
+ * NULL-terminated, in that order), then the calls of tail (NULL-terminated). */
+static void assert_default_apply(fx *f, const char *what, const char *const *files,
+                                 const char *const *tail)
+{
+    static char owners[4096], applies[APPLY_MAX_RECORDS][256];
+    const char *expected[APPLY_MAX_RECORDS];
+    size_t n = 0;
+    expected[n++] = GET_NS;
+    expected[n++] = APPLY_FILE("namespace.yaml");
+    size_t len = (size_t)snprintf(owners, sizeof owners, "%s", OWNERS(""));
+    for (size_t i = 0; files[i]; i++)
+        len += (size_t)snprintf(owners + len, sizeof owners - len, " -f generated/%s", files[i]);
+    assert_true(len < sizeof owners);
+    expected[n++] = owners;
+    for (size_t i = 0; files[i]; i++) {
+        assert_true(n < APPLY_MAX_RECORDS);
+        snprintf(applies[i], sizeof applies[i], "%s%s", APPLY_FILE(""), files[i]);
+        expected[n++] = applies[i];
+    }
+    for (size_t i = 0; tail[i]; i++) {
+        assert_true(n < APPLY_MAX_RECORDS);
+        expected[n++] = tail[i];
+    }
+    assert_calls(f, expected, n, what);
+}
+
+#define ASSERT_DEFAULT_APPLY(f, what, files, ...)                                             \
+    assert_default_apply((f), (what), (files), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A target of apply and exactly the calls it makes (NULL-terminated). */
+typedef struct target_case {
+    const char *target;
+    const char *const *calls;
+} target_case;
+
+#define NO_CALLS ((const char *const[]){NULL})
+
+/* The first call of target diff: kubectl diff of the namespace and of files
+ * (names below generated/, NULL-terminated), written to buf. */
+static const char *diff_call(char *buf, size_t size, const char *const *files)
+{
+    size_t len = (size_t)snprintf(buf, size, "%s", DIFF_FLAGS " -f generated/namespace.yaml");
+    for (size_t i = 0; files[i]; i++)
+        len += (size_t)snprintf(buf + len, size - len, " -f generated/%s", files[i]);
+    assert_true(len < size);
+    return buf;
+}
+
+/* apply_ok of each case's target in turn, then assert_calls of its calls
+ * (named "TOPOLOGY: TARGET" in a failure). */
+static void apply_targets(fx *f, const char *topology, const target_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char what[96];
+        snprintf(what, sizeof what, "%s: %s", topology, cases[i].target);
+        size_t count = 0;
+        while (cases[i].calls[count])
+            count++;
+        apply_ok(f, cases[i].target);
+        assert_calls(f, cases[i].calls, count, what);
+    }
+}
+
 static void test_shared_defaults_every_target(void **state)
 {
     fx *f = *state;
     init_shared(f);
 
+    const char *const *applied =
+        TEXTS("serviceaccount.yaml", "secrets.yaml", "config.yaml", "worker-job-template.yaml",
+              "networkpolicy.yaml", "gateway.yaml", "gateway-pdb.yaml", "mcp-gateway.yaml");
     apply_ok(f, "default");
-    ASSERT_CALLS(f, "shared: default",
-                 GET_NS, APPLY_FILE("namespace.yaml"),
-                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
-                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
-                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
-                        " -f generated/gateway-pdb.yaml" " -f generated/mcp-gateway.yaml"),
-                 APPLY_FILE("serviceaccount.yaml"),
-                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
-                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
-                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 APPLY_FILE("mcp-gateway.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
-                 DELETE_HPA, ROLLOUT("gateway", "285"),
-                 ROLLOUT("mcp-gateway", "285"));
+    ASSERT_DEFAULT_APPLY(f, "shared: default", applied, DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                         DELETE_HPA, ROLLOUT("gateway", "285"), ROLLOUT("mcp-gateway", "285"));
 
     /* every rendered manifest (generated/, not infra/; kustomization.yaml lists them for
      * GitOps and is no object) is applied exactly once */
@@ -630,34 +730,18 @@ static void test_shared_defaults_every_target(void **state)
     closedir(d);
     assert_int_equal(files, 9);
 
-    apply_ok(f, "infrastructure");
-    assert_int_equal(record_count(f), 0);
-    apply_ok(f, "stop");
-    ASSERT_CALLS(f, "shared: stop",
-                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
-                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-mcp-gateway",
-                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
-                 " --field-selector=status.successful=0");
-    apply_ok(f, "destroy");
-    ASSERT_CALLS(f, "shared: destroy",
-                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
-                 DESTROY_NAMED,
-                 "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
-                 "--timeout=108s");
-    apply_ok(f, "restart");
-    ASSERT_CALLS(f, "shared: restart",
-                 "kubectl rollout restart deployment --namespace=glyphoxa " RELEASE_SELECTOR);
-    apply_ok(f, "status");
-    ASSERT_CALLS(f, "shared: status", GET_STATUS);
-    apply_ok(f, "diff");
-    ASSERT_CALLS(f, "shared: diff",
-                 DIFF_FLAGS " -f generated/namespace.yaml -f generated/serviceaccount.yaml"
-                 " -f generated/secrets.yaml -f generated/config.yaml"
-                 " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
-                 " -f generated/gateway.yaml -f generated/gateway-pdb.yaml"
-                 " -f generated/mcp-gateway.yaml",
-                 GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
-                 GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")));
+    char diff[2048];
+    const target_case targets[] = {
+        {"infrastructure", NO_CALLS}, /* shared: no infrastructure of its own */
+        {"stop", TEXTS(STOP_CALLS)},
+        {"destroy", TEXTS(DESTROY_CALLS)},
+        {"restart", TEXTS(RESTART_CALL)},
+        {"status", TEXTS(GET_STATUS)},
+        {"diff", TEXTS(diff_call(diff, sizeof diff, applied),
+                       GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
+                       GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")))},
+    };
+    apply_targets(f, "shared", targets, sizeof targets / sizeof *targets);
 }
 
 static void test_dedicated_with_infrastructure_every_target(void **state)
@@ -665,60 +749,38 @@ static void test_dedicated_with_infrastructure_every_target(void **state)
     fx *f = *state;
     init_dedicated_infra(f);
 
+    /* one gateway replica by default: no PodDisruptionBudget */
+    const char *const *applied =
+        TEXTS("serviceaccount.yaml", "secrets.yaml", "config.yaml", "worker-job-template.yaml",
+              "networkpolicy.yaml", "gateway.yaml", "mcp-gateway.yaml");
     apply_ok(f, "default");
-    ASSERT_CALLS(f, "dedicated: default",
-                 GET_NS, APPLY_FILE("namespace.yaml"),
-                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
-                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
-                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
-                        " -f generated/mcp-gateway.yaml"),
-                 APPLY_FILE("serviceaccount.yaml"),
-                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
-                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
-                 APPLY_FILE("gateway.yaml"), APPLY_FILE("mcp-gateway.yaml"),
-                 DELETE_CONFIG_SECRET, DELETE_STALE_SA,
-                 DELETE_PDB,
-                 DELETE_HPA, ROLLOUT("gateway", "285"),
-                 ROLLOUT("mcp-gateway", "285"));
-    apply_ok(f, "infrastructure");
-    ASSERT_CALLS(f, "dedicated: infrastructure", GET_NS, APPLY_FILE("namespace.yaml"),
-                 "helm upgrade --install glyphoxa-postgresql "
-                 "oci://registry-1.docker.io/bitnamicharts/postgresql --version 16.4.11 "
-                 "--namespace=glyphoxa --wait --timeout=285s "
-                 "-f generated/infra/postgresql-values.yaml",
-                 GET_SEALED_SECRETS_CRD,
-                 "helm upgrade --install sealed-secrets sealed-secrets "
-                 "--repo https://bitnami-labs.github.io/sealed-secrets --version 2.18.4 "
-                 "--namespace=kube-system --create-namespace --wait --timeout=285s "
-                 "-f generated/infra/sealed-secrets-values.yaml");
-    apply_ok(f, "stop");
-    ASSERT_CALLS(f, "dedicated: stop",
-                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
-                 "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-mcp-gateway",
-                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
-                 " --field-selector=status.successful=0");
-    apply_ok(f, "destroy");
-    ASSERT_CALLS(f, "dedicated: destroy",
-                 "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR,
-                 DESTROY_NAMED,
-                 "helm uninstall glyphoxa-postgresql --namespace=glyphoxa --ignore-not-found --wait "
-                 "--timeout=108s");
-    apply_ok(f, "restart");
-    ASSERT_CALLS(f, "dedicated: restart",
-                 "kubectl rollout restart deployment --namespace=glyphoxa " RELEASE_SELECTOR);
-    apply_ok(f, "status");
-    ASSERT_CALLS(f, "dedicated: status", GET_STATUS,
-                 "helm status glyphoxa-postgresql --namespace=glyphoxa",
-                 "helm status sealed-secrets --namespace=kube-system");
-    apply_ok(f, "diff");
-    ASSERT_CALLS(f, "dedicated: diff",
-                 DIFF_FLAGS " -f generated/namespace.yaml -f generated/serviceaccount.yaml"
-                 " -f generated/secrets.yaml -f generated/config.yaml"
-                 " -f generated/worker-job-template.yaml -f generated/networkpolicy.yaml"
-                 " -f generated/gateway.yaml -f generated/mcp-gateway.yaml",
-                 GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
-                 GET_LABELLED("poddisruptionbudget", COMPONENT("gateway")),
-                 GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")));
+    ASSERT_DEFAULT_APPLY(f, "dedicated: default", applied, DELETE_CONFIG_SECRET, DELETE_STALE_SA,
+                         DELETE_PDB, DELETE_HPA, ROLLOUT("gateway", "285"),
+                         ROLLOUT("mcp-gateway", "285"));
+    char diff[2048];
+    const target_case targets[] = {
+        {"infrastructure",
+         TEXTS(GET_NS, APPLY_FILE("namespace.yaml"),
+               "helm upgrade --install glyphoxa-postgresql "
+               "oci://registry-1.docker.io/bitnamicharts/postgresql --version 16.4.11 "
+               "--namespace=glyphoxa --wait --timeout=285s "
+               "-f generated/infra/postgresql-values.yaml",
+               GET_SEALED_SECRETS_CRD,
+               "helm upgrade --install sealed-secrets sealed-secrets "
+               "--repo https://bitnami-labs.github.io/sealed-secrets --version 2.18.4 "
+               "--namespace=kube-system --create-namespace --wait --timeout=285s "
+               "-f generated/infra/sealed-secrets-values.yaml")},
+        {"stop", TEXTS(STOP_CALLS)},
+        {"destroy", TEXTS(DESTROY_CALLS)},
+        {"restart", TEXTS(RESTART_CALL)},
+        {"status", TEXTS(GET_STATUS, "helm status glyphoxa-postgresql --namespace=glyphoxa",
+                         "helm status sealed-secrets --namespace=kube-system")},
+        {"diff", TEXTS(diff_call(diff, sizeof diff, applied),
+                       GET_LABELLED("secret", NAME_IS("glyphoxa-config")), GET_STALE_SA,
+                       GET_LABELLED("poddisruptionbudget", COMPONENT("gateway")),
+                       GET_LABELLED("horizontalpodautoscaler", COMPONENT("gateway")))},
+    };
+    apply_targets(f, "dedicated", targets, sizeof targets / sizeof *targets);
 }
 
 static void test_switched_off_component_is_deleted_by_next_apply(void **state)
@@ -730,20 +792,12 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
 
     MUST(f, "component", "disable", "mcp-gateway");
     apply_ok(f, "default");
-    ASSERT_CALLS(f, "after disabling mcp-gateway",
-                 GET_NS, APPLY_FILE("namespace.yaml"),
-                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
-                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
-                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
-                        " -f generated/gateway-pdb.yaml"),
-                 APPLY_FILE("serviceaccount.yaml"),
-                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
-                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
-                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 DELETE_CONFIG_SECRET, DELETE_STALE_SA,
-                 DELETE_HPA,
-                 DELETE_MCP,
-                 ROLLOUT("gateway", "285"));
+    ASSERT_DEFAULT_APPLY(f, "after disabling mcp-gateway",
+                         TEXTS("serviceaccount.yaml", "secrets.yaml", "config.yaml",
+                               "worker-job-template.yaml", "networkpolicy.yaml", "gateway.yaml",
+                               "gateway-pdb.yaml"),
+                         DELETE_CONFIG_SECRET, DELETE_STALE_SA, DELETE_HPA, DELETE_MCP,
+                         ROLLOUT("gateway", "285"));
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/generated/mcp-gateway.yaml", f->d.ws);
     assert_false(exists(path));
@@ -752,35 +806,20 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
      * min-replicas); switched off again: the HPA is deleted */
     MUST(f, "component", "enable", "autoscaling");
     reset_log(f);
-    {
-        result r = run(f, (const char *const[]){"apply", NULL});
-        assert_int_equal(r.status, 0);
-        result_free(&r);
-    }
-    ASSERT_CALLS(f, "autoscaling on",
-                 GET_NS, APPLY_FILE("namespace.yaml"),
-                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
-                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
-                        " -f generated/networkpolicy.yaml" " -f generated/gateway.yaml"
-                        " -f generated/gateway-pdb.yaml" " -f generated/hpa.yaml"),
-                 APPLY_FILE("serviceaccount.yaml"),
-                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
-                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("networkpolicy.yaml"),
-                 APPLY_FILE("gateway.yaml"), APPLY_FILE("gateway-pdb.yaml"),
-                 APPLY_FILE("hpa.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
-                 DELETE_MCP,
-                 "kubectl get --namespace=glyphoxa deployment/glyphoxa-gateway "
-                 "--output=jsonpath={.spec.replicas}",
-                 ROLLOUT("gateway", "285"));
+    RUN_EXPECT(f, 0, NULL, NULL, "apply");
+    ASSERT_DEFAULT_APPLY(f, "autoscaling on",
+                         TEXTS("serviceaccount.yaml", "secrets.yaml", "config.yaml",
+                               "worker-job-template.yaml", "networkpolicy.yaml", "gateway.yaml",
+                               "gateway-pdb.yaml", "hpa.yaml"),
+                         DELETE_CONFIG_SECRET, DELETE_STALE_SA, DELETE_MCP,
+                         "kubectl get --namespace=glyphoxa deployment/glyphoxa-gateway "
+                         "--output=jsonpath={.spec.replicas}",
+                         ROLLOUT("gateway", "285"));
 
     /* a gateway at 0 replicas (after stop) is scaled to autoscaling/min-replicas */
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=0", NULL});
     reset_log(f);
-    {
-        result r = run(f, (const char *const[]){"apply", NULL});
-        assert_int_equal(r.status, 0);
-        result_free(&r);
-    }
+    RUN_EXPECT(f, 0, NULL, NULL, "apply");
     static record recs[APPLY_MAX_RECORDS];
     size_t count = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_int_equal(count, 17);
@@ -790,19 +829,11 @@ static void test_switched_off_component_is_deleted_by_next_apply(void **state)
 
     MUST(f, "component", "disable", "autoscaling", "network-policy");
     apply_ok(f, "default");
-    ASSERT_CALLS(f, "autoscaling and network-policy off",
-                 GET_NS, APPLY_FILE("namespace.yaml"),
-                 OWNERS(" -f generated/serviceaccount.yaml" " -f generated/secrets.yaml"
-                        " -f generated/config.yaml" " -f generated/worker-job-template.yaml"
-                        " -f generated/gateway.yaml" " -f generated/gateway-pdb.yaml"),
-                 APPLY_FILE("serviceaccount.yaml"),
-                 APPLY_FILE("secrets.yaml"), APPLY_FILE("config.yaml"),
-                 APPLY_FILE("worker-job-template.yaml"), APPLY_FILE("gateway.yaml"),
-                 APPLY_FILE("gateway-pdb.yaml"), DELETE_CONFIG_SECRET, DELETE_STALE_SA,
-                 DELETE_NETPOL,
-                 DELETE_HPA,
-                 DELETE_MCP,
-                 ROLLOUT("gateway", "285"));
+    ASSERT_DEFAULT_APPLY(f, "autoscaling and network-policy off",
+                         TEXTS("serviceaccount.yaml", "secrets.yaml", "config.yaml",
+                               "worker-job-template.yaml", "gateway.yaml", "gateway-pdb.yaml"),
+                         DELETE_CONFIG_SECRET, DELETE_STALE_SA, DELETE_NETPOL, DELETE_HPA,
+                         DELETE_MCP, ROLLOUT("gateway", "285"));
 
     /* one replica: no PodDisruptionBudget, so it is deleted */
     MUST(f, "set", "gateway/replica-count=1");
@@ -831,10 +862,7 @@ static void test_failing_command_stops_with_its_status(void **state)
 
     /* the same for a target that does not export */
     reset_log(f);
-    r = RUN(f, "apply", "stop");
-    assert_int_equal(r.status, 7);
-    assert_int_equal(record_count(f), 2);
-    result_free(&r);
+    RUN_CALLS(f, 7, 2, NULL, NULL, "apply", "stop");
 }
 
 static void test_timeout_kills_the_group(void **state)
@@ -995,12 +1023,8 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     }
     /* status: helm is optional; its kubectl part runs and it says helm is missing */
     reset_log(f);
-    r = RUN(f, "apply", "status");
-    assert_int_equal(r.status, 0);
-    assert_true(contains(r.err, r.err_len, "target 'status' runs without its helm part"));
-    assert_true(contains(r.out, r.out_len, "helm is missing"));
-    assert_int_equal(record_count(f), 1);
-    result_free(&r);
+    RUN_CALLS(f, 0, 1, TEXTS("helm is missing"),
+              TEXTS("target 'status' runs without its helm part"), "apply", "status");
     /* --helm names it explicitly */
     char helm[PATH_MAX + 16];
     snprintf(helm, sizeof helm, "%s/helm", f->d.bin);
@@ -1009,10 +1033,7 @@ static void test_missing_tools_are_named_with_the_target(void **state)
     snprintf(moved, sizeof moved, "%s/my-helm", f->d.dir);
     assert_int_equal(rename(helm, moved), 0);
     reset_log(f);
-    r = RUN(f, "apply", "status", "--helm", moved);
-    assert_int_equal(r.status, 0);
-    assert_int_equal(record_count(f), 3);
-    result_free(&r);
+    RUN_CALLS(f, 0, 3, NULL, NULL, "apply", "status", "--helm", moved);
 }
 
 static void test_status_without_infrastructure_needs_no_helm(void **state)
@@ -1080,7 +1101,6 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
     init_dedicated_infra(f);
     MUST(f, "export");
     RUN_EXPECT(f, 0, NULL, NULL, "apply", "status", "--kubeconfig", "kc.yaml", "--context", "prod-ctx");
-    result r;
     char k[PATH_MAX * 2], h[PATH_MAX * 2];
     snprintf(k, sizeof k, "kubectl --kubeconfig=%s/kc.yaml --context=prod-ctx %s", f->d.dir,
              GET_STATUS + strlen("kubectl "));
@@ -1118,11 +1138,8 @@ static void test_kubeconfig_context_and_delete_namespace(void **state)
     MUST(f, "set", "core/create-namespace=false");
     MUST(f, "export");
     reset_log(f);
-    r = RUN(f, "apply", "destroy", "--delete-namespace", "--yes");
-    assert_int_equal(r.status, 0);
-    assert_true(contains(r.out, r.out_len, "kept: core/create-namespace is off"));
-    assert_int_equal(record_count(f), 3);
-    result_free(&r);
+    RUN_CALLS(f, 0, 3, TEXTS("kept: core/create-namespace is off"), NULL, "apply", "destroy",
+              "--delete-namespace", "--yes");
 }
 
 static void test_diff_exit_status(void **state)
@@ -1131,18 +1148,11 @@ static void test_diff_exit_status(void **state)
     init_shared(f);
     /* kubectl diff exit 1 = differences: the script goes on, the target exits 1 */
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:1", NULL});
-    result r = RUN(f, "apply", "diff");
-    assert_int_equal(r.status, 1);
-    assert_int_equal(record_count(f), 4);
-    assert_true(contains(r.err, r.err_len, "the cluster differs"));
-    result_free(&r);
+    RUN_CALLS(f, 1, 4, NULL, TEXTS("the cluster differs"), "apply", "diff");
     /* exit 2 and above is an error: stop there */
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:2", NULL});
     reset_log(f);
-    r = RUN(f, "apply", "diff");
-    assert_int_equal(r.status, 2);
-    assert_int_equal(record_count(f), 1);
-    result_free(&r);
+    RUN_CALLS(f, 2, 1, NULL, NULL, "apply", "diff");
     /* a resource that apply would delete still exists: a difference too */
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_KUBECTL_GET=secret/glyphoxa-config", NULL});
@@ -1162,10 +1172,7 @@ static void test_status_shows_everything_then_fails(void **state)
     init_dedicated_infra(f);
     MUST(f, "export");
     write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_FAIL_ON=1:3", NULL});
-    result r = RUN(f, "apply", "status");
-    assert_int_equal(r.status, 3);
-    assert_int_equal(record_count(f), 3);
-    result_free(&r);
+    RUN_CALLS(f, 3, 3, NULL, NULL, "apply", "status");
 }
 
 static void test_no_secrets_export_is_refused_by_the_script(void **state)
@@ -1217,11 +1224,7 @@ static void test_scripts_run_by_hand_from_anywhere(void **state)
         assert_int_equal(shell(f, ways[i]), 0);
         /* the calls ran in the workspace, whatever the caller's directory */
         ASSERT_CALLS(f, ways[i],
-                     "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
-                     "kubectl scale --namespace=glyphoxa --replicas=0 "
-                     "deployment/glyphoxa-mcp-gateway",
-                     "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
-                     " --field-selector=status.successful=0");
+                     STOP_CALLS);
     }
     /* GX_DRY_RUN=1 by hand: printed, not run */
     reset_log(f);
@@ -1310,11 +1313,7 @@ static void test_no_secret_reaches_argv_env_stdin_or_scripts(void **state)
 /* The environment of fake call n (env -0 form) into *len; caller frees. */
 static char *call_env(fx *f, int n, size_t *len)
 {
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s.env.%d", f->d.log, n);
-    char *env = read_all(path, len);
-    assert_non_null(env);
-    return env;
+    return read_at(len, "%s.env.%d", f->d.log, n);
 }
 
 static void test_child_environment_is_the_operators(void **state)
@@ -1797,13 +1796,21 @@ static bool process_gone(long pid)
     return false;
 }
 
+/* A shared workspace, exported, the fakes with control ("NAME=VALUE"), and
+ * no call recorded yet: ready for `apply status` to meet the control in its
+ * first call. */
+static void exported_with_control(fx *f, const char *control)
+{
+    init_shared(f);
+    MUST(f, "export");
+    write_wrappers(f, true, true, (const char *const[]){control, NULL});
+    reset_log(f);
+}
+
 static void test_sigquit_kills_the_target_group(void **state)
 {
     fx *f = *state;
-    init_shared(f);
-    MUST(f, "export");
-    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
-    reset_log(f);
+    exported_with_control(f, "GX_FAKE_HANG_ON=1");
     pid_t tool = spawn_tool(f, &(spawn_opts){0}, (const char *const[]){"apply", "status", NULL});
     long fake, sleeper;
     wait_hang(f, 1, &fake, &sleeper);
@@ -1865,10 +1872,7 @@ static int run_on_pty(fx *f, const char *const *args, const char *prompt, const 
 static void test_credential_prompt_reads_the_terminal(void **state)
 {
     fx *f = *state;
-    init_shared(f);
-    MUST(f, "export");
-    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_PROMPT_ON=1", NULL});
-    reset_log(f);
+    exported_with_control(f, "GX_FAKE_PROMPT_ON=1");
     char out[16384];
     int status = run_on_pty(f, (const char *const[]){"apply", "status", NULL},
                             "enter the code:", "424242\n", out, sizeof out);
@@ -1943,6 +1947,32 @@ static json_t *load_json(fx *f, const char *rel)
     if (!j)
         fail_msg("%s: %s", rel, err.text);
     return j;
+}
+
+/* Runs the tool like run; it must exit 0 and print one JSON value. */
+static json_t *run_json(fx *f, const char *const *args)
+{
+    result r = run(f, args);
+    if (r.status != 0)
+        fail_msg("%s %s: exit status %d\n%s", args[0], args[1] ? args[1] : "", r.status, r.err);
+    json_error_t err;
+    json_t *j = json_loads(r.out, 0, &err);
+    if (!j)
+        fail_msg("%s %s: not JSON (%s):\n%s", args[0], args[1] ? args[1] : "", err.text, r.out);
+    result_free(&r);
+    return j;
+}
+
+#define RUN_JSON(f, ...) run_json((f), (const char *const[]){__VA_ARGS__, NULL})
+
+/* The boolean key of .glyphoxa-deploy/deployed: 1 true, 0 false, -1 neither. */
+static int deployed_flag(fx *f, const char *key)
+{
+    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
+    json_t *v = json_object_get(dep, key);
+    int flag = json_is_true(v) ? 1 : json_is_false(v) ? 0 : -1;
+    json_decref(dep);
+    return flag;
 }
 
 static bool ws_exists(fx *f, const char *rel)
@@ -2038,11 +2068,7 @@ static void test_state_targets_act_on_the_deployed_release(void **state)
     RUN_EXPECT(f, 0, NULL, TEXTS("are ignored"),
                "apply", "stop", "--set", "core/namespace=elsewhere");
     ASSERT_CALLS_IN(f, ".glyphoxa-deploy/history/1", "stop on the deployed release",
-                    "kubectl scale --namespace=glyphoxa --replicas=0 deployment/glyphoxa-gateway",
-                    "kubectl scale --namespace=glyphoxa --replicas=0 "
-                    "deployment/glyphoxa-mcp-gateway",
-                    "kubectl delete jobs --namespace=glyphoxa --ignore-not-found " WORKER_SELECTOR
-                    " --field-selector=status.successful=0");
+                    STOP_CALLS);
 
     /* applying another release: the old one stays, and how to remove it */
     reset_log(f);
@@ -2062,12 +2088,8 @@ static void test_history_and_rollback(void **state)
     MUST(f, "set", "gateway/replica-count=2");
     apply_ok(f, "default");
 
-    result r = RUN(f, "history", "--json");
-    assert_int_equal(r.status, 0);
-    json_error_t err;
-    json_t *h = json_loads(r.out, 0, &err);
-    assert_non_null(h);
-    result_free(&r);
+    json_t *h = RUN_JSON(f, "history", "--json");
+    result r;
     assert_int_equal(json_integer_value(json_object_get(h, "deployed")), 2);
     json_t *revs = json_object_get(h, "revisions");
     assert_int_equal(json_array_size(revs), 2);
@@ -2200,9 +2222,7 @@ static void test_a_shared_namespace_is_left_alone(void **state)
     assert_int_equal(n, 15);
     for (size_t i = 0; i < n; i++)
         assert_null(strstr(recs[i].text, "namespace.yaml"));
-    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
-    assert_true(json_is_false(json_object_get(dep, "namespace-created")));
-    json_decref(dep);
+    assert_int_equal(deployed_flag(f, "namespace-created"), 0);
     /* and destroy --delete-namespace keeps it */
     reset_log(f);
     RUN_EXPECT(f, 0, TEXTS("was not created by this workspace"), NULL,
@@ -2214,17 +2234,13 @@ static void test_a_shared_namespace_is_left_alone(void **state)
     /* a namespace the tool created is recorded, and applied again later */
     write_wrappers(f, true, true, NULL);
     apply_ok(f, "default");
-    dep = load_json(f, ".glyphoxa-deploy/deployed");
-    assert_true(json_is_true(json_object_get(dep, "namespace-created")));
-    json_decref(dep);
+    assert_int_equal(deployed_flag(f, "namespace-created"), 1);
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_CALL_1=namespace/glyphoxa", NULL});
     apply_ok(f, "default");
     n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_call_equal(recs[1].text, APPLY_FILE("namespace.yaml"));
-    dep = load_json(f, ".glyphoxa-deploy/deployed");
-    assert_true(json_is_true(json_object_get(dep, "namespace-created"))); /* still ours */
-    json_decref(dep);
+    assert_int_equal(deployed_flag(f, "namespace-created"), 1); /* still ours */
 }
 
 static void test_sealed_secrets_controller_is_shared(void **state)
@@ -2244,17 +2260,13 @@ static void test_sealed_secrets_controller_is_shared(void **state)
     size_t n = read_records(f, recs, APPLY_MAX_RECORDS);
     assert_int_equal(n, 4);
     assert_call_equal(recs[3].text, GET_SEALED_SECRETS_CRD);
-    json_t *dep = load_json(f, ".glyphoxa-deploy/deployed");
-    assert_true(json_is_false(json_object_get(dep, "sealed-secrets-installed")));
-    json_decref(dep);
+    assert_int_equal(deployed_flag(f, "sealed-secrets-installed"), 0);
 
     /* none there: installed, and recorded as this workspace's */
     write_wrappers(f, true, true, NULL);
     apply_ok(f, "infrastructure");
     assert_int_equal(record_count(f), 5);
-    dep = load_json(f, ".glyphoxa-deploy/deployed");
-    assert_true(json_is_true(json_object_get(dep, "sealed-secrets-installed")));
-    json_decref(dep);
+    assert_int_equal(deployed_flag(f, "sealed-secrets-installed"), 1);
     /* there now, but ours: upgraded */
     write_wrappers(f, true, true,
                    (const char *const[]){"GX_FAKE_STDOUT_CALL_4=customresourcedefinition/x", NULL});
@@ -2315,11 +2327,7 @@ static pid_t start_tool_named(fx *f, const char *name, const char *const *args)
 
 static char *named_output(fx *f, const char *name, const char *ext)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s.%s", f->d.dir, name, ext);
-    char *text = read_all(path, NULL);
-    assert_non_null(text);
-    return text;
+    return read_at(NULL, "%s/%s.%s", f->d.dir, name, ext);
 }
 
 static void test_waiting_for_the_lock_says_who_holds_it(void **state)
@@ -2370,10 +2378,7 @@ static void test_waiting_for_the_lock_says_who_holds_it(void **state)
 static void test_no_core_dumps(void **state)
 {
     fx *f = *state;
-    init_shared(f);
-    MUST(f, "export");
-    write_wrappers(f, true, true, (const char *const[]){"GX_FAKE_HANG_ON=1", NULL});
-    reset_log(f);
+    exported_with_control(f, "GX_FAKE_HANG_ON=1");
     pid_t tool = start_tool_named(f, "crash", (const char *const[]){"apply", "status", NULL});
     long fake, sleeper;
     wait_hang(f, 1, &fake, &sleeper);
@@ -2473,12 +2478,7 @@ static void test_export_says_what_changed(void **state)
     assert_string_equal(r.out, "");
     result_free(&r);
     MUST(f, "set", "gateway/replica-count=4");
-    r = RUN(f, "export", "--json");
-    assert_int_equal(r.status, 0);
-    json_error_t err;
-    json_t *j = json_loads(r.out, 0, &err);
-    assert_non_null(j);
-    result_free(&r);
+    json_t *j = RUN_JSON(f, "export", "--json");
     assert_int_equal(json_integer_value(json_object_get(j, "files")), 17);
     assert_int_equal(json_integer_value(json_object_get(j, "changed")), 1);
     assert_int_equal(json_integer_value(json_object_get(j, "unchanged")), 16);
