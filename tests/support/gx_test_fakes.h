@@ -20,6 +20,10 @@
 
 #include "gx_test_util.h"
 
+#ifndef GX_SOURCE_DIR
+#error "gx_test_fakes.h needs GX_SOURCE_DIR (the source tree, where tests/fakes is)"
+#endif
+
 typedef struct gx_test_dirs {
     char dir[128];
     char ws[192];

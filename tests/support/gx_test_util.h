@@ -89,17 +89,11 @@ static inline void gx_test_expect_output(const char *what, int status, int want,
 /* A NULL-terminated list of strings, for gx_test_expect_output. */
 #define GX_TEXTS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-/* The source tree: GX_SOURCE_DIR as compiled in, else the environment's
- * GX_SOURCE_DIR, else ".". */
-static inline const char *gx_test_source_dir(void)
-{
 #ifdef GX_SOURCE_DIR
-    return GX_SOURCE_DIR;
-#else
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s ? s : ".";
+/* The source tree, as CMake compiles it into every tests/test_*.c program
+ * (GX_SOURCE_DIR); not declared where it is not compiled in. */
+static inline const char *gx_test_source_dir(void) { return GX_SOURCE_DIR; }
 #endif
-}
 
 static inline int gx_test_remove_entry_(const char *path, const struct stat *st, int type,
                                         struct FTW *ftw)
