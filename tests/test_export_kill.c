@@ -215,44 +215,32 @@ static void kill_then_check(const char *step, bool mixed)
     free(text);
 }
 
-static void test_killed_after_staging(void **state)
+/* A step the export is killed at, and whether the trees may then come from
+ * different exports; each is a test of its own (named in the table of
+ * main), given to test_killed_at as its state. */
+typedef struct kill_case {
+    const char *step;
+    bool mixed;
+} kill_case;
+
+static void test_killed_at(void **state)
 {
-    (void)state;
-    kill_then_check("export:staged", false);
+    const kill_case *c = *state;
+    kill_then_check(c->step, c->mixed);
 }
 
-static void test_killed_after_the_pending_record(void **state)
-{
-    (void)state;
-    kill_then_check("export:pending", true);
-}
-
-static void test_killed_between_the_swaps(void **state)
-{
-    (void)state;
-    kill_then_check("move:1", true);
-}
-
-static void test_killed_after_the_swaps(void **state)
-{
-    (void)state;
-    kill_then_check("move:2", true);
-}
-
-static void test_killed_after_the_record(void **state)
-{
-    (void)state;
-    kill_then_check("export:recorded", false);
-}
+/* A table entry: the test NAME, test_killed_at of its step. */
+#define KILL_TEST(name, step, mixed)                                                          \
+    {#name, test_killed_at, NULL, NULL, &(kill_case){(step), (mixed)}}
 
 int main(void)
 {
     struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_killed_after_staging),
-        cmocka_unit_test(test_killed_after_the_pending_record),
-        cmocka_unit_test(test_killed_between_the_swaps),
-        cmocka_unit_test(test_killed_after_the_swaps),
-        cmocka_unit_test(test_killed_after_the_record),
+        KILL_TEST(test_killed_after_staging, "export:staged", false),
+        KILL_TEST(test_killed_after_the_pending_record, "export:pending", true),
+        KILL_TEST(test_killed_between_the_swaps, "move:1", true),
+        KILL_TEST(test_killed_after_the_swaps, "move:2", true),
+        KILL_TEST(test_killed_after_the_record, "export:recorded", false),
     };
     return GX_TEST_RUN_SUITE("tests", tests, setup, teardown);
 }
