@@ -148,6 +148,15 @@ static bool gone(pid_t pid)
     return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
+/* Asserts that no process of group pgid is left (zombies included), then
+ * frees p and what c collected. */
+static void free_gone(gx_proc *p, collect *c, pid_t pgid)
+{
+    assert_true(gone(-pgid));
+    gx_proc_free(p);
+    collect_free(c);
+}
+
 /* True when pid no longer runs: gone, or a zombie waiting for its reaper. */
 static bool dead(pid_t pid)
 {
@@ -288,9 +297,7 @@ static void test_cancel_kills_the_group(void **state)
     assert_true(gx_proc_cancelled(p));
     assert_int_equal(gx_proc_status(p), 128 + SIGKILL);
     assert_true(c.events & (1u << GX_PROC_EV_KILLED));
-    assert_true(gone(-pgid));
-    gx_proc_free(p);
-    collect_free(&c);
+    free_gone(p, &c, pgid);
 }
 
 static void test_leftovers_are_stopped(void **state)
@@ -323,10 +330,9 @@ static void test_subreaper_reaps_the_group(void **state)
     finish(p, &c, 10000);
     assert_int_equal(gx_proc_status(p), 3);
     assert_false(c.events & (1u << GX_PROC_EV_LEFTOVERS));
-    assert_true(gone(first_pid(&c))); /* reaped, not a zombie */
-    assert_true(gone(-pgid));
-    gx_proc_free(p);
-    collect_free(&c);
+    /* reaped, not a zombie */
+    assert_true(gone(first_pid(&c)));
+    free_gone(p, &c, pgid);
 
     const char *argv2[] = {"/bin/bash", "-c", "sh -c 'sleep 100 & echo $!'; exit 0", NULL};
     o = opts_for(argv2, &c);
@@ -338,9 +344,7 @@ static void test_subreaper_reaps_the_group(void **state)
     assert_true(c.events & (1u << GX_PROC_EV_LEFTOVERS));
     assert_false(c.events & (1u << GX_PROC_EV_KILLED)); /* SIGTERM did it */
     assert_true(gone(first_pid(&c)));
-    assert_true(gone(-pgid));
-    gx_proc_free(p);
-    collect_free(&c);
+    free_gone(p, &c, pgid);
 
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, old, 0, 0, 0), 0);
 }
