@@ -2,9 +2,7 @@
  * written by gen/gxg_emit_assets.c): every file on disk is in the table, byte
  * for byte, with the content type of its extension; the table is sorted and
  * gx_asset_find finds each entry and nothing else; the page references
- * only files compiled in.
- *
- * Environment: GX_SOURCE_DIR overrides the compiled-in source tree. */
+ * only files compiled in. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -21,22 +19,13 @@
 
 #include "gx_assets.h"
 
-#ifndef GX_SOURCE_DIR
-#define GX_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s && *s ? s : GX_SOURCE_DIR;
-}
 
 static char *web_path(const char *rel)
 {
-    size_t n = strlen(source_dir()) + strlen(rel) + 6;
+    size_t n = strlen(gx_test_source_dir()) + strlen(rel) + 6;
     char *p = malloc(n);
     assert_non_null(p);
-    snprintf(p, n, "%s/web%s%s", source_dir(), rel[0] ? "/" : "", rel);
+    snprintf(p, n, "%s/web%s%s", gx_test_source_dir(), rel[0] ? "/" : "", rel);
     return p;
 }
 

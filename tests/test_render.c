@@ -18,8 +18,8 @@
  *     compared byte for byte with tests/templates-fixture/expected/ (GX_BLESS=1
  *     rewrites them, on purpose only), then parsed back (YAML) or run (bash).
  *
- * Environment: GX_SOURCE_DIR and GX_GXGEN override the compiled-in paths; CC
- * names the C compiler for the fixture driver (default cc). */
+ * Environment: GX_GXGEN overrides the compiled-in generator; CC names the C
+ * compiler for the fixture driver (default cc). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -50,20 +50,11 @@
 #include "gx_schema.h"
 #include "gx_templates.h"
 
-#ifndef GX_SOURCE_DIR
-#define GX_SOURCE_DIR "."
-#endif
 #ifndef GX_GXGEN
 #define GX_GXGEN "gxgen"
 #endif
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s && *s ? s : GX_SOURCE_DIR;
-}
 
 static const char *gxgen_path(void)
 {
@@ -191,8 +182,8 @@ static unsigned file_mode(const char *path)
 static void test_bad_templates(void **state)
 {
     (void)state;
-    char *bad_dir = xprintf("%s/tests/templates-bad", source_dir());
-    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
+    char *bad_dir = xprintf("%s/tests/templates-bad", gx_test_source_dir());
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
     size_t n;
     char **names = list_dir(bad_dir, ".tmpl", &n);
     assert_true(n >= 20);
@@ -259,14 +250,14 @@ static void test_bad_templates(void **state)
 static void test_compile_is_deterministic(void **state)
 {
     (void)state;
-    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
-    char *tdir = xprintf("%s/templates", source_dir());
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
+    char *tdir = xprintf("%s/templates", gx_test_source_dir());
     char *tmp = temp_dir();
     char *o1 = xprintf("%s/one", tmp), *o2 = xprintf("%s/two", tmp);
     make_dirs(o1);
     make_dirs(o2);
     char *outf = xprintf("%s/stdout", tmp), *errf = xprintf("%s/stderr", tmp);
-    char *web = xprintf("%s/web", source_dir());
+    char *web = xprintf("%s/web", gx_test_source_dir());
     char *a1[] = {(char *)gxgen_path(), schema, tdir, o1, web, NULL};
     char *a2[] = {(char *)gxgen_path(), schema, tdir, o2, web, NULL};
     assert_int_equal(run(a1, outf, errf), 0);
@@ -360,7 +351,7 @@ static int gxgen_on(const char *schema, const char *const *files, size_t n, char
 static void test_web_assets_checked(void **state)
 {
     (void)state;
-    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
     static const char *const good[] = {
         "web/z.txt", "last\n", "web/css/app.css", "body {}\n", "web/a.js", "",
     };
@@ -395,7 +386,7 @@ static void test_web_assets_checked(void **state)
 static void test_duplicate_order(void **state)
 {
     (void)state;
-    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
     static const char *const files[] = {
         "generated/a.yaml.tmpl",
         "---\nkind: manifest\nmode: 0644\nsecrets: never\nstream: true\norder: 10\n---\na: 1\n",
@@ -428,7 +419,7 @@ static void test_duplicate_order(void **state)
 static void test_bad_schema_policy(void **state)
 {
     (void)state;
-    char *real = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
+    char *real = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
     size_t len;
     char *text = slurp(real, &len);
     assert_non_null(text);
@@ -579,8 +570,8 @@ static const char *const fixture_outputs[] = {
  * tmp/driver and renders into tmp/render/{a,b,c}. */
 static void build_and_render_fixture(const char *tmp)
 {
-    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", source_dir());
-    char *tdir = xprintf("%s/tests/templates-fixture", source_dir());
+    char *schema = xprintf("%s/schema/glyphoxa.schema.yaml", gx_test_source_dir());
+    char *tdir = xprintf("%s/tests/templates-fixture", gx_test_source_dir());
     char *gen = xprintf("%s/gen", tmp);
     char *outf = xprintf("%s/stdout", tmp), *errf = xprintf("%s/stderr", tmp);
     make_dirs(gen);
@@ -612,7 +603,7 @@ static void build_and_render_fixture(const char *tmp)
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         cargv[n++] = fixed[i];
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
-        cargv[n++] = xprintf("-I%s/src/%s", source_dir(), layers[i]);
+        cargv[n++] = xprintf("-I%s/src/%s", gx_test_source_dir(), layers[i]);
     cargv[n++] = inc_gen;
     cargv[n++] = "-o";
     cargv[n++] = driver;
@@ -620,7 +611,7 @@ static void build_and_render_fixture(const char *tmp)
     cargv[n++] = tmpl_c;
     cargv[n++] = schema_c;
     for (size_t i = 0; i < NRUNTIME; i++)
-        cargv[n++] = xprintf("%s/src/%s", source_dir(), runtime[i]);
+        cargv[n++] = xprintf("%s/src/%s", gx_test_source_dir(), runtime[i]);
     cargv[n++] = "-lyaml";
     cargv[n++] = "-lnettle";
     cargv[n] = NULL;
@@ -664,7 +655,7 @@ static void test_fixture_golden(void **state)
     for (int v = 0; v < 3; v++)
         for (size_t i = 0; i < sizeof fixture_outputs / sizeof fixture_outputs[0]; i++) {
             char *got_path = xprintf("%s/render/%c/%s", tmp, 'a' + v, fixture_outputs[i]);
-            char *want_path = xprintf("%s/tests/templates-fixture/expected/%c/%s", source_dir(),
+            char *want_path = xprintf("%s/tests/templates-fixture/expected/%c/%s", gx_test_source_dir(),
                                       'a' + v, fixture_outputs[i]);
             size_t gl, wl;
             char *got = slurp(got_path, &gl);

@@ -17,17 +17,8 @@
 #include <unistd.h>
 
 #include "gx_arena.h"
+#include "gx_test_util.h"
 #include "gx_run.h"
-
-static const char *source_dir(void)
-{
-#ifdef GX_SOURCE_DIR
-    return GX_SOURCE_DIR;
-#else
-    const char *s = getenv("GX_SOURCE_DIR");
-    return s ? s : ".";
-#endif
-}
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -41,7 +32,7 @@ static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->fakes, sizeof f->fakes, "%s/tests/fakes", source_dir());
+    snprintf(f->fakes, sizeof f->fakes, "%s/tests/fakes", gx_test_source_dir());
     snprintf(f->path, sizeof f->path, "%s:/usr/bin:/bin", f->fakes);
     f->arena = gx_arena_new();
     *state = f;

@@ -3,10 +3,23 @@
 #ifndef GX_TEXT_H
 #define GX_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+/* In a variadic function whose last named parameter is fmt: formats its
+ * arguments into the char array buf, cut to fit, always NUL-terminated. */
+#define GX_FORMAT_ARGS(buf, fmt)                                                                \
+    do {                                                                                        \
+        va_list gx_ap_;                                                                         \
+        va_start(gx_ap_, fmt);                                                                  \
+        if (vsnprintf(buf, sizeof buf, fmt, gx_ap_) < 0)                                        \
+            buf[0] = '\0';                                                                      \
+        va_end(gx_ap_);                                                                         \
+    } while (0)
 
 /* The longest strings gx_edit_distance compares. */
 #define GX_EDIT_MAX 200

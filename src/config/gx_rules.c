@@ -1144,13 +1144,7 @@ void gx_v15(const gx_shape_ctx *c, const char *where, const gx_node *at, const c
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    char *msg = gx_arena_alloc(c->arena, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = gx_arena_vprintf(c->arena, fmt, ap);
     va_end(ap);
     gx_diag *d = gx_result_add(c->out, c->arena, GX_CODE_V15, c->path, GX_BLOCKING, "%s: %s",
                                where, msg);

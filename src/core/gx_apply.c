@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gx_text.h"
 #include "gx_core_internal.h"
 #include "gx_core_seal.h"
 #include "gx_delivery.h"
@@ -238,10 +239,7 @@ static gx_status gx_apply_refuse(gx_apply *a, gx_diags *diags, gx_code code, con
                                  gx_remedy_kind kind, const char *arg, const char *fmt, ...)
 {
     char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    GX_FORMAT_ARGS(text, fmt);
     gx_diag *d = gx_diags_push(diags, GX_BLOCKING, code, NULL, "%s", text);
     if (d) {
         d->hint = hint;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gx_text.h"
 #include "gx_core_internal.h"
 #include "gx_files.h"
 #include "gx_hash.h"
@@ -679,14 +680,8 @@ void gx_emit_status(const gx_sink *sink, const char *fmt, ...)
     if (!sink || !sink->event)
         return;
     char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    gx_event ev = {.kind = GX_EV_STATUS, .text = text,
-                   .len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1};
+    GX_FORMAT_ARGS(text, fmt);
+    gx_event ev = {.kind = GX_EV_STATUS, .text = text, .len = strlen(text)};
     gx_emit(sink, &ev);
 }
 
@@ -695,10 +690,7 @@ void gx_emit_note(const gx_sink *sink, const char *fmt, ...)
     if (!sink || !sink->event)
         return;
     char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    GX_FORMAT_ARGS(text, fmt);
     gx_diag d = {.severity = GX_NOTE, .code = GX_CODE_GENERIC, .message = text};
     gx_emit_diag(sink, &d);
 }

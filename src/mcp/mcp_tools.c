@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gx_text.h"
 #include "gx_xalloc.h"
 #include "mcp_apply.h"
 #include "mcp_history.h"
@@ -120,10 +121,7 @@ static json_t *gx_diag_json(gx_code code, const char *path, const char *hint,
                             gx_remedy_kind remedy, const char *remedy_arg, const char *fmt, ...)
 {
     char text[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    GX_FORMAT_ARGS(text, fmt);
     gx_diag d;
     memset(&d, 0, sizeof d);
     d.severity = GX_BLOCKING;

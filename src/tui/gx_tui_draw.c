@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gx_text.h"
 #include "gx_tui_internal.h"
 
 /* ---- pieces ------------------------------------------------------------------------ */
@@ -34,10 +35,7 @@ static int gx_putf(gx_tui_canvas *c, int x, int y, int maxw, uint16_t attr, cons
 static int gx_putf(gx_tui_canvas *c, int x, int y, int maxw, uint16_t attr, const char *fmt, ...)
 {
     char text[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
+    GX_FORMAT_ARGS(text, fmt);
     return gx_put(c, x, y, text, maxw, attr);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gx_text.h"
 #include "gx_tui_internal.h"
 #include "gx_utf8.h"
 #include "gx_xalloc.h"
@@ -1083,12 +1084,7 @@ static void gx_run_addf(gx_tui *m, uint16_t attr, const char *fmt, ...)
 static void gx_run_addf(gx_tui *m, uint16_t attr, const char *fmt, ...)
 {
     char text[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
+    GX_FORMAT_ARGS(text, fmt);
     gx_run_add(m, attr, false, text, strlen(text));
 }
 
