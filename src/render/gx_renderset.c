@@ -253,6 +253,13 @@ bool gx_rendered_in_stream(const gx_rendered *it)
 
 void gx_export_stream(const gx_render_set *set, gx_buf *out)
 {
+    /* room for the whole stream at once, not a chain of copies as it grows */
+    size_t room = 0, had = out->len;
+    for (size_t i = 0; i < set->count; i++)
+        if (gx_rendered_in_stream(&set->items[i]))
+            room += set->items[i].text.len + strlen(set->items[i].tmpl->output) + 16;
+    gx_buf_extend(out, room);
+    gx_buf_truncate(out, had);
     size_t *order = gx_render_set_order(set);
     for (size_t k = 0; k < set->count; k++) {
         const gx_rendered *it = &set->items[order[k]];
