@@ -248,6 +248,37 @@ static void test_exists(void **state)
     assert_false(gx_file_exists(J(dir, "nowhere")));
 }
 
+static void test_same(void **state)
+{
+    const char *dir = *state;
+    /* longer than one piece of the comparison (16 KiB), differing near the end */
+    size_t len = 40000;
+    char *big = malloc(len + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < len; i++)
+        big[i] = (char)('a' + i % 26);
+    big[len] = '\0';
+    gx_test_write_file(J(dir, "big"), big, len, 0644);
+    assert_true(gx_file_same(J(dir, "big"), big, len, 0644));
+    assert_false(gx_file_same(J(dir, "big"), big, len, 0600)); /* another mode */
+    assert_false(gx_file_same(J(dir, "big"), big, len - 1, 0644)); /* shorter data */
+    big[len - 3] = '#';
+    assert_false(gx_file_same(J(dir, "big"), big, len, 0644)); /* a byte differs */
+    free(big);
+
+    put(J(dir, "empty"), "", 0600);
+    assert_true(gx_file_same(J(dir, "empty"), "", 0, 0600));
+    assert_false(gx_file_same(J(dir, "empty"), "x", 1, 0600));
+    put(J(dir, "f"), "abc", 0600);
+    assert_int_equal(symlink(J(dir, "f"), J(dir, "link")), 0);
+    assert_true(gx_file_same(J(dir, "f"), "abc", 3, 0600));
+    assert_false(gx_file_same(J(dir, "link"), "abc", 3, 0600)); /* a link is not followed */
+    assert_false(gx_file_same(J(dir, "nowhere"), "", 0, 0600));
+    assert_int_equal(mkfifo(J(dir, "fifo"), 0600), 0);
+    assert_false(gx_file_same(J(dir, "fifo"), "", 0, 0600)); /* refused without blocking */
+    assert_false(gx_file_same(dir, "", 0, 0700));
+}
+
 /* ---- writing --------------------------------------------------------------------- */
 
 static void test_write_atomic_modes(void **state)
@@ -856,6 +887,7 @@ int main(void)
         T(test_read_rejects),
         T(test_read_cap_while_reading),
         T(test_exists),
+        T(test_same),
         T(test_write_atomic_modes),
         T(test_write_atomic_errors),
         T(test_write_interrupted_by_fsize),

@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,34 +263,6 @@ static size_t gx_export_count_files(const char *dir)
 }
 
 /* True when the file at path holds exactly len bytes of data with mode. */
-/* True when path is a regular file of mode mode holding exactly the len bytes
- * at data. Read a piece at a time into one buffer: a no-op export keeps no
- * copy of the tree in memory. */
-static bool gx_export_same_file(const char *path, const char *data, size_t len, mode_t mode)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len &&
-                (st.st_mode & 07777) == mode;
-    char piece[16384];
-    size_t off = 0;
-    while (same) {
-        ssize_t got = read(fd, piece, sizeof piece);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            same = got == 0 && off == len;
-            break;
-        }
-        same = (size_t)got <= len - off && !memcmp(piece, data + off, (size_t)got);
-        off += (size_t)got;
-    }
-    close(fd);
-    return same;
-}
-
 static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *cfg,
                              const gx_export_opts *opts, const char *dest, gx_diags *diags)
 {
@@ -327,9 +298,8 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
             continue;
         n++;
         modes[i] = gx_export_file_mode(it->mode, mask);
-        same[i] = gx_export_same_file(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output),
-                                      it->text.data ? it->text.data : "", it->text.len,
-                                      modes[i]);
+        same[i] = gx_file_same(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output),
+                               it->text.data ? it->text.data : "", it->text.len, modes[i]);
         changed += !same[i];
     }
     gx_buf text = GX_BUF_INIT;

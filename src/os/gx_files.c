@@ -237,6 +237,31 @@ gx_chart_path gx_chart_path_probe(const char *dir, const char *path)
                                                            : GX_CHART_PATH_NOT_GZIP;
 }
 
+bool gx_file_same(const char *path, const char *data, size_t len, mode_t mode)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len &&
+                (st.st_mode & 07777) == mode;
+    char piece[16384];
+    size_t off = 0;
+    while (same) {
+        ssize_t got = read(fd, piece, sizeof piece);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            same = got == 0 && off == len;
+            break;
+        }
+        same = (size_t)got <= len - off && !memcmp(piece, data + off, (size_t)got);
+        off += (size_t)got;
+    }
+    close(fd);
+    return same;
+}
+
 bool gx_file_exists(const char *path)
 {
     struct stat st;

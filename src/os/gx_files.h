@@ -49,6 +49,11 @@
 bool gx_file_read(gx_arena *arena, const char *path, size_t max_bytes, char **data,
                   size_t *len, gx_diags *diags);
 
+/* True when path is a regular file (not a symbolic link) whose permission bits
+ * are mode and which holds exactly the len bytes at data. Compared a piece at a
+ * time through one buffer: nothing is kept, whatever the file's size. */
+bool gx_file_same(const char *path, const char *data, size_t len, mode_t mode);
+
 /* True when path names a directory entry of any kind (lstat succeeds), a
  * dangling symbolic link included; false when it does not or cannot be
  * examined. Meant for "do not overwrite what is there" checks. */
