@@ -613,8 +613,7 @@ void gx_web_api(gx_web_req *r)
     }
     gx_buf_free(&fp);
     gx_session_free(guard);
-    for (size_t i = 0; i < srv->secrets.count; i++)
-        gx_secrets_add(&r->secrets, srv->secrets.items[i], srv->secrets.lens[i]);
+    gx_secrets_copy(&r->secrets, &srv->secrets); /* the request's set starts empty */
 
     if (!strncmp(r->path, "/api/runs/", 10)) {
         gx_web_runs(r, r->path + 10);

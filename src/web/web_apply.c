@@ -262,8 +262,7 @@ void gx_web_apply_start(gx_web_req *r, bool rollback)
     run->rollback = rollback;
     run->target = rollback ? "rollback" : gx_core_target((size_t)ti)->name;
     run->dry_run = !json_is_false(dry); /* a dry run unless asked otherwise */
-    for (size_t i = 0; i < r->secrets.count; i++)
-        gx_secrets_add(&run->secrets, r->secrets.items[i], r->secrets.lens[i]);
+    gx_secrets_copy(&run->secrets, &r->secrets);
     run->s = gx_session_clone(srv->session);
     gx_session_set_client(run->s, rollback ? "glyphoxa-deploy serve: rollback"
                                            : "glyphoxa-deploy serve: apply",
