@@ -91,19 +91,6 @@ static gx_diag *gx_diags_new_item(gx_diags *diags, gx_severity severity)
     return d;
 }
 
-static const char *gx_diags_vformat(gx_diags *diags, const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n < 0)
-        n = 0;
-    char *msg = gx_arena_alloc(gx_diags_arena(diags), (size_t)n + 1);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    return msg;
-}
-
 void gx_diags_add(gx_diags *diags, gx_code code, const char *file, int line, int col,
                   const char *hint, const char *fmt, ...)
 {
@@ -112,7 +99,7 @@ void gx_diags_add(gx_diags *diags, gx_code code, const char *file, int line, int
         return;
     va_list ap;
     va_start(ap, fmt);
-    d->message = gx_diags_vformat(diags, fmt, ap);
+    d->message = gx_arena_vprintf(gx_diags_arena(diags), fmt, ap);
     va_end(ap);
     d->code = code;
     d->file = gx_diags_strdup(diags, file);
@@ -124,13 +111,20 @@ void gx_diags_add(gx_diags *diags, gx_code code, const char *file, int line, int
 gx_diag *gx_diags_push(gx_diags *diags, gx_severity severity, gx_code code, const char *path,
                        const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    gx_diag *d = gx_diags_vpush(diags, severity, code, path, fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+gx_diag *gx_diags_vpush(gx_diags *diags, gx_severity severity, gx_code code, const char *path,
+                        const char *fmt, va_list ap)
+{
     gx_diag *d = gx_diags_new_item(diags, severity);
     if (!d)
         return NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    const char *msg = gx_diags_vformat(diags, fmt, ap);
-    va_end(ap);
+    const char *msg = gx_arena_vprintf(gx_diags_arena(diags), fmt, ap);
     d = &diags->items[diags->count - 1]; /* the format did not add, but stay exact */
     d->message = msg;
     d->code = code;

@@ -14,6 +14,7 @@
 #ifndef GX_DIAG_H
 #define GX_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -187,6 +188,9 @@ void gx_diags_add(gx_diags *diags, gx_code code, const char *file, int line, int
  * dropped). The pointer is valid until the next add. */
 gx_diag *gx_diags_push(gx_diags *diags, gx_severity severity, gx_code code, const char *path,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a va_list (which it consumes). */
+gx_diag *gx_diags_vpush(gx_diags *diags, gx_severity severity, gx_code code, const char *path,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Appends a copy of d (strings copied) unless the list is full. */
 void gx_diags_append(gx_diags *diags, const gx_diag *d);

@@ -43,13 +43,7 @@ static gx_diag *gx_result_addv(gx_diags *out, gx_arena *arena, gx_code rule, con
         gx_diags_use_arena(out, arena); /* results live in the list's arena */
     if (!out->limit)
         out->limit = GX_DIAGS_NO_LIMIT; /* every result is kept */
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    char *msg = gx_arena_alloc(out->arena, n > 0 ? (size_t)n + 1 : 1);
-    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
-    va_end(ap2);
-    return gx_diags_push(out, severity, rule, path, "%s", msg);
+    return gx_diags_vpush(out, severity, rule, path, fmt, ap);
 }
 
 gx_diag *gx_result_add(gx_diags *out, gx_arena *arena, gx_code rule, const char *path,

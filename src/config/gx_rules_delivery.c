@@ -471,12 +471,7 @@ static gx_diag *gx_v24_add(gx_arena *arena, gx_diags *out, int field, const char
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = NULL;
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    msg = gx_arena_alloc(arena, n > 0 ? (size_t)n + 1 : 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    const char *msg = gx_arena_vprintf(arena, fmt, ap);
     va_end(ap);
     gx_diag *d = gx_result_add(out, arena, GX_CODE_V24, GX_PATH(field), GX_BLOCKING,
                                "core/air-gapped is on, but %s", msg);

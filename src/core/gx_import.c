@@ -289,11 +289,7 @@ static const char *gx_imp_printf(gx_imp *im, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *out = gx_arena_alloc(im->a, (size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(out, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    const char *out = gx_arena_vprintf(im->a, fmt, ap);
     va_end(ap);
     return out;
 }
@@ -1040,13 +1036,7 @@ static gx_node *gx_imp_chart_defaults(gx_imp *im)
 
 static bool gx_imp_dns_label(const char *s)
 {
-    size_t n = strlen(s);
-    if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
+    return strlen(s) <= 63 && gx_pattern_match(GX_PATTERN_DNS_LABEL, s);
 }
 
 /* The chart's name of its objects (its "glyphoxa.fullname" helper). */
