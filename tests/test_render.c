@@ -1071,6 +1071,8 @@ static void t_b(gx_render *r)
     gx_render_text(r, text, sizeof text - 1);
 }
 static void t_blank(gx_render *r) { gx_render_text(r, " \n\n", 3); }
+static void t_dashes(gx_render *r) { gx_render_text(r, "---\nkind: D\n", 12); }
+static void t_bare(gx_render *r) { gx_render_text(r, "kind: E", 7); }
 static void t_secret(gx_render *r) { gx_render_text(r, "kind: Secret\n", 13); }
 static void t_config(gx_render *r) { gx_render_text(r, "kind: ConfigMap\n", 16); }
 static void t_infra(gx_render *r) { gx_render_text(r, "auth: {}\n", 9); }
@@ -1319,11 +1321,6 @@ static void test_export_out_dir(void **state)
     assert_int_equal(gx_last_export_read(arena, ws, &rec, &diags), GX_LAST_EXPORT_NONE);
     assert_int_equal(diags.count, 0);
 
-    /* --stdout together with --out is refused */
-    gx_export_opts o = {.out_dir = out, .to_stdout = true};
-    assert_false(gx_export(&cfg, &o, &diags));
-    assert_int_equal(diags.count, 1);
-
     gx_arena_free(arena);
     gx_diags_free(&diags);
     free(b);
@@ -1333,13 +1330,36 @@ static void test_export_out_dir(void **state)
     free(ws);
 }
 
+/* Renders table into a fresh stream with a render set's stream run; the
+ * stream and how many outputs it holds. */
+static char *stream_of(const gx_template *table, size_t count, const struct gx_config *cfg,
+                       bool no_secrets, size_t *outputs)
+{
+    gx_diags diags = GX_DIAGS_INIT;
+    gx_buf stream = GX_BUF_INIT;
+    gx_buf_puts(&stream, "kept\n"); /* the stream is appended to */
+    gx_render_set set;
+    gx_render_set_init(&set, table, count);
+    set.stream = &stream;
+    assert_true(gx_render_set_run(&set, cfg, no_secrets, &diags));
+    assert_int_equal(diags.count, 0);
+    *outputs = 0;
+    for (size_t i = 0; i < set.count; i++) {
+        assert_int_equal(set.items[i].text.len, 0); /* no item keeps text of its own */
+        if (gx_rendered_in_stream(&set.items[i]))
+            (*outputs)++;
+    }
+    gx_render_set_free(&set);
+    gx_diags_free(&diags);
+    assert_memory_equal(stream.data, "kept\n", 5);
+    char *text = strdup(stream.data + 5);
+    gx_buf_free(&stream);
+    return text;
+}
+
 static void test_export_stdout(void **state)
 {
     (void)state;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    gx_diags diags = GX_DIAGS_INIT;
     struct gx_config cfg;
     gx_config_set_defaults(&cfg, GX_CORE_TOPOLOGY_SHARED);
     static const gx_template table[] = {
@@ -1350,26 +1370,43 @@ static void test_export_stdout(void **state)
         SECRET("generated/secrets.yaml", t_secret, 50),
         SCRIPT("scripts/apply.sh", t_script, 0755),
     };
-    size_t written = 0;
-    gx_export_opts o = {.to_stdout = true, .stream = mem, .templates = table, .template_count = 6,
-                        .files_written = &written};
-    assert_true(gx_export(&cfg, &o, &diags));
-    fclose(mem);
-    assert_string_equal(buf, "---\n# Source: generated/a.yaml\nkind: A\n"
-                             "---\n# Source: generated/b.yaml\nkind: B\n---\nkind: B2\n"
-                             "---\n# Source: generated/secrets.yaml\nkind: Secret\n");
-    assert_int_equal(written, 3);
-    free(buf);
+    size_t outputs = 0;
+    char *text = stream_of(table, 6, &cfg, false, &outputs);
+    assert_string_equal(text, "---\n# Source: generated/a.yaml\nkind: A\n"
+                              "---\n# Source: generated/b.yaml\nkind: B\n---\nkind: B2\n"
+                              "---\n# Source: generated/secrets.yaml\nkind: Secret\n");
+    assert_int_equal(outputs, 3);
+    free(text);
 
     /* --no-secrets: the Secret is left out */
-    mem = open_memstream(&buf, &len);
-    o.stream = mem;
-    o.no_secrets = true;
-    assert_true(gx_export(&cfg, &o, &diags));
-    fclose(mem);
-    assert_null(strstr(buf, "Secret"));
-    free(buf);
-    gx_diags_free(&diags);
+    text = stream_of(table, 6, &cfg, true, &outputs);
+    assert_null(strstr(text, "Secret"));
+    assert_int_equal(outputs, 2);
+    free(text);
+
+    /* apply order, not table order; a "---" line that opens an output is
+     * dropped; an output without a final newline gets one */
+    static const gx_template reordered[] = {
+        MANIFEST("generated/late.yaml", t_a, 90),
+        MANIFEST("generated/dashes.yaml", t_dashes, 5),
+        MANIFEST("generated/bare.yaml", t_bare, 7),
+    };
+    text = stream_of(reordered, 3, &cfg, false, &outputs);
+    assert_string_equal(text, "---\n# Source: generated/dashes.yaml\nkind: D\n"
+                              "---\n# Source: generated/bare.yaml\nkind: E\n"
+                              "---\n# Source: generated/late.yaml\nkind: A\n");
+    assert_int_equal(outputs, 3);
+    free(text);
+
+    /* nothing to stream: nothing appended */
+    static const gx_template none[] = {
+        MANIFEST("generated/blank.yaml", t_blank, 30),
+        SCRIPT("scripts/apply.sh", t_script, 0755),
+    };
+    text = stream_of(none, 2, &cfg, false, &outputs);
+    assert_string_equal(text, "");
+    assert_int_equal(outputs, 0);
+    free(text);
 }
 
 /* The real templates: a full export, and --no-secrets keeps every secret

@@ -2,6 +2,7 @@
  * another directory, or as one YAML stream on stdout. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gx_cli.h"
 
@@ -21,6 +22,27 @@ static void gx_export_files_event(void *ctx, const gx_event *ev)
                                                   "mode", mode, "changed", ev->changed));
     }
     fc->inner.event(fc->inner.ctx, ev);
+}
+
+/* Writes the len bytes at data to standard output with write(2), past
+ * stdio (the stream is one block: no second copy through stdio's buffer);
+ * false with errno on a write error. */
+static bool gx_write_stdout(const char *data, size_t len)
+{
+    if (fflush(stdout) != 0)
+        return false;
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0)
+            errno = EIO;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
 }
 
 int gx_cmd_export(gx_cli *cli)
@@ -53,8 +75,7 @@ int gx_cmd_export(gx_cli *cli)
         return gx_cli_not_done(cli, &cs, st);
     }
     if (to_stdout) {
-        bool ok = !stream.len || fwrite(stream.data, 1, stream.len, stdout) == stream.len;
-        ok = fflush(stdout) == 0 && ok;
+        bool ok = gx_write_stdout(stream.data, stream.len);
         gx_buf_free(&stream);
         if (!ok) {
             fprintf(stderr, "glyphoxa-deploy: error: cannot write the manifests to the output: %s\n",

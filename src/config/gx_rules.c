@@ -710,30 +710,31 @@ static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags 
     const gx_field *fd = &gx_fields[f];
     const char *s = gx_fstr(cfg, f);
     size_t len = strlen(s);
+    bool too_short = fd->has_min && (int64_t)len < fd->min;
+    bool too_long = fd->has_max && (int64_t)len > fd->max;
+    bool ok = too_short || too_long || !fd->pattern || gx_pattern_match(fd->pattern, s);
+    if (fd->pattern == GX_PATTERN_DNS_LABEL && len > 63)
+        ok = false;
+    if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
+        ok = false;
+    if (!too_short && !too_long && ok)
+        return; /* the common case: nothing to say, nothing quoted */
     const char *shown = fd->secret ? "the value" : gx_quote(arena, s);
-    if (fd->has_min && (int64_t)len < fd->min) {
+    if (too_short) {
         gx_v1_add(cfg, arena, out, fd,
                   "%s: %s is %zu characters long; use at least %lld characters", fd->path, shown,
                   len, (long long)fd->min);
         return;
     }
-    if (fd->has_max && (int64_t)len > fd->max) {
+    if (too_long) {
         gx_v1_add(cfg, arena, out, fd,
                   "%s: %s is %zu characters long; use at most %lld characters", fd->path, shown,
                   len, (long long)fd->max);
         return;
     }
-    if (!fd->pattern)
-        return;
-    bool ok = gx_pattern_match(fd->pattern, s);
-    if (fd->pattern == GX_PATTERN_DNS_LABEL && len > 63)
-        ok = false;
-    if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
-        ok = false;
-    if (!ok)
-        gx_v1_add(cfg, arena, out, fd, "%s: %s is not %s; change it%s", fd->path,
-                  len ? shown : "the empty value", gx_pattern_help(fd->pattern),
-                  gx_example(arena, gx_default_of(arena, cfg, fd)));
+    gx_v1_add(cfg, arena, out, fd, "%s: %s is not %s; change it%s", fd->path,
+              len ? shown : "the empty value", gx_pattern_help(fd->pattern),
+              gx_example(arena, gx_default_of(arena, cfg, fd)));
 }
 
 #define GX_QUANTITY_HINT                                                                    \
@@ -744,15 +745,18 @@ static void gx_v1_quantity(const struct gx_config *cfg, gx_arena *arena, gx_diag
 {
     const gx_field *fd = &gx_fields[f];
     const char *s = gx_fstr(cfg, f);
-    const char *eg = gx_example(arena, gx_default_of(arena, cfg, fd));
     int pattern = fd->pattern ? fd->pattern : GX_PATTERN_QUANTITY;
     int cmp = 0;
+    bool valid = *s && gx_pattern_match(pattern, s) && gx_quantity_compare(s, "0", &cmp);
+    if (valid && cmp >= 0)
+        return; /* the common case: no example to look up */
+    const char *eg = gx_example(arena, gx_default_of(arena, cfg, fd));
     gx_diag *d = NULL;
     if (!*s) {
         d = gx_v1_add(cfg, arena, out, fd,
                       "%s is empty; set it to a Kubernetes quantity like 500m, 1, 256Mi%s",
                       fd->path, eg);
-    } else if (!gx_pattern_match(pattern, s) || !gx_quantity_compare(s, "0", &cmp)) {
+    } else if (!valid) {
         d = gx_v1_add(cfg, arena, out, fd,
                       "%s: %s is not a Kubernetes quantity; set it to a number with an "
                       "optional suffix like 500m, 1, 256Mi%s",
@@ -1478,11 +1482,14 @@ static void gx_check_label_map(const gx_shape_ctx *c, const gx_map *m, bool valu
     for (size_t i = 0; i < m->count; i++) {
         const char *k = m->keys[i] ? m->keys[i] : "";
         const char *v = m->values[i] ? m->values[i] : "";
-        const char *where = gx_arena_printf(c->arena, "%s[%s]", c->path, gx_quote(c->arena, k));
         const char *problem = gx_label_key_problem(c->arena, k, strlen(k));
+        bool bad_value = values_are_labels && !gx_label_value_ok(v, strlen(v));
+        if (!problem && !bad_value)
+            continue;
+        const char *where = gx_arena_printf(c->arena, "%s[%s]", c->path, gx_quote(c->arena, k));
         if (problem)
             gx_v15(c, where, NULL, "the key %s; " GX_LABEL_KEY_HELP, problem);
-        if (values_are_labels && !gx_label_value_ok(v, strlen(v)))
+        if (bad_value)
             gx_v15(c, where, NULL, "the value %s is not a label value; " GX_LABEL_VALUE_HELP,
                    gx_quote(c->arena, v));
     }

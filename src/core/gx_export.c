@@ -155,29 +155,6 @@ gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
 
 /* ---- to disk ---------------------------------------------------------------------- */
 
-static bool gx_export_to_stream(const gx_render_set *set, FILE *stream, size_t *written,
-                                gx_diags *diags)
-{
-    gx_buf text = GX_BUF_INIT;
-    gx_export_stream(set, &text);
-    size_t n = 0;
-    for (size_t i = 0; i < set->count; i++)
-        if (gx_rendered_in_stream(&set->items[i]))
-            n++;
-    bool ok = true;
-    if (text.len > 0 && fwrite(text.data, 1, text.len, stream) != text.len)
-        ok = false;
-    if (fflush(stream) != 0 || ferror(stream))
-        ok = false;
-    if (!ok)
-        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL, "cannot write the manifests to the output: %s",
-                     strerror(errno));
-    else if (written)
-        *written = n;
-    gx_buf_free(&text);
-    return ok;
-}
-
 void (*gx_export_test_step)(const char *step);
 
 static void gx_export_step(const char *step)
@@ -394,11 +371,7 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
 
 bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags)
 {
-    if (opts->to_stdout && opts->out_dir) {
-        gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, "use one of them", "an export goes to a stream or to a directory, not both");
-        return false;
-    }
-    if (!opts->to_stdout && !opts->out_dir && !opts->workspace) {
+    if (!opts->out_dir && !opts->workspace) {
         gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL, "export: no workspace directory given");
         return false;
     }
@@ -406,10 +379,7 @@ bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags
     gx_render_set_init(&set, opts->templates, opts->template_count);
     set.sealer = opts->sealer;
     bool ok = gx_render_set_run(&set, cfg, opts->no_secrets, diags);
-    if (ok && opts->to_stdout) {
-        ok = gx_export_to_stream(&set, opts->stream ? opts->stream : stdout, opts->files_written,
-                                 diags);
-    } else if (ok) {
+    if (ok) {
         const char *dest = opts->out_dir ? opts->out_dir : opts->workspace;
         if (opts->out_dir)
             ok = gx_mkdir_p(opts->out_dir, gx_export_file_mode(0755, gx_export_umask()), diags);

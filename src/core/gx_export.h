@@ -1,14 +1,13 @@
 /* gx_export — renders every compiled-in template for a configuration and
  * writes the result (docs/targets.md): into a workspace's generated/ and scripts/
- * (swapped in atomically), into another directory (--out), or as one YAML
- * stream (--stdout); records what was exported in
- * .glyphoxa-deploy/last-export. Also the in-memory render of the full set,
- * for benchmarks and tests. Depends on gx_derived (gx_derive), gx_render,
+ * (swapped in atomically) or into another directory (--out); records what
+ * was exported in .glyphoxa-deploy/last-export. (The --stdout stream is a
+ * render set's: gx_render_set.stream.) Depends on gx_derived (gx_derive), gx_render,
  * gx_templates and gx_schema (generated), gx_files, gx_arena, gx_buf,
  * gx_diag, jansson (the record) and nettle (SHA-256).
  *
  * Errors are added to diags and reported by a false return; nothing is
- * printed (the --stdout stream is output, written to opts->stream).
+ * printed.
  * The caller holds the workspace lock (gx_lock_workspace) around an export to
  * disk: this module does not take it. */
 #ifndef GX_EXPORT_H
@@ -16,7 +15,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "gx_arena.h"
@@ -39,13 +37,10 @@ struct gx_derived;
 /* ---- to disk ---------------------------------------------------------------------- */
 
 typedef struct gx_export_opts {
-    const char *workspace;   /* the workspace directory; required unless to_stdout */
+    const char *workspace;   /* the workspace directory; required unless out_dir */
     const char *out_dir;     /* --out DIR: generated/, scripts/ and the record go below
                               * DIR (created 0755 if missing) instead of the workspace;
                               * NULL: the workspace */
-    bool to_stdout;          /* --stdout: write the stream (gx_export_stream) to stream
-                              * and touch no file; not together with out_dir */
-    FILE *stream;            /* where --stdout writes; NULL: stdout */
     bool no_secrets;         /* --no-secrets: derived/no-secrets is set, the Secret
                               * generated/secrets.yaml is not written, and the record
                               * says so (apply refuses to run from such an export) */
@@ -106,9 +101,6 @@ extern void (*gx_export_test_step)(const char *step);
  * the record would read the same, the export writes nothing at all and file
  * times stay. Otherwise unchanged files are hard-linked into the staging
  * tree (their times stay too) and only changed ones are written.
- *
- * --stdout: the stream is written to opts->stream (or stdout) and flushed; a
- * write error is a diagnostic. No file is touched and nothing is recorded.
  *
  * Returns true on success. */
 bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags *diags);

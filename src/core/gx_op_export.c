@@ -116,15 +116,18 @@ gx_status gx_op_export(gx_session *s, const gx_export_request *req, const gx_sin
         gx_render_set set;
         gx_render_set_init(&set, NULL, 0);
         set.sealer = sealing ? &sealer : NULL;
-        set.stream_only = true;
+        gx_buf scratch = GX_BUF_INIT; /* a stream nobody asked to see */
+        set.stream = req->stream ? req->stream : &scratch;
+        size_t had = set.stream->len;
         ok = gx_render_set_run(&set, &ld.model->cfg, req->no_secrets, &diags);
         if (ok) {
-            if (req->stream)
-                gx_export_stream(&set, req->stream);
             for (size_t i = 0; i < set.count; i++)
                 if (gx_rendered_in_stream(&set.items[i]))
                     out->files++;
+        } else {
+            gx_buf_truncate(set.stream, had);
         }
+        gx_buf_free(&scratch);
         gx_render_set_free(&set);
     } else {
         gx_export_opts opts = {0};

@@ -180,6 +180,54 @@ bool gx_output_top_declared(const char *output)
     return false;
 }
 
+/* Renders template t at the end of stream as one output of the --stdout
+ * stream (gx_render_set_run): its "---" and "# Source:" lines, then its
+ * text without a "---" line that opens it, ending with a newline. A blank
+ * output leaves nothing; returns whether it was blank. */
+static bool gx_render_stream_one(gx_render *r, gx_buf *stream, const gx_template *t)
+{
+    size_t start = stream->len;
+    gx_buf_puts(stream, "---\n# Source: ");
+    gx_buf_puts(stream, t->output);
+    gx_buf_putc(stream, '\n');
+    size_t body = stream->len;
+    r->out = *stream;
+    gx_render_template(r, t);
+    *stream = r->out;
+    char *s = stream->data + body;
+    size_t len = stream->len - body;
+    if (gx_render_blank(s, len)) {
+        gx_buf_truncate(stream, start);
+        return true;
+    }
+    if (len >= 3 && memcmp(s, "---", 3) == 0 && (len == 3 || s[3] == '\n')) {
+        size_t cut = len == 3 ? 3 : 4;
+        memmove(s, s + cut, len - cut);
+        len -= cut;
+        gx_buf_truncate(stream, body + len);
+    }
+    if (len > 0 && s[len - 1] != '\n')
+        gx_buf_putc(stream, '\n');
+    return false;
+}
+
+/* The run of a set with a stream (gx_render_set_run): the streamed outputs in
+ * apply order, straight into set->stream; every other item skipped. */
+static void gx_render_set_stream(gx_render_set *set, gx_render *r, bool no_secrets,
+                                 bool config_secret, bool sealed)
+{
+    size_t *order = gx_render_set_order(set);
+    for (size_t k = 0; k < set->count; k++) {
+        gx_rendered *it = &set->items[order[k]];
+        const gx_template *t = it->tmpl;
+        gx_buf_reset(&it->text);
+        it->mode = gx_export_mode(t, config_secret, sealed);
+        it->skipped = !t->stream || (no_secrets && t->omit_without_secrets) ||
+                      gx_render_stream_one(r, set->stream, t);
+    }
+    free(order);
+}
+
 bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_secrets,
                        gx_diags *diags)
 {
@@ -204,6 +252,10 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
     r.derived = set->derived;
     r.arena = set->arena;
     size_t *order = NULL;
+    if (set->stream) {
+        gx_render_set_stream(set, &r, no_secrets, config_secret, sealed);
+        return true;
+    }
     /* pass 0: every file but the kustomizations; pass 1: those, which list
      * what pass 0 wrote */
     for (int pass = 0; pass < 2; pass++) {
@@ -212,11 +264,6 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
             const gx_template *t = it->tmpl;
             if ((t->kind == GX_FILE_KUSTOMIZATION) != (pass == 1))
                 continue;
-            if (set->stream_only && !t->stream) {
-                gx_buf_reset(&it->text);
-                it->skipped = true;
-                continue;
-            }
             if (pass == 1) {
                 if (!order)
                     order = gx_render_set_order(set);
@@ -251,34 +298,4 @@ bool gx_rendered_in_stream(const gx_rendered *it)
     return !it->skipped && it->tmpl->stream;
 }
 
-void gx_export_stream(const gx_render_set *set, gx_buf *out)
-{
-    /* room for the whole stream at once, not a chain of copies as it grows */
-    size_t room = 0, had = out->len;
-    for (size_t i = 0; i < set->count; i++)
-        if (gx_rendered_in_stream(&set->items[i]))
-            room += set->items[i].text.len + strlen(set->items[i].tmpl->output) + 16;
-    gx_buf_extend(out, room);
-    gx_buf_truncate(out, had);
-    size_t *order = gx_render_set_order(set);
-    for (size_t k = 0; k < set->count; k++) {
-        const gx_rendered *it = &set->items[order[k]];
-        if (!gx_rendered_in_stream(it))
-            continue;
-        const char *s = it->text.data;
-        size_t len = it->text.len;
-        /* an output that opens with its own "---" line: ours replaces it */
-        if (len >= 3 && memcmp(s, "---", 3) == 0 && (len == 3 || s[3] == '\n')) {
-            s += len == 3 ? 3 : 4;
-            len -= len == 3 ? 3 : 4;
-        }
-        gx_buf_puts(out, "---\n# Source: ");
-        gx_buf_puts(out, it->tmpl->output);
-        gx_buf_putc(out, '\n');
-        gx_buf_put(out, s, len);
-        if (len > 0 && s[len - 1] != '\n')
-            gx_buf_putc(out, '\n');
-    }
-    free(order);
-}
 

@@ -5,7 +5,8 @@
  * template's row (gx_template: the front matter), never from its path.
  * With secrets sealed (derived/sealed) the Secrets' values are sealed with
  * the set's sealer (gx_sealer) before the templates run; the kustomization
- * (kind kustomization) is rendered last, from the manifests that were.
+ * (kind kustomization) is rendered last, from the manifests that were. The
+ * --stdout stream is rendered straight into one buffer (gx_render_set.stream).
  * Depends on gx_derived (gx_derive), gx_render, gx_sealer, gx_templates,
  * gx_policy and gx_schema (generated), gx_arena, gx_buf, gx_diag. */
 #ifndef GX_RENDERSET_H
@@ -51,9 +52,12 @@ typedef struct gx_render_set {
     gx_sealer *sealer;
     bool seal_placeholders;
     /* Set by the caller before a run that only streams (export --stdout):
-     * the templates outside the stream (scripts, Helm values,
-     * kustomizations) are not rendered and come out skipped. */
-    bool stream_only;
+     * the stream is rendered straight into this buffer (appended), in the
+     * form gx_render_set_run states; the templates outside the stream
+     * (scripts, Helm values, kustomizations) are not rendered and come out
+     * skipped, and no item keeps text of its own. NULL: every template is
+     * rendered into its item. */
+    gx_buf *stream;
 } gx_render_set;
 
 /* Prepares set for the table templates[0..count); templates NULL means the
@@ -64,7 +68,13 @@ void gx_render_set_init(gx_render_set *set, const gx_template *templates, size_t
  * no_secrets, seals the secrets when derived/sealed (and not no_secrets) with
  * set->sealer, and renders every template of the set into its item: the
  * kustomizations last, with derived/kustomize-resources the manifests written
- * below their folder in apply order. Touches no file. Fails (false, a
+ * below their folder in apply order. With set->stream, only the outputs for
+ * which gx_rendered_in_stream holds are rendered, appended to set->stream as
+ * the --stdout stream: in apply order (ascending order of the template, then
+ * output path: the Namespace first, as kubectl needs it), each introduced by
+ * a "---" line and a "# Source: PATH" comment line (a "---" line that opens
+ * an output itself is dropped), each ending with a newline; nothing for a
+ * set without such outputs. Touches no file. Fails (false, a
  * diagnostic) when no_secrets is asked for and the templates were built
  * without derived/no-secrets (they could not leave secrets out), or when
  * secrets are to be sealed and cannot be (no sealer, or sealing failed). */
@@ -93,13 +103,5 @@ bool gx_output_top_declared(const char *output);
 /* True when the output belongs in the --stdout stream: not skipped, and its
  * template says stream. */
 bool gx_rendered_in_stream(const gx_rendered *it);
-
-/* Appends the --stdout stream of a render set to out: every output for which
- * gx_rendered_in_stream holds, in apply order (ascending order of the
- * template, then output path: the Namespace first, as kubectl needs it), each
- * introduced by a "---" line and a "# Source: PATH" comment line (a "---"
- * line that opens an output itself is dropped), each ending with a newline.
- * An empty set gives nothing. */
-void gx_export_stream(const gx_render_set *set, gx_buf *out);
 
 #endif

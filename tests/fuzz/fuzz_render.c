@@ -255,8 +255,16 @@ static void render_and_check(gx_arena *arena, const struct gx_config *cfg, bool 
             if (gx_rendered_in_stream(item))
                 documents += n;
         }
+        /* the stream is a run of its own (rendered straight into one buffer):
+         * it holds the documents of the streamed outputs of the full run */
         gx_buf stream = GX_BUF_INIT;
-        gx_export_stream(&set, &stream);
+        gx_render_set streamed;
+        gx_render_set_init(&streamed, NULL, 0);
+        streamed.seal_placeholders = true;
+        streamed.stream = &stream;
+        GX_FUZZ_CHECK(gx_render_set_run(&streamed, cfg, no_secrets, &diags), NULL,
+                      "the stream failed to render where the full set rendered");
+        gx_render_set_free(&streamed);
         ctx c = {arena, cfg, "--stdout stream", &stream};
         size_t n = each_document(&c, stream.data ? stream.data : "", stream.len,
                                  check_stream_document, NULL);
