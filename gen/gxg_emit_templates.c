@@ -465,10 +465,11 @@ static bool gxg_emit_templates_c(const gxg_templates *ts, const char *out_dir)
                     funcs[i]);
             fprintf(c,
                     "     .kind = %s, .mode = 0%o, .secrecy = %s, .stream = %s, .order = %d,\n"
-                    "     .omit_without_secrets = %s, .sealable = %s},\n",
+                    "     .omit_without_secrets = %s, .sealable = %s, .size_hint = %zu},\n",
                     gxg_kind_enum[f->kind], f->mode, gxg_secrecy_enum[f->secrecy],
                     f->stream ? "true" : "false", f->order,
-                    f->omit_without_secrets ? "true" : "false", f->sealable ? "true" : "false");
+                    f->omit_without_secrets ? "true" : "false", f->sealable ? "true" : "false",
+                    t->len);
         }
         fputs("};\n", c);
     }

@@ -8,7 +8,7 @@
 #include "gx_utf8.h"
 #include "gx_xalloc.h"
 
-static void gx_buf_reserve(gx_buf *buf, size_t extra)
+void gx_buf_reserve(gx_buf *buf, size_t extra)
 {
     size_t need = buf->len + extra + 1;
     if (need <= buf->cap)

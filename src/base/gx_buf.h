@@ -43,6 +43,10 @@ static inline void gx_buf_putc(gx_buf *buf, char c)
     }
 }
 
+/* Makes room for extra more bytes (and the terminating NUL) at once, so that
+ * appending them reallocates nothing; the content stays as it is. */
+void gx_buf_reserve(gx_buf *buf, size_t extra);
+
 /* Appends n bytes for the caller to fill (followed by a NUL) and returns where
  * they start; valid until the next append. */
 char *gx_buf_extend(gx_buf *buf, size_t n);

@@ -63,6 +63,8 @@ typedef struct gx_template {
     bool omit_without_secrets; /* not written at all by export --no-secrets */
     bool sealable;           /* holds no secret when secrets are sealed (derived/sealed):
                               * its secrets are then SealedSecrets */
+    size_t size_hint;        /* bytes to reserve for its output before it renders (the
+                              * template's own size); 0: none */
 } gx_template;
 
 /* Renders template t: sets r->context and appends its output to r->out (the

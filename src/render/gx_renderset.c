@@ -216,6 +216,11 @@ static bool gx_render_stream_one(gx_render *r, gx_buf *stream, const gx_template
 static void gx_render_set_stream(gx_render_set *set, gx_render *r, bool no_secrets,
                                  bool config_secret, bool sealed)
 {
+    size_t room = 0;
+    for (size_t i = 0; i < set->count; i++)
+        if (set->templates[i].stream)
+            room += set->templates[i].size_hint;
+    gx_buf_reserve(set->stream, room);
     size_t *order = gx_render_set_order(set);
     for (size_t k = 0; k < set->count; k++) {
         gx_rendered *it = &set->items[order[k]];
@@ -269,9 +274,11 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
                     order = gx_render_set_order(set);
                 gx_render_set_resources(set, t->output, order);
             }
-            /* render straight into the item's buffer (its memory is reused) */
+            /* render straight into the item's buffer (its memory is reused),
+             * sized for the template's output at once */
             r.out = it->text;
             gx_buf_reset(&r.out);
+            gx_buf_reserve(&r.out, t->size_hint);
             gx_render_template(&r, t);
             it->text = r.out;
             it->skipped = gx_render_blank(it->text.data, it->text.len) ||
