@@ -74,4 +74,21 @@ static inline bool gx_is_blank(const char *s, size_t len)
     return true;
 }
 
+/* Walks the branches of a slash-separated path, shortest first: each call
+ * copies the next prefix that ends before a '/' ("gateway", then
+ * "gateway/ports" of "gateway/ports/admin") into buf (cap bytes, NUL
+ * terminated) and returns true; false when no '/' is left or the prefix does
+ * not fit. *pos is the walk's place: NULL before the first call. */
+static inline bool gx_path_branch_next(const char *path, const char **pos, char *buf, size_t cap)
+{
+    const char *slash = strchr(*pos ? *pos + 1 : path, '/');
+    if (!slash || (size_t)(slash - path) >= cap)
+        return false;
+    size_t len = (size_t)(slash - path);
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    *pos = slash;
+    return true;
+}
+
 #endif

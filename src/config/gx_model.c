@@ -79,14 +79,9 @@ const char *gx_field_suggest(const char *path)
                 d = hd + 1;
         }
         /* a branch of the candidate (e.g. "gateway/port" for "gateway/ports/admin") */
-        const char *slash = candidate;
-        while ((slash = strchr(slash + 1, '/')) != NULL) {
-            char prefix[256];
-            size_t plen = (size_t)(slash - candidate);
-            if (plen >= sizeof prefix)
-                break;
-            memcpy(prefix, candidate, plen);
-            prefix[plen] = '\0';
+        const char *pos = NULL;
+        char prefix[256];
+        while (gx_path_branch_next(candidate, &pos, prefix, sizeof prefix)) {
             size_t pd = gx_edit_distance(path, prefix);
             if (pd < d)
                 d = pd;

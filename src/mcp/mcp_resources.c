@@ -17,33 +17,44 @@
 #define GX_URI_GENERATED "glyphoxa://generated/"
 #define GX_URI_SCRIPTS "glyphoxa://scripts/"
 
+/* The fixed resources, in the order resources/list gives them. */
+static const struct {
+    const char *uri, *name, *title, *description, *mime;
+} gx_mcp_resources[] = {
+    {GX_URI_VALUES, "values", "values.yaml",
+     "The workspace's values.yaml as written by set (comments not kept), every secret value "
+     "\"<redacted>\".",
+     "application/yaml"},
+    {GX_URI_EFFECTIVE, "effective", "Effective values",
+     "Every effective value (defaults, topology, values.yaml and the server's layers) with its "
+     "origin and the workspace revision; secrets \"<redacted>\".",
+     "application/json"},
+    {GX_URI_VALIDATION, "validation", "Validation",
+     "The validation of the workspace: every rule result with its path, severity, message, "
+     "hint and remedy.",
+     "application/json"},
+    {GX_URI_HISTORY, "history", "Release history",
+     "The revisions kept of successful applies, newest last, and the deployed one (as the "
+     "history tool without diff).",
+     "application/json"},
+    {GX_URI_SCHEMA, "schema", "JSON Schema of values.yaml",
+     "The JSON Schema (draft 2020-12) of values.yaml and secrets.yaml: every path with its "
+     "type, default, description, choices, range and pattern, the components, and the shapes "
+     "of structured values. The same for every workspace; cross-value rules are validate's.",
+     "application/schema+json"},
+};
+
 json_t *gx_mcp_resources_list(void)
 {
-    return json_pack(
-        "[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}, "
-        "{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]",
-        "uri", GX_URI_VALUES, "name", "values", "title", "values.yaml", "description",
-        "The workspace's values.yaml as written by set (comments not kept), every secret value "
-        "\"<redacted>\".",
-        "mimeType", "application/yaml",
-        "uri", GX_URI_EFFECTIVE, "name", "effective", "title", "Effective values", "description",
-        "Every effective value (defaults, topology, values.yaml and the server's layers) with its "
-        "origin and the workspace revision; secrets \"<redacted>\".",
-        "mimeType", "application/json",
-        "uri", GX_URI_VALIDATION, "name", "validation", "title", "Validation", "description",
-        "The validation of the workspace: every rule result with its path, severity, message, "
-        "hint and remedy.",
-        "mimeType", "application/json",
-        "uri", GX_URI_HISTORY, "name", "history", "title", "Release history", "description",
-        "The revisions kept of successful applies, newest last, and the deployed one (as the "
-        "history tool without diff).",
-        "mimeType", "application/json",
-        "uri", GX_URI_SCHEMA, "name", "schema", "title", "JSON Schema of values.yaml",
-        "description",
-        "The JSON Schema (draft 2020-12) of values.yaml and secrets.yaml: every path with its "
-        "type, default, description, choices, range and pattern, the components, and the shapes "
-        "of structured values. The same for every workspace; cross-value rules are validate's.",
-        "mimeType", "application/schema+json");
+    json_t *list = json_array();
+    for (size_t i = 0; i < sizeof gx_mcp_resources / sizeof gx_mcp_resources[0]; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s}", "uri",
+                                              gx_mcp_resources[i].uri, "name",
+                                              gx_mcp_resources[i].name, "title",
+                                              gx_mcp_resources[i].title, "description",
+                                              gx_mcp_resources[i].description, "mimeType",
+                                              gx_mcp_resources[i].mime));
+    return list;
 }
 
 json_t *gx_mcp_resource_templates_list(void)

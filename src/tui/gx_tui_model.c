@@ -259,16 +259,12 @@ static void gx_tree_build(gx_tui *m)
     for (size_t f = 0; f < gx_core_field_count(); f++) {
         const char *path = gx_core_field(f)->path;
         int parent = -1;
-        for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
-            char prefix[256];
-            size_t len = (size_t)(s - path);
-            if (len >= sizeof prefix)
-                break;
-            memcpy(prefix, path, len);
-            prefix[len] = '\0';
+        const char *pos = NULL;
+        char prefix[256];
+        while (gx_path_branch_next(path, &pos, prefix, sizeof prefix)) {
             int n = gx_node_find(m, prefix, true);
             if (n < 0)
-                n = gx_node_add(m, path, len, -1, parent);
+                n = gx_node_add(m, path, strlen(prefix), -1, parent);
             parent = n;
         }
         gx_node_add(m, path, strlen(path), (int)f, parent);
