@@ -23,30 +23,33 @@
 
 /* ---- gx_utf8 ------------------------------------------------------------------ */
 
-/* The reference encoder: the UTF-8 of cp (any value up to U+10FFFF, surrogates
- * included, so that their encodings can be fed to the decoder). */
+/* The encoder against bytes written out by hand, at each length's bounds. */
+static void test_utf8_encode(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t cp;
+        const char *bytes;
+    } cases[] = {
+        {0x00, ""},       {0x41, "A"},           {0x7F, "\x7F"},
+        {0x80, "\xC2\x80"}, {0xE9, "\xC3\xA9"},     {0x7FF, "\xDF\xBF"},
+        {0x800, "\xE0\xA0\x80"}, {0x20AC, "\xE2\x82\xAC"}, {0xD800, "\xED\xA0\x80"},
+        {0xFFFF, "\xEF\xBF\xBF"}, {0x10000, "\xF0\x90\x80\x80"},
+        {0x1F600, "\xF0\x9F\x98\x80"}, {0x10FFFF, "\xF4\x8F\xBF\xBF"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[GX_UTF8_MAX_LEN];
+        size_t n = gx_utf8_encode(cases[i].cp, out);
+        size_t want = cases[i].cp ? strlen(cases[i].bytes) : 1;
+        if (n != want || memcmp(out, cases[i].cp ? cases[i].bytes : "\0", n) != 0)
+            fail_msg("U+%04X: %zu bytes, not the %zu expected", (unsigned)cases[i].cp, n, want);
+    }
+}
+
+/* gx_utf8_encode into bytes */
 static size_t encode(uint32_t cp, unsigned char out[4])
 {
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | cp >> 6);
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | cp >> 12);
-        out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | cp >> 18);
-    out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-    out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    return gx_utf8_encode(cp, (char *)out);
 }
 
 static void expect_decode(const char *bytes, size_t len, size_t want_n, uint32_t want_cp)
@@ -140,8 +143,7 @@ static void test_utf8_truncated_and_stray(void **state)
     BAD("\xC3\x00");
 }
 
-/* Every code point round-trips through the reference encoder, surrogates
- * excepted. */
+/* Every code point round-trips through the encoder, surrogates excepted. */
 static void test_utf8_every_code_point(void **state)
 {
     (void)state;
@@ -553,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_utf8_overlongs),
         cmocka_unit_test(test_utf8_surrogates_and_range),
         cmocka_unit_test(test_utf8_truncated_and_stray),
+        cmocka_unit_test(test_utf8_encode),
         cmocka_unit_test(test_utf8_every_code_point),
         cmocka_unit_test(test_utf8_exhaustive_three_bytes),
         cmocka_unit_test(test_utf8_continuation),

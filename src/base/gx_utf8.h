@@ -1,5 +1,6 @@
-/* gx_utf8 — the one UTF-8 decoder: every other module that looks at UTF-8
- * (the YAML writer, the render runtime, value parsing, rules) asks this one.
+/* gx_utf8 — the one UTF-8 decoder and encoder: every other module that looks
+ * at UTF-8 (the YAML writer, the render runtime, value parsing, rules, the
+ * terminal UI) asks this one.
  * Depends on libc.
  *
  * Well-formed means RFC 3629 / Unicode table 3-7: the shortest form only (no
@@ -60,6 +61,25 @@ static inline size_t gx_utf8_decode(const void *s, size_t len, uint32_t *cp)
         return 0;
     if (cp)
         *cp = c;
+    return n;
+}
+
+/* Writes the UTF-8 of code point cp (at most GX_UTF8_MAX_CP; a surrogate is
+ * encoded as its three bytes, which the decoder refuses) to out and returns
+ * its length, 1 to 4. */
+static inline size_t gx_utf8_encode(uint32_t cp, char out[GX_UTF8_MAX_LEN])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[5] = {0, 0, 0xC0, 0xE0, 0xF0};
+    for (size_t i = n - 1; i > 0; i--) {
+        out[i] = (char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
+    }
+    out[0] = (char)(lead[n] | cp);
     return n;
 }
 

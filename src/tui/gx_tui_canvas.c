@@ -128,33 +128,13 @@ void gx_tui_canvas_row(const gx_tui_canvas *c, int y, char *out, size_t size)
         if (cell->width == 0)
             continue;
         for (int k = 0; k < GX_TUI_CELL_CHARS && cell->ch[k]; k++) {
-            uint32_t cp = cell->ch[k];
-            char b[4];
-            size_t len;
-            if (cp < 0x80) {
-                b[0] = (char)cp;
-                len = 1;
-            } else if (cp < 0x800) {
-                b[0] = (char)(0xc0 | (cp >> 6));
-                b[1] = (char)(0x80 | (cp & 0x3f));
-                len = 2;
-            } else if (cp < 0x10000) {
-                b[0] = (char)(0xe0 | (cp >> 12));
-                b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                b[2] = (char)(0x80 | (cp & 0x3f));
-                len = 3;
-            } else {
-                b[0] = (char)(0xf0 | (cp >> 18));
-                b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-                b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-                b[3] = (char)(0x80 | (cp & 0x3f));
-                len = 4;
-            }
+            char b[GX_UTF8_MAX_LEN];
+            size_t len = gx_utf8_encode(cell->ch[k], b);
             if (n + len >= size)
                 goto end;
             memcpy(out + n, b, len);
             n += len;
-            if (cp != ' ')
+            if (cell->ch[k] != ' ')
                 keep = n;
         }
     }

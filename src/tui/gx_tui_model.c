@@ -63,28 +63,8 @@ char *gx_tui_input_text(const gx_tui_input *in)
 {
     gx_buf b = GX_BUF_INIT;
     for (size_t i = 0; i < in->len; i++) {
-        uint32_t cp = in->cp[i];
-        char o[4];
-        size_t n;
-        if (cp < 0x80) {
-            o[0] = (char)cp;
-            n = 1;
-        } else if (cp < 0x800) {
-            o[0] = (char)(0xc0 | (cp >> 6));
-            o[1] = (char)(0x80 | (cp & 0x3f));
-            n = 2;
-        } else if (cp < 0x10000) {
-            o[0] = (char)(0xe0 | (cp >> 12));
-            o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            o[2] = (char)(0x80 | (cp & 0x3f));
-            n = 3;
-        } else {
-            o[0] = (char)(0xf0 | (cp >> 18));
-            o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-            o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            o[3] = (char)(0x80 | (cp & 0x3f));
-            n = 4;
-        }
+        char o[GX_UTF8_MAX_LEN];
+        size_t n = gx_utf8_encode(in->cp[i], o);
         gx_buf_put(&b, o, n);
     }
     gx_buf_putc(&b, '\0');
