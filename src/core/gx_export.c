@@ -239,7 +239,8 @@ static size_t gx_export_count_files(const char *dir)
     return n;
 }
 
-/* True when the file at path holds exactly len bytes of data with mode. */
+/* Writes the rendered set below dest (gx_export, to disk), or nothing when
+ * everything in place is the same already. */
 static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *cfg,
                              const gx_export_opts *opts, const char *dest, gx_diags *diags)
 {

@@ -248,7 +248,9 @@ bool gx_file_same(const char *path, const char *data, size_t len, mode_t mode)
     char piece[16384];
     size_t off = 0;
     while (same) {
-        ssize_t got = read(fd, piece, sizeof piece);
+        /* one byte more than is left: a longer file shows in the same read */
+        size_t want = len - off < sizeof piece ? len - off + 1 : sizeof piece;
+        ssize_t got = read(fd, piece, want);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
@@ -257,6 +259,8 @@ bool gx_file_same(const char *path, const char *data, size_t len, mode_t mode)
         }
         same = (size_t)got <= len - off && !memcmp(piece, data + off, (size_t)got);
         off += (size_t)got;
+        if (same && off == len && (size_t)got < want)
+            break; /* a regular file read short: its end, no read of 0 bytes needed */
     }
     close(fd);
     return same;
