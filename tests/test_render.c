@@ -29,6 +29,7 @@
 #include "gx_test_util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1259,6 +1260,111 @@ static void test_export_modes_record_and_stale_files(void **state)
     free(ws);
 }
 
+/* link(2) as gx_export calls it: test_render is linked with --wrap=link
+ * (CMakeLists.txt), so that while link_fails is set the export meets a file
+ * system without hard links (EPERM). */
+static bool link_fails;
+int __real_link(const char *from, const char *to);
+int __wrap_link(const char *from, const char *to);
+int __wrap_link(const char *from, const char *to)
+{
+    if (link_fails) {
+        errno = EPERM;
+        return -1;
+    }
+    return __real_link(from, to);
+}
+
+static ino_t inode_of(const char *dir, const char *rel)
+{
+    char *p = xprintf("%s/%s", dir, rel);
+    struct stat st;
+    assert_int_equal(lstat(p, &st), 0);
+    free(p);
+    return st.st_ino;
+}
+
+/* An export that changes one file keeps the others as they were: linked into
+ * the new tree (the same inode), or, where hard links fail, copied (the same
+ * bytes and mode); only the changed one is rendered anew in place, and the
+ * record hashes every file. An export that changes nothing touches nothing. */
+static void test_export_unchanged_linked_or_copied(void **state)
+{
+    (void)state;
+    char *ws = temp_dir();
+    gx_diags diags = GX_DIAGS_INIT;
+    struct gx_config cfg;
+    gx_config_set_defaults(&cfg, GX_CORE_TOPOLOGY_SHARED);
+    cfg.core.namespace = "team-a";
+    size_t written = 0, changed = 0;
+    gx_export_opts o = {.workspace = ws, .templates = table_one, .template_count = 7,
+                        .files_written = &written, .files_changed = &changed};
+    assert_true(gx_export(&cfg, &o, &diags));
+    assert_int_equal(written, 6);
+    assert_int_equal(changed, 6);
+    gx_buf before = GX_BUF_INIT;
+    snapshot(ws, "generated", &before);
+    ino_t a = inode_of(ws, "generated/a.yaml"), script = inode_of(ws, "scripts/apply.sh");
+
+    /* nothing changed: nothing written, every inode kept */
+    assert_true(gx_export(&cfg, &o, &diags));
+    assert_int_equal(changed, 0);
+    assert_true(inode_of(ws, "generated/a.yaml") == a);
+    assert_true(inode_of(ws, "scripts/apply.sh") == script);
+
+    /* the script changes: the manifests are linked, the script is new */
+    cfg.core.namespace = "team-b";
+    assert_true(gx_export(&cfg, &o, &diags));
+    assert_int_equal(written, 6);
+    assert_int_equal(changed, 1);
+    assert_true(inode_of(ws, "generated/a.yaml") == a);
+    assert_true(inode_of(ws, "scripts/apply.sh") != script);
+    char *path = xprintf("%s/scripts/apply.sh", ws);
+    char *text = slurp(path, NULL);
+    assert_string_equal(text, "#!/bin/bash\necho 'team-b'\n");
+    free(text);
+
+    /* no hard links: the unchanged files are copies, byte for byte and mode */
+    link_fails = true;
+    cfg.core.namespace = "team-c";
+    assert_true(gx_export(&cfg, &o, &diags));
+    link_fails = false;
+    assert_int_equal(diags.count, 0);
+    assert_int_equal(changed, 1);
+    assert_true(inode_of(ws, "generated/a.yaml") != a);
+    gx_buf after = GX_BUF_INIT;
+    snapshot(ws, "generated", &after);
+    assert_string_equal(after.data, before.data);
+    text = slurp(path, NULL);
+    assert_string_equal(text, "#!/bin/bash\necho 'team-c'\n");
+    free(text);
+    assert_int_equal(file_mode(path), 0755);
+
+    /* the record hashes what is in place */
+    gx_arena *arena = gx_arena_new();
+    gx_last_export rec;
+    assert_int_equal(gx_last_export_read(arena, ws, &rec, &diags), GX_LAST_EXPORT_OK);
+    assert_int_equal(rec.file_count, 6);
+    for (size_t i = 0; i < rec.file_count; i++) {
+        char *p = xprintf("%s/%s", ws, rec.files[i].path);
+        size_t len;
+        char *content = slurp(p, &len);
+        char hex[65];
+        gx_sha256_hex(content, len, hex);
+        assert_string_equal(rec.files[i].sha256, hex);
+        assert_int_equal(rec.files[i].mode, file_mode(p));
+        free(content);
+        free(p);
+    }
+    gx_arena_free(arena);
+    gx_buf_free(&before);
+    gx_buf_free(&after);
+    free(path);
+    gx_diags_free(&diags);
+    remove_tree(ws);
+    free(ws);
+}
+
 static void test_export_failure_keeps_previous_tree(void **state)
 {
     (void)state;
@@ -1635,6 +1741,7 @@ int main(void)
         cmocka_unit_test(test_real_templates_leave_no_residue),
         cmocka_unit_test(test_real_templates_parse_back),
         cmocka_unit_test(test_export_modes_record_and_stale_files),
+        cmocka_unit_test(test_export_unchanged_linked_or_copied),
         cmocka_unit_test(test_export_failure_keeps_previous_tree),
         cmocka_unit_test(test_export_out_dir),
         cmocka_unit_test(test_export_stdout),

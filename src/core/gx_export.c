@@ -27,8 +27,12 @@
 
 /* ---- the record ------------------------------------------------------------------- */
 
-void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
-                           bool no_secrets, gx_buf *out, const mode_t *modes)
+/* The record's JSON text (as gx_export writes it), appended to out: the
+ * set's outputs that are not skipped, item i written with modes[i] and
+ * holding bytes whose SHA-256 is hex[i]. */
+static void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
+                                  bool no_secrets, gx_buf *out, const mode_t *modes,
+                                  const char (*hex)[GX_SHA256_HEX_LEN + 1])
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_integer(GX_LAST_EXPORT_FORMAT));
@@ -41,13 +45,12 @@ void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg
         const gx_rendered *it = &set->items[i];
         if (it->skipped)
             continue;
-        char hex[65], mode[8];
-        gx_sha256_hex(it->text.data ? it->text.data : "", it->text.len, hex);
-        snprintf(mode, sizeof mode, "%04o", (unsigned)(modes ? modes[i] : it->mode) & 07777);
+        char mode[8];
+        snprintf(mode, sizeof mode, "%04o", (unsigned)modes[i] & 07777);
         json_t *f = json_object();
         json_object_set_new(f, "path", gx_json_text(it->tmpl->output));
         json_object_set_new(f, "mode", json_string(mode));
-        json_object_set_new(f, "sha256", json_string(hex));
+        json_object_set_new(f, "sha256", json_string(hex[i]));
         json_array_append_new(files, f);
     }
     json_object_set_new(root, "files", files);
@@ -239,9 +242,65 @@ static size_t gx_export_count_files(const char *dir)
     return n;
 }
 
-/* Writes the rendered set below dest (gx_export, to disk), or nothing when
- * everything in place is the same already. */
-static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *cfg,
+/* What an export learns of each output as it is rendered (gx_export_compare):
+ * the mode it gets, its hash, and whether the file in place is the same. */
+typedef struct gx_export_cmp {
+    gx_arena *arena;
+    const char *dest;
+    mode_t mask;      /* the process's umask */
+    bool keep_all;    /* every output is written (an interrupted export before) */
+    size_t n;         /* outputs not skipped */
+    size_t changed;   /* of those, the ones that differ from the file in place */
+    bool *same;       /* per item: the file in place holds its bytes and mode */
+    mode_t *modes;    /* per item: the mode it is written with */
+    size_t *lens;     /* per item: its length */
+    char (*hex)[GX_SHA256_HEX_LEN + 1]; /* per item: the SHA-256 of its bytes */
+} gx_export_cmp;
+
+/* The render set's keep hook: compares output i with the file in place and
+ * keeps its text only when it is to be written (it differs, or everything
+ * is); an unchanged one is linked, not written. */
+static bool gx_export_compare(void *ctx, const gx_rendered *it, size_t i)
+{
+    gx_export_cmp *c = ctx;
+    if (it->skipped)
+        return false;
+    const char *data = it->text.data ? it->text.data : "";
+    c->n++;
+    c->modes[i] = gx_export_file_mode(it->mode, c->mask);
+    c->lens[i] = it->text.len;
+    gx_sha256_hex(data, it->text.len, c->hex[i]);
+    c->same[i] = gx_file_same(gx_arena_printf(c->arena, "%s/%s", c->dest, it->tmpl->output),
+                              data, it->text.len, c->modes[i]);
+    c->changed += !c->same[i];
+    return c->keep_all || !c->same[i];
+}
+
+/* Puts output i, unchanged in place, into the staging tree: a hard link to
+ * the file in place (its times stay), or where the file system has none a
+ * copy of it (the same bytes: it was compared). */
+static bool gx_export_stage_same(const gx_export_cmp *c, gx_staging *st, const char *output,
+                                 size_t i, gx_diags *diags)
+{
+    const char *from = gx_arena_printf(c->arena, "%s/%s", c->dest, output);
+    const char *to = gx_arena_printf(c->arena, "%s/%s", st->dir, output);
+    char *dir = gx_arena_strdup(c->arena, to);
+    *strrchr(dir, '/') = '\0';
+    if (!gx_mkdir_p(dir, st->dir_mode, diags))
+        return false;
+    if (link(from, to) == 0)
+        return true;
+    char *data;
+    size_t len;
+    return gx_file_read(c->arena, from, c->lens[i], &data, &len, diags) &&
+           gx_staging_write(st, output, data, len, c->modes[i], diags);
+}
+
+/* Renders the set and writes it below dest (gx_export, to disk), or nothing
+ * when everything in place is the same already. Outputs are compared with
+ * the files in place as they are rendered, and only those to be written are
+ * kept in memory. */
+static bool gx_export_to_dir(gx_render_set *set, const struct gx_config *cfg,
                              const gx_export_opts *opts, const char *dest, gx_diags *diags)
 {
     /* every output lies below a top-level directory the templates declare */
@@ -260,33 +319,42 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
     char *record = gx_arena_printf(arena, "%s/%s", dest, GX_LAST_EXPORT_FILE);
     char *pending = gx_arena_printf(arena, "%s/%s", dest, GX_LAST_EXPORT_PENDING);
     static const char *const tops[] = {GX_EXPORT_TOP_GENERATED, GX_EXPORT_TOP_SCRIPTS};
-    bool ok = gx_mkdir_p(state, 0700, diags);
-    if (ok && opts->sweep_stale)
-        gx_export_sweep(state);
 
     /* what is in place already: the same bytes and modes, no other file, the
      * same record, and no interrupted export before */
-    mode_t mask = gx_export_umask();
-    size_t n = 0, changed = 0;
-    bool *same = gx_arena_alloc(arena, (set->count + 1) * sizeof *same);
-    mode_t *modes = gx_arena_alloc(arena, (set->count + 1) * sizeof *modes);
-    for (size_t i = 0; ok && i < set->count; i++) {
-        const gx_rendered *it = &set->items[i];
-        if (it->skipped)
-            continue;
-        n++;
-        modes[i] = gx_export_file_mode(it->mode, mask);
-        same[i] = gx_file_same(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output),
-                               it->text.data ? it->text.data : "", it->text.len, modes[i]);
-        changed += !same[i];
-    }
-    gx_buf text = GX_BUF_INIT;
-    gx_last_export_format(set, cfg, opts->no_secrets, &text, modes);
     bool interrupted = gx_file_exists(pending);
+    gx_export_cmp c = {.arena = arena, .dest = dest, .mask = gx_export_umask(),
+                       .keep_all = interrupted};
+    size_t slots = set->count + 1;
+    c.same = gx_arena_alloc(arena, slots * sizeof *c.same);
+    c.modes = gx_arena_alloc(arena, slots * sizeof *c.modes);
+    c.lens = gx_arena_alloc(arena, slots * sizeof *c.lens);
+    c.hex = gx_arena_alloc(arena, slots * sizeof *c.hex);
+    set->keep = gx_export_compare;
+    set->keep_ctx = &c;
+    bool ok = gx_render_set_run(set, cfg, opts->no_secrets, diags);
+    set->keep = NULL;
+    set->keep_ctx = NULL;
+    /* nothing is created before the render succeeded */
+    if (ok && opts->out_dir)
+        ok = gx_mkdir_p(opts->out_dir, gx_export_file_mode(0755, c.mask), diags);
+    ok = ok && gx_mkdir_p(state, 0700, diags);
+    if (!ok) {
+        gx_arena_free(arena);
+        return false;
+    }
+    if (opts->sweep_stale)
+        gx_export_sweep(state);
+    size_t n = c.n, changed = c.changed;
+    bool *same = c.same;
+    const mode_t *modes = c.modes;
+    gx_buf text = GX_BUF_INIT;
+    gx_last_export_format(set, cfg, opts->no_secrets, &text, modes,
+                          (const char (*)[GX_SHA256_HEX_LEN + 1])c.hex);
     size_t present = 0;
     for (size_t t = 0; t < 2; t++)
         present += gx_export_count_files(gx_arena_printf(arena, "%s/%s", dest, tops[t]));
-    bool trees_same = ok && changed == 0 && present == n && !interrupted;
+    bool trees_same = changed == 0 && present == n && !interrupted;
     bool record_same = false;
     if (trees_same) {
         char *old;
@@ -298,11 +366,11 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
         gx_diags_free(&ignored);
     }
 
-    if (ok && !trees_same) {
+    if (!trees_same) {
         /* stage: unchanged files are hard links to the ones in place (their
          * times stay), changed ones are written */
         gx_staging st = GX_STAGING_INIT;
-        st.dir_mode = gx_export_file_mode(GX_STAGING_DIR_MODE, mask); /* 0700 under umask 077 */
+        st.dir_mode = gx_export_file_mode(GX_STAGING_DIR_MODE, c.mask); /* 0700 under umask 077 */
         ok = gx_staging_begin(&st, state, diags);
         /* both top dirs exist in the staging tree, so an empty one replaces the old */
         for (size_t t = 0; ok && t < 2; t++)
@@ -312,16 +380,11 @@ static bool gx_export_to_dir(const gx_render_set *set, const struct gx_config *c
             const gx_rendered *it = &set->items[i];
             if (it->skipped)
                 continue;
-            if (same[i] && !interrupted) {
-                const char *to = gx_arena_printf(arena, "%s/%s", st.dir, it->tmpl->output);
-                char *dir = gx_arena_strdup(arena, to);
-                *strrchr(dir, '/') = '\0';
-                if (gx_mkdir_p(dir, st.dir_mode, diags) &&
-                    link(gx_arena_printf(arena, "%s/%s", dest, it->tmpl->output), to) == 0)
-                    continue;
-            }
-            ok = gx_staging_write(&st, it->tmpl->output, it->text.data ? it->text.data : "",
-                                  it->text.len, modes[i], diags);
+            if (same[i] && !interrupted)
+                ok = gx_export_stage_same(&c, &st, it->tmpl->output, i, diags);
+            else
+                ok = gx_staging_write(&st, it->tmpl->output, it->text.data ? it->text.data : "",
+                                      it->text.len, modes[i], diags);
         }
         gx_export_step("export:staged");
         /* the record goes in first as pending: a kill between the two swaps
@@ -376,17 +439,11 @@ bool gx_export(const struct gx_config *cfg, const gx_export_opts *opts, gx_diags
         gx_diags_add(diags, GX_CODE_RECORD, NULL, 0, 0, NULL, "export: no workspace directory given");
         return false;
     }
+    const char *dest = opts->out_dir ? opts->out_dir : opts->workspace;
     gx_render_set set;
     gx_render_set_init(&set, opts->templates, opts->template_count);
     set.sealer = opts->sealer;
-    bool ok = gx_render_set_run(&set, cfg, opts->no_secrets, diags);
-    if (ok) {
-        const char *dest = opts->out_dir ? opts->out_dir : opts->workspace;
-        if (opts->out_dir)
-            ok = gx_mkdir_p(opts->out_dir, gx_export_file_mode(0755, gx_export_umask()), diags);
-        if (ok)
-            ok = gx_export_to_dir(&set, cfg, opts, dest, diags);
-    }
+    bool ok = gx_export_to_dir(&set, cfg, opts, dest, diags);
     gx_render_set_free(&set);
     return ok;
 }

@@ -148,11 +148,6 @@ typedef enum gx_last_export_status {
 gx_last_export_status gx_last_export_read(gx_arena *arena, const char *dir,
                                           gx_last_export *out, gx_diags *diags);
 
-/* The record's JSON text for a render set (as gx_export writes it), appended
- * to out; modes (NULL: each template's) holds the mode of item i as written.
- * Exposed for tests. */
-void gx_last_export_format(const gx_render_set *set, const struct gx_config *cfg,
-                           bool no_secrets, gx_buf *out, const mode_t *modes);
 
 
 #endif

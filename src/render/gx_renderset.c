@@ -257,6 +257,7 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
     r.derived = set->derived;
     r.arena = set->arena;
     size_t *order = NULL;
+    gx_buf spare = GX_BUF_INIT; /* a buffer an item handed back (set->keep) */
     if (set->stream) {
         gx_render_set_stream(set, &r, no_secrets, config_secret, sealed);
         return true;
@@ -274,8 +275,13 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
                     order = gx_render_set_order(set);
                 gx_render_set_resources(set, t->output, order);
             }
-            /* render straight into the item's buffer (its memory is reused),
-             * sized for the template's output at once */
+            /* render straight into the item's buffer (its memory is reused,
+             * or a buffer an earlier item handed back), sized for the
+             * template's output at once */
+            if (!it->text.data) {
+                it->text = spare;
+                spare = (gx_buf)GX_BUF_INIT;
+            }
             r.out = it->text;
             gx_buf_reset(&r.out);
             gx_buf_reserve(&r.out, t->size_hint);
@@ -284,8 +290,14 @@ bool gx_render_set_run(gx_render_set *set, const struct gx_config *cfg, bool no_
             it->skipped = gx_render_blank(it->text.data, it->text.len) ||
                           (no_secrets && t->omit_without_secrets);
             it->mode = gx_export_mode(t, config_secret, sealed);
+            if (set->keep && !set->keep(set->keep_ctx, it, i)) {
+                gx_buf_free(&spare);
+                spare = it->text;
+                it->text = (gx_buf)GX_BUF_INIT;
+            }
         }
     }
+    gx_buf_free(&spare);
     free(order);
     return true;
 }

@@ -58,6 +58,14 @@ typedef struct gx_render_set {
      * skipped, and no item keeps text of its own. NULL: every template is
      * rendered into its item. */
     gx_buf *stream;
+    /* Set by the caller before a run (optional, not with stream): called with
+     * each item as soon as it is rendered (a skipped one too), index its
+     * place in the table. Returning false hands its text back: the item keeps
+     * none (text empty) and its buffer is reused for the next one, so a run
+     * that keeps nothing holds one output at a time. NULL: every item keeps
+     * its text. */
+    bool (*keep)(void *ctx, const gx_rendered *it, size_t index);
+    void *keep_ctx;
 } gx_render_set;
 
 /* Prepares set for the table templates[0..count); templates NULL means the
