@@ -174,7 +174,7 @@ echo "the command line alone (glyphoxa-deploy-cli): stripped $cli_only bytes"
 for fe in "MCP server:nomcp:mcp" "web UI:noweb:web" "terminal UI:notui:tui"; do
     IFS=: read -r label variant dir <<<"$fe"
     without=$(stripped_size "$build/glyphoxa-deploy-$variant")
-    objs=$(size "$build"/CMakeFiles/glyphoxa-deploy.dir/src/"$dir"/*.o |
+    objs=$(size "$build"/CMakeFiles/gx_"$dir".dir/src/"$dir"/*.o |
         awk 'NR > 1 { n += $1 + $2 } END { print n }')
     echo "the $label adds $((stripped - without)) bytes (src/$dir objects, text + data: $objs bytes; the rest is its libraries)"
 done
