@@ -1264,10 +1264,17 @@ static void test_export_modes_record_and_stale_files(void **state)
  * (CMakeLists.txt), so that while link_fails is set the export meets a file
  * system without hard links (EPERM). */
 static bool link_fails;
+static const char *link_tamper; /* set: the file linked from gets these bytes first */
 int __real_link(const char *from, const char *to);
 int __wrap_link(const char *from, const char *to);
 int __wrap_link(const char *from, const char *to)
 {
+    if (link_tamper) {
+        FILE *f = fopen(from, "w");
+        assert_non_null(f);
+        fputs(link_tamper, f);
+        fclose(f);
+    }
     if (link_fails) {
         errno = EPERM;
         return -1;
@@ -1339,6 +1346,29 @@ static void test_export_unchanged_linked_or_copied(void **state)
     assert_string_equal(text, "#!/bin/bash\necho 'team-c'\n");
     free(text);
     assert_int_equal(file_mode(path), 0755);
+
+    /* a file that changes between its comparison and its copy fails the
+     * export; the tree in place stands */
+    link_fails = true;
+    link_tamper = "kind: X\n";
+    cfg.core.namespace = "team-d";
+    assert_false(gx_export(&cfg, &o, &diags));
+    link_fails = false;
+    link_tamper = NULL;
+    assert_int_equal(diags.count, 1);
+    assert_int_equal(diags.items[0].code, GX_CODE_IO);
+    assert_non_null(strstr(diags.items[0].message, "changed while it was exported"));
+    gx_diags_free(&diags);
+    text = slurp(path, NULL);
+    assert_string_equal(text, "#!/bin/bash\necho 'team-c'\n"); /* not swapped in */
+    free(text);
+    cfg.core.namespace = "team-c";
+    char *a_path = xprintf("%s/generated/a.yaml", ws);
+    FILE *restore = fopen(a_path, "w");
+    assert_non_null(restore);
+    fputs("kind: A\n", restore);
+    fclose(restore);
+    free(a_path);
 
     /* the record hashes what is in place */
     gx_arena *arena = gx_arena_new();

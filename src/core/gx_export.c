@@ -278,7 +278,8 @@ static bool gx_export_compare(void *ctx, const gx_rendered *it, size_t i)
 
 /* Puts output i, unchanged in place, into the staging tree: a hard link to
  * the file in place (its times stay), or where the file system has none a
- * copy of it (the same bytes: it was compared). */
+ * copy of it, read again and checked against the output's hash (a file
+ * changed since it was compared fails the export). */
 static bool gx_export_stage_same(const gx_export_cmp *c, gx_staging *st, const char *output,
                                  size_t i, gx_diags *diags)
 {
@@ -292,8 +293,16 @@ static bool gx_export_stage_same(const gx_export_cmp *c, gx_staging *st, const c
         return true;
     char *data;
     size_t len;
-    return gx_file_read(c->arena, from, c->lens[i], &data, &len, diags) &&
-           gx_staging_write(st, output, data, len, c->modes[i], diags);
+    if (!gx_file_read(c->arena, from, c->lens[i], &data, &len, diags))
+        return false;
+    char hex[GX_SHA256_HEX_LEN + 1];
+    gx_sha256_hex(data, len, hex);
+    if (strcmp(hex, c->hex[i]) != 0) {
+        gx_diags_add(diags, GX_CODE_IO, from, 0, 0, "export again",
+                     "the file changed while it was exported");
+        return false;
+    }
+    return gx_staging_write(st, output, data, len, c->modes[i], diags);
 }
 
 /* Renders the set and writes it below dest (gx_export, to disk), or nothing
