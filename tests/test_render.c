@@ -1166,6 +1166,23 @@ static void snapshot(const char *dir, const char *rel, gx_buf *out)
     free(path);
 }
 
+/* Each file the record below ws lists is in place with the record's mode and
+ * hash. */
+static void assert_record_matches_files(const char *ws, const gx_last_export *rec)
+{
+    for (size_t i = 0; i < rec->file_count; i++) {
+        char *p = xprintf("%s/%s", ws, rec->files[i].path);
+        size_t len;
+        char *content = slurp(p, &len);
+        char hex[65];
+        gx_sha256_hex(content, len, hex);
+        assert_string_equal(rec->files[i].sha256, hex);
+        assert_int_equal(rec->files[i].mode, file_mode(p));
+        free(content);
+        free(p);
+    }
+}
+
 static void test_export_modes_record_and_stale_files(void **state)
 {
     (void)state;
@@ -1209,15 +1226,8 @@ static void test_export_modes_record_and_stale_files(void **state)
     for (size_t i = 0; i < 6; i++) {
         assert_string_equal(rec.files[i].path, want[i].path);
         assert_int_equal(rec.files[i].mode, want[i].mode);
-        char *p = xprintf("%s/%s", ws, want[i].path);
-        size_t len;
-        char *content = slurp(p, &len);
-        char hex[65];
-        gx_sha256_hex(content, len, hex);
-        assert_string_equal(rec.files[i].sha256, hex);
-        free(content);
-        free(p);
     }
+    assert_record_matches_files(ws, &rec);
     char *recpath = xprintf("%s/%s", ws, GX_LAST_EXPORT_FILE);
     assert_int_equal(file_mode(recpath), 0600);
 
@@ -1375,17 +1385,7 @@ static void test_export_unchanged_linked_or_copied(void **state)
     gx_last_export rec;
     assert_int_equal(gx_last_export_read(arena, ws, &rec, &diags), GX_LAST_EXPORT_OK);
     assert_int_equal(rec.file_count, 6);
-    for (size_t i = 0; i < rec.file_count; i++) {
-        char *p = xprintf("%s/%s", ws, rec.files[i].path);
-        size_t len;
-        char *content = slurp(p, &len);
-        char hex[65];
-        gx_sha256_hex(content, len, hex);
-        assert_string_equal(rec.files[i].sha256, hex);
-        assert_int_equal(rec.files[i].mode, file_mode(p));
-        free(content);
-        free(p);
-    }
+    assert_record_matches_files(ws, &rec);
     gx_arena_free(arena);
     gx_buf_free(&before);
     gx_buf_free(&after);
