@@ -453,9 +453,20 @@ const char *gx_label_key_problem(gx_arena *arena, const char *s, size_t len)
     return NULL;
 }
 
+size_t gx_pattern_max_len(int pattern)
+{
+    return pattern == GX_PATTERN_DNS_LABEL || pattern == GX_PATTERN_LABEL_VALUE ? 63 : 0;
+}
+
+bool gx_pattern_valid(int pattern, const char *s)
+{
+    size_t max = gx_pattern_max_len(pattern);
+    return (!max || strlen(s) <= max) && gx_pattern_match(pattern, s);
+}
+
 bool gx_label_value_ok(const char *s, size_t len)
 {
-    return strlen(s) == len && len <= 63 && gx_pattern_match(GX_PATTERN_LABEL_VALUE, s);
+    return strlen(s) == len && gx_pattern_valid(GX_PATTERN_LABEL_VALUE, s);
 }
 
 /* ---- YAML scalar helpers ------------------------------------------------------- */
@@ -712,11 +723,7 @@ static void gx_v1_string(const struct gx_config *cfg, gx_arena *arena, gx_diags 
     size_t len = strlen(s);
     bool too_short = fd->has_min && (int64_t)len < fd->min;
     bool too_long = fd->has_max && (int64_t)len > fd->max;
-    bool ok = too_short || too_long || !fd->pattern || gx_pattern_match(fd->pattern, s);
-    if (fd->pattern == GX_PATTERN_DNS_LABEL && len > 63)
-        ok = false;
-    if (fd->pattern == GX_PATTERN_LABEL_VALUE && len > 63)
-        ok = false;
+    bool ok = too_short || too_long || !fd->pattern || gx_pattern_valid(fd->pattern, s);
     if (!too_short && !too_long && ok)
         return; /* the common case: nothing to say, nothing quoted */
     const char *shown = fd->secret ? "the value" : gx_quote(arena, s);

@@ -134,4 +134,13 @@ const char *gx_severity_name(gx_severity severity);
  * *cmp is <0, 0, >0 as a is less than, equal to, greater than b. */
 bool gx_quantity_compare(const char *a, const char *b, int *cmp);
 
+/* The most characters a value of pattern (GX_PATTERN_*) may have beside what
+ * the pattern itself says: 63 for a DNS label and a label value (Kubernetes'
+ * limit), 0 for no limit. */
+size_t gx_pattern_max_len(int pattern);
+
+/* True when s matches pattern (gx_pattern_match) within its length limit
+ * (gx_pattern_max_len). */
+bool gx_pattern_valid(int pattern, const char *s);
+
 #endif

@@ -22,6 +22,7 @@
 #include "gx_model.h"
 #include "gx_node.h"
 #include "gx_proc.h"
+#include "gx_rules.h"
 #include "gx_run.h"
 #include "gx_schema.h"
 #include "gx_yamlout.h"
@@ -1034,10 +1035,7 @@ static gx_node *gx_imp_chart_defaults(gx_imp *im)
 
 /* ---- the op ------------------------------------------------------------------------------ */
 
-static bool gx_imp_dns_label(const char *s)
-{
-    return strlen(s) <= 63 && gx_pattern_match(GX_PATTERN_DNS_LABEL, s);
-}
+static bool gx_imp_dns_label(const char *s) { return gx_pattern_valid(GX_PATTERN_DNS_LABEL, s); }
 
 /* The chart's name of its objects (its "glyphoxa.fullname" helper). */
 static const char *gx_imp_fullname(gx_imp *im, const char *release)

@@ -288,10 +288,10 @@ static json_t *gx_js_field(gx_arena *arena, json_t *defs, int f)
             json_object_set_new(v, "maxLength", json_integer((json_int_t)fd->max));
         if (fd->pattern > 0 && fd->pattern < GX_PATTERN_END)
             json_object_set_new(v, "pattern", json_string(gx_pattern_regexes[fd->pattern]));
-        /* V1: a DNS label and a label value are at most 63 characters */
-        if (!fd->has_max && (fd->pattern == GX_PATTERN_DNS_LABEL ||
-                             fd->pattern == GX_PATTERN_LABEL_VALUE))
-            json_object_set_new(v, "maxLength", json_integer(63));
+        /* V1: the length limit of the pattern (a DNS label, a label value) */
+        if (!fd->has_max && gx_pattern_max_len(fd->pattern))
+            json_object_set_new(v, "maxLength",
+                                json_integer((json_int_t)gx_pattern_max_len(fd->pattern)));
         break;
     case GX_T_INT:
         json_object_set_new(v, "type", json_string("integer"));
